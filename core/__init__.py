@@ -1,0 +1,1 @@
+"""Volunteer Console core: spot rules, durable storage and messaging, free of Qt."""

@@ -1,0 +1,435 @@
+"""The engine: applies inbound messages and coordinator operations atomically, then tells listeners."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Literal
+
+from core import messages as m
+from core import rules
+from core.clock import Clock, SystemClock
+from core.ids import new_application_id
+from core.rules import Activity, AppState, Effects
+from core.storage import Store, _ts
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["applied", "duplicate", "rejected", "ignored"]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One inbound message as the transport hands it over: bytes plus envelope facts."""
+
+    body: bytes
+    exchange: str = m.RESPONSE_EXCHANGE
+    routing_key: str = ""
+    message_id: str | None = None
+    app_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    message_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedMessage:
+    """A row of the message log: one message in or out."""
+
+    direction: Literal["in", "out"]
+    at: datetime
+    exchange: str
+    routing_key: str
+    action: str
+    application_id: str | None
+    volunteer_id: str | None
+    body: str
+    outcome: str = ""
+
+
+@dataclass(slots=True)
+class Committed:
+    """What one committed transaction changed, for the window and the relay."""
+
+    application_ids: set[str] = field(default_factory=set)
+    activity: list[Activity] = field(default_factory=list)
+    messages: list[LoggedMessage] = field(default_factory=list)
+    outbound: int = 0
+    rejected: int = 0
+    responses: int = 0
+
+
+Listener = Callable[[Committed], None]
+
+
+class ActionRefused(Exception):
+    """A coordinator operation that the rules or the form refused; the message says why."""
+
+
+class Engine:
+    """Owns the rules' state for one fund and the only way to change it."""
+
+    def __init__(self, store: Store, fund_id: str, clock: Clock | None = None) -> None:
+        self.store = store
+        self.fund_id = fund_id
+        self.clock = clock or SystemClock()
+        self.console_app_id = console_app_id(fund_id)
+        self._cache: dict[str, AppState] = {}
+        self._seen_version = store.data_version()
+        self._listeners: list[Listener] = []
+
+    # -- listeners ----------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, change: Committed) -> None:
+        for listener in self._listeners:
+            try:
+                listener(change)
+            except Exception:
+                log.exception("a listener failed on a committed change")
+
+    # -- state cache --------------------------------------------------------------------
+    def _state(self, app_id: str) -> AppState | None:
+        st = self._cache.get(app_id)
+        if st is None:
+            st = self.store.load_state(app_id)
+            if st is not None:
+                self._cache[app_id] = st
+        return st
+
+    def _refresh(self) -> None:
+        """Drop the cache when another process (the CLI, another console) has committed."""
+        version = self.store.data_version()
+        if version != self._seen_version:
+            self._cache.clear()
+            self._seen_version = version
+
+    # -- inbound ------------------------------------------------------------------------
+    def handle(self, deliveries: Sequence[Delivery]) -> list[Result]:
+        """Apply a batch of deliveries in one transaction; one result per delivery, in order.
+
+        Never raises for a bad message. If the batch itself fails (a bug, a full disk), it is
+        rolled back and each delivery is retried alone so one poison message cannot sink the rest.
+        """
+        if not deliveries:
+            return []
+        try:
+            return self._handle(deliveries)
+        except Exception:
+            log.exception("batch of %d failed; retrying one by one", len(deliveries))
+            self._cache.clear()
+        results = []
+        for d in deliveries:
+            try:
+                results.extend(self._handle([d]))
+            except Exception as exc:
+                self._cache.clear()
+                results.append(self._record_internal_error(d, exc))
+        return results
+
+    def _handle(self, deliveries: Sequence[Delivery]) -> list[Result]:
+        now = self.clock.now()
+        results: list[Result] = []
+        change = Committed()
+        touched: dict[str, AppState] = {}
+        outbound: list[m.Outbound] = []
+        activity: list[Activity] = []
+        inbox: list[tuple[object, ...]] = []
+        rejected: list[tuple[object, ...]] = []
+        try:
+            with self.store.transaction():
+                self._refresh()
+                ids = [
+                    d.message_id or m.fallback_message_id(d.exchange, d.routing_key, d.body)
+                    for d in deliveries
+                ]
+                seen = self.store.seen_message_ids(ids)
+                for d, mid in zip(deliveries, ids, strict=True):
+                    if mid in seen:
+                        results.append(Result("duplicate", mid))
+                        continue
+                    seen.add(mid)
+                    outcome, reason, req = self._apply_one(d, mid, now, touched, outbound, activity)
+                    results.append(Result(outcome, mid, reason))
+                    body_text = d.body[: m.MAX_BODY_BYTES].decode("utf-8", "replace")
+                    action = _action_of(req, reason, outcome)
+                    inbox.append((
+                        mid, _ts(now), outcome, d.exchange, d.routing_key, action,
+                        req.application_id if req else None, req.volunteer_id if req else None,
+                        body_text,
+                    ))
+                    change.messages.append(LoggedMessage(
+                        "in", now, d.exchange, d.routing_key, action,
+                        req.application_id if req else None, req.volunteer_id if req else None,
+                        body_text, outcome if not reason else f"{outcome}: {reason}",
+                    ))
+                    if outcome == "rejected":
+                        rejected.append((mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), d.body[: m.MAX_BODY_BYTES]))
+                    elif outcome == "applied":
+                        change.responses += 1
+                self._write(touched, outbound, activity, now, change)
+                if inbox:
+                    self.store.add_inbox(inbox)
+                if rejected:
+                    self.store.add_rejected(rejected)
+                    change.rejected = len(rejected)
+        except BaseException:
+            for app_id in touched:
+                self._cache.pop(app_id, None)
+            raise
+        self._emit(change)
+        return results
+
+    def _apply_one(
+        self,
+        d: Delivery,
+        mid: str,
+        now: datetime,
+        touched: dict[str, AppState],
+        outbound: list[m.Outbound],
+        activity: list[Activity],
+    ) -> tuple[Outcome, str, m.VolunteerRequest | None]:
+        if d.app_id is not None and d.app_id == self.console_app_id:
+            return "ignored", "published by this fund's console", None
+        parsed = m.parse_inbound(d.body)
+        if isinstance(parsed, m.Rejected):
+            return "rejected", parsed.reason, None
+        if isinstance(parsed, m.Ignored):
+            return "ignored", parsed.reason, None
+        st = touched.get(parsed.application_id) or self._state(parsed.application_id)
+        if st is None:
+            return "rejected", f"unknown application {parsed.application_id}", parsed
+        if st.status == "draft":
+            return "rejected", f"application {st.id} is not published yet", parsed
+        fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid)
+        rules.expire(st, Effects(now=now, actor="clock", cause=None, outbound=fx.outbound, activity=fx.activity))
+        if parsed.kind == "accepted":
+            rules.accept(st, fx, parsed.volunteer_id, parsed.timestamp or now)
+        else:
+            rules.decline(st, fx, parsed.volunteer_id)
+        touched[st.id] = st
+        outbound.extend(fx.outbound)
+        activity.extend(fx.activity)
+        return "applied", "", parsed
+
+    def _write(
+        self,
+        touched: dict[str, AppState],
+        outbound: list[m.Outbound],
+        activity: list[Activity],
+        now: datetime,
+        change: Committed,
+    ) -> None:
+        for st in touched.values():
+            self.store.save_state(st, now)
+        if outbound:
+            self.store.add_outbox([
+                (o.message_id, o.exchange, o.routing_key, o.action, json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
+                 _ts(now), _app_of(o), _volunteer_of(o))
+                for o in outbound
+            ])
+            for o in outbound:
+                change.messages.append(LoggedMessage(
+                    "out", now, o.exchange, o.routing_key, o.action, _app_of(o), _volunteer_of(o),
+                    json.dumps(o.body, ensure_ascii=False),
+                ))
+        if activity:
+            self.store.add_activity(activity)
+        change.application_ids.update(touched)
+        change.activity.extend(activity)
+        change.outbound += len(outbound)
+
+    def _record_internal_error(self, d: Delivery, exc: Exception) -> Result:
+        mid = d.message_id or m.fallback_message_id(d.exchange, d.routing_key, d.body)
+        reason = f"internal error while applying: {type(exc).__name__}: {exc}"
+        now = self.clock.now()
+        try:
+            with self.store.transaction():
+                if not self.store.seen_message_ids([mid]):
+                    self.store.add_inbox([(mid, _ts(now), "rejected", d.exchange, d.routing_key, "", None, None, "")])
+                    self.store.add_rejected([(mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), d.body[: m.MAX_BODY_BYTES])])
+        except Exception:
+            log.exception("could not record the failure of message %s", mid)
+            raise
+        self._emit(Committed(rejected=1))
+        return Result("rejected", mid, reason)
+
+    # -- the clock ----------------------------------------------------------------------
+    def tick(self) -> int:
+        """Apply offer deadlines that have passed; returns how many applications changed."""
+        now = self.clock.now()
+        due = self.store.conn.execute(
+            "SELECT DISTINCT application_id FROM offer_round WHERE closed_at IS NULL AND deadline <= ?",
+            (_ts(now),),
+        ).fetchall()
+        changed = 0
+        for (app_id,) in due:
+            self._run(app_id, "clock", lambda st, fx: rules.expire(st, fx))
+            changed += 1
+        return changed
+
+    def next_deadline(self) -> datetime | None:
+        row = self.store.conn.execute("SELECT MIN(deadline) FROM offer_round WHERE closed_at IS NULL").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- coordinator operations ----------------------------------------------------------
+    def _run(self, app_id: str, actor: str, op: Callable[[AppState, Effects], str | None]) -> None:
+        now = self.clock.now()
+        change = Committed()
+        try:
+            with self.store.transaction():
+                self._refresh()
+                st = self._state(app_id)
+                if st is None:
+                    raise ActionRefused(f"no application {app_id}")
+                fx = Effects(now=now, actor=actor)
+                rules.expire(st, fx)
+                error = op(st, fx)
+                if error is not None:
+                    raise ActionRefused(error)
+                self._write({st.id: st}, fx.outbound, fx.activity, now, change)
+        except BaseException:
+            self._cache.pop(app_id, None)
+            raise
+        self._emit(change)
+
+    def create_application(self, form: ApplicationForm, *, publish: bool = True) -> str:
+        """Create (and by default publish) an application; returns its id. Raises ActionRefused."""
+        now = self.clock.now()
+        errors = form.errors(today=now.date())
+        if errors:
+            raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        app_id = str(new_application_id())
+        st = AppState(
+            id=app_id, fund_id=self.fund_id, name=form.name.strip(), description=form.description.strip(),
+            date=form.day, start=form.start, end=form.end, capacity=form.spots, status="draft",
+            policy=form.policy, offer_timeout_s=form.offer_timeout_min * 60, created_at=now, updated_at=now,
+        )
+        fx = Effects(now=now, actor="coordinator")
+        rules._log(st, fx, "created", None, f"created with {form.spots} spot(s)")
+        if publish:
+            rules.publish(st, fx)
+        change = Committed()
+        with self.store.transaction():
+            self._refresh()
+            self.store.insert_application(st)
+            self._write({st.id: st}, fx.outbound, fx.activity, now, change)
+        self._cache[app_id] = st
+        self._emit(change)
+        return app_id
+
+    def edit_application(self, app_id: str, form: ApplicationForm) -> None:
+        errors = form.errors(today=self.clock.now().date())
+        if errors:
+            raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+        def op(st: AppState, fx: Effects) -> str | None:
+            error = rules.edit(st, fx, name=form.name.strip(), description=form.description.strip(),
+                               day=form.day, start=form.start, end=form.end)
+            error = error or rules.set_policy(st, fx, form.policy, form.offer_timeout_min * 60)
+            return error or rules.set_capacity(st, fx, form.spots)
+
+        self._run(app_id, "coordinator", op)
+
+    def set_capacity(self, app_id: str, capacity: int) -> None:
+        self._run(app_id, "coordinator", lambda st, fx: rules.set_capacity(st, fx, capacity))
+
+    def remove_volunteer(self, app_id: str, volunteer_id: str) -> None:
+        self._run(app_id, "coordinator", lambda st, fx: rules.remove(st, fx, volunteer_id))
+
+    def promote(self, app_id: str, volunteer_id: str) -> None:
+        self._run(app_id, "coordinator", lambda st, fx: rules.promote(st, fx, volunteer_id))
+
+    def publish(self, app_id: str) -> None:
+        self._run(app_id, "coordinator", rules.publish)
+
+    def close(self, app_id: str) -> None:
+        self._run(app_id, "coordinator", rules.close)
+
+    def reopen(self, app_id: str) -> None:
+        self._run(app_id, "coordinator", rules.reopen)
+
+    def cancel(self, app_id: str) -> None:
+        self._run(app_id, "coordinator", rules.cancel)
+
+    def set_policy(self, app_id: str, policy: rules.Policy, offer_timeout_min: int) -> None:
+        self._run(app_id, "coordinator", lambda st, fx: rules.set_policy(st, fx, policy, offer_timeout_min * 60))
+
+    # -- reads --------------------------------------------------------------------------
+    def state(self, app_id: str) -> AppState | None:
+        """The current state of one application (read-only by convention)."""
+        self._refresh()
+        return self._state(app_id)
+
+    def application_ids(self) -> list[str]:
+        self._refresh()
+        return self.store.application_ids()
+
+
+def console_app_id(fund_id: str) -> str:
+    """The AMQP app_id this fund's consoles publish with, and skip when it comes back."""
+    return f"volunteer-console/fund-{fund_id}"
+
+
+def _action_of(req: m.VolunteerRequest | None, reason: str, outcome: Outcome) -> str:
+    if req is None:
+        return ""
+    if req.via == "response":
+        return f"volunteer_response/{req.kind}"
+    return "volunteer_waiting"
+
+
+def _app_of(o: m.Outbound) -> str | None:
+    b = o.body
+    value = b.get("application_id") or b.get("data", {}).get("volunteer_application_id")
+    return None if value is None else str(value)
+
+
+def _volunteer_of(o: m.Outbound) -> str | None:
+    value = o.body.get("user_id")
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationForm:
+    """The coordinator's form for creating or editing an application, with its checks."""
+
+    name: str
+    day: date
+    start: time
+    end: time
+    spots: int
+    description: str = ""
+    policy: rules.Policy = "broadcast"
+    offer_timeout_min: int = 30
+
+    def errors(self, *, today: date, signed_up: int = 0) -> dict[str, str]:
+        """Field name → what is wrong with it; empty when the form may be saved."""
+        errs: dict[str, str] = {}
+        if not self.name.strip():
+            errs["name"] = "a name is required"
+        elif len(self.name.strip()) > 200:
+            errs["name"] = "at most 200 characters"
+        if len(self.description) > 4000:
+            errs["description"] = "at most 4000 characters"
+        if self.day < today:
+            errs["date"] = f"the date is in the past (today is {today.isoformat()})"
+        if self.end <= self.start:
+            errs["end"] = "the end must be after the start"
+        if not 1 <= self.spots <= rules.MAX_CAPACITY:
+            errs["spots"] = f"between 1 and {rules.MAX_CAPACITY}"
+        elif self.spots < signed_up:
+            errs["spots"] = f"{signed_up} volunteers are signed up; remove some first"
+        if self.policy not in rules.POLICIES:
+            errs["policy"] = f"one of {', '.join(rules.POLICIES)}"
+        if not 1 <= self.offer_timeout_min <= rules.MAX_OFFER_TIMEOUT_MIN:
+            errs["offer_timeout"] = f"between 1 and {rules.MAX_OFFER_TIMEOUT_MIN} minutes"
+        return errs

@@ -1,0 +1,46 @@
+"""Identifiers: time-ordered 53-bit application ids and the contract's id encoding."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+
+# 2024-01-01T00:00:00Z in milliseconds; 41 bits of milliseconds from here last until 2093.
+_EPOCH_MS = 1_704_067_200_000
+_RANDOM_BITS = 12
+_MAX_SAFE = (1 << 53) - 1
+
+_lock = threading.Lock()
+_last = 0
+
+
+def new_application_id(now_ms: int | None = None) -> int:
+    """A JSON-safe (< 2**53), time-ordered id, unique across consoles.
+
+    41 bits of milliseconds since 2024 and 12 random bits: two consoles collide only if
+    they create an application in the same millisecond and draw the same 12 bits.
+    Within one process ids are strictly increasing.
+    """
+    global _last
+    ms = (int(time.time() * 1000) if now_ms is None else now_ms) - _EPOCH_MS
+    candidate = (ms << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
+    with _lock:
+        if candidate <= _last:
+            candidate = _last + 1
+        _last = candidate
+    if candidate > _MAX_SAFE:
+        raise OverflowError("application id space exhausted")
+    return candidate
+
+
+def canonical_id(value: int | str) -> str:
+    """The form ids are stored and compared in: their text."""
+    return str(value)
+
+
+def wire_id(value: str) -> int | str:
+    """How an id goes out: a JSON integer when it is all digits (and round-trips), else text."""
+    if value.isascii() and value.isdigit() and str(int(value)) == value:
+        return int(value)
+    return value

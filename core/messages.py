@@ -1,0 +1,427 @@
+"""Typed wire messages: inbound bodies validated at the edge, outbound bodies built strictly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+)
+
+from core.clock import format_ts
+from core.ids import canonical_id, wire_id
+
+MAX_BODY_BYTES = 64 * 1024
+
+WAITING_EXCHANGE = "volunteer_waiting_queue_exchange"
+NOTIFICATION_EXCHANGE = "volunteer_notification_exchange"
+RESPONSE_EXCHANGE = "volunteer_response_exchange"
+EXCHANGES = (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE)
+
+# The seed's two status words are kept exactly; the others follow the same style.
+STATUS_SPOT_AVAILABLE = "место доступно"
+STATUS_NOT_SELECTED = "не выбрал"
+STATUS_SIGNED_UP = "записан"
+STATUS_REMOVED = "исключён"
+STATUS_CANCELLED = "заявка отменена"
+STATUS_CLOSED = "заявка закрыта"
+NOTIFICATION_STATUSES = (
+    STATUS_SPOT_AVAILABLE,
+    STATUS_NOT_SELECTED,
+    STATUS_SIGNED_UP,
+    STATUS_REMOVED,
+    STATUS_CANCELLED,
+    STATUS_CLOSED,
+)
+
+
+def _parse_timestamp(value: Any) -> Any:
+    """Accept the contract's form, plus offsets and fractions, as naive UTC seconds."""
+    if not isinstance(value, str):
+        return value  # the strict datetime check then reports the wrong type
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"not a timestamp of the form YYYY-MM-DDTHH:MM:SS: {value!r}") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.replace(microsecond=0)
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_parse_timestamp)]
+IdText = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64)]
+WireId = StrictInt | IdText
+
+
+class _Inbound(BaseModel):
+    # Extra fields are tolerated: the seed's two shapes overlap and the volunteer side may add more.
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class ResponseData(_Inbound):
+    volunteer_id: WireId
+    volunteer_application_id: WireId
+    status: Literal["accepted", "declined"]
+    timestamp: Timestamp | None = None
+
+
+class VolunteerResponseIn(_Inbound):
+    action: Literal["volunteer_response"]
+    data: ResponseData
+    timestamp: Timestamp | None = None
+
+
+class WaitingData(_Inbound):
+    volunteer_id: WireId
+    volunteer_application_id: WireId
+    status: Literal["waiting"] = "waiting"
+    timestamp: Timestamp | None = None
+
+
+class VolunteerWaitingIn(_Inbound):
+    action: Literal["volunteer_waiting"]
+    data: WaitingData
+    user_id: WireId | None = None
+    application_id: WireId | None = None
+    timestamp: Timestamp | None = None
+
+
+class FlatWaitingIn(_Inbound):
+    user_id: WireId
+    application_id: WireId
+    timestamp: Timestamp | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VolunteerRequest:
+    """What a volunteer asked for, whichever wire shape carried it."""
+
+    kind: Literal["accepted", "declined"]
+    volunteer_id: str
+    application_id: str
+    timestamp: datetime | None
+    via: Literal["response", "waiting_envelope", "waiting_flat"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    reason: str
+
+
+# Actions that other consoles publish on queue 1; seeing them is normal, not an error.
+_PEER_ACTIONS = frozenset(
+    {
+        "create_volunteer_application",
+        "update_volunteer_application",
+        "cancel_volunteer_application",
+        "notify_free_spot",
+        "volunteer_notification",
+    }
+)
+
+
+_UNION_BRANCHES = {"int", "constrained-str", "str"}
+
+
+def _describe(exc: ValidationError) -> str:
+    """One readable sentence per bad field; an id's two union branches become one."""
+    parts: dict[str, str] = {}
+    for err in exc.errors(include_url=False):
+        loc_parts = [str(p) for p in err["loc"]]
+        is_id_union = bool(loc_parts) and loc_parts[-1] in _UNION_BRANCHES
+        if is_id_union:
+            loc_parts = loc_parts[:-1]
+        loc = ".".join(loc_parts) or "body"
+        if loc in parts:
+            continue
+        msg = "must be an integer or a string of 1 to 64 characters" if is_id_union else err["msg"]
+        if err["type"] == "missing":
+            parts[loc] = f"{loc}: is missing"
+            continue
+        shown = json.dumps(err.get("input"), ensure_ascii=False, default=str)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        parts[loc] = f"{loc}: {msg} (got {shown})"
+    return "; ".join(parts.values())
+
+
+def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
+    """Validate one inbound body into a request, or say why it is refused or ignored."""
+    if len(body) > MAX_BODY_BYTES:
+        return Rejected(f"body is {len(body)} bytes, over the {MAX_BODY_BYTES // 1024} KiB limit")
+    try:
+        raw = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return Rejected(f"body is not UTF-8: {exc.reason} at byte {exc.start}")
+    except json.JSONDecodeError as exc:
+        return Rejected(f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    if not isinstance(raw, dict):
+        return Rejected(f"body is a JSON {type(raw).__name__}, not an object")
+    action = raw.get("action")
+    try:
+        if action == "volunteer_response":
+            msg = VolunteerResponseIn.model_validate(raw)
+            return VolunteerRequest(
+                kind=msg.data.status,
+                volunteer_id=canonical_id(msg.data.volunteer_id),
+                application_id=canonical_id(msg.data.volunteer_application_id),
+                timestamp=msg.data.timestamp or msg.timestamp,
+                via="response",
+            )
+        if action == "volunteer_waiting":
+            wmsg = VolunteerWaitingIn.model_validate(raw)
+            vid = canonical_id(wmsg.data.volunteer_id)
+            aid = canonical_id(wmsg.data.volunteer_application_id)
+            if wmsg.user_id is not None and canonical_id(wmsg.user_id) != vid:
+                return Rejected(f"user_id {wmsg.user_id!r} disagrees with data.volunteer_id {vid!r}")
+            if wmsg.application_id is not None and canonical_id(wmsg.application_id) != aid:
+                return Rejected(
+                    f"application_id {wmsg.application_id!r} disagrees with "
+                    f"data.volunteer_application_id {aid!r}"
+                )
+            return VolunteerRequest(
+                kind="accepted",
+                volunteer_id=vid,
+                application_id=aid,
+                timestamp=wmsg.data.timestamp or wmsg.timestamp,
+                via="waiting_envelope",
+            )
+        if action is None:
+            if "status" in raw:
+                # The seed's flat queue-2 notification: a console's output echoed back.
+                return Ignored("a flat volunteer notification is published by consoles")
+            if "user_id" not in raw and "application_id" not in raw:
+                return Rejected("body has neither an action nor the flat user_id/application_id")
+            flat = FlatWaitingIn.model_validate(raw)
+            return VolunteerRequest(
+                kind="accepted",
+                volunteer_id=canonical_id(flat.user_id),
+                application_id=canonical_id(flat.application_id),
+                timestamp=flat.timestamp,
+                via="waiting_flat",
+            )
+    except ValidationError as exc:
+        return Rejected(_describe(exc))
+    if isinstance(action, str) and action in _PEER_ACTIONS:
+        return Ignored(f"{action} is published by consoles, not answered by one")
+    shown = json.dumps(action, ensure_ascii=False)[:80]
+    return Rejected(f"unknown action {shown}")
+
+
+def fallback_message_id(exchange: str, routing_key: str, body: bytes) -> str:
+    """An id for a message that arrived without one: equal bodies count as one message."""
+    digest = hashlib.sha256(b"\0".join([exchange.encode(), routing_key.encode(), body]))
+    return "sha256:" + digest.hexdigest()
+
+
+# ---- outbound -------------------------------------------------------------------------
+
+
+class _Outbound(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ApplicationData(_Outbound):
+    fund_id: WireId
+    volunteer_application_id: WireId
+    available_spots: StrictInt
+    application_description: StrictStr
+    application_name: StrictStr
+    application_date: StrictStr
+    application_starttime: StrictStr
+    application_endtime: StrictStr
+
+
+class UpdateApplicationData(ApplicationData):
+    application_status: Literal["open", "closed"]
+
+
+class CreateApplicationOut(_Outbound):
+    action: Literal["create_volunteer_application"] = "create_volunteer_application"
+    data: ApplicationData
+
+
+class UpdateApplicationOut(_Outbound):
+    action: Literal["update_volunteer_application"] = "update_volunteer_application"
+    data: UpdateApplicationData
+
+
+class CancelData(_Outbound):
+    fund_id: WireId
+    volunteer_application_id: WireId
+
+
+class CancelApplicationOut(_Outbound):
+    action: Literal["cancel_volunteer_application"] = "cancel_volunteer_application"
+    data: CancelData
+
+
+class WaitingOutData(_Outbound):
+    volunteer_id: WireId
+    volunteer_application_id: WireId
+    status: Literal["waiting"] = "waiting"
+    timestamp: StrictStr
+    position: StrictInt
+
+
+class VolunteerWaitingOut(_Outbound):
+    action: Literal["volunteer_waiting"] = "volunteer_waiting"
+    data: WaitingOutData
+    user_id: WireId
+    application_id: WireId
+    timestamp: StrictStr
+
+
+class FreeSpotData(_Outbound):
+    volunteer_application_id: WireId
+    available_spots: StrictInt
+    waiting_volunteers: list[WireId]
+
+
+class NotifyFreeSpotOut(_Outbound):
+    action: Literal["notify_free_spot"] = "notify_free_spot"
+    data: FreeSpotData
+
+
+class VolunteerNotificationOut(_Outbound):
+    action: Literal["volunteer_notification"] = "volunteer_notification"
+    application_id: WireId
+    user_id: WireId
+    status: Literal[
+        "место доступно", "не выбрал", "записан", "исключён", "заявка отменена", "заявка закрыта"
+    ]
+    timestamp: StrictStr
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One message the console will publish, fully formed before it is committed."""
+
+    exchange: str
+    routing_key: str
+    action: str
+    body: dict[str, Any]
+    message_id: str
+
+    def encoded(self) -> bytes:
+        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _key_part(value: str) -> str:
+    # Topic routing keys split on dots and treat * and # as wildcards.
+    return value.replace(".", "_").replace("*", "_").replace("#", "_")
+
+
+def _out(exchange: str, key: str, model: BaseModel) -> Outbound:
+    body = model.model_dump(mode="json")
+    return Outbound(exchange, key, body["action"], body, str(uuid.uuid4()))
+
+
+@dataclass(frozen=True, slots=True)
+class AppFields:
+    """The announced fields of an application, as type 1 carries them."""
+
+    fund_id: str
+    application_id: str
+    name: str
+    description: str
+    date: date
+    start: time
+    end: time
+    capacity: int
+
+
+def _app_data(f: AppFields) -> dict[str, Any]:
+    return {
+        "fund_id": wire_id(f.fund_id),
+        "volunteer_application_id": wire_id(f.application_id),
+        "available_spots": f.capacity,
+        "application_description": f.description,
+        "application_name": f.name,
+        "application_date": f.date.isoformat(),
+        "application_starttime": f.start.strftime("%H:%M:%S"),
+        "application_endtime": f.end.strftime("%H:%M:%S"),
+    }
+
+
+def application_created(f: AppFields) -> Outbound:
+    key = f"fund.{_key_part(f.fund_id)}.application.created"
+    return _out(WAITING_EXCHANGE, key, CreateApplicationOut(data=ApplicationData(**_app_data(f))))
+
+
+def application_updated(f: AppFields, status: Literal["open", "closed"]) -> Outbound:
+    key = f"fund.{_key_part(f.fund_id)}.application.updated"
+    data = UpdateApplicationData(**_app_data(f), application_status=status)
+    return _out(WAITING_EXCHANGE, key, UpdateApplicationOut(data=data))
+
+
+def application_cancelled(fund_id: str, application_id: str) -> Outbound:
+    key = f"fund.{_key_part(fund_id)}.application.cancelled"
+    data = CancelData(fund_id=wire_id(fund_id), volunteer_application_id=wire_id(application_id))
+    return _out(WAITING_EXCHANGE, key, CancelApplicationOut(data=data))
+
+
+def volunteer_waiting(
+    fund_id: str, application_id: str, volunteer_id: str, position: int, when: datetime
+) -> Outbound:
+    key = f"fund.{_key_part(fund_id)}.waiting.{_key_part(application_id)}"
+    ts = format_ts(when)
+    vid, aid = wire_id(volunteer_id), wire_id(application_id)
+    msg = VolunteerWaitingOut(
+        data=WaitingOutData(
+            volunteer_id=vid, volunteer_application_id=aid, timestamp=ts, position=position
+        ),
+        user_id=vid,
+        application_id=aid,
+        timestamp=ts,
+    )
+    return _out(WAITING_EXCHANGE, key, msg)
+
+
+def notify_free_spot(
+    fund_id: str, application_id: str, spots: int, waiting: list[str]
+) -> Outbound:
+    key = f"fund.{_key_part(fund_id)}.free_spot.{_key_part(application_id)}"
+    data = FreeSpotData(
+        volunteer_application_id=wire_id(application_id),
+        available_spots=spots,
+        waiting_volunteers=[wire_id(v) for v in waiting],
+    )
+    return _out(NOTIFICATION_EXCHANGE, key, NotifyFreeSpotOut(data=data))
+
+
+def volunteer_notification(
+    fund_id: str, application_id: str, volunteer_id: str, status: str, when: datetime
+) -> Outbound:
+    key = f"fund.{_key_part(fund_id)}.volunteer.{_key_part(volunteer_id)}"
+    msg = VolunteerNotificationOut(
+        application_id=wire_id(application_id),
+        user_id=wire_id(volunteer_id),
+        status=status,  # type: ignore[arg-type]  # checked by the Literal at runtime
+        timestamp=format_ts(when),
+    )
+    return _out(NOTIFICATION_EXCHANGE, key, msg)
+
+
+def response_key(fund_id: str, application_id: str) -> str:
+    return f"fund.{_key_part(fund_id)}.response.{_key_part(application_id)}"
+
+
+def waiting_key(fund_id: str, application_id: str) -> str:
+    return f"fund.{_key_part(fund_id)}.waiting.{_key_part(application_id)}"

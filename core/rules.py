@@ -1,0 +1,590 @@
+"""The spot and waitlist rules of CONTRACT.md, over one application's in-memory state.
+
+Every function here is pure apart from the state it is handed and the Effects it appends
+to: no I/O, no clock of its own. The engine loads a state, calls one rule, and commits the
+state's changes together with the effects in one transaction.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from core import messages as m
+
+Policy = Literal["broadcast", "auto", "timed"]
+POLICIES: tuple[Policy, ...] = ("broadcast", "auto", "timed")
+Status = Literal["draft", "open", "closed", "cancelled"]
+MAX_CAPACITY = 10_000
+MAX_OFFER_TIMEOUT_MIN = 7 * 24 * 60
+
+
+@dataclass(slots=True)
+class Participant:
+    volunteer_id: str
+    state: Literal["signed", "waiting"]
+    responded_at: datetime  # the response's own time: orders the waitlist
+    seq: int  # arrival order: breaks ties between equal response times
+    since: datetime  # when the volunteer entered this state
+
+    @property
+    def wait_key(self) -> tuple[datetime, int]:
+        return (self.responded_at, self.seq)
+
+
+OfferState = Literal["open", "claimed", "not_selected", "withdrawn", "passed", "removed"]
+
+
+@dataclass(slots=True)
+class Offer:
+    volunteer_id: str
+    offered_at: datetime
+    expires_at: datetime
+    state: OfferState = "open"
+
+
+@dataclass(slots=True)
+class Round:
+    """Spots held for the waitlist after a spot freed, and who has been offered them."""
+
+    policy: Literal["broadcast", "timed"]
+    held: int
+    opened_at: datetime
+    deadline: datetime
+    id: int | None = None
+    offers: dict[str, Offer] = field(default_factory=dict)
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    dirty_offers: set[str] = field(default_factory=set)
+
+    def open_offers(self) -> list[Offer]:
+        return [o for o in self.offers.values() if o.state == "open"]
+
+    def set_offer(self, offer: Offer) -> None:
+        self.offers[offer.volunteer_id] = offer
+        self.dirty_offers.add(offer.volunteer_id)
+
+
+@dataclass(slots=True)
+class Activity:
+    application_id: str
+    at: datetime
+    actor: str
+    kind: str
+    volunteer_id: str | None
+    detail: str
+    cause: str | None
+
+
+@dataclass(slots=True)
+class Effects:
+    """What one rule application decided besides state: messages to send, decisions to log."""
+
+    now: datetime
+    actor: str
+    cause: str | None = None
+    outbound: list[m.Outbound] = field(default_factory=list)
+    activity: list[Activity] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AppState:
+    id: str
+    fund_id: str
+    name: str
+    description: str
+    date: date
+    start: time
+    end: time
+    capacity: int
+    status: Status
+    policy: Policy
+    offer_timeout_s: int
+    created_at: datetime
+    updated_at: datetime
+    participants: dict[str, Participant] = field(default_factory=dict)
+    round: Round | None = None
+    # Bookkeeping for the engine: what to write back, kept beside the state it describes.
+    next_seq: int = 1
+    signed_count: int = 0
+    wait_keys: list[tuple[datetime, int, str]] = field(default_factory=list)
+    dirty: set[str] = field(default_factory=set)
+    touched_rounds: list[Round] = field(default_factory=list)
+    app_dirty: bool = False
+
+    # -- derived counts ------------------------------------------------------------------
+    @property
+    def held(self) -> int:
+        return self.round.held if self.round else 0
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.signed_count - self.held
+
+    def waitlist(self) -> list[str]:
+        return [vid for _, _, vid in self.wait_keys]
+
+    def position(self, volunteer_id: str) -> int:
+        p = self.participants[volunteer_id]
+        return bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id)) + 1
+
+    def fields(self) -> m.AppFields:
+        return m.AppFields(
+            self.fund_id, self.id, self.name, self.description, self.date, self.start,
+            self.end, self.capacity,
+        )
+
+    # -- state changes that keep the bookkeeping right -------------------------------------
+    def put(self, p: Participant) -> None:
+        self.drop(p.volunteer_id)
+        self.participants[p.volunteer_id] = p
+        if p.state == "signed":
+            self.signed_count += 1
+        else:
+            bisect.insort(self.wait_keys, (p.responded_at, p.seq, p.volunteer_id))
+        self.dirty.add(p.volunteer_id)
+
+    def drop(self, volunteer_id: str) -> Participant | None:
+        p = self.participants.pop(volunteer_id, None)
+        if p is None:
+            return None
+        if p.state == "signed":
+            self.signed_count -= 1
+        else:
+            i = bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id))
+            del self.wait_keys[i]
+        self.dirty.add(volunteer_id)
+        return p
+
+    def touch(self, r: Round) -> None:
+        if not any(t is r for t in self.touched_rounds):
+            self.touched_rounds.append(r)
+
+
+# ---- helpers that emit ----------------------------------------------------------------
+
+
+def _log(st: AppState, fx: Effects, kind: str, vid: str | None, detail: str) -> None:
+    fx.activity.append(Activity(st.id, fx.now, fx.actor, kind, vid, detail, fx.cause))
+
+
+def _notify(st: AppState, fx: Effects, vid: str, status: str) -> None:
+    fx.outbound.append(m.volunteer_notification(st.fund_id, st.id, vid, status, fx.now))
+
+
+def _sign_up(st: AppState, fx: Effects, vid: str, responded_at: datetime, how: str) -> None:
+    old = st.participants.get(vid)
+    seq = old.seq if old else _next_seq(st)
+    st.put(Participant(vid, "signed", old.responded_at if old else responded_at, seq, fx.now))
+    _notify(st, fx, vid, m.STATUS_SIGNED_UP)
+    _log(st, fx, "signed_up", vid, how)
+
+
+def _next_seq(st: AppState) -> int:
+    seq = st.next_seq
+    st.next_seq += 1
+    return seq
+
+
+def _offer(st: AppState, r: Round, fx: Effects, vid: str, expires_at: datetime) -> None:
+    r.set_offer(Offer(vid, fx.now, expires_at))
+    _notify(st, fx, vid, m.STATUS_SPOT_AVAILABLE)
+    _log(st, fx, "offered", vid, f"offered a freed spot until {expires_at:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def _end_offer(st: AppState, r: Round, fx: Effects, vid: str, state: OfferState) -> None:
+    offer = r.offers[vid]
+    r.set_offer(Offer(vid, offer.offered_at, offer.expires_at, state))
+
+
+def _close_round(st: AppState, fx: Effects, reason: str, *, tell: bool = True) -> None:
+    """End the open round: unclaimed held spots become free, open offers were not selected."""
+    r = st.round
+    assert r is not None
+    for offer in r.open_offers():
+        _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
+        if tell:
+            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+            _log(st, fx, "not_selected", offer.volunteer_id, reason)
+    released = r.held
+    r.held = 0
+    r.closed_at = fx.now
+    r.close_reason = reason
+    st.touch(r)
+    st.round = None
+    tail = f"; {released} held spot(s) became free" if released else ""
+    _log(st, fx, "round_closed", None, reason + tail)
+
+
+def _timeout(st: AppState) -> timedelta:
+    return timedelta(seconds=st.offer_timeout_s)
+
+
+# ---- a spot frees ---------------------------------------------------------------------
+
+
+def spots_freed(st: AppState, fx: Effects, n: int) -> None:
+    """n spots just became free: give them to the waitlist as the policy says."""
+    if n <= 0 or st.status != "open" or not st.wait_keys:
+        return
+    if st.policy == "auto":
+        for _ in range(n):
+            if not st.wait_keys:
+                return
+            first = st.wait_keys[0][2]
+            _sign_up(st, fx, first, fx.now, "promoted automatically from the waitlist")
+        return
+    if st.policy == "broadcast":
+        _broadcast(st, fx, n)
+    else:
+        _timed(st, fx, n)
+
+
+def _broadcast(st: AppState, fx: Effects, n: int) -> None:
+    deadline = fx.now + _timeout(st)
+    r = st.round
+    if r is None:
+        r = Round("broadcast", 0, fx.now, deadline)
+        st.round = r
+        _log(st, fx, "round_opened", None, f"{n} spot(s) offered to the whole waitlist")
+    r.held += n
+    r.deadline = deadline  # a newly freed spot gets the full offer time
+    st.touch(r)
+    waiting = st.waitlist()
+    fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, waiting))
+    for vid in waiting:
+        offer = r.offers.get(vid)
+        if offer is None or offer.state != "open":
+            _offer(st, r, fx, vid, deadline)
+        else:
+            r.set_offer(Offer(vid, offer.offered_at, deadline))
+
+
+def _timed(st: AppState, fx: Effects, n: int) -> None:
+    r = st.round
+    if r is None:
+        r = Round("timed", 0, fx.now, fx.now + _timeout(st))
+        st.round = r
+        _log(st, fx, "round_opened", None, f"{n} spot(s) offered in turn down the waitlist")
+    r.held += n
+    st.touch(r)
+    _fill_timed(st, fx)
+
+
+def _fill_timed(st: AppState, fx: Effects) -> None:
+    """Offer each held spot to the next volunteer in line who has not had this round's offer."""
+    r = st.round
+    assert r is not None and r.policy == "timed"
+    open_count = len(r.open_offers())
+    fresh: list[str] = []
+    if open_count < r.held:
+        for _, _, vid in st.wait_keys:
+            if vid in r.offers:
+                continue
+            fresh.append(vid)
+            if open_count + len(fresh) == r.held:
+                break
+    expires = fx.now + _timeout(st)
+    for vid in fresh:
+        _offer(st, r, fx, vid, expires)
+    if fresh:
+        fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, fresh))
+    opened = r.open_offers()
+    if not opened:
+        _close_round(st, fx, "nobody left on the waitlist to offer the spot to")
+        return
+    r.deadline = min(o.expires_at for o in opened)
+
+
+def _offer_lost(st: AppState, fx: Effects) -> None:
+    """An offered volunteer left: pass the offer on, or end a round nobody can claim."""
+    r = st.round
+    if r is None:
+        return
+    st.touch(r)
+    if r.policy == "timed":
+        _fill_timed(st, fx)
+    elif not r.open_offers():
+        _close_round(st, fx, "every offered volunteer withdrew")
+
+
+# ---- the clock ------------------------------------------------------------------------
+
+
+def expire(st: AppState, fx: Effects) -> None:
+    """Apply every offer deadline that has passed by fx.now."""
+    r = st.round
+    if r is None or fx.now < r.deadline:
+        return
+    if r.policy == "broadcast":
+        _close_round(st, fx, "nobody claimed the spot before the offer expired")
+        return
+    for offer in r.open_offers():
+        if offer.expires_at <= fx.now:
+            _end_offer(st, r, fx, offer.volunteer_id, "passed")
+            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+            _log(st, fx, "offer_expired", offer.volunteer_id, "did not claim in time; offer passed on")
+    st.touch(r)
+    _fill_timed(st, fx)
+
+
+# ---- volunteer requests ---------------------------------------------------------------
+
+
+def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
+    """An accepted response or a waitlist request from volunteer vid."""
+    if st.status != "open":
+        _answer_not_open(st, fx, vid, "response")
+        return
+    p = st.participants.get(vid)
+    if p is not None and p.state == "signed":
+        return  # rule 1: idempotent
+    r = st.round
+    offer = r.offers.get(vid) if r else None
+    if r is not None and offer is not None and offer.state == "open" and r.held > 0:
+        _claim(st, fx, r, vid)
+        return
+    if st.free > 0:
+        _sign_up(st, fx, vid, responded_at, "took a free spot")
+        return
+    if p is not None:
+        return  # already waiting: a repeated request changes nothing
+    st.put(Participant(vid, "waiting", responded_at, _next_seq(st), fx.now))
+    position = st.position(vid)
+    fx.outbound.append(m.volunteer_waiting(st.fund_id, st.id, vid, position, fx.now))
+    _log(st, fx, "waitlisted", vid, f"no free spot; waitlisted at position {position}")
+    if r is not None and r.policy == "broadcast":
+        st.touch(r)
+        _offer(st, r, fx, vid, r.deadline)
+
+
+def _claim(st: AppState, fx: Effects, r: Round, vid: str) -> None:
+    r.held -= 1
+    st.touch(r)
+    _end_offer(st, r, fx, vid, "claimed")
+    _sign_up(st, fx, vid, fx.now, "claimed the offered spot")
+    if r.held == 0:
+        _close_round(st, fx, "every offered spot was claimed")
+    elif r.policy == "timed":
+        _fill_timed(st, fx)
+
+
+def decline(st: AppState, fx: Effects, vid: str) -> None:
+    """A declined response: withdraw vid from the roster, the waitlist or an offer."""
+    if st.status != "open":
+        _answer_not_open(st, fx, vid, "withdrawal")
+        return
+    p = st.participants.get(vid)
+    if p is None:
+        _log(st, fx, "ignored", vid, "withdrawal from a volunteer who was neither signed up nor waiting")
+        return
+    st.drop(vid)
+    if p.state == "signed":
+        _log(st, fx, "withdrew", vid, "left the roster; a spot freed")
+        spots_freed(st, fx, 1)
+        return
+    _log(st, fx, "left_waitlist", vid, "left the waitlist")
+    _leave_offer(st, fx, vid, "withdrawn")
+
+
+def _leave_offer(st: AppState, fx: Effects, vid: str, state: OfferState) -> None:
+    r = st.round
+    if r is not None and vid in r.offers and r.offers[vid].state == "open":
+        _end_offer(st, r, fx, vid, state)
+        _offer_lost(st, fx)
+
+
+def _answer_not_open(st: AppState, fx: Effects, vid: str, what: str) -> None:
+    status = m.STATUS_CANCELLED if st.status == "cancelled" else m.STATUS_CLOSED
+    _notify(st, fx, vid, status)
+    _log(st, fx, f"{what}_to_{st.status}", vid, f"{what} reached a {st.status} application; nothing changed")
+
+
+# ---- coordinator actions --------------------------------------------------------------
+# Each returns None when applied, or the reason it was refused (and then changed nothing).
+
+
+def set_capacity(st: AppState, fx: Effects, capacity: int) -> str | None:
+    if st.status == "cancelled":
+        return "the application is cancelled"
+    if not 1 <= capacity <= MAX_CAPACITY:
+        return f"capacity must be between 1 and {MAX_CAPACITY}"
+    if capacity < st.signed_count:
+        return (
+            f"cannot lower capacity to {capacity}: {st.signed_count} volunteers are signed up; "
+            "remove volunteers first"
+        )
+    old = st.capacity
+    if capacity == old:
+        return None
+    st.capacity = capacity
+    st.app_dirty = True
+    _log(st, fx, "capacity_changed", None, f"capacity {old} → {capacity}")
+    if capacity > old:
+        spots_freed(st, fx, capacity - old)
+    else:
+        _shrink_held(st, fx)
+    _announce_update(st, fx)
+    return None
+
+
+def _shrink_held(st: AppState, fx: Effects) -> None:
+    """After capacity fell, give back held spots that no longer exist."""
+    r = st.round
+    if r is None or st.free >= 0:
+        return
+    r.held += st.free  # free is negative by exactly the held spots that vanished
+    st.touch(r)
+    if r.held == 0:
+        _close_round(st, fx, "capacity lowered; no spot left to offer")
+    elif r.policy == "timed":
+        for offer in r.open_offers()[r.held :]:
+            _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
+            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+            _log(st, fx, "not_selected", offer.volunteer_id, "capacity lowered; offer withdrawn")
+
+
+def _announce_update(st: AppState, fx: Effects) -> None:
+    if st.status in ("open", "closed"):
+        fx.outbound.append(m.application_updated(st.fields(), st.status))  # type: ignore[arg-type]
+
+
+def remove(st: AppState, fx: Effects, vid: str) -> str | None:
+    if st.status == "cancelled":
+        return "the application is cancelled"
+    p = st.drop(vid)
+    if p is None:
+        return f"volunteer {vid} is neither signed up nor waiting"
+    _notify(st, fx, vid, m.STATUS_REMOVED)
+    if p.state == "signed":
+        _log(st, fx, "removed", vid, "removed from the roster by the coordinator; a spot freed")
+        spots_freed(st, fx, 1)
+    else:
+        _log(st, fx, "removed", vid, "removed from the waitlist by the coordinator")
+        _leave_offer(st, fx, vid, "removed")
+    return None
+
+
+def promote(st: AppState, fx: Effects, vid: str) -> str | None:
+    if st.status not in ("open", "closed"):
+        return f"the application is {st.status}"
+    p = st.participants.get(vid)
+    if p is None or p.state != "waiting":
+        return f"volunteer {vid} is not on the waitlist"
+    r = st.round
+    if st.free > 0:
+        if r is not None and vid in r.offers and r.offers[vid].state == "open":
+            _end_offer(st, r, fx, vid, "claimed")
+        _sign_up(st, fx, vid, fx.now, "promoted from the waitlist by the coordinator")
+        if r is not None:
+            _offer_lost(st, fx)
+        return None
+    if r is not None and r.held > 0:
+        if vid in r.offers and r.offers[vid].state == "open":
+            _claim(st, fx, r, vid)
+            return None
+        r.held -= 1
+        st.touch(r)
+        _sign_up(st, fx, vid, fx.now, "promoted into a held spot by the coordinator")
+        if r.held == 0:
+            _close_round(st, fx, "the coordinator filled the held spot")
+        return None
+    return "no free spot: raise the capacity first"
+
+
+def close(st: AppState, fx: Effects) -> str | None:
+    if st.status != "open":
+        return f"only an open application can be closed; this one is {st.status}"
+    if st.round is not None:
+        _close_round(st, fx, "the application was closed")
+    st.status = "closed"
+    st.app_dirty = True
+    _log(st, fx, "closed", None, "closed: later responses are answered «заявка закрыта»")
+    _announce_update(st, fx)
+    return None
+
+
+def reopen(st: AppState, fx: Effects) -> str | None:
+    if st.status != "closed":
+        return f"only a closed application can be reopened; this one is {st.status}"
+    st.status = "open"
+    st.app_dirty = True
+    _log(st, fx, "reopened", None, "reopened for responses")
+    _announce_update(st, fx)
+    spots_freed(st, fx, st.free)
+    return None
+
+
+def cancel(st: AppState, fx: Effects) -> str | None:
+    if st.status == "cancelled":
+        return "the application is already cancelled"
+    was_published = st.status != "draft"
+    if st.round is not None:
+        # Everyone offered is told «заявка отменена» below; «не выбрал» too would contradict it.
+        _close_round(st, fx, "the application was cancelled", tell=False)
+    st.status = "cancelled"
+    st.app_dirty = True
+    if was_published:
+        fx.outbound.append(m.application_cancelled(st.fund_id, st.id))
+    signed = [p.volunteer_id for p in st.participants.values() if p.state == "signed"]
+    for vid in signed + st.waitlist():
+        _notify(st, fx, vid, m.STATUS_CANCELLED)
+    _log(st, fx, "cancelled", None, f"cancelled; {len(signed)} signed up and {len(st.wait_keys)} waiting were told")
+    return None
+
+
+def publish(st: AppState, fx: Effects) -> str | None:
+    if st.status != "draft":
+        return f"the application is already {st.status}"
+    st.status = "open"
+    st.app_dirty = True
+    fx.outbound.append(m.application_created(st.fields()))
+    _log(st, fx, "published", None, f"published with {st.capacity} spot(s)")
+    return None
+
+
+def edit(
+    st: AppState,
+    fx: Effects,
+    *,
+    name: str,
+    description: str,
+    day: date,
+    start: time,
+    end: time,
+) -> str | None:
+    if st.status == "cancelled":
+        return "the application is cancelled"
+    changed = [
+        label
+        for label, old, new in (
+            ("name", st.name, name),
+            ("description", st.description, description),
+            ("date", st.date, day),
+            ("start", st.start, start),
+            ("end", st.end, end),
+        )
+        if old != new
+    ]
+    if not changed:
+        return None
+    st.name, st.description, st.date, st.start, st.end = name, description, day, start, end
+    st.app_dirty = True
+    _log(st, fx, "edited", None, "changed " + ", ".join(changed))
+    _announce_update(st, fx)
+    return None
+
+
+def set_policy(st: AppState, fx: Effects, policy: Policy, offer_timeout_s: int) -> str | None:
+    if policy not in POLICIES:
+        return f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}"
+    if not 60 <= offer_timeout_s <= MAX_OFFER_TIMEOUT_MIN * 60:
+        return f"offer timeout must be between 1 and {MAX_OFFER_TIMEOUT_MIN} minutes"
+    if (policy, offer_timeout_s) == (st.policy, st.offer_timeout_s):
+        return None
+    st.policy, st.offer_timeout_s = policy, offer_timeout_s
+    st.app_dirty = True
+    _log(st, fx, "policy_changed", None, f"freed spots: {policy}, offer timeout {offer_timeout_s // 60} min")
+    return None

@@ -1,0 +1,405 @@
+"""Durable local state in one SQLite file through peewee: schema, migrations, state I/O."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+from playhouse.migrate import SqliteMigrator, migrate
+
+from core.rules import Activity, AppState, Offer, Participant, Round
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _ts(when: datetime | None) -> str | None:
+    return when.isoformat(sep="T", timespec="seconds") if when else None
+
+
+def make_models(db: pw.Database) -> dict[str, type[pw.Model]]:
+    """The schema as peewee models, bound to one database so several files can be open at once."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Application(Base):
+        id = pw.TextField(primary_key=True)
+        fund_id = pw.TextField()
+        name = pw.TextField()
+        description = pw.TextField(default="")
+        date = pw.TextField()
+        start = pw.TextField()
+        end = pw.TextField()
+        capacity = pw.IntegerField()
+        status = pw.TextField(index=True)
+        policy = pw.TextField(default="broadcast")
+        offer_timeout_s = pw.IntegerField(default=1800)
+        created_at = pw.TextField()
+        updated_at = pw.TextField()
+        next_seq = pw.IntegerField(default=1)
+
+    class Participation(Base):
+        application_id = pw.TextField()
+        volunteer_id = pw.TextField()
+        state = pw.TextField()
+        responded_at = pw.TextField()
+        seq = pw.IntegerField()
+        since = pw.TextField()
+
+        class Meta:
+            primary_key = pw.CompositeKey("application_id", "volunteer_id")
+
+    class OfferRound(Base):
+        id = pw.AutoField()
+        application_id = pw.TextField(index=True)
+        policy = pw.TextField()
+        held = pw.IntegerField()
+        opened_at = pw.TextField()
+        deadline = pw.TextField()
+        closed_at = pw.TextField(null=True)
+        close_reason = pw.TextField(null=True)
+
+    class OfferRow(Base):
+        round_id = pw.IntegerField()
+        volunteer_id = pw.TextField()
+        offered_at = pw.TextField()
+        expires_at = pw.TextField()
+        state = pw.TextField()
+
+        class Meta:
+            table_name = "offer"
+            primary_key = pw.CompositeKey("round_id", "volunteer_id")
+
+    class Inbox(Base):
+        message_id = pw.TextField(primary_key=True)
+        received_at = pw.TextField()
+        outcome = pw.TextField()
+
+    class Outbox(Base):
+        seq = pw.AutoField()
+        message_id = pw.TextField(unique=True)
+        exchange = pw.TextField()
+        routing_key = pw.TextField()
+        action = pw.TextField()
+        body = pw.TextField()
+        created_at = pw.TextField()
+        sent_at = pw.TextField(null=True, index=True)
+        attempts = pw.IntegerField(default=0)
+        last_error = pw.TextField(null=True)
+
+    class Rejected(Base):
+        id = pw.AutoField()
+        message_id = pw.TextField()
+        received_at = pw.TextField()
+        exchange = pw.TextField()
+        routing_key = pw.TextField()
+        reason = pw.TextField()
+        size = pw.IntegerField()
+        body = pw.BlobField()
+
+    class ActivityRow(Base):
+        id = pw.AutoField()
+        application_id = pw.TextField(index=True)
+        at = pw.TextField()
+        actor = pw.TextField()
+        kind = pw.TextField()
+        volunteer_id = pw.TextField(null=True)
+        detail = pw.TextField()
+        cause = pw.TextField(null=True)
+
+        class Meta:
+            table_name = "activity"
+
+    return {
+        "application": Application,
+        "participation": Participation,
+        "offer_round": OfferRound,
+        "offer": OfferRow,
+        "inbox": Inbox,
+        "outbox": Outbox,
+        "rejected": Rejected,
+        "activity": ActivityRow,
+    }
+
+
+def _v1(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    db.create_tables(list(models.values()))
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS participation_app_state ON participation(application_id, state)"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS offer_round_open ON offer_round(application_id, closed_at)")
+
+
+def _v2(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # The message log: inbound messages keep where they came from and what they said.
+    migrator = SqliteMigrator(db)
+    migrate(
+        migrator.add_column("inbox", "exchange", pw.TextField(default="")),
+        migrator.add_column("inbox", "routing_key", pw.TextField(default="")),
+        migrator.add_column("inbox", "action", pw.TextField(default="")),
+        migrator.add_column("inbox", "application_id", pw.TextField(null=True)),
+        migrator.add_column("inbox", "volunteer_id", pw.TextField(null=True)),
+        migrator.add_column("inbox", "body", pw.TextField(default="")),
+        migrator.add_column("outbox", "application_id", pw.TextField(null=True)),
+        migrator.add_column("outbox", "volunteer_id", pw.TextField(null=True)),
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)")
+
+
+MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v1, _v2]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    seq: int
+    message_id: str
+    exchange: str
+    routing_key: str
+    action: str
+    body: bytes
+    attempts: int
+
+
+class Store:
+    """One SQLite file: opening, migrating, transactions, and state load/save."""
+
+    def __init__(self, path: str | Path, *, upto_version: int = SCHEMA_VERSION) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = pw.SqliteDatabase(
+            str(self.path),
+            pragmas={
+                "journal_mode": "wal",
+                "synchronous": "full",  # the console promises nothing lost, even on power loss
+                "foreign_keys": 1,
+                "busy_timeout": BUSY_TIMEOUT_MS,
+            },
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        self.models = make_models(self.db)
+        self.db.connect(reuse_if_open=True)
+        self._migrate(upto_version)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def schema_version(self) -> int:
+        return int(self.db.execute_sql("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, upto: int) -> None:
+        with self.db.atomic("IMMEDIATE"):
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {current}, newer than this program's "
+                    f"{SCHEMA_VERSION}: upgrade Volunteer Console"
+                )
+            for version in range(current + 1, upto + 1):
+                MIGRATIONS[version - 1](self.db, self.models)
+                self.db.execute_sql(f"PRAGMA user_version = {version}")
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.connection()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A short IMMEDIATE transaction: the write lock is taken up front, never upgraded."""
+        with self.db.atomic("IMMEDIATE"):
+            yield self.conn
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: our cue to drop cached state."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- applications -------------------------------------------------------------------
+    def insert_application(self, st: AppState) -> None:
+        self.conn.execute(
+            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+            " status, policy, offer_timeout_s, created_at, updated_at, next_seq)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                st.id, st.fund_id, st.name, st.description, st.date.isoformat(),
+                st.start.isoformat(), st.end.isoformat(), st.capacity, st.status, st.policy,
+                st.offer_timeout_s, _ts(st.created_at), _ts(st.updated_at), st.next_seq,
+            ),
+        )
+
+    def application_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM application ORDER BY date, start, id")]
+
+    def load_state(self, app_id: str) -> AppState | None:
+        c = self.conn
+        row = c.execute(
+            "SELECT id, fund_id, name, description, date, start, end, capacity, status, policy,"
+            " offer_timeout_s, created_at, updated_at, next_seq FROM application WHERE id = ?",
+            (app_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        st = AppState(
+            id=row[0], fund_id=row[1], name=row[2], description=row[3],
+            date=date.fromisoformat(row[4]), start=time.fromisoformat(row[5]),
+            end=time.fromisoformat(row[6]), capacity=row[7], status=row[8], policy=row[9],
+            offer_timeout_s=row[10], created_at=datetime.fromisoformat(row[11]),
+            updated_at=datetime.fromisoformat(row[12]), next_seq=row[13],
+        )
+        for vid, state, responded, seq, since in c.execute(
+            "SELECT volunteer_id, state, responded_at, seq, since FROM participation"
+            " WHERE application_id = ?",
+            (app_id,),
+        ):
+            st.put(Participant(vid, state, datetime.fromisoformat(responded), seq, datetime.fromisoformat(since)))
+        st.dirty.clear()
+        rrow = c.execute(
+            "SELECT id, policy, held, opened_at, deadline FROM offer_round"
+            " WHERE application_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+            (app_id,),
+        ).fetchone()
+        if rrow is not None:
+            r = Round(rrow[1], rrow[2], datetime.fromisoformat(rrow[3]), datetime.fromisoformat(rrow[4]), id=rrow[0])
+            for vid, offered, expires, state in c.execute(
+                "SELECT volunteer_id, offered_at, expires_at, state FROM offer WHERE round_id = ?"
+                " ORDER BY offered_at, rowid",
+                (r.id,),
+            ):
+                r.offers[vid] = Offer(vid, datetime.fromisoformat(offered), datetime.fromisoformat(expires), state)
+            st.round = r
+        return st
+
+    def save_state(self, st: AppState, now: datetime) -> None:
+        """Write back what the rules changed; the caller holds the transaction."""
+        c = self.conn
+        st.updated_at = now
+        c.execute(
+            "UPDATE application SET name=?, description=?, date=?, start=?, end=?, capacity=?,"
+            " status=?, policy=?, offer_timeout_s=?, updated_at=?, next_seq=? WHERE id=?",
+            (
+                st.name, st.description, st.date.isoformat(), st.start.isoformat(),
+                st.end.isoformat(), st.capacity, st.status, st.policy, st.offer_timeout_s,
+                _ts(now), st.next_seq, st.id,
+            ),
+        )
+        if st.dirty:
+            upserts = []
+            deletes = []
+            for vid in st.dirty:
+                p = st.participants.get(vid)
+                if p is None:
+                    deletes.append((st.id, vid))
+                else:
+                    upserts.append((st.id, vid, p.state, _ts(p.responded_at), p.seq, _ts(p.since)))
+            if deletes:
+                c.executemany("DELETE FROM participation WHERE application_id=? AND volunteer_id=?", deletes)
+            if upserts:
+                c.executemany(
+                    "INSERT OR REPLACE INTO participation (application_id, volunteer_id, state,"
+                    " responded_at, seq, since) VALUES (?,?,?,?,?,?)",
+                    upserts,
+                )
+        for r in st.touched_rounds:
+            if r.id is None:
+                cur = c.execute(
+                    "INSERT INTO offer_round (application_id, policy, held, opened_at, deadline,"
+                    " closed_at, close_reason) VALUES (?,?,?,?,?,?,?)",
+                    (st.id, r.policy, r.held, _ts(r.opened_at), _ts(r.deadline), _ts(r.closed_at), r.close_reason),
+                )
+                r.id = cur.lastrowid
+            else:
+                c.execute(
+                    "UPDATE offer_round SET held=?, deadline=?, closed_at=?, close_reason=? WHERE id=?",
+                    (r.held, _ts(r.deadline), _ts(r.closed_at), r.close_reason, r.id),
+                )
+            if r.dirty_offers:
+                c.executemany(
+                    "INSERT OR REPLACE INTO offer (round_id, volunteer_id, offered_at, expires_at, state)"
+                    " VALUES (?,?,?,?,?)",
+                    [
+                        (r.id, o.volunteer_id, _ts(o.offered_at), _ts(o.expires_at), o.state)
+                        for o in (r.offers[v] for v in r.dirty_offers)
+                    ],
+                )
+        self.forget_changes(st)
+
+    @staticmethod
+    def forget_changes(st: AppState) -> None:
+        st.dirty.clear()
+        for r in st.touched_rounds:
+            r.dirty_offers.clear()
+        st.touched_rounds.clear()
+        st.app_dirty = False
+
+    # -- logs ---------------------------------------------------------------------------
+    def add_outbox(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO outbox (message_id, exchange, routing_key, action, body, created_at,"
+            " attempts, application_id, volunteer_id) VALUES (?,?,?,?,?,?,0,?,?)",
+            rows,
+        )
+
+    def add_activity(self, entries: Iterable[Activity]) -> None:
+        self.conn.executemany(
+            "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, detail, cause)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(a.application_id, _ts(a.at), a.actor, a.kind, a.volunteer_id, a.detail, a.cause) for a in entries],
+        )
+
+    def add_inbox(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO inbox (message_id, received_at, outcome, exchange, routing_key, action,"
+            " application_id, volunteer_id, body) VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def add_rejected(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO rejected (message_id, received_at, exchange, routing_key, reason, size, body)"
+            " VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def seen_message_ids(self, ids: list[str]) -> set[str]:
+        seen: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            seen.update(r[0] for r in self.conn.execute(f"SELECT message_id FROM inbox WHERE message_id IN ({marks})", chunk))
+        return seen
+
+    # -- outbox relay -------------------------------------------------------------------
+    def pending_outbox(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
+        return [
+            OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5].encode("utf-8"), r[6])
+            for r in self.conn.execute(
+                "SELECT seq, message_id, exchange, routing_key, action, body, attempts FROM outbox"
+                " WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+                (after_seq, limit),
+            )
+        ]
+
+    def mark_sent(self, seqs: list[int], when: datetime) -> None:
+        with self.transaction() as c:
+            c.executemany("UPDATE outbox SET sent_at=?, attempts=attempts+1 WHERE seq=?", [(_ts(when), s) for s in seqs])
+
+    def mark_failed(self, seq: int, error: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?", (error[:500], seq))
+
+    def backlog(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])

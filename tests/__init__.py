@@ -1,0 +1,1 @@
+"""Tests mirror the source tree: tests/core for core/, tests/gui for gui/."""

@@ -1,0 +1,31 @@
+"""Shared fixtures: a real SQLite file per test and a manual clock."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core.clock import ManualClock  # noqa: E402
+from core.engine import Engine  # noqa: E402
+from core.storage import Store  # noqa: E402
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 2, 9, 0, 0))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "console.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def engine(store, clock) -> Engine:
+    return Engine(store, fund_id="123", clock=clock)
