@@ -1,4 +1,4 @@
-"""The engine: applies inbound messages and coordinator operations atomically, then tells listeners."""
+"""The engine: applies inbound messages and coordinator operations atomically, tells listeners."""
 
 from __future__ import annotations
 
@@ -161,18 +161,44 @@ class Engine:
                     results.append(Result(outcome, mid, reason))
                     body_text = d.body[: m.MAX_BODY_BYTES].decode("utf-8", "replace")
                     action = _action_of(req, reason, outcome)
-                    inbox.append((
-                        mid, _ts(now), outcome, d.exchange, d.routing_key, action,
-                        req.application_id if req else None, req.volunteer_id if req else None,
-                        body_text,
-                    ))
-                    change.messages.append(LoggedMessage(
-                        "in", now, d.exchange, d.routing_key, action,
-                        req.application_id if req else None, req.volunteer_id if req else None,
-                        body_text, outcome if not reason else f"{outcome}: {reason}",
-                    ))
+                    inbox.append(
+                        (
+                            mid,
+                            _ts(now),
+                            outcome,
+                            d.exchange,
+                            d.routing_key,
+                            action,
+                            req.application_id if req else None,
+                            req.volunteer_id if req else None,
+                            body_text,
+                        )
+                    )
+                    change.messages.append(
+                        LoggedMessage(
+                            "in",
+                            now,
+                            d.exchange,
+                            d.routing_key,
+                            action,
+                            req.application_id if req else None,
+                            req.volunteer_id if req else None,
+                            body_text,
+                            outcome if not reason else f"{outcome}: {reason}",
+                        )
+                    )
                     if outcome == "rejected":
-                        rejected.append((mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), d.body[: m.MAX_BODY_BYTES]))
+                        rejected.append(
+                            (
+                                mid,
+                                _ts(now),
+                                d.exchange,
+                                d.routing_key,
+                                reason,
+                                len(d.body),
+                                d.body[: m.MAX_BODY_BYTES],
+                            )
+                        )
                     elif outcome == "applied":
                         change.responses += 1
                 self._write(touched, outbound, activity, now, change)
@@ -210,7 +236,10 @@ class Engine:
         if st.status == "draft":
             return "rejected", f"application {st.id} is not published yet", parsed
         fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid)
-        rules.expire(st, Effects(now=now, actor="clock", cause=None, outbound=fx.outbound, activity=fx.activity))
+        rules.expire(
+            st,
+            Effects(now=now, actor="clock", cause=None, outbound=fx.outbound, activity=fx.activity),
+        )
         if parsed.kind == "accepted":
             rules.accept(st, fx, parsed.volunteer_id, parsed.timestamp or now)
         else:
@@ -231,16 +260,34 @@ class Engine:
         for st in touched.values():
             self.store.save_state(st, now)
         if outbound:
-            self.store.add_outbox([
-                (o.message_id, o.exchange, o.routing_key, o.action, json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
-                 _ts(now), _app_of(o), _volunteer_of(o))
-                for o in outbound
-            ])
+            self.store.add_outbox(
+                [
+                    (
+                        o.message_id,
+                        o.exchange,
+                        o.routing_key,
+                        o.action,
+                        json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
+                        _ts(now),
+                        _app_of(o),
+                        _volunteer_of(o),
+                    )
+                    for o in outbound
+                ]
+            )
             for o in outbound:
-                change.messages.append(LoggedMessage(
-                    "out", now, o.exchange, o.routing_key, o.action, _app_of(o), _volunteer_of(o),
-                    json.dumps(o.body, ensure_ascii=False),
-                ))
+                change.messages.append(
+                    LoggedMessage(
+                        "out",
+                        now,
+                        o.exchange,
+                        o.routing_key,
+                        o.action,
+                        _app_of(o),
+                        _volunteer_of(o),
+                        json.dumps(o.body, ensure_ascii=False),
+                    )
+                )
         if activity:
             self.store.add_activity(activity)
         change.application_ids.update(touched)
@@ -254,8 +301,22 @@ class Engine:
         try:
             with self.store.transaction():
                 if not self.store.seen_message_ids([mid]):
-                    self.store.add_inbox([(mid, _ts(now), "rejected", d.exchange, d.routing_key, "", None, None, "")])
-                    self.store.add_rejected([(mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), d.body[: m.MAX_BODY_BYTES])])
+                    self.store.add_inbox(
+                        [(mid, _ts(now), "rejected", d.exchange, d.routing_key, "", None, None, "")]
+                    )
+                    self.store.add_rejected(
+                        [
+                            (
+                                mid,
+                                _ts(now),
+                                d.exchange,
+                                d.routing_key,
+                                reason,
+                                len(d.body),
+                                d.body[: m.MAX_BODY_BYTES],
+                            )
+                        ]
+                    )
         except Exception:
             log.exception("could not record the failure of message %s", mid)
             raise
@@ -267,7 +328,8 @@ class Engine:
         """Apply offer deadlines that have passed; returns how many applications changed."""
         now = self.clock.now()
         due = self.store.conn.execute(
-            "SELECT DISTINCT application_id FROM offer_round WHERE closed_at IS NULL AND deadline <= ?",
+            "SELECT DISTINCT application_id FROM offer_round"
+            " WHERE closed_at IS NULL AND deadline <= ?",
             (_ts(now),),
         ).fetchall()
         changed = 0
@@ -277,7 +339,9 @@ class Engine:
         return changed
 
     def next_deadline(self) -> datetime | None:
-        row = self.store.conn.execute("SELECT MIN(deadline) FROM offer_round WHERE closed_at IS NULL").fetchone()
+        row = self.store.conn.execute(
+            "SELECT MIN(deadline) FROM offer_round WHERE closed_at IS NULL"
+        ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- coordinator operations ----------------------------------------------------------
@@ -309,9 +373,19 @@ class Engine:
             raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
         app_id = str(new_application_id())
         st = AppState(
-            id=app_id, fund_id=self.fund_id, name=form.name.strip(), description=form.description.strip(),
-            date=form.day, start=form.start, end=form.end, capacity=form.spots, status="draft",
-            policy=form.policy, offer_timeout_s=form.offer_timeout_min * 60, created_at=now, updated_at=now,
+            id=app_id,
+            fund_id=self.fund_id,
+            name=form.name.strip(),
+            description=form.description.strip(),
+            date=form.day,
+            start=form.start,
+            end=form.end,
+            capacity=form.spots,
+            status="draft",
+            policy=form.policy,
+            offer_timeout_s=form.offer_timeout_min * 60,
+            created_at=now,
+            updated_at=now,
         )
         fx = Effects(now=now, actor="coordinator")
         rules._log(st, fx, "created", None, f"created with {form.spots} spot(s)")
@@ -332,8 +406,15 @@ class Engine:
             raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
         def op(st: AppState, fx: Effects) -> str | None:
-            error = rules.edit(st, fx, name=form.name.strip(), description=form.description.strip(),
-                               day=form.day, start=form.start, end=form.end)
+            error = rules.edit(
+                st,
+                fx,
+                name=form.name.strip(),
+                description=form.description.strip(),
+                day=form.day,
+                start=form.start,
+                end=form.end,
+            )
             error = error or rules.set_policy(st, fx, form.policy, form.offer_timeout_min * 60)
             return error or rules.set_capacity(st, fx, form.spots)
 
@@ -361,7 +442,11 @@ class Engine:
         self._run(app_id, "coordinator", rules.cancel)
 
     def set_policy(self, app_id: str, policy: rules.Policy, offer_timeout_min: int) -> None:
-        self._run(app_id, "coordinator", lambda st, fx: rules.set_policy(st, fx, policy, offer_timeout_min * 60))
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: rules.set_policy(st, fx, policy, offer_timeout_min * 60),
+        )
 
     # -- reads --------------------------------------------------------------------------
     def state(self, app_id: str) -> AppState | None:

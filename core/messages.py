@@ -189,7 +189,9 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
             vid = canonical_id(wmsg.data.volunteer_id)
             aid = canonical_id(wmsg.data.volunteer_application_id)
             if wmsg.user_id is not None and canonical_id(wmsg.user_id) != vid:
-                return Rejected(f"user_id {wmsg.user_id!r} disagrees with data.volunteer_id {vid!r}")
+                return Rejected(
+                    f"user_id {wmsg.user_id!r} disagrees with data.volunteer_id {vid!r}"
+                )
             if wmsg.application_id is not None and canonical_id(wmsg.application_id) != aid:
                 return Rejected(
                     f"application_id {wmsg.application_id!r} disagrees with "
@@ -394,9 +396,7 @@ def volunteer_waiting(
     return _out(WAITING_EXCHANGE, key, msg)
 
 
-def notify_free_spot(
-    fund_id: str, application_id: str, spots: int, waiting: list[str]
-) -> Outbound:
+def notify_free_spot(fund_id: str, application_id: str, spots: int, waiting: list[str]) -> Outbound:
     key = f"fund.{_key_part(fund_id)}.free_spot.{_key_part(application_id)}"
     data = FreeSpotData(
         volunteer_application_id=wire_id(application_id),

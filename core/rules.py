@@ -132,8 +132,14 @@ class AppState:
 
     def fields(self) -> m.AppFields:
         return m.AppFields(
-            self.fund_id, self.id, self.name, self.description, self.date, self.start,
-            self.end, self.capacity,
+            self.fund_id,
+            self.id,
+            self.name,
+            self.description,
+            self.date,
+            self.start,
+            self.end,
+            self.capacity,
         )
 
     # -- state changes that keep the bookkeeping right -------------------------------------
@@ -325,7 +331,13 @@ def expire(st: AppState, fx: Effects) -> None:
         if offer.expires_at <= fx.now:
             _end_offer(st, r, fx, offer.volunteer_id, "passed")
             _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
-            _log(st, fx, "offer_expired", offer.volunteer_id, "did not claim in time; offer passed on")
+            _log(
+                st,
+                fx,
+                "offer_expired",
+                offer.volunteer_id,
+                "did not claim in time; offer passed on",
+            )
     st.touch(r)
     _fill_timed(st, fx)
 
@@ -378,7 +390,13 @@ def decline(st: AppState, fx: Effects, vid: str) -> None:
         return
     p = st.participants.get(vid)
     if p is None:
-        _log(st, fx, "ignored", vid, "withdrawal from a volunteer who was neither signed up nor waiting")
+        _log(
+            st,
+            fx,
+            "ignored",
+            vid,
+            "withdrawal from a volunteer who was neither signed up nor waiting",
+        )
         return
     st.drop(vid)
     if p.state == "signed":
@@ -399,7 +417,13 @@ def _leave_offer(st: AppState, fx: Effects, vid: str, state: OfferState) -> None
 def _answer_not_open(st: AppState, fx: Effects, vid: str, what: str) -> None:
     status = m.STATUS_CANCELLED if st.status == "cancelled" else m.STATUS_CLOSED
     _notify(st, fx, vid, status)
-    _log(st, fx, f"{what}_to_{st.status}", vid, f"{what} reached a {st.status} application; nothing changed")
+    _log(
+        st,
+        fx,
+        f"{what}_to_{st.status}",
+        vid,
+        f"{what} reached a {st.status} application; nothing changed",
+    )
 
 
 # ---- coordinator actions --------------------------------------------------------------
@@ -531,7 +555,13 @@ def cancel(st: AppState, fx: Effects) -> str | None:
     signed = [p.volunteer_id for p in st.participants.values() if p.state == "signed"]
     for vid in signed + st.waitlist():
         _notify(st, fx, vid, m.STATUS_CANCELLED)
-    _log(st, fx, "cancelled", None, f"cancelled; {len(signed)} signed up and {len(st.wait_keys)} waiting were told")
+    _log(
+        st,
+        fx,
+        "cancelled",
+        None,
+        f"cancelled; {len(signed)} signed up and {len(st.wait_keys)} waiting were told",
+    )
     return None
 
 
@@ -586,5 +616,11 @@ def set_policy(st: AppState, fx: Effects, policy: Policy, offer_timeout_s: int) 
         return None
     st.policy, st.offer_timeout_s = policy, offer_timeout_s
     st.app_dirty = True
-    _log(st, fx, "policy_changed", None, f"freed spots: {policy}, offer timeout {offer_timeout_s // 60} min")
+    _log(
+        st,
+        fx,
+        "policy_changed",
+        None,
+        f"freed spots: {policy}, offer timeout {offer_timeout_s // 60} min",
+    )
     return None

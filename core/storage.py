@@ -140,7 +140,9 @@ def _v1(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql(
         "CREATE INDEX IF NOT EXISTS participation_app_state ON participation(application_id, state)"
     )
-    db.execute_sql("CREATE INDEX IF NOT EXISTS offer_round_open ON offer_round(application_id, closed_at)")
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS offer_round_open ON offer_round(application_id, closed_at)"
+    )
 
 
 def _v2(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
@@ -235,14 +237,27 @@ class Store:
             " status, policy, offer_timeout_s, created_at, updated_at, next_seq)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                st.id, st.fund_id, st.name, st.description, st.date.isoformat(),
-                st.start.isoformat(), st.end.isoformat(), st.capacity, st.status, st.policy,
-                st.offer_timeout_s, _ts(st.created_at), _ts(st.updated_at), st.next_seq,
+                st.id,
+                st.fund_id,
+                st.name,
+                st.description,
+                st.date.isoformat(),
+                st.start.isoformat(),
+                st.end.isoformat(),
+                st.capacity,
+                st.status,
+                st.policy,
+                st.offer_timeout_s,
+                _ts(st.created_at),
+                _ts(st.updated_at),
+                st.next_seq,
             ),
         )
 
     def application_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM application ORDER BY date, start, id")]
+        return [
+            r[0] for r in self.conn.execute("SELECT id FROM application ORDER BY date, start, id")
+        ]
 
     def load_state(self, app_id: str) -> AppState | None:
         c = self.conn
@@ -254,18 +269,35 @@ class Store:
         if row is None:
             return None
         st = AppState(
-            id=row[0], fund_id=row[1], name=row[2], description=row[3],
-            date=date.fromisoformat(row[4]), start=time.fromisoformat(row[5]),
-            end=time.fromisoformat(row[6]), capacity=row[7], status=row[8], policy=row[9],
-            offer_timeout_s=row[10], created_at=datetime.fromisoformat(row[11]),
-            updated_at=datetime.fromisoformat(row[12]), next_seq=row[13],
+            id=row[0],
+            fund_id=row[1],
+            name=row[2],
+            description=row[3],
+            date=date.fromisoformat(row[4]),
+            start=time.fromisoformat(row[5]),
+            end=time.fromisoformat(row[6]),
+            capacity=row[7],
+            status=row[8],
+            policy=row[9],
+            offer_timeout_s=row[10],
+            created_at=datetime.fromisoformat(row[11]),
+            updated_at=datetime.fromisoformat(row[12]),
+            next_seq=row[13],
         )
         for vid, state, responded, seq, since in c.execute(
             "SELECT volunteer_id, state, responded_at, seq, since FROM participation"
             " WHERE application_id = ?",
             (app_id,),
         ):
-            st.put(Participant(vid, state, datetime.fromisoformat(responded), seq, datetime.fromisoformat(since)))
+            st.put(
+                Participant(
+                    vid,
+                    state,
+                    datetime.fromisoformat(responded),
+                    seq,
+                    datetime.fromisoformat(since),
+                )
+            )
         st.dirty.clear()
         rrow = c.execute(
             "SELECT id, policy, held, opened_at, deadline FROM offer_round"
@@ -273,13 +305,21 @@ class Store:
             (app_id,),
         ).fetchone()
         if rrow is not None:
-            r = Round(rrow[1], rrow[2], datetime.fromisoformat(rrow[3]), datetime.fromisoformat(rrow[4]), id=rrow[0])
+            r = Round(
+                rrow[1],
+                rrow[2],
+                datetime.fromisoformat(rrow[3]),
+                datetime.fromisoformat(rrow[4]),
+                id=rrow[0],
+            )
             for vid, offered, expires, state in c.execute(
                 "SELECT volunteer_id, offered_at, expires_at, state FROM offer WHERE round_id = ?"
                 " ORDER BY offered_at, rowid",
                 (r.id,),
             ):
-                r.offers[vid] = Offer(vid, datetime.fromisoformat(offered), datetime.fromisoformat(expires), state)
+                r.offers[vid] = Offer(
+                    vid, datetime.fromisoformat(offered), datetime.fromisoformat(expires), state
+                )
             st.round = r
         return st
 
@@ -291,9 +331,18 @@ class Store:
             "UPDATE application SET name=?, description=?, date=?, start=?, end=?, capacity=?,"
             " status=?, policy=?, offer_timeout_s=?, updated_at=?, next_seq=? WHERE id=?",
             (
-                st.name, st.description, st.date.isoformat(), st.start.isoformat(),
-                st.end.isoformat(), st.capacity, st.status, st.policy, st.offer_timeout_s,
-                _ts(now), st.next_seq, st.id,
+                st.name,
+                st.description,
+                st.date.isoformat(),
+                st.start.isoformat(),
+                st.end.isoformat(),
+                st.capacity,
+                st.status,
+                st.policy,
+                st.offer_timeout_s,
+                _ts(now),
+                st.next_seq,
+                st.id,
             ),
         )
         if st.dirty:
@@ -306,7 +355,9 @@ class Store:
                 else:
                     upserts.append((st.id, vid, p.state, _ts(p.responded_at), p.seq, _ts(p.since)))
             if deletes:
-                c.executemany("DELETE FROM participation WHERE application_id=? AND volunteer_id=?", deletes)
+                c.executemany(
+                    "DELETE FROM participation WHERE application_id=? AND volunteer_id=?", deletes
+                )
             if upserts:
                 c.executemany(
                     "INSERT OR REPLACE INTO participation (application_id, volunteer_id, state,"
@@ -318,17 +369,27 @@ class Store:
                 cur = c.execute(
                     "INSERT INTO offer_round (application_id, policy, held, opened_at, deadline,"
                     " closed_at, close_reason) VALUES (?,?,?,?,?,?,?)",
-                    (st.id, r.policy, r.held, _ts(r.opened_at), _ts(r.deadline), _ts(r.closed_at), r.close_reason),
+                    (
+                        st.id,
+                        r.policy,
+                        r.held,
+                        _ts(r.opened_at),
+                        _ts(r.deadline),
+                        _ts(r.closed_at),
+                        r.close_reason,
+                    ),
                 )
                 r.id = cur.lastrowid
             else:
                 c.execute(
-                    "UPDATE offer_round SET held=?, deadline=?, closed_at=?, close_reason=? WHERE id=?",
+                    "UPDATE offer_round SET held=?, deadline=?, closed_at=?, close_reason=?"
+                    " WHERE id=?",
                     (r.held, _ts(r.deadline), _ts(r.closed_at), r.close_reason, r.id),
                 )
             if r.dirty_offers:
                 c.executemany(
-                    "INSERT OR REPLACE INTO offer (round_id, volunteer_id, offered_at, expires_at, state)"
+                    "INSERT OR REPLACE INTO offer"
+                    " (round_id, volunteer_id, offered_at, expires_at, state)"
                     " VALUES (?,?,?,?,?)",
                     [
                         (r.id, o.volunteer_id, _ts(o.offered_at), _ts(o.expires_at), o.state)
@@ -357,7 +418,10 @@ class Store:
         self.conn.executemany(
             "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, detail, cause)"
             " VALUES (?,?,?,?,?,?,?)",
-            [(a.application_id, _ts(a.at), a.actor, a.kind, a.volunteer_id, a.detail, a.cause) for a in entries],
+            [
+                (a.application_id, _ts(a.at), a.actor, a.kind, a.volunteer_id, a.detail, a.cause)
+                for a in entries
+            ],
         )
 
     def add_inbox(self, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -369,7 +433,8 @@ class Store:
 
     def add_rejected(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self.conn.executemany(
-            "INSERT INTO rejected (message_id, received_at, exchange, routing_key, reason, size, body)"
+            "INSERT INTO rejected"
+            " (message_id, received_at, exchange, routing_key, reason, size, body)"
             " VALUES (?,?,?,?,?,?,?)",
             rows,
         )
@@ -379,7 +444,12 @@ class Store:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            seen.update(r[0] for r in self.conn.execute(f"SELECT message_id FROM inbox WHERE message_id IN ({marks})", chunk))
+            seen.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT message_id FROM inbox WHERE message_id IN ({marks})", chunk
+                )
+            )
         return seen
 
     # -- outbox relay -------------------------------------------------------------------
@@ -395,11 +465,19 @@ class Store:
 
     def mark_sent(self, seqs: list[int], when: datetime) -> None:
         with self.transaction() as c:
-            c.executemany("UPDATE outbox SET sent_at=?, attempts=attempts+1 WHERE seq=?", [(_ts(when), s) for s in seqs])
+            c.executemany(
+                "UPDATE outbox SET sent_at=?, attempts=attempts+1 WHERE seq=?",
+                [(_ts(when), s) for s in seqs],
+            )
 
     def mark_failed(self, seq: int, error: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?", (error[:500], seq))
+            c.execute(
+                "UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
+                (error[:500], seq),
+            )
 
     def backlog(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        )

@@ -9,9 +9,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.clock import ManualClock  # noqa: E402
-from core.engine import Engine  # noqa: E402
-from core.storage import Store  # noqa: E402
+from core.clock import ManualClock
+from core.engine import Engine
+from core.storage import Store
 
 
 @pytest.fixture

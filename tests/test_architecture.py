@@ -31,8 +31,7 @@ def test_no_module_under_core_imports_qt():
 
 def test_importing_every_core_module_loads_no_qt():
     modules = sorted(
-        ".".join(p.relative_to(ROOT).with_suffix("").parts)
-        for p in (ROOT / "core").rglob("*.py")
+        ".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "core").rglob("*.py")
     )
     script = (
         "import importlib, sys\n"

@@ -1,0 +1,111 @@
+"""Console settings: data directory, broker, fund and defaults; the password in the keyring."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "volunteer-console"
+BROKER_ENV = "VOLUNTEER_CONSOLE_BROKER"
+DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
+KEYRING_SERVICE = "volunteer-console"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseModel):
+    """What the coordinator or operator sets once; saved as settings.json in the data directory."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    broker_url: str = DEFAULT_BROKER  # without the password when one is kept in the keyring
+    broker_user: str = ""
+    fund_id: str = Field(default="1", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    default_policy: Literal["broadcast", "auto", "timed"] = "broadcast"
+    default_offer_timeout_min: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    language: Literal["system", "en", "ru"] = "system"
+
+
+def settings_path(data_dir: Path) -> Path:
+    return data_dir / "settings.json"
+
+
+def load_settings(data_dir: Path) -> Settings:
+    path = settings_path(data_dir)
+    if not path.exists():
+        return Settings()
+    try:
+        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, ValidationError) as exc:
+        log.warning("ignoring unreadable settings in %s: %s", path, exc)
+        return Settings()
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    path = settings_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
+    os.replace(tmp, path)  # atomic: a crash never leaves half a settings file
+
+
+def get_password(user: str) -> str | None:
+    """The broker password from the system keyring; None when there is none or no keyring."""
+    if not user:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, user)
+    except Exception as exc:  # no backend on a headless server: not an error, just no password
+        log.debug("keyring unavailable: %s", exc)
+        return None
+
+
+def set_password(user: str, password: str) -> None:
+    """Keep the password in the system keyring; raises RuntimeError when there is no keyring."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, user, password)
+    except KeyringError as exc:
+        raise RuntimeError(f"no system keyring to keep the password in: {exc}") from exc
+
+
+def effective_broker_url(settings: Settings, override: str | None = None) -> str:
+    """The URL to connect with: --broker, then the environment, then settings plus keyring."""
+    if override:
+        return override
+    if os.environ.get(BROKER_ENV):
+        return os.environ[BROKER_ENV]
+    url = settings.broker_url
+    password = get_password(settings.broker_user)
+    if settings.broker_user and password is not None:
+        parts = urlsplit(url)
+        host = parts.hostname or "localhost"
+        netloc = f"{quote(settings.broker_user, safe='')}:{quote(password, safe='')}@{host}"
+        if parts.port:
+            netloc += f":{parts.port}"
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for logs and the status bar."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
