@@ -1,0 +1,259 @@
+"""The one object that turns core events into Qt signals; widgets never touch broker or database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from core.config import Settings, load_settings
+from core.engine import ActionRefused, ApplicationForm, Committed
+
+if TYPE_CHECKING:
+    from core.queries import Queries
+
+log = logging.getLogger(__name__)
+
+FLUSH_MS = 33  # one flush per frame: a burst of responses becomes a few dozen emissions
+RATE_WINDOW_S = 60.0
+
+
+class Bridge(QObject):
+    """Collects Committed changes from the engine and emits them to the window once per frame."""
+
+    applications_changed = Signal(list)  # application ids changed since the last flush
+    activity_added = Signal(list)  # list[core.rules.Activity]
+    messages_logged = Signal(list)  # list[core.engine.LoggedMessage]
+    rejected_added = Signal(int)
+    broker_status_changed = Signal(object)  # core.transport.BrokerStatus
+    backlog_changed = Signal(int)  # outbound messages committed but not yet sent
+    rate_changed = Signal(float)  # responses applied per minute (sliding 60 s window)
+    error_raised = Signal(str)  # refused actions and exceptions from async work
+    spot_freed = Signal(str)  # application name: a round opened
+    application_filled = Signal(str)  # application name: signed reached capacity
+    _wake = Signal()  # internal: starts the flush timer from whatever thread committed
+
+    def __init__(self, core: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.engine = core.engine
+        self.queries: Queries = core.queries
+        self._lock = threading.Lock()
+        self._ids: set[str] = set()
+        self._activity: list[Any] = []
+        self._messages: list[Any] = []
+        self._rejected = 0
+        self._pending = False
+        self._responses: deque[tuple[float, int]] = deque()
+        self._full: dict[str, bool] = {}
+        self._backlog = -1
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._closed = False
+
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        self._wake.connect(self._start_flush_timer)
+
+        self._rate_timer = QTimer(self)
+        self._rate_timer.setInterval(1000)
+        self._rate_timer.timeout.connect(self._tick)
+        self._rate_timer.start()
+
+        for s in self.queries.summaries():
+            self._full[s.id] = s.capacity > 0 and s.signed >= s.capacity
+        self.engine.subscribe(self._on_committed)
+        transport = getattr(core, "transport", None)
+        if transport is not None and hasattr(transport, "subscribe_status"):
+            transport.subscribe_status(self._on_status)
+
+    # -- read access ------------------------------------------------------------------------
+    @property
+    def fund_id(self) -> str:
+        return str(getattr(self.core, "fund_id", self.engine.fund_id))
+
+    @property
+    def data_dir(self) -> Path:
+        d = getattr(self.core, "data_dir", None)
+        return Path(d) if d is not None else self.engine.store.path.parent
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.data_dir)
+
+    @property
+    def clock(self) -> Any:
+        return self.engine.clock
+
+    def status(self) -> Any:
+        transport = getattr(self.core, "transport", None)
+        return transport.status if transport is not None else None
+
+    async def queue_stats(self) -> list[Any]:
+        transport = getattr(self.core, "transport", None)
+        if transport is None:
+            return []
+        return list(await transport.queue_stats())
+
+    def backlog(self) -> int:
+        return self.queries.backlog()
+
+    # -- engine and transport callbacks ------------------------------------------------------
+    def _on_committed(self, change: Committed) -> None:
+        """Called by the engine after each commit; only buffers, never touches widgets."""
+        with self._lock:
+            self._ids.update(change.application_ids)
+            self._activity.extend(change.activity)
+            self._messages.extend(change.messages)
+            self._rejected += change.rejected
+            if change.responses:
+                self._responses.append((time.monotonic(), change.responses))
+            wake = not self._pending
+            self._pending = True
+        if wake:
+            self._wake.emit()  # queued across threads, direct on the GUI thread
+
+    def _on_status(self, status: Any) -> None:
+        self.broker_status_changed.emit(status)
+
+    @Slot()
+    def _start_flush_timer(self) -> None:
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @Slot()
+    def flush(self) -> None:
+        """Emit everything collected since the last flush (tests may call it directly)."""
+        with self._lock:
+            ids, self._ids = self._ids, set()
+            activity, self._activity = self._activity, []
+            messages, self._messages = self._messages, []
+            rejected, self._rejected = self._rejected, 0
+            self._pending = False
+        if self._closed:
+            return
+        if ids:
+            self.applications_changed.emit(sorted(ids))
+            self._notice_fill(ids)
+        if activity:
+            self.activity_added.emit(activity)
+            names: dict[str, str] = {}
+            for a in activity:
+                if a.kind == "round_opened" and a.application_id not in names:
+                    s = self.queries.summary(a.application_id)
+                    names[a.application_id] = s.name if s else a.application_id
+            for name in names.values():
+                self.spot_freed.emit(name)
+        if messages:
+            self.messages_logged.emit(messages)
+        if rejected:
+            self.rejected_added.emit(rejected)
+
+    def _notice_fill(self, ids: set[str]) -> None:
+        for app_id in sorted(ids):
+            s = self.queries.summary(app_id)
+            if s is None:
+                continue
+            full = s.status == "open" and s.signed >= s.capacity
+            was = self._full.get(app_id)
+            self._full[app_id] = full
+            if full and was is False:
+                self.application_filled.emit(s.name)
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._closed:
+            return
+        self.rate_changed.emit(self.rate())
+        try:
+            backlog = self.backlog()
+        except Exception:  # the database may be closing under us at shutdown
+            return
+        if backlog != self._backlog:
+            self._backlog = backlog
+            self.backlog_changed.emit(backlog)
+
+    def rate(self) -> float:
+        """Responses applied in the last 60 seconds, i.e. per minute."""
+        cutoff = time.monotonic() - RATE_WINDOW_S
+        with self._lock:
+            while self._responses and self._responses[0][0] < cutoff:
+                self._responses.popleft()
+            return float(sum(n for _, n in self._responses))
+
+    # -- async work from widgets ---------------------------------------------------------------
+    def run(self, coro: Awaitable[Any], what: str = "") -> asyncio.Future[Any]:
+        """Run a coroutine on the qasync loop; its exception becomes error_raised, never lost."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Future[Any]) -> None:
+            self._tasks.discard(t)
+            if t.cancelled():
+                return
+            exc = t.exception()
+            if exc is not None:
+                log.error("%s failed", what or "background task", exc_info=exc)
+                self.error_raised.emit(f"{what or 'background task'}: {exc}")
+
+        task.add_done_callback(done)
+        return task
+
+    def shutdown(self) -> None:
+        """Stop timers and emissions (the core is stopping)."""
+        self._closed = True
+        self._flush_timer.stop()
+        self._rate_timer.stop()
+
+    # -- coordinator operations ------------------------------------------------------------------
+    def _do(self, op: Callable[[], Any]) -> bool:
+        try:
+            op()
+        except ActionRefused as exc:
+            self.error_raised.emit(str(exc))
+            return False
+        except Exception as exc:
+            log.exception("coordinator action failed")
+            self.error_raised.emit(f"{type(exc).__name__}: {exc}")
+            return False
+        return True
+
+    def create_application(self, form: ApplicationForm, publish: bool = True) -> str | None:
+        result: list[str] = []
+        ok = self._do(lambda: result.append(self.engine.create_application(form, publish=publish)))
+        return result[0] if ok else None
+
+    def edit_application(self, app_id: str, form: ApplicationForm) -> bool:
+        return self._do(lambda: self.engine.edit_application(app_id, form))
+
+    def set_capacity(self, app_id: str, capacity: int) -> bool:
+        return self._do(lambda: self.engine.set_capacity(app_id, capacity))
+
+    def remove_volunteer(self, app_id: str, volunteer_id: str) -> bool:
+        return self._do(lambda: self.engine.remove_volunteer(app_id, volunteer_id))
+
+    def promote(self, app_id: str, volunteer_id: str) -> bool:
+        return self._do(lambda: self.engine.promote(app_id, volunteer_id))
+
+    def publish(self, app_id: str) -> bool:
+        return self._do(lambda: self.engine.publish(app_id))
+
+    def close(self, app_id: str) -> bool:
+        return self._do(lambda: self.engine.close(app_id))
+
+    def reopen(self, app_id: str) -> bool:
+        return self._do(lambda: self.engine.reopen(app_id))
+
+    def cancel(self, app_id: str) -> bool:
+        return self._do(lambda: self.engine.cancel(app_id))
+
+    def set_policy(self, app_id: str, policy: str, offer_timeout_min: int) -> bool:
+        return self._do(lambda: self.engine.set_policy(app_id, policy, offer_timeout_min))  # type: ignore[arg-type]
