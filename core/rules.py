@@ -255,10 +255,12 @@ def _broadcast(st: AppState, fx: Effects, n: int) -> None:
         r = Round("broadcast", 0, fx.now, deadline)
         st.round = r
         _log(st, fx, "round_opened", None, f"{n} spot(s) offered to the whole waitlist")
-    r.held += n
+    waiting = st.waitlist()
+    # Every waitlisted volunteer is offered, so holding more spots than that would keep spots
+    # from newcomers for nobody: the surplus stays free.
+    r.held = min(r.held + n, len(waiting))
     r.deadline = deadline  # a newly freed spot gets the full offer time
     st.touch(r)
-    waiting = st.waitlist()
     fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, waiting))
     for vid in waiting:
         offer = r.offers.get(vid)
@@ -293,14 +295,15 @@ def _fill_timed(st: AppState, fx: Effects) -> None:
             if open_count + len(fresh) == r.held:
                 break
     expires = fx.now + _timeout(st)
+    if fresh:  # announced before the personal offers, as in the broadcast round
+        fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, fresh))
     for vid in fresh:
         _offer(st, r, fx, vid, expires)
-    if fresh:
-        fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, fresh))
     opened = r.open_offers()
     if not opened:
         _close_round(st, fx, "nobody left on the waitlist to offer the spot to")
         return
+    r.held = min(r.held, len(opened))  # a spot nobody can be offered is free
     r.deadline = min(o.expires_at for o in opened)
 
 
@@ -312,8 +315,12 @@ def _offer_lost(st: AppState, fx: Effects) -> None:
     st.touch(r)
     if r.policy == "timed":
         _fill_timed(st, fx)
-    elif not r.open_offers():
+        return
+    opened = r.open_offers()
+    if not opened:
         _close_round(st, fx, "every offered volunteer withdrew")
+    else:
+        r.held = min(r.held, len(opened))  # held spots never outnumber the open offers
 
 
 # ---- the clock ------------------------------------------------------------------------

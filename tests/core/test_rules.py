@@ -1,0 +1,800 @@
+"""Spot-rule scenarios of CONTRACT.md, driven through the engine on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, time
+from typing import Any
+
+import pytest
+
+from core import messages as m
+from core.clock import ManualClock
+from core.engine import ActionRefused, ApplicationForm, Delivery, Engine, Result
+
+SIGNED = m.STATUS_SIGNED_UP
+OFFERED = m.STATUS_SPOT_AVAILABLE
+NOT_SELECTED = m.STATUS_NOT_SELECTED
+REMOVED = m.STATUS_REMOVED
+CANCELLED = m.STATUS_CANCELLED
+CLOSED = m.STATUS_CLOSED
+
+
+class Console:
+    """A test driver: delivers volunteer messages, runs coordinator actions, reads results."""
+
+    def __init__(self, engine: Engine, clock: ManualClock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.fund = engine.fund_id
+        self.app = ""
+        self._seq = 0
+
+    # -- setting up ---------------------------------------------------------------------
+    def create(
+        self,
+        spots: int = 2,
+        *,
+        policy: str = "broadcast",
+        timeout_min: int = 30,
+        publish: bool = True,
+    ) -> str:
+        form = ApplicationForm(
+            name="Уборка парка",
+            day=date(2026, 3, 10),
+            start=time(14, 0),
+            end=time(18, 0),
+            spots=spots,
+            description="Помощь в уборке территории парка",
+            policy=policy,  # type: ignore[arg-type]
+            offer_timeout_min=timeout_min,
+        )
+        self.app = self.engine.create_application(form, publish=publish)
+        return self.app
+
+    # -- volunteer side -----------------------------------------------------------------
+    def deliver(
+        self,
+        body: dict[str, Any] | bytes,
+        *,
+        mid: str | None = None,
+        exchange: str = m.RESPONSE_EXCHANGE,
+        key: str = "",
+        app_id: str | None = None,
+    ) -> Result:
+        raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+        delivery = Delivery(raw, exchange, key, mid or str(uuid.uuid4()), app_id)
+        [result] = self.engine.handle([delivery])
+        return result
+
+    def respond(
+        self, vid: int | str, status: str = "accepted", *, mid: str | None = None, app: Any = None
+    ) -> Result:
+        target = self.app if app is None else app
+        body = {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_id": vid,
+                "volunteer_application_id": int(target) if str(target).isdigit() else target,
+                "status": status,
+            },
+        }
+        return self.deliver(body, mid=mid, key=m.response_key(self.fund, str(target)))
+
+    def accept(self, *vids: int | str) -> None:
+        for vid in vids:
+            result = self.respond(vid)
+            assert result.outcome == "applied", result
+
+    def decline(self, vid: int | str) -> Result:
+        return self.respond(vid, "declined")
+
+    def wait_request(self, body: dict[str, Any], *, mid: str | None = None) -> Result:
+        return self.deliver(
+            body, mid=mid, exchange=m.WAITING_EXCHANGE, key=m.waiting_key(self.fund, self.app)
+        )
+
+    # -- reading results ----------------------------------------------------------------
+    def sent(self) -> list[tuple[str, str, Any]]:
+        """Outbound messages committed since the last call, as (routing key, action, gist)."""
+        rows = self.engine.store.pending_outbox(limit=10_000, after_seq=self._seq)
+        if rows:
+            self._seq = rows[-1].seq
+        return [(r.routing_key, r.action, _gist(r.action, json.loads(r.body))) for r in rows]
+
+    def counts(self) -> tuple[int, int, int]:
+        """(signed up S, held H, free F); asserts S + H + F = C with all of them >= 0."""
+        st = self.engine.state(self.app)
+        assert st is not None
+        s, h, f = st.signed_count, st.held, st.free
+        assert min(s, h, f) >= 0 and s + h + f == st.capacity
+        return s, h, f
+
+    def roster(self) -> list[str]:
+        st = self.engine.state(self.app)
+        assert st is not None
+        return sorted(p.volunteer_id for p in st.participants.values() if p.state == "signed")
+
+    def waitlist(self) -> list[str]:
+        st = self.engine.state(self.app)
+        assert st is not None
+        return st.waitlist()
+
+    def status(self) -> str:
+        st = self.engine.state(self.app)
+        assert st is not None
+        return st.status
+
+    def offers(self) -> dict[str, str]:
+        st = self.engine.state(self.app)
+        assert st is not None
+        return {v: o.state for v, o in st.round.offers.items()} if st.round else {}
+
+    # -- expected tuples ----------------------------------------------------------------
+    def note(self, vid: int | str, status: str) -> tuple[str, str, Any]:
+        return (f"fund.{self.fund}.volunteer.{vid}", "volunteer_notification", (str(vid), status))
+
+    def waits(self, vid: int | str, position: int) -> tuple[str, str, Any]:
+        return (f"fund.{self.fund}.waiting.{self.app}", "volunteer_waiting", (str(vid), position))
+
+    def free_spot(self, spots: int, waiting: list[int]) -> tuple[str, str, Any]:
+        return (
+            f"fund.{self.fund}.free_spot.{self.app}",
+            "notify_free_spot",
+            (spots, tuple(str(v) for v in waiting)),
+        )
+
+    def created(self, spots: int) -> tuple[str, str, Any]:
+        return (f"fund.{self.fund}.application.created", "create_volunteer_application", spots)
+
+    def updated(self, spots: int, status: str) -> tuple[str, str, Any]:
+        return (
+            f"fund.{self.fund}.application.updated",
+            "update_volunteer_application",
+            (spots, status),
+        )
+
+    def cancelled(self) -> tuple[str, str, Any]:
+        return (f"fund.{self.fund}.application.cancelled", "cancel_volunteer_application", None)
+
+
+def _gist(action: str, body: dict[str, Any]) -> Any:
+    data = body.get("data", {})
+    if action == "volunteer_notification":
+        return (str(body["user_id"]), body["status"])
+    if action == "volunteer_waiting":
+        return (str(body["user_id"]), data["position"])
+    if action == "notify_free_spot":
+        return (data["available_spots"], tuple(str(v) for v in data["waiting_volunteers"]))
+    if action == "create_volunteer_application":
+        return data["available_spots"]
+    if action == "update_volunteer_application":
+        return (data["available_spots"], data["application_status"])
+    return None
+
+
+@pytest.fixture
+def c(engine: Engine, clock: ManualClock) -> Console:
+    return Console(engine, clock)
+
+
+def refused(action: Any) -> str:
+    with pytest.raises(ActionRefused) as info:
+        action()
+    return str(info.value)
+
+
+# ---- signing up and the waitlist -----------------------------------------------------
+
+
+def test_two_spots_three_volunteers_third_is_waitlisted(c: Console) -> None:
+    c.create(2)
+    assert c.sent() == [c.created(2)]
+    c.accept(701, 702, 703)
+    assert c.sent() == [c.note(701, SIGNED), c.note(702, SIGNED), c.waits(703, 1)]
+    assert c.roster() == ["701", "702"]
+    assert c.waitlist() == ["703"]
+    assert c.counts() == (2, 0, 0)
+
+
+def test_accepted_response_from_a_signed_up_volunteer_is_idempotent(c: Console) -> None:
+    c.create(2)
+    c.accept(701)
+    c.sent()
+    assert c.respond(701).outcome == "applied"
+    assert c.sent() == []
+    assert c.roster() == ["701"]
+    assert c.counts() == (1, 0, 1)
+
+
+def test_repeated_waitlist_request_changes_nothing_and_sends_nothing(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    c.accept(702)
+    assert c.sent() == []
+    assert c.waitlist() == ["702"]
+
+
+def test_waitlist_is_ordered_by_response_time_then_arrival(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    c.accept(701)
+
+    def at(vid: int, ts: str) -> dict[str, Any]:
+        return {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_id": vid,
+                "volunteer_application_id": int(c.app),
+                "status": "accepted",
+                "timestamp": ts,
+            },
+        }
+
+    c.deliver(at(702, "2026-03-02T08:59:30"))
+    c.deliver(at(703, "2026-03-02T08:59:10"))  # answered earlier, arrived later
+    c.deliver(at(704, "2026-03-02T08:59:10"))  # same time as 703, arrived after it
+    assert c.waitlist() == ["703", "704", "702"]
+    assert c.sent() == [c.note(701, SIGNED), c.waits(702, 1), c.waits(703, 1), c.waits(704, 2)]
+
+
+def test_decline_from_a_volunteer_not_signed_up_changes_nothing(c: Console) -> None:
+    c.create(2)
+    c.accept(701)
+    c.sent()
+    assert c.decline(799).outcome == "applied"
+    assert c.sent() == []
+    assert c.roster() == ["701"]
+    assert c.counts() == (1, 0, 1)
+
+
+def test_decline_from_a_waitlisted_volunteer_leaves_the_waitlist(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.decline(702)
+    assert c.sent() == []
+    assert c.waitlist() == ["703"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_withdrawal_with_empty_waitlist_frees_the_spot(c: Console) -> None:
+    c.create(2)
+    c.accept(701, 702)
+    c.sent()
+    c.decline(701)
+    assert c.sent() == []
+    assert c.counts() == (1, 0, 1)
+    c.accept(703)
+    assert c.sent() == [c.note(703, SIGNED)]
+
+
+# ---- the broadcast round -------------------------------------------------------------
+
+
+def test_withdrawal_offers_the_spot_to_the_whole_waitlist_first_claim_wins(c: Console) -> None:
+    c.create(2)
+    c.accept(701, 702, 703, 704, 705)
+    c.sent()
+    c.decline(701)
+    assert c.sent() == [
+        c.free_spot(1, [703, 704, 705]),
+        c.note(703, OFFERED),
+        c.note(704, OFFERED),
+        c.note(705, OFFERED),
+    ]
+    assert c.counts() == (1, 1, 0)
+    c.accept(705)  # last in line, first to claim
+    assert c.sent() == [c.note(705, SIGNED), c.note(703, NOT_SELECTED), c.note(704, NOT_SELECTED)]
+    assert c.roster() == ["702", "705"]
+    assert c.waitlist() == ["703", "704"]
+    assert c.counts() == (2, 0, 0)
+    assert c.offers() == {}
+
+
+def test_claim_after_the_round_closed_joins_the_waitlist_again_silently(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.accept(702)
+    c.sent()
+    c.accept(703)  # too late: the spot went to 702, and 703 is already waiting
+    assert c.sent() == []
+    assert c.roster() == ["702"]
+    assert c.waitlist() == ["703"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_volunteer_joining_the_waitlist_while_a_round_is_open_is_offered(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.decline(701)
+    c.sent()
+    c.accept(703)
+    assert c.sent() == [c.waits(703, 2), c.note(703, OFFERED)]
+    c.accept(703)  # the newcomer claims first
+    assert c.sent() == [c.note(703, SIGNED), c.note(702, NOT_SELECTED)]
+    assert c.roster() == ["703"]
+    assert c.waitlist() == ["702"]
+
+
+def test_every_offered_volunteer_withdraws_round_closes_and_the_spot_is_free(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.decline(702)
+    assert c.counts() == (0, 1, 0)
+    c.decline(703)
+    assert c.sent() == []
+    assert c.counts() == (0, 0, 1)
+    assert c.waitlist() == []
+    c.accept(704)
+    assert c.sent() == [c.note(704, SIGNED)]
+
+
+def test_further_freed_spot_adds_to_held_resends_offer_and_extends_deadline(c: Console) -> None:
+    c.create(2)
+    c.accept(701, 702, 703, 704)
+    c.decline(701)
+    first_deadline = c.engine.next_deadline()
+    c.sent()
+    c.clock.advance(minutes=10)
+    c.decline(702)
+    # offers already open are not repeated; the round's announcement is, with the new count
+    assert c.sent() == [c.free_spot(2, [703, 704])]
+    assert c.counts() == (0, 2, 0)
+    deadline = c.engine.next_deadline()
+    assert first_deadline is not None and deadline is not None
+    assert (deadline - first_deadline).total_seconds() == 600
+    c.accept(704, 703)
+    assert c.sent() == [c.note(704, SIGNED), c.note(703, SIGNED)]
+    assert c.counts() == (2, 0, 0)
+
+
+def test_round_never_holds_more_spots_than_volunteers_offered(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    c.engine.set_capacity(c.app, 4)  # three spots free up, one volunteer waits
+    assert c.sent() == [c.free_spot(1, [702]), c.note(702, OFFERED), c.updated(4, "open")]
+    assert c.counts() == (1, 1, 2)
+    c.accept(703)  # a newcomer takes a free spot instead of waiting behind an idle hold
+    assert c.sent() == [c.note(703, SIGNED)]
+    assert c.counts() == (2, 1, 1)
+
+
+def test_withdrawal_of_an_offered_volunteer_gives_back_a_surplus_held_spot(c: Console) -> None:
+    c.create(2)
+    c.accept(701, 702, 703, 704)
+    c.decline(701)
+    c.decline(702)
+    c.sent()
+    assert c.counts() == (0, 2, 0)
+    c.decline(703)
+    assert c.sent() == []
+    assert c.counts() == (0, 1, 1)
+    assert c.offers() == {"703": "withdrawn", "704": "open"}
+
+
+def test_broadcast_offer_expires_on_the_clock(c: Console) -> None:
+    c.create(1, timeout_min=30)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.clock.advance(minutes=29, seconds=59)
+    assert c.engine.tick() == 0
+    assert c.sent() == []
+    c.clock.advance(seconds=1)
+    assert c.engine.tick() == 1
+    assert c.sent() == [c.note(702, NOT_SELECTED), c.note(703, NOT_SELECTED)]
+    assert c.counts() == (0, 0, 1)
+    assert c.waitlist() == ["702", "703"]
+    assert c.engine.next_deadline() is None
+    assert c.engine.tick() == 0
+
+
+def test_expired_offer_is_applied_before_a_late_claim(c: Console) -> None:
+    c.create(1, timeout_min=30)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.clock.advance(minutes=31)
+    c.accept(703)  # no tick ran yet; the response itself applies the deadline first
+    assert c.sent() == [
+        c.note(702, NOT_SELECTED),
+        c.note(703, NOT_SELECTED),
+        c.note(703, SIGNED),
+    ]
+    assert c.roster() == ["703"]
+    assert c.waitlist() == ["702"]
+
+
+# ---- the other policies --------------------------------------------------------------
+
+
+def test_auto_policy_promotes_the_first_in_line(c: Console) -> None:
+    c.create(1, policy="auto")
+    c.accept(701, 702, 703)
+    c.sent()
+    c.decline(701)
+    assert c.sent() == [c.note(702, SIGNED)]
+    assert c.roster() == ["702"]
+    assert c.waitlist() == ["703"]
+    assert c.counts() == (1, 0, 0)
+    assert c.engine.next_deadline() is None
+
+
+def test_auto_policy_capacity_raised_beyond_the_waitlist(c: Console) -> None:
+    c.create(1, policy="auto")
+    c.accept(701, 702)
+    c.sent()
+    c.engine.set_capacity(c.app, 3)
+    assert c.sent() == [c.note(702, SIGNED), c.updated(3, "open")]
+    assert c.counts() == (2, 0, 1)
+
+
+def test_timed_policy_passes_the_offer_down_the_line_and_closes_when_nobody_is_left(
+    c: Console,
+) -> None:
+    c.create(1, policy="timed", timeout_min=10)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.decline(701)
+    assert c.sent() == [c.free_spot(1, [702]), c.note(702, OFFERED)]
+    assert c.counts() == (0, 1, 0)
+    c.clock.advance(minutes=10)
+    assert c.engine.tick() == 1
+    assert c.sent() == [c.note(702, NOT_SELECTED), c.free_spot(1, [703]), c.note(703, OFFERED)]
+    assert c.offers() == {"702": "passed", "703": "open"}
+    c.accept(702)  # 702's turn has passed: it just stays waiting
+    assert c.sent() == []
+    c.clock.advance(minutes=10)
+    assert c.engine.tick() == 1
+    assert c.sent() == [c.note(703, NOT_SELECTED)]
+    assert c.counts() == (0, 0, 1)
+    assert c.waitlist() == ["702", "703"]
+    assert c.engine.next_deadline() is None
+
+
+def test_timed_policy_claim_within_the_turn_signs_up(c: Console) -> None:
+    c.create(1, policy="timed", timeout_min=10)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.accept(703)  # not 703's turn: already waiting, nothing changes
+    assert c.sent() == []
+    c.accept(702)
+    assert c.sent() == [c.note(702, SIGNED)]
+    assert c.roster() == ["702"]
+    assert c.waitlist() == ["703"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_timed_policy_offered_volunteer_withdraws_offer_passes_on(c: Console) -> None:
+    c.create(1, policy="timed", timeout_min=10)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.decline(702)
+    assert c.sent() == [c.free_spot(1, [703]), c.note(703, OFFERED)]
+    c.decline(703)
+    assert c.sent() == []
+    assert c.counts() == (0, 0, 1)
+
+
+# ---- capacity ------------------------------------------------------------------------
+
+
+def test_capacity_raised_opens_a_round_for_the_waitlist(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.engine.set_capacity(c.app, 2)
+    assert c.sent() == [
+        c.free_spot(1, [702, 703]),
+        c.note(702, OFFERED),
+        c.note(703, OFFERED),
+        c.updated(2, "open"),
+    ]
+    assert c.counts() == (1, 1, 0)
+
+
+def test_capacity_lowered_takes_free_spots_first_then_held_ones(c: Console) -> None:
+    c.create(5)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.engine.set_capacity(c.app, 4)
+    assert c.sent() == [c.updated(4, "open")]
+    assert c.counts() == (3, 0, 1)
+    c.engine.set_capacity(c.app, 3)
+    c.accept(704, 705)
+    c.decline(701)
+    c.decline(702)
+    c.sent()
+    assert c.counts() == (1, 2, 0)
+    c.engine.set_capacity(c.app, 2)  # one held spot vanishes, one stays on offer
+    assert c.sent() == [c.updated(2, "open")]
+    assert c.counts() == (1, 1, 0)
+    c.engine.set_capacity(c.app, 1)  # the last held spot vanishes: the round ends
+    assert c.sent() == [c.note(704, NOT_SELECTED), c.note(705, NOT_SELECTED), c.updated(1, "open")]
+    assert c.counts() == (1, 0, 0)
+    assert c.waitlist() == ["704", "705"]
+
+
+def test_capacity_below_the_signed_up_count_is_refused_with_a_reason(c: Console) -> None:
+    c.create(3)
+    c.accept(701, 702, 703)
+    c.sent()
+    reason = refused(lambda: c.engine.set_capacity(c.app, 2))
+    assert reason == (
+        "cannot lower capacity to 2: 3 volunteers are signed up; remove volunteers first"
+    )
+    assert c.sent() == []
+    assert c.counts() == (3, 0, 0)
+
+
+# ---- coordinator actions -------------------------------------------------------------
+
+
+def test_remove_signed_up_volunteer_frees_a_spot_for_the_waitlist(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    c.engine.remove_volunteer(c.app, "701")
+    assert c.sent() == [c.note(701, REMOVED), c.free_spot(1, [702]), c.note(702, OFFERED)]
+    assert c.roster() == []
+    assert c.counts() == (0, 1, 0)
+
+
+def test_remove_waitlisted_volunteer(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.engine.remove_volunteer(c.app, "702")
+    assert c.sent() == [c.note(702, REMOVED)]
+    assert c.waitlist() == ["703"]
+    assert refused(lambda: c.engine.remove_volunteer(c.app, "702")) == (
+        "volunteer 702 is neither signed up nor waiting"
+    )
+
+
+def test_remove_the_only_offered_volunteer_ends_the_round(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.decline(701)
+    c.sent()
+    c.engine.remove_volunteer(c.app, "702")
+    assert c.sent() == [c.note(702, REMOVED)]
+    assert c.counts() == (0, 0, 1)
+
+
+def test_promote_into_a_free_spot(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.decline(701)
+    c.clock.advance(minutes=31)
+    c.engine.tick()
+    c.sent()
+    assert c.counts() == (0, 0, 1)
+    c.engine.promote(c.app, "702")
+    assert c.sent() == [c.note(702, SIGNED)]
+    assert c.roster() == ["702"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_promote_into_a_held_spot_ends_the_round(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.engine.promote(c.app, "703")
+    assert c.sent() == [c.note(703, SIGNED), c.note(702, NOT_SELECTED)]
+    assert c.roster() == ["703"]
+    assert c.waitlist() == ["702"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_promote_an_unoffered_volunteer_into_a_held_timed_spot(c: Console) -> None:
+    c.create(1, policy="timed")
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.engine.promote(c.app, "703")
+    assert c.sent() == [c.note(703, SIGNED), c.note(702, NOT_SELECTED)]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_promote_is_refused_without_a_spot_or_a_waitlisted_volunteer(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    assert refused(lambda: c.engine.promote(c.app, "702")) == (
+        "no free spot: raise the capacity first"
+    )
+    assert refused(lambda: c.engine.promote(c.app, "701")) == "volunteer 701 is not on the waitlist"
+    assert c.sent() == []
+    assert c.counts() == (1, 0, 0)
+    assert c.waitlist() == ["702"]
+
+
+def test_close_tells_open_offers_and_later_responses_get_closed(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.decline(701)
+    c.sent()
+    c.engine.close(c.app)
+    assert c.sent() == [c.note(702, NOT_SELECTED), c.updated(1, "closed")]
+    assert c.counts() == (0, 0, 1)
+    c.accept(703)
+    c.decline(702)
+    assert c.sent() == [c.note(703, CLOSED), c.note(702, CLOSED)]
+    assert c.waitlist() == ["702"]
+    assert c.status() == "closed"
+
+
+def test_reopen_offers_free_spots_to_the_waitlist(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.engine.close(c.app)
+    c.engine.remove_volunteer(c.app, "701")  # while closed, the spot just becomes free
+    c.sent()
+    assert c.counts() == (0, 0, 1)
+    c.engine.reopen(c.app)
+    assert c.sent() == [c.updated(1, "open"), c.free_spot(1, [702]), c.note(702, OFFERED)]
+    assert c.status() == "open"
+    assert refused(lambda: c.engine.reopen(c.app)) == (
+        "only a closed application can be reopened; this one is open"
+    )
+
+
+def test_cancel_tells_everyone_and_publishes_the_cancellation(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.sent()
+    c.engine.cancel(c.app)
+    assert c.sent() == [
+        c.cancelled(),
+        c.note(701, CANCELLED),
+        c.note(702, CANCELLED),
+        c.note(703, CANCELLED),
+    ]
+    assert c.status() == "cancelled"
+    c.accept(704)
+    c.decline(701)
+    assert c.sent() == [c.note(704, CANCELLED), c.note(701, CANCELLED)]
+
+
+def test_cancel_during_an_open_round_sends_no_not_selected(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    c.engine.cancel(c.app)
+    assert c.sent() == [c.cancelled(), c.note(702, CANCELLED), c.note(703, CANCELLED)]
+    assert c.engine.next_deadline() is None
+    assert refused(lambda: c.engine.cancel(c.app)) == "the application is already cancelled"
+    assert refused(lambda: c.engine.set_capacity(c.app, 3)) == "the application is cancelled"
+
+
+def test_cancel_a_draft_publishes_nothing(c: Console) -> None:
+    c.create(1, publish=False)
+    assert c.sent() == []
+    c.engine.cancel(c.app)
+    assert c.sent() == []
+    assert c.status() == "cancelled"
+
+
+def test_draft_application_rejects_responses_until_published(c: Console) -> None:
+    c.create(1, publish=False)
+    result = c.respond(701)
+    assert (result.outcome, result.reason) == (
+        "rejected",
+        f"application {c.app} is not published yet",
+    )
+    assert c.sent() == []
+    c.engine.publish(c.app)
+    assert c.sent() == [c.created(1)]
+    c.accept(701)
+    assert c.sent() == [c.note(701, SIGNED)]
+
+
+def test_response_to_an_unknown_application_is_rejected(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    result = c.respond(701, app=999)
+    assert (result.outcome, result.reason) == ("rejected", "unknown application 999")
+    assert c.sent() == []
+
+
+def test_duplicate_delivery_changes_nothing_and_emits_nothing(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    first = c.respond(701, "declined", mid="dup-1")
+    sent = c.sent()
+    assert first.outcome == "applied"
+    assert sent == [c.free_spot(1, [702]), c.note(702, OFFERED)]
+    again = c.respond(701, "declined", mid="dup-1")
+    assert (again.outcome, again.message_id) == ("duplicate", "dup-1")
+    assert c.sent() == []
+    assert c.counts() == (0, 1, 0)
+
+
+def test_own_console_messages_are_ignored(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    body = {"user_id": 701, "application_id": int(c.app), "timestamp": "2026-03-02T09:00:00"}
+    result = c.deliver(body, exchange=m.WAITING_EXCHANGE, app_id=c.engine.console_app_id)
+    assert (result.outcome, result.reason) == ("ignored", "published by this fund's console")
+    assert c.sent() == []
+    assert c.roster() == []
+
+
+def test_peer_create_announcement_is_ignored(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    with open("/work/shared/seed/examples/type1_create_volunteer_application.json", "rb") as fh:
+        body = fh.read()
+    result = c.deliver(body, exchange=m.WAITING_EXCHANGE, app_id="volunteer-console/fund-999")
+    assert result.outcome == "ignored"
+    assert result.reason == (
+        "create_volunteer_application is published by consoles, not answered by one"
+    )
+    assert c.sent() == []
+
+
+# ---- waitlist requests on queue 1 ----------------------------------------------------
+
+
+def _envelope(c: Console, vid: int) -> dict[str, Any]:
+    return {
+        "action": "volunteer_waiting",
+        "data": {"volunteer_id": vid, "volunteer_application_id": int(c.app), "status": "waiting"},
+    }
+
+
+def test_waitlist_request_type3_envelope_is_an_accepted_response(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    assert c.wait_request(_envelope(c, 701)).outcome == "applied"
+    assert c.wait_request(_envelope(c, 702)).outcome == "applied"
+    assert c.sent() == [c.note(701, SIGNED), c.waits(702, 1)]
+
+
+def test_waitlist_request_flat_queue1_shape_is_an_accepted_response(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    for vid in (701, 702):
+        body = {"user_id": vid, "application_id": c.app, "timestamp": "2026-03-02T09:00:00"}
+        assert c.wait_request(body).outcome == "applied"
+    assert c.sent() == [c.note(701, SIGNED), c.waits(702, 1)]
+
+
+def test_waitlist_request_with_both_field_sets_agreeing_is_accepted(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    body = {**_envelope(c, 701), "user_id": 701, "application_id": c.app}
+    assert c.wait_request(body).outcome == "applied"
+    assert c.sent() == [c.note(701, SIGNED)]
+
+
+def test_waitlist_request_with_disagreeing_fields_is_rejected(c: Console) -> None:
+    c.create(1)
+    c.sent()
+    body = {**_envelope(c, 701), "user_id": 702, "application_id": int(c.app)}
+    result = c.wait_request(body)
+    assert (result.outcome, result.reason) == (
+        "rejected",
+        "user_id 702 disagrees with data.volunteer_id '701'",
+    )
+    body = {**_envelope(c, 701), "user_id": 701, "application_id": 5}
+    result = c.wait_request(body)
+    assert (result.outcome, result.reason) == (
+        "rejected",
+        f"application_id 5 disagrees with data.volunteer_application_id '{c.app}'",
+    )
+    assert c.sent() == []
+    assert c.roster() == []
