@@ -1,0 +1,439 @@
+"""Table models over the core's immutable rows, updated by key (inserts, removes, changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from core.queries import ActivityRow, AppSummary, OfferView, RosterRow, WaitRow
+
+RowRole = Qt.ItemDataRole.UserRole + 1  # the immutable row object itself
+SortRole = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
+FillRole = Qt.ItemDataRole.UserRole + 3  # (signed, held, capacity) for the fill bar delegate
+KeyRole = Qt.ItemDataRole.UserRole + 4
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("models", text)
+
+
+def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """UTC timestamps from the core, shown in the coordinator's local time."""
+    if when is None:
+        return ""
+    return when.replace(tzinfo=UTC).astimezone().strftime(fmt)
+
+
+def status_text(status: str) -> str:
+    return {
+        "draft": tr("draft"),
+        "open": tr("open"),
+        "closed": tr("closed"),
+        "cancelled": tr("cancelled"),
+    }.get(status, status)
+
+
+def offer_text(state: str | None) -> str:
+    if state is None:
+        return ""
+    return {
+        "open": tr("offered"),
+        "claimed": tr("claimed"),
+        "not_selected": tr("not selected"),
+        "withdrawn": tr("withdrew"),
+        "passed": tr("passed on"),
+        "removed": tr("removed"),
+    }.get(state, state)
+
+
+class KeyedTableModel(QAbstractTableModel):
+    """Rows keyed by an id; set_rows diffs against the current rows instead of resetting."""
+
+    headers: ClassVar[Sequence[str]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._pos: dict[Hashable, int] = {}
+
+    # -- subclass hooks -----------------------------------------------------------------
+    def key(self, row: Any) -> Hashable:
+        raise NotImplementedError
+
+    def display(self, row: Any, column: int) -> str:
+        raise NotImplementedError
+
+    def sort_value(self, row: Any, column: int) -> Any:
+        return self.display(row, column)
+
+    def extra(self, row: Any, column: int, role: int) -> Any:
+        return None
+
+    # -- Qt model API -------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.headers)
+        ):
+            return QCoreApplication.translate("models", self.headers[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, col)
+        if role == RowRole:
+            return row
+        if role == KeyRole:
+            return self.key(row)
+        if role == SortRole:
+            return self.sort_value(row, col)
+        return self.extra(row, col, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- rows ---------------------------------------------------------------------------
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, i: int) -> Any:
+        return self._rows[i]
+
+    def row_of(self, key: Hashable) -> int:
+        return self._pos.get(key, -1)
+
+    def _reindex(self) -> None:
+        self._pos = {self.key(r): i for i, r in enumerate(self._rows)}
+
+    def clear(self) -> None:
+        if self._rows:
+            self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
+            self._rows = []
+            self._pos = {}
+            self.endRemoveRows()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Make the model hold rows, in that order, with the fewest inserts/removes/changes."""
+        new_keys = [self.key(r) for r in rows]
+        wanted = set(new_keys)
+        # 1. removals, from the end so earlier indexes stay valid, in contiguous runs
+        i = len(self._rows) - 1
+        while i >= 0:
+            if self.key(self._rows[i]) in wanted:
+                i -= 1
+                continue
+            end = i
+            while i >= 0 and self.key(self._rows[i]) not in wanted:
+                i -= 1
+            self.beginRemoveRows(QModelIndex(), i + 1, end)
+            del self._rows[i + 1 : end + 1]
+            self.endRemoveRows()
+        self._reindex()
+        # 2. survivors out of order: one layout change that keeps persistent indexes right
+        survivors = [k for k in new_keys if k in self._pos]
+        if survivors != [self.key(r) for r in self._rows]:
+            self.layoutAboutToBeChanged.emit()
+            key_at = {p: k for k, p in self._pos.items()}
+            by_key = {self.key(r): r for r in self._rows}
+            self._rows = [by_key[k] for k in survivors]
+            self._reindex()
+            old_list, new_list = [], []
+            for pidx in self.persistentIndexList():
+                new_row = self._pos.get(key_at.get(pidx.row()), -1)
+                old_list.append(pidx)
+                moved = self.index(new_row, pidx.column()) if new_row >= 0 else QModelIndex()
+                new_list.append(moved)
+            self.changePersistentIndexList(old_list, new_list)
+            self.layoutChanged.emit()
+        # 3. insertions at their places, in contiguous runs; 4. changed rows
+        i = 0
+        while i < len(rows):
+            if i < len(self._rows) and self.key(self._rows[i]) == new_keys[i]:
+                if self._rows[i] != rows[i]:
+                    self._rows[i] = rows[i]
+                    self.dataChanged.emit(
+                        self.index(i, 0), self.index(i, max(0, self.columnCount() - 1))
+                    )
+                i += 1
+                continue
+            start = i
+            while i < len(rows) and new_keys[i] not in self._pos:
+                i += 1
+            if i == start:  # cannot happen while survivors keep their order; never loop forever
+                raise RuntimeError(f"model out of step at row {i}")
+            self.beginInsertRows(QModelIndex(), start, i - 1)
+            self._rows[start:start] = list(rows[start:i])
+            self._reindex()
+            self.endInsertRows()
+
+    def upsert(self, row: Any) -> None:
+        """Change one row in place, or append it when its key is new."""
+        i = self._pos.get(self.key(row), -1)
+        if i >= 0:
+            if self._rows[i] != row:
+                self._rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+            return
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self._rows.append(row)
+        self._pos[self.key(row)] = n
+        self.endInsertRows()
+
+    def remove_key(self, key: Hashable) -> None:
+        i = self._pos.get(key, -1)
+        if i < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self._rows[i]
+        self._reindex()
+        self.endRemoveRows()
+
+
+# ---- applications ---------------------------------------------------------------------
+
+
+class ApplicationsModel(KeyedTableModel):
+    """Every application of the fund; updated by id as the bridge reports changes."""
+
+    NAME, WHEN, FILL, FREE, WAITING, OFFERS, STATUS = range(7)
+    headers = ("Name", "Date and time", "Filled", "Free", "Waitlist", "Open offers", "Status")
+
+    def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
+        super().__init__(parent)
+        self._summary_of = summary_of
+
+    def key(self, row: AppSummary) -> Hashable:
+        return row.id
+
+    def display(self, row: AppSummary, column: int) -> str:
+        if column == self.NAME:
+            return row.name
+        if column == self.WHEN:
+            return f"{row.date:%Y-%m-%d} {row.start:%H:%M}–{row.end:%H:%M}"
+        if column == self.FILL:
+            return f"{row.signed}/{row.capacity}"
+        if column == self.FREE:
+            return str(row.free)
+        if column == self.WAITING:
+            return str(row.waiting)
+        if column == self.OFFERS:
+            return str(row.open_offers)
+        if column == self.STATUS:
+            return status_text(row.status)
+        return ""
+
+    def sort_value(self, row: AppSummary, column: int) -> Any:
+        if column == self.NAME:
+            return row.name.casefold()
+        if column == self.WHEN:
+            return row.starts_at.isoformat()
+        if column == self.FILL:
+            return row.signed / row.capacity if row.capacity else 0.0
+        if column == self.FREE:
+            return row.free
+        if column == self.WAITING:
+            return row.waiting
+        if column == self.OFFERS:
+            return row.open_offers
+        return row.status
+
+    def extra(self, row: AppSummary, column: int, role: int) -> Any:
+        if role == FillRole:
+            return (row.signed, row.held, row.capacity)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            self.FILL,
+            self.FREE,
+            self.WAITING,
+            self.OFFERS,
+        ):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and row.status in ("cancelled", "closed"):
+            return QColor("#777777")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.description or row.name
+        return None
+
+    def update_ids(self, ids: Sequence[str]) -> None:
+        """The bridge's applications_changed: re-read only those rows."""
+        for app_id in ids:
+            s = self._summary_of(app_id)
+            if s is None:
+                self.remove_key(app_id)
+            else:
+                self.upsert(s)
+
+
+class ApplicationsProxy(QSortFilterProxyModel):
+    """Search text plus one filter (all, open, full, waitlist, past), sorted by date."""
+
+    FILTERS = ("all", "open", "full", "waitlist", "past")
+
+    def __init__(self, today: Callable[[], Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self._text = ""
+        self._filter = "all"
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_filter(self, name: str) -> None:
+        if name not in self.FILTERS:
+            raise ValueError(name)
+        self.beginFilterChange()
+        self._filter = name
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def current_filter(self) -> str:
+        return self._filter
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        row: AppSummary = model.data(model.index(source_row, 0, source_parent), RowRole)
+        if row is None:
+            return False
+        if self._text and self._text not in f"{row.name} {row.description}".casefold():
+            return False
+        past = row.date < self._today()
+        if self._filter == "open":
+            return row.status == "open" and not past
+        if self._filter == "full":
+            return row.status == "open" and row.signed >= row.capacity
+        if self._filter == "waitlist":
+            return row.waiting > 0
+        if self._filter == "past":
+            return past
+        return True
+
+
+# ---- one application --------------------------------------------------------------------
+
+
+class RosterModel(KeyedTableModel):
+    headers = ("Volunteer", "Signed up since")
+
+    def key(self, row: RosterRow) -> Hashable:
+        return row.volunteer_id
+
+    def display(self, row: RosterRow, column: int) -> str:
+        return row.volunteer_id if column == 0 else local_time(row.since)
+
+    def sort_value(self, row: RosterRow, column: int) -> Any:
+        return row.volunteer_id if column == 0 else row.since.isoformat()
+
+
+class WaitlistModel(KeyedTableModel):
+    headers = ("#", "Volunteer", "Waiting since", "Offer")
+
+    def key(self, row: WaitRow) -> Hashable:
+        return row.volunteer_id
+
+    def display(self, row: WaitRow, column: int) -> str:
+        if column == 0:
+            return str(row.position)
+        if column == 1:
+            return row.volunteer_id
+        if column == 2:
+            return local_time(row.since)
+        return offer_text(row.offer)
+
+    def extra(self, row: WaitRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and row.offer == "open":
+            return QColor("#1a6fb5")
+        return None
+
+
+class OffersModel(KeyedTableModel):
+    headers = ("Volunteer", "Offered at", "Expires", "State")
+
+    def key(self, row: OfferView) -> Hashable:
+        return row.volunteer_id
+
+    def display(self, row: OfferView, column: int) -> str:
+        if column == 0:
+            return row.volunteer_id
+        if column == 1:
+            return local_time(row.offered_at, "%H:%M:%S")
+        if column == 2:
+            return local_time(row.expires_at, "%H:%M:%S")
+        return offer_text(row.state)
+
+
+class ActivityModel(KeyedTableModel):
+    """Decisions with their causes, append-only; the oldest rows drop off past a limit."""
+
+    headers = ("Time", "Who", "What", "Volunteer", "Detail", "Cause")
+    LIMIT = 2000
+
+    def key(self, row: ActivityRow) -> Hashable:
+        return row.id
+
+    def display(self, row: ActivityRow, column: int) -> str:
+        values = (
+            local_time(row.at, "%m-%d %H:%M:%S"),
+            row.actor,
+            row.kind.replace("_", " "),
+            row.volunteer_id or "",
+            row.detail,
+            row.cause or "",
+        )
+        return values[column] if 0 <= column < len(values) else ""
+
+    def extra(self, row: ActivityRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            cause = f"\n{tr('cause')}: {row.cause}" if row.cause else ""
+            return f"{row.detail}{cause}"
+        return None
+
+    @property
+    def last_id(self) -> int:
+        return self._rows[-1].id if self._rows else 0
+
+    def append(self, rows: Sequence[ActivityRow]) -> None:
+        fresh = [r for r in rows if r.id > self.last_id]
+        if not fresh:
+            return
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)
+        self._rows.extend(fresh)
+        for i, r in enumerate(fresh, start=n):
+            self._pos[r.id] = i
+        self.endInsertRows()
+        excess = len(self._rows) - self.LIMIT
+        if excess > 0:
+            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+            del self._rows[:excess]
+            self._reindex()
+            self.endRemoveRows()
