@@ -154,6 +154,12 @@ def _describe(exc: ValidationError) -> str:
         if err["type"] == "missing":
             parts[loc] = f"{loc}: is missing"
             continue
+        if err["type"] == "value_error":
+            # Our own validators already name the bad value.
+            parts[loc] = f"{loc}: {msg.removeprefix('Value error, ')}"
+            continue
+        if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+            msg = "must be a JSON object"  # not pydantic's internal class name
         shown = json.dumps(err.get("input"), ensure_ascii=False, default=str)
         if len(shown) > 60:
             shown = shown[:57] + "..."

@@ -1,0 +1,325 @@
+"""Wire messages: every seed example parses, every bad body is refused with a specific reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import messages as m
+from core.messages import Ignored, Rejected, VolunteerRequest, parse_inbound
+
+SEED = Path("/work/shared/seed/examples")
+
+
+def body(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def response(**data: Any) -> dict[str, Any]:
+    fields = {"volunteer_id": 789, "volunteer_application_id": 456, "status": "accepted"}
+    return {"action": "volunteer_response", "data": {**fields, **data}}
+
+
+def reason_of(raw: bytes) -> str:
+    result = parse_inbound(raw)
+    assert isinstance(result, Rejected), result
+    return result.reason
+
+
+# ---- the seed's examples -------------------------------------------------------------
+
+
+def test_every_seed_example_is_read() -> None:
+    parsed = {p.name: parse_inbound(p.read_bytes()) for p in sorted(SEED.glob("*.json"))}
+    assert parsed == {
+        "queue1_waiting_request_flat.json": VolunteerRequest(
+            "accepted",
+            "volunteer123",
+            "application_id123",
+            datetime(2024, 12, 8, 12, 30),
+            "waiting_flat",
+        ),
+        "queue2_notification_flat.json": Ignored(
+            "a flat volunteer notification is published by consoles"
+        ),
+        "type1_create_volunteer_application.json": Ignored(
+            "create_volunteer_application is published by consoles, not answered by one"
+        ),
+        "type2_volunteer_response.json": VolunteerRequest(
+            "accepted", "789", "456", None, "response"
+        ),
+        "type3_volunteer_waiting.json": VolunteerRequest(
+            "accepted", "789", "456", None, "waiting_envelope"
+        ),
+        "type4_notify_free_spot.json": Ignored(
+            "notify_free_spot is published by consoles, not answered by one"
+        ),
+    }
+
+
+def test_declined_response_is_read_as_a_withdrawal() -> None:
+    assert parse_inbound(body(response(status="declined"))) == VolunteerRequest(
+        "declined", "789", "456", None, "response"
+    )
+
+
+def test_extra_fields_from_the_volunteer_side_are_tolerated() -> None:
+    raw = response(app_version="2.1")
+    raw["sent_by"] = "mobile"
+    assert isinstance(parse_inbound(body(raw)), VolunteerRequest)
+
+
+# ---- bad bodies ----------------------------------------------------------------------
+
+
+def test_malformed_json_is_rejected_with_its_position() -> None:
+    assert reason_of(b'{"action": ') == "body is not JSON: Expecting value at line 1 column 12"
+
+
+def test_body_that_is_not_utf8_is_rejected() -> None:
+    assert reason_of(b'{"action": "\xff"}') == "body is not UTF-8: invalid start byte at byte 12"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [([1, 2], "list"), ("text", "str"), (5, "int"), (None, "NoneType")]
+)
+def test_body_that_is_not_an_object_is_rejected(value: Any, kind: str) -> None:
+    assert reason_of(body(value)) == f"body is a JSON {kind}, not an object"
+
+
+def test_oversized_body_is_rejected_before_it_is_parsed() -> None:
+    raw = body(response(note="x" * (64 * 1024)))
+    assert reason_of(raw) == f"body is {len(raw)} bytes, over the 64 KiB limit"
+
+
+def test_body_of_exactly_64_kib_is_read() -> None:
+    raw = body(response(note=""))
+    raw = body(response(note="x" * (m.MAX_BODY_BYTES - len(raw))))
+    assert len(raw) == m.MAX_BODY_BYTES
+    assert isinstance(parse_inbound(raw), VolunteerRequest)
+
+
+def test_unknown_action_is_rejected() -> None:
+    assert reason_of(body({"action": "dance"})) == 'unknown action "dance"'
+    assert reason_of(body({"action": 5})) == "unknown action 5"
+
+
+def test_unknown_status_is_rejected() -> None:
+    assert reason_of(body(response(status="maybe"))) == (
+        "data.status: Input should be 'accepted' or 'declined' (got \"maybe\")"
+    )
+    waiting = {
+        "action": "volunteer_waiting",
+        "data": {"volunteer_id": 1, "volunteer_application_id": 2, "status": "nope"},
+    }
+    assert reason_of(body(waiting)) == "data.status: Input should be 'waiting' (got \"nope\")"
+
+
+ID_RULE = "must be an integer or a string of 1 to 64 characters"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (True, "true"),
+        (1.5, "1.5"),
+        ("", '""'),
+        (None, "null"),
+        ("x" * 65, '"' + "x" * 56 + "..."),
+        ([7], "[7]"),
+    ],
+)
+def test_ids_must_be_integers_or_short_strings(value: Any, shown: str) -> None:
+    assert reason_of(body(response(volunteer_id=value))) == (
+        f"data.volunteer_id: {ID_RULE} (got {shown})"
+    )
+
+
+def test_id_of_64_characters_is_accepted() -> None:
+    result = parse_inbound(body(response(volunteer_id="v" * 64)))
+    assert isinstance(result, VolunteerRequest) and result.volunteer_id == "v" * 64
+
+
+def test_missing_fields_are_each_named() -> None:
+    assert reason_of(body({"action": "volunteer_response"})) == "data: is missing"
+    assert reason_of(body({"action": "volunteer_response", "data": {}})) == (
+        "data.volunteer_id: is missing; data.volunteer_application_id: is missing; "
+        "data.status: is missing"
+    )
+    assert reason_of(body({"user_id": 1})) == "application_id: is missing"
+
+
+def test_data_that_is_not_an_object_is_rejected_without_internal_names() -> None:
+    assert reason_of(body({"action": "volunteer_response", "data": [1]})) == (
+        "data: must be a JSON object (got [1])"
+    )
+
+
+def test_body_without_action_or_flat_fields_is_rejected() -> None:
+    assert reason_of(body({"foo": 1})) == (
+        "body has neither an action nor the flat user_id/application_id"
+    )
+
+
+def test_flat_request_with_a_null_id_is_rejected() -> None:
+    assert reason_of(body({"user_id": 1, "application_id": None})) == (
+        f"application_id: {ID_RULE} (got null)"
+    )
+
+
+# ---- timestamps ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("2026-03-02T12:00:00", datetime(2026, 3, 2, 12, 0, 0)),
+        ("2026-03-02T12:00:00+03:00", datetime(2026, 3, 2, 9, 0, 0)),
+        ("2026-03-02T01:30:00-02:00", datetime(2026, 3, 2, 3, 30, 0)),
+        ("2026-03-02T12:00:00.750Z", datetime(2026, 3, 2, 12, 0, 0)),
+        ("2026-03-02T00:00:00.999+01:00", datetime(2026, 3, 1, 23, 0, 0)),
+    ],
+)
+def test_timestamps_with_offsets_or_fractions_become_utc_seconds(sent: str, read: datetime) -> None:
+    result = parse_inbound(body(response(timestamp=sent)))
+    assert isinstance(result, VolunteerRequest)
+    assert result.timestamp == read
+    assert result.timestamp.tzinfo is None
+
+
+def test_top_level_timestamp_is_used_when_data_has_none() -> None:
+    raw = {**response(), "timestamp": "2026-03-02T10:00:00Z"}
+    result = parse_inbound(body(raw))
+    assert isinstance(result, VolunteerRequest)
+    assert result.timestamp == datetime(2026, 3, 2, 10, 0, 0)
+
+
+def test_bad_timestamps_are_rejected() -> None:
+    assert reason_of(body(response(timestamp="yesterday"))) == (
+        "data.timestamp: not a timestamp of the form YYYY-MM-DDTHH:MM:SS: 'yesterday'"
+    )
+    assert reason_of(body(response(timestamp=5))) == (
+        "data.timestamp: Input should be a valid datetime (got 5)"
+    )
+
+
+# ---- ids and keys --------------------------------------------------------------------
+
+
+def test_fallback_message_id_is_stable_per_exchange_key_and_body() -> None:
+    a = m.fallback_message_id("x", "k", b"{}")
+    assert a == m.fallback_message_id("x", "k", b"{}")
+    assert a.startswith("sha256:") and len(a) == len("sha256:") + 64
+    others = {m.fallback_message_id("x", "k2", b"{}"), m.fallback_message_id("y", "k", b"{}")}
+    assert len({a, *others}) == 3
+    assert a != m.fallback_message_id("x", "k", b"{} ")
+
+
+def test_routing_keys_sanitise_dots_and_wildcards() -> None:
+    assert m.response_key("f.1", "a*b#c") == "fund.f_1.response.a_b_c"
+    assert m.waiting_key("7", "99") == "fund.7.waiting.99"
+    note = m.volunteer_notification("7", "99", "v.1#", m.STATUS_SIGNED_UP, datetime(2026, 1, 1))
+    assert note.routing_key == "fund.7.volunteer.v_1_"
+    assert note.body["user_id"] == "v.1#"  # the body keeps the id as it is
+
+
+# ---- outbound bodies -----------------------------------------------------------------
+
+FIELDS = m.AppFields(
+    fund_id="123",
+    application_id="456",
+    name="Помощь в уборке территории",
+    description="Помощь в уборке территории парка",
+    date=date(2024, 12, 9),
+    start=time(14, 0),
+    end=time(18, 0),
+    capacity=5,
+)
+
+
+def test_created_announcement_is_seed_type1_exactly() -> None:
+    out = m.application_created(FIELDS)
+    seed = json.loads((SEED / "type1_create_volunteer_application.json").read_text())
+    assert out.body == seed
+    assert (out.exchange, out.routing_key, out.action) == (
+        m.WAITING_EXCHANGE,
+        "fund.123.application.created",
+        "create_volunteer_application",
+    )
+
+
+def test_update_announcement_carries_the_application_status() -> None:
+    out = m.application_updated(FIELDS, "closed")
+    seed = json.loads((SEED / "type1_create_volunteer_application.json").read_text())
+    assert out.body == {
+        "action": "update_volunteer_application",
+        "data": {**seed["data"], "application_status": "closed"},
+    }
+    assert out.routing_key == "fund.123.application.updated"
+
+
+def test_cancel_announcement() -> None:
+    out = m.application_cancelled("123", "abc")
+    assert out.body == {
+        "action": "cancel_volunteer_application",
+        "data": {"fund_id": 123, "volunteer_application_id": "abc"},
+    }
+    assert out.routing_key == "fund.123.application.cancelled"
+
+
+def test_waiting_message_has_both_seed_shapes() -> None:
+    out = m.volunteer_waiting("123", "456", "789", 3, datetime(2024, 12, 8, 12, 30))
+    assert out.body == {
+        "action": "volunteer_waiting",
+        "data": {
+            "volunteer_id": 789,
+            "volunteer_application_id": 456,
+            "status": "waiting",
+            "timestamp": "2024-12-08T12:30:00",
+            "position": 3,
+        },
+        "user_id": 789,
+        "application_id": 456,
+        "timestamp": "2024-12-08T12:30:00",
+    }
+    assert (out.exchange, out.routing_key) == (m.WAITING_EXCHANGE, "fund.123.waiting.456")
+
+
+def test_free_spot_message_is_seed_type4_exactly() -> None:
+    out = m.notify_free_spot("123", "456", 1, ["789", "1011"])
+    assert out.body == json.loads((SEED / "type4_notify_free_spot.json").read_text())
+    assert (out.exchange, out.routing_key) == (m.NOTIFICATION_EXCHANGE, "fund.123.free_spot.456")
+
+
+def test_notification_is_the_seed_flat_shape_plus_action() -> None:
+    out = m.volunteer_notification(
+        "123", "application_id123", "volunteer789", "место доступно", datetime(2024, 12, 8, 14)
+    )
+    seed = json.loads((SEED / "queue2_notification_flat.json").read_text())
+    assert out.body == {"action": "volunteer_notification", **seed}
+    assert out.routing_key == "fund.123.volunteer.volunteer789"
+    assert out.encoded().decode("utf-8").count("место доступно") == 1  # UTF-8, not \\u escapes
+
+
+def test_notification_with_an_unknown_status_cannot_be_built() -> None:
+    with pytest.raises(ValueError, match="status"):
+        m.volunteer_notification("1", "2", "3", "maybe", datetime(2026, 1, 1))
+
+
+def test_outbound_message_ids_are_unique_uuids() -> None:
+    ids = {m.application_cancelled("1", "2").message_id for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(i) == 36 and i.count("-") == 4 for i in ids)
+
+
+@pytest.mark.parametrize(
+    ("stored", "wire"),
+    [("456", 456), ("0", 0), ("007", "007"), ("abc", "abc"), ("٣", "٣"), ("-5", "-5")],
+)
+def test_ids_go_out_as_integers_only_when_all_digits(stored: str, wire: int | str) -> None:
+    out = m.application_cancelled("1", stored)
+    assert out.body["data"]["volunteer_application_id"] == wire
