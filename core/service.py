@@ -1,0 +1,114 @@
+"""One fund's console core for one data directory: store, engine, transport, deadline ticker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from core.clock import Clock, SystemClock
+from core.config import redact
+from core.engine import Engine
+from core.queries import Queries
+from core.storage import Store
+from core.transport import BrokerStatus, Transport
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "console.db"
+TICK_EVERY = 1.0  # offer deadlines are checked at least this often
+
+
+class ConsoleCore:
+    """Wires Store + Engine + Transport + the deadline ticker; start() returns at once."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        fund_id: str,
+        broker_url: str,
+        clock: Clock | None = None,
+        *,
+        prefetch: int = 500,
+        flush_interval: float = 0.02,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.fund_id = fund_id
+        self.clock = clock or SystemClock()
+        self.store = Store(self.data_dir / DB_NAME)
+        self.engine = Engine(self.store, fund_id, self.clock)
+        self.queries = Queries(self.engine)
+        self.transport = Transport(
+            self.engine, broker_url, prefetch=prefetch, flush_interval=flush_interval
+        )
+        self._ticker: asyncio.Task[None] | None = None
+        self._tick_now = asyncio.Event()
+        self._started = False
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        log.info(
+            "console core for fund %s in %s, broker %s",
+            self.fund_id,
+            self.data_dir,
+            redact(self.transport.url),
+        )
+        self.engine.subscribe(lambda _change: self._tick_now.set())
+        self._ticker = asyncio.create_task(self._tick_loop(), name="deadline-ticker")
+        await self.transport.start()
+
+    async def stop(self) -> None:
+        """Drain the transport (acks, outbox), stop the ticker, close the store."""
+        if not self._started:
+            self.store.close()
+            return
+        self._started = False
+        await self.transport.stop()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(BaseException):
+                await self._ticker
+            self._ticker = None
+        self.store.close()
+
+    async def _tick_loop(self) -> None:
+        while True:
+            wait = TICK_EVERY
+            try:
+                self.engine.tick()
+                deadline = self.engine.next_deadline()
+                if deadline is not None:
+                    wait = min(wait, max(0.0, (deadline - self.clock.now()).total_seconds()))
+            except Exception:
+                log.exception("the deadline ticker failed; trying again in %g s", TICK_EVERY)
+            self._tick_now.clear()
+            # A commit may open an earlier deadline: wake up and look again.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._tick_now.wait(), max(wait, 0.05))
+
+
+async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:
+    """Serve the fund with no window until stop_event is set (SIGINT/SIGTERM in main.py)."""
+
+    def show(status: BrokerStatus) -> None:
+        log.info("broker %s (backlog %d): %s", status.state, status.backlog, status.detail)
+
+    last: list[str] = []
+
+    def on_status(status: BrokerStatus) -> None:
+        if not last or last[0] != status.state:
+            last[:] = [status.state]
+            show(status)
+
+    core.transport.subscribe_status(on_status)
+    await core.start()
+    started = datetime.now()
+    try:
+        await stop_event.wait()
+    finally:
+        log.info("stopping after %s", datetime.now() - started)
+        await core.stop()

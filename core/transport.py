@@ -1,0 +1,686 @@
+"""The broker side of the console: topology, group-commit consumer, outbox relay, status."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import aio_pika
+import aiormq
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+)
+
+from core import messages as m
+from core.config import redact
+from core.engine import Committed, Delivery, Engine
+from core.storage import OutboxRow
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_EXCHANGE = "volunteer_console.dead_letter"
+DELIVERY_LIMIT = 20
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 30.0
+CONNECT_TIMEOUT = 10.0
+PUBLISH_TIMEOUT = 10.0
+IN_FLIGHT = 100
+OUTBOX_PAGE = 500
+OUTBOX_POLL = 1.0  # rows written by another process (the CLI) get no wake(): poll for them
+STOP_FLUSH = 2.0
+BACKLOG_EVERY = 0.2
+REJECTION_HEADER = "x-rejection-reason"
+
+State = Literal["connecting", "connected", "reconnecting", "offline"]
+Role = Literal["responses", "waiting", "dead_letters"]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    state: State
+    backlog: int  # outbox rows not yet confirmed by the broker
+    detail: str  # human readable, password never shown
+    since: datetime  # when this state began (naive UTC)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    name: str
+    role: Role
+    messages: int
+    consumers: int
+    in_rate: float  # msg/s into the queue
+    out_rate: float  # msg/s delivered
+
+
+def queue_names(fund_id: str) -> dict[Role, str]:
+    base = f"volunteer_console.fund.{fund_id}"
+    return {
+        "responses": f"{base}.responses",
+        "waiting": f"{base}.waiting",
+        "dead_letters": f"{base}.dead_letters",
+    }
+
+
+def consumer_queue_arguments() -> dict[str, Any]:
+    """Arguments of the two consumed quorum queues: every client must declare them alike."""
+    return {
+        "x-queue-type": "quorum",
+        "x-delivery-limit": DELIVERY_LIMIT,
+        "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+        "x-single-active-consumer": True,
+    }
+
+
+DEAD_LETTER_QUEUE_ARGUMENTS: dict[str, Any] = {"x-queue-type": "quorum"}
+
+
+class _LostSession(Exception):
+    """The connection or a channel died; the supervisor reconnects."""
+
+
+@dataclass
+class _Session:
+    """One live connection: strong references to its channels, exchanges and queues."""
+
+    generation: int
+    connection: AbstractConnection
+    consume_channel: AbstractChannel
+    publish_channel: AbstractChannel
+    exchanges: dict[str, AbstractExchange]
+    queues: dict[Role, AbstractQueue]
+    lost: asyncio.Event
+    consumer_tags: dict[Role, str]
+
+
+class Transport:
+    """Keeps one fund's console connected: consumes responses, relays the outbox."""
+
+    def __init__(
+        self, engine: Engine, url: str, *, prefetch: int = 500, flush_interval: float = 0.02
+    ) -> None:
+        self.engine = engine
+        self.url = url
+        self.prefetch = max(1, prefetch)
+        self.flush_interval = max(0.0, flush_interval)
+        self.queues = queue_names(engine.fund_id)
+        self._password = urlsplit(url).password or ""
+        self._callbacks: list[Callable[[BrokerStatus], None]] = []
+        self._status = BrokerStatus("offline", self._backlog(), "not started", _utcnow())
+        self._session: _Session | None = None
+        self._generation = 0
+        self._ever_connected = False
+        self._stopping = False
+        self._stop_event = asyncio.Event()
+        self._wake_event = asyncio.Event()
+        self._inbox: asyncio.Queue[tuple[int, AbstractIncomingMessage] | None] = asyncio.Queue()
+        self._supervisor: asyncio.Task[None] | None = None
+        self._batcher: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._backlog_handle: asyncio.TimerHandle | None = None
+        self._backlog_sent_at = 0.0
+        # counters for queue_stats and benchmarks
+        self.consumed: dict[Role, int] = {"responses": 0, "waiting": 0, "dead_letters": 0}
+        self.published = 0
+        self.dead_lettered = 0
+        self._stats_prev: dict[str, tuple[float, int, int]] = {}
+        engine.subscribe(self._on_committed)
+
+    # -- public API ---------------------------------------------------------------------
+    async def start(self) -> None:
+        """Return at once; connect (and keep reconnecting) in the background."""
+        if self._supervisor is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        self._stop_event.clear()
+        self._set_state("connecting", f"connecting to {self._shown_url()}")
+        self._batcher = asyncio.create_task(self._batch_loop(), name="transport-batcher")
+        self._supervisor = asyncio.create_task(self._supervise(), name="transport-supervisor")
+
+    async def stop(self) -> None:
+        """Stop consuming, finish the batch in flight, flush the outbox briefly, close."""
+        if self._supervisor is None:
+            return
+        self._stopping = True
+        self._stop_event.set()
+        self._wake_event.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._supervisor), STOP_FLUSH + 8.0)
+        except (TimeoutError, Exception):
+            log.warning("transport did not stop in time; closing it hard")
+            self._supervisor.cancel()
+            with contextlib.suppress(BaseException):
+                await self._supervisor
+        if self._batcher is not None:
+            self._inbox.put_nowait(None)
+            try:
+                await asyncio.wait_for(asyncio.shield(self._batcher), 5.0)
+            except (TimeoutError, Exception):
+                self._batcher.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._batcher
+        if self._backlog_handle is not None:
+            self._backlog_handle.cancel()
+            self._backlog_handle = None
+        self._supervisor = None
+        self._batcher = None
+        self._set_state("offline", "stopped")
+
+    @property
+    def status(self) -> BrokerStatus:
+        return self._status
+
+    def subscribe_status(self, callback: Callable[[BrokerStatus], None]) -> None:
+        self._callbacks.append(callback)
+
+    def wake(self) -> None:
+        """New outbox rows exist: the relay should run now."""
+        loop = self._loop
+        if loop is None:
+            self._wake_event.set()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake_event.set()
+        else:
+            loop.call_soon_threadsafe(self._wake_event.set)
+
+    async def queue_stats(self) -> list[QueueStats]:
+        """Message and consumer counts by passive declares; rates from deltas between calls."""
+        s = self._session
+        if s is None or s.connection.is_closed:
+            return []
+        out: list[QueueStats] = []
+        now = time.monotonic()
+        channel: AbstractChannel | None = None
+        try:
+            for role, name in self.queues.items():
+                if channel is None or channel.is_closed:
+                    channel = await asyncio.wait_for(s.connection.channel(), PUBLISH_TIMEOUT)
+                try:
+                    q = await asyncio.wait_for(
+                        channel.declare_queue(name, passive=True), PUBLISH_TIMEOUT
+                    )
+                except aiormq.exceptions.ChannelNotFoundEntity:
+                    continue  # the channel is closed by the broker; the next role reopens one
+                res = q.declaration_result
+                messages = int(res.message_count or 0)
+                consumers = int(res.consumer_count or 0)
+                done = self.consumed[role] if role != "dead_letters" else 0
+                in_rate = out_rate = 0.0
+                prev = self._stats_prev.get(name)
+                if prev is not None and now > prev[0]:
+                    dt = now - prev[0]
+                    out_rate = (done - prev[2]) / dt
+                    in_rate = max(0.0, (messages - prev[1]) + (done - prev[2])) / dt
+                self._stats_prev[name] = (now, messages, done)
+                out.append(QueueStats(name, role, messages, consumers, in_rate, out_rate))
+        except Exception as exc:
+            log.debug("queue stats unavailable: %s", self._scrub(str(exc)))
+            return []
+        finally:
+            if channel is not None and not channel.is_closed:
+                with contextlib.suppress(Exception):
+                    await channel.close()
+        return out
+
+    # -- status -------------------------------------------------------------------------
+    def _shown_url(self) -> str:
+        return redact(self.url)
+
+    def _scrub(self, text: str) -> str:
+        if self._password and self._password in text:
+            text = text.replace(self._password, "***")
+        return text
+
+    def _backlog(self) -> int:
+        try:
+            return self.engine.store.backlog()
+        except Exception:
+            return self._status.backlog if hasattr(self, "_status") else 0
+
+    def _set_state(self, state: State, detail: str) -> None:
+        detail = self._scrub(detail)
+        old = self._status
+        if old.state == state and old.detail == detail:
+            return
+        since = old.since if old.state == state else _utcnow()
+        self._status = BrokerStatus(state, self._backlog(), detail, since)
+        if old.state != state:
+            log.info("broker %s: %s", state, detail)
+        self._notify()
+
+    def _notify(self) -> None:
+        for cb in list(self._callbacks):
+            try:
+                cb(self._status)
+            except Exception:
+                log.exception("a status callback failed")
+
+    def _backlog_changed(self) -> None:
+        """Refresh the backlog in the status, at most every BACKLOG_EVERY seconds."""
+        if self._backlog_handle is not None:
+            return
+        loop = self._loop
+        wait = self._backlog_sent_at + BACKLOG_EVERY - time.monotonic()
+        if loop is None or wait <= 0:
+            self._emit_backlog()
+        else:
+            self._backlog_handle = loop.call_later(wait, self._emit_backlog)
+
+    def _emit_backlog(self) -> None:
+        self._backlog_handle = None
+        self._backlog_sent_at = time.monotonic()
+        backlog = self._backlog()
+        if backlog != self._status.backlog:
+            old = self._status
+            self._status = BrokerStatus(old.state, backlog, old.detail, old.since)
+            self._notify()
+
+    def _on_committed(self, change: Committed) -> None:
+        if change.outbound > 0:
+            self.wake()
+            self._backlog_changed()
+
+    # -- connection supervisor ----------------------------------------------------------
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), seconds)
+
+    async def _supervise(self) -> None:
+        delay = BACKOFF_FIRST
+        while not self._stopping:
+            what: State = "reconnecting" if self._ever_connected else "connecting"
+            self._set_state(what, f"{what} to {self._shown_url()}")
+            try:
+                conn = await asyncio.wait_for(
+                    aio_pika.connect(
+                        self.url,
+                        timeout=CONNECT_TIMEOUT,
+                        client_properties={
+                            "connection_name": f"volunteer-console fund {self.engine.fund_id}"
+                        },
+                    ),
+                    CONNECT_TIMEOUT + 2,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                why = self._scrub(f"{type(exc).__name__}: {exc}")
+                self._set_state(
+                    "offline",
+                    f"cannot reach {self._shown_url()} ({why}); retrying in {delay:g} s",
+                )
+                await self._sleep_unless_stopped(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            started = time.monotonic()
+            reason = "connection closed"
+            try:
+                reason = await self._run_session(conn)
+            except asyncio.CancelledError:
+                await self._close_quietly(conn)
+                raise
+            except Exception as exc:
+                reason = self._scrub(f"{type(exc).__name__}: {exc}")
+                log.warning("broker session ended: %s", reason)
+            finally:
+                self._session = None
+                await self._close_quietly(conn)
+            if self._stopping:
+                break
+            if time.monotonic() - started > 5:
+                delay = BACKOFF_FIRST
+            self._set_state("reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s")
+            await self._sleep_unless_stopped(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    async def _close_quietly(self, conn: AbstractConnection) -> None:
+        if conn.is_closed:
+            return
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(conn.close(), 3.0)
+
+    async def _declare(self, ch: AbstractChannel) -> tuple[dict[str, AbstractExchange], dict]:
+        exchanges: dict[str, AbstractExchange] = {}
+        for name in (*m.EXCHANGES, DEAD_LETTER_EXCHANGE):
+            exchanges[name] = await ch.declare_exchange(
+                name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+        fund = self.engine.fund_id
+        queues: dict[Role, AbstractQueue] = {}
+        queues["responses"] = await ch.declare_queue(
+            self.queues["responses"], durable=True, arguments=consumer_queue_arguments()
+        )
+        await queues["responses"].bind(exchanges[m.RESPONSE_EXCHANGE], f"fund.{fund}.response.#")
+        queues["waiting"] = await ch.declare_queue(
+            self.queues["waiting"], durable=True, arguments=consumer_queue_arguments()
+        )
+        await queues["waiting"].bind(exchanges[m.WAITING_EXCHANGE], f"fund.{fund}.waiting.#")
+        queues["dead_letters"] = await ch.declare_queue(
+            self.queues["dead_letters"], durable=True, arguments=DEAD_LETTER_QUEUE_ARGUMENTS
+        )
+        await queues["dead_letters"].bind(exchanges[DEAD_LETTER_EXCHANGE], f"fund.{fund}.#")
+        return exchanges, queues
+
+    async def _run_session(self, conn: AbstractConnection) -> str:
+        """Set up one connection and serve it until it is lost or the transport stops."""
+        lost = asyncio.Event()
+        reasons: list[str] = []
+
+        def on_close(_sender: object, exc: BaseException | None = None) -> None:
+            if exc is not None and not isinstance(exc, asyncio.CancelledError):
+                reasons.append(self._scrub(f"{type(exc).__name__}: {exc}"))
+            lost.set()
+
+        conn.close_callbacks.add(on_close)
+        consume_ch = await asyncio.wait_for(conn.channel(publisher_confirms=False), 10)
+        publish_ch = await asyncio.wait_for(conn.channel(publisher_confirms=True), 10)
+        consume_ch.close_callbacks.add(on_close)
+        publish_ch.close_callbacks.add(on_close)
+        await consume_ch.set_qos(prefetch_count=self.prefetch)
+        exchanges, queues = await asyncio.wait_for(self._declare(consume_ch), 20)
+        self._generation += 1
+        s = _Session(self._generation, conn, consume_ch, publish_ch, exchanges, queues, lost, {})
+        self._session = s
+        gen = s.generation
+        for role in ("responses", "waiting"):
+            q = queues[role]  # type: ignore[index]
+
+            async def on_message(msg: AbstractIncomingMessage, _gen: int = gen) -> None:
+                self._inbox.put_nowait((_gen, msg))
+
+            s.consumer_tags[role] = await q.consume(on_message)  # type: ignore[index]
+        self._ever_connected = True
+        self._set_state("connected", f"connected to {self._shown_url()}")
+        self._wake_event.set()  # drain whatever piled up while offline
+        relay = asyncio.create_task(self._relay_loop(s), name="transport-relay")
+        stop_wait = asyncio.create_task(self._stop_event.wait())
+        lost_wait = asyncio.create_task(lost.wait())
+        try:
+            await asyncio.wait({relay, stop_wait, lost_wait}, return_when=asyncio.FIRST_COMPLETED)
+            if self._stopping and not lost.is_set():
+                await self._shutdown_session(s, relay)
+        finally:
+            for t in (relay, stop_wait, lost_wait):
+                if not t.done():
+                    t.cancel()
+            for t in (relay, stop_wait, lost_wait):
+                with contextlib.suppress(BaseException):
+                    await t
+        if relay.done() and not relay.cancelled() and relay.exception() is not None:
+            exc = relay.exception()
+            reasons.append(self._scrub(f"{type(exc).__name__}: {exc}"))
+        return reasons[0] if reasons else "connection closed"
+
+    async def _shutdown_session(self, s: _Session, relay: asyncio.Task[None]) -> None:
+        """Orderly stop: no new deliveries, finish what was delivered, flush, close."""
+        for role, tag in s.consumer_tags.items():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(s.queues[role].cancel(tag), 3.0)
+        # The batcher finishes (and acks) everything already delivered before we close.
+        self._inbox.put_nowait(None)
+        if self._batcher is not None:
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._batcher), 5.0)
+        relay.cancel()
+        with contextlib.suppress(BaseException):
+            await relay
+        try:
+            await asyncio.wait_for(self._drain_outbox(s), STOP_FLUSH)
+        except (TimeoutError, Exception) as exc:
+            log.info("outbox not fully flushed on stop (%s); it goes out on the next start", exc)
+        self._backlog_changed()
+        for ch in (s.consume_channel, s.publish_channel):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ch.close(), 2.0)
+
+    # -- consumer: group commit ---------------------------------------------------------
+    async def _batch_loop(self) -> None:
+        last_flush = 0.0
+        while True:
+            first = await self._inbox.get()
+            if first is None:
+                if self._stopping:
+                    return
+                continue
+            batch = [first]
+            ending = False
+            # Group commit: wait out the flush interval for more deliveries unless full.
+            deadline = last_flush + self.flush_interval
+            while len(batch) < self.prefetch:
+                try:
+                    item = self._inbox.get_nowait()
+                except asyncio.QueueEmpty:
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(self._inbox.get(), wait)
+                    except TimeoutError:
+                        break
+                if item is None:
+                    ending = self._stopping
+                    if ending:
+                        break
+                    continue
+                batch.append(item)
+            last_flush = time.monotonic()
+            try:
+                await self._process(batch)
+            except Exception:
+                log.exception("processing a batch of %d deliveries failed", len(batch))
+            if ending:
+                # drain whatever is still buffered (it was delivered before consumers stopped)
+                rest: list[tuple[int, AbstractIncomingMessage]] = []
+                while not self._inbox.empty():
+                    item = self._inbox.get_nowait()
+                    if item is not None:
+                        rest.append(item)
+                if rest:
+                    with contextlib.suppress(Exception):
+                        await self._process(rest)
+                return
+
+    async def _process(self, batch: list[tuple[int, AbstractIncomingMessage]]) -> None:
+        s = self._session
+        live = [msg for gen, msg in batch if s is not None and gen == s.generation]
+        if not live:
+            return  # their channel is gone: the broker redelivers them
+        assert s is not None
+        deliveries = [
+            Delivery(
+                body=msg.body,
+                exchange=msg.exchange or "",
+                routing_key=msg.routing_key or "",
+                message_id=msg.message_id,
+                app_id=msg.app_id,
+            )
+            for msg in live
+        ]
+        try:
+            results = self.engine.handle(deliveries)  # one transaction; committed on return
+        except Exception:
+            log.exception("the engine failed on a batch; the broker will redeliver it")
+            for msg in live:
+                with contextlib.suppress(Exception):
+                    await msg.nack(requeue=True)
+            return
+        for msg in live:
+            self.consumed[self._role_of_message(msg)] += 1
+        rejected = [
+            (msg, r.reason) for msg, r in zip(live, results, strict=True) if r.outcome == "rejected"
+        ]
+        failed: set[int] = set()
+        if rejected:
+            outcomes = await asyncio.gather(
+                *(self._dead_letter(s, msg, reason) for msg, reason in rejected),
+                return_exceptions=True,
+            )
+            for (msg, _reason), ok in zip(rejected, outcomes, strict=True):
+                if ok is not True:
+                    failed.add(id(msg))
+        try:
+            await self._acknowledge(live, failed)
+        except Exception as exc:
+            # The channel died after the commit: redelivered copies are duplicates, no effect.
+            log.info("acks lost with the channel (%s); redeliveries will be deduplicated", exc)
+
+    @staticmethod
+    def _role_of_message(msg: AbstractIncomingMessage) -> Role:
+        # aio-pika does not say which queue delivered a message; the exchange tells.
+        return "waiting" if msg.exchange == m.WAITING_EXCHANGE else "responses"
+
+    async def _acknowledge(self, live: list[AbstractIncomingMessage], failed: set[int]) -> None:
+        """Ack runs of handled messages with multiple=True; nack the ones not dead-lettered."""
+        ordered = sorted(live, key=lambda msg: msg.delivery_tag or 0)
+        run_end: AbstractIncomingMessage | None = None
+        for msg in ordered:
+            if id(msg) in failed:
+                if run_end is not None:
+                    await run_end.ack(multiple=True)
+                    run_end = None
+                await msg.nack(requeue=False)  # the broker dead-letters it instead
+            else:
+                run_end = msg
+        if run_end is not None:
+            await run_end.ack(multiple=True)
+
+    async def _dead_letter(self, s: _Session, msg: AbstractIncomingMessage, reason: str) -> bool:
+        headers = dict(msg.headers or {})
+        headers[REJECTION_HEADER] = reason[:1000]
+        headers["x-original-exchange"] = msg.exchange or ""
+        headers["x-original-routing-key"] = msg.routing_key or ""
+        copy = aio_pika.Message(
+            body=msg.body,
+            headers=headers,
+            content_type=msg.content_type,
+            content_encoding=msg.content_encoding,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=msg.message_id,
+            timestamp=msg.timestamp,
+            type=msg.type,
+            app_id=msg.app_id,
+        )
+        try:
+            key = msg.routing_key or f"fund.{self.engine.fund_id}"
+            result = await asyncio.wait_for(
+                _publish(s.publish_channel, DEAD_LETTER_EXCHANGE, key, copy), PUBLISH_TIMEOUT
+            )
+        except Exception as exc:
+            log.warning("could not dead-letter %s (%s); nacking it", msg.message_id, exc)
+            return False
+        if isinstance(result, aiormq.abc.DeliveredMessage):
+            log.warning("dead-letter copy of %s was unroutable; nacking it", msg.message_id)
+            return False
+        self.dead_lettered += 1
+        log.info("dead-lettered %s: %s", msg.message_id, reason)
+        return True
+
+    # -- outbox relay -------------------------------------------------------------------
+    async def _relay_loop(self, s: _Session) -> None:
+        delay = BACKOFF_FIRST
+        while not s.lost.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake_event.wait(), OUTBOX_POLL)
+            self._wake_event.clear()
+            if self._stopping:
+                return
+            try:
+                await self._drain_outbox(s)
+                delay = BACKOFF_FIRST
+            except _LostSession:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "outbox relay failed (%s); retrying in %g s", self._scrub(str(exc)), delay
+                )
+                await self._sleep_unless_stopped(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                self._wake_event.set()
+
+    async def _drain_outbox(self, s: _Session) -> None:
+        """Publish every pending row in seq order; mark rows sent only after their confirm."""
+        store = self.engine.store
+        while True:
+            rows = store.pending_outbox(limit=OUTBOX_PAGE)
+            if not rows:
+                return
+            for i in range(0, len(rows), IN_FLIGHT):
+                window = rows[i : i + IN_FLIGHT]
+                outcomes = await asyncio.gather(
+                    *(self._publish_row(s, row) for row in window), return_exceptions=True
+                )
+                confirmed: list[int] = []
+                error: BaseException | None = None
+                for row, outcome in zip(window, outcomes, strict=True):
+                    if isinstance(outcome, BaseException):
+                        error = outcome
+                        with contextlib.suppress(Exception):
+                            store.mark_failed(
+                                row.seq, self._scrub(f"{type(outcome).__name__}: {outcome}")
+                            )
+                        break
+                    confirmed.append(row.seq)
+                # Only the confirmed prefix is marked: the rest go again, in order.
+                if confirmed:
+                    store.mark_sent(confirmed, self.engine.clock.now())
+                    self.published += len(confirmed)
+                    self._backlog_changed()
+                if error is not None:
+                    if s.lost.is_set() or s.publish_channel.is_closed:
+                        raise _LostSession(str(error))
+                    raise error if isinstance(error, Exception) else RuntimeError(str(error))
+
+    async def _publish_row(self, s: _Session, row: OutboxRow) -> None:
+        message = aio_pika.Message(
+            body=row.body,
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=row.message_id,
+            timestamp=_utcnow(),
+            type=row.action,
+            app_id=self.engine.console_app_id,
+        )
+        result = await asyncio.wait_for(
+            _publish(s.publish_channel, row.exchange, row.routing_key, message), PUBLISH_TIMEOUT
+        )
+        if isinstance(result, aiormq.abc.DeliveredMessage):
+            # Unroutable: no volunteer-side queue is bound for this key yet. A consumer that
+            # does not exist cannot get it later either; binding durably is that side's job.
+            log.debug("outbox %s (%s) was unroutable: no queue bound", row.seq, row.routing_key)
+
+
+async def _publish(
+    channel: AbstractChannel, exchange: str, routing_key: str, message: aio_pika.Message
+) -> object:
+    underlay = await channel.get_underlay_channel()
+    return await underlay.basic_publish(
+        message.body,
+        exchange=exchange,
+        routing_key=routing_key,
+        properties=message.properties,
+        mandatory=True,
+    )

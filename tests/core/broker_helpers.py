@@ -1,0 +1,286 @@
+"""Test helpers that cross the real broker: a contract-only volunteer client and a TCP proxy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import aio_pika
+import aiormq
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
+
+BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
+BROKER_HOST, BROKER_PORT = "127.0.0.1", 5672
+
+# Spelled out here on purpose: the client knows the contract, not the console's code.
+WAITING_EXCHANGE = "volunteer_waiting_queue_exchange"
+NOTIFICATION_EXCHANGE = "volunteer_notification_exchange"
+RESPONSE_EXCHANGE = "volunteer_response_exchange"
+DEAD_LETTER_EXCHANGE = "volunteer_console.dead_letter"
+CLIENT_APP_ID = "volunteer-side-test-client"
+
+
+def fund_queue_names(fund_id: str) -> list[str]:
+    base = f"volunteer_console.fund.{fund_id}"
+    return [f"{base}.responses", f"{base}.waiting", f"{base}.dead_letters"]
+
+
+async def delete_fund_queues(fund_id: str, url: str = BROKER_URL) -> None:
+    conn = await aio_pika.connect(url)
+    try:
+        for name in fund_queue_names(fund_id):
+            ch = await conn.channel()
+            with contextlib.suppress(Exception):
+                await ch.queue_delete(name)
+            with contextlib.suppress(Exception):
+                await ch.close()
+    finally:
+        await conn.close()
+
+
+def broker_available() -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((BROKER_HOST, BROKER_PORT)) == 0
+
+
+class TcpProxy:
+    """A loopback TCP proxy in front of the broker that can be closed (cutting every
+    connection) and reopened on the same port."""
+
+    def __init__(self, target_host: str = BROKER_HOST, target_port: int = BROKER_PORT) -> None:
+        self.target = (target_host, target_port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    @property
+    def is_open(self) -> bool:
+        return self._server is not None
+
+    async def reserve(self) -> None:
+        """Pick a free port without accepting anything yet (the proxy starts closed)."""
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+
+    async def open(self) -> None:
+        if self._server is not None:
+            return
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def close(self) -> None:
+        """Stop listening and cut every proxied connection, as a network loss would."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self.cut()
+        for t in list(self._tasks):
+            t.cancel()
+        for t in list(self._tasks):
+            with contextlib.suppress(BaseException):
+                await t
+
+    def cut(self) -> None:
+        for w in list(self._writers):
+            with contextlib.suppress(Exception):
+                w.transport.abort()
+        self._writers.clear()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._writers.update({writer, up_writer})
+        a = asyncio.create_task(self._pipe(reader, up_writer))
+        b = asyncio.create_task(self._pipe(up_reader, writer))
+        self._tasks.update({a, b})
+        try:
+            await asyncio.wait({a, b}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in (a, b):
+                t.cancel()
+            for w in (writer, up_writer):
+                with contextlib.suppress(Exception):
+                    w.transport.abort()
+                self._writers.discard(w)
+            self._tasks.difference_update({a, b})
+
+    @staticmethod
+    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+
+
+class VolunteerClient:
+    """Plays the volunteer side using only what CONTRACT.md says: exchange names, routing
+    keys, bodies. Binds its own queues for queue 1 and queue 2 and records what arrives."""
+
+    def __init__(self, fund_id: str, url: str = BROKER_URL) -> None:
+        self.fund_id = fund_id
+        self.url = url
+        self.announcements: list[dict[str, Any]] = []  # queue 1, console's application.*
+        self.waiting: list[dict[str, Any]] = []  # queue 1, console's volunteer_waiting
+        self.notifications: list[dict[str, Any]] = []  # queue 2, all
+        self.message_ids: list[str] = []  # every console message id, in arrival order
+        self.received: list[tuple[str, str, dict[str, Any]]] = []  # (exchange, key, body)
+        self._conn: AbstractConnection | None = None
+        self._ch: AbstractChannel | None = None
+        self._pub: AbstractChannel | None = None
+
+    async def __aenter__(self) -> VolunteerClient:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        self._conn = await aio_pika.connect(self.url)
+        self._ch = await self._conn.channel()
+        self._pub = await self._conn.channel(publisher_confirms=True)
+        for name in (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE):
+            await self._ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+        q1 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
+        await q1.bind(WAITING_EXCHANGE, f"fund.{self.fund_id}.#")
+        q2 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
+        await q2.bind(NOTIFICATION_EXCHANGE, f"fund.{self.fund_id}.#")
+        await q1.consume(self._on_message, no_ack=True)
+        await q2.consume(self._on_message, no_ack=True)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def _on_message(self, msg: AbstractIncomingMessage) -> None:
+        if msg.app_id == CLIENT_APP_ID:
+            return  # our own waitlist requests echoed on queue 1
+        body = json.loads(msg.body)
+        assert msg.content_type == "application/json"
+        assert msg.message_id and msg.type and msg.timestamp and msg.app_id
+        assert msg.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+        self.message_ids.append(msg.message_id)
+        self.received.append((msg.exchange or "", msg.routing_key or "", body))
+        if msg.exchange == NOTIFICATION_EXCHANGE:
+            self.notifications.append(body)
+        elif body.get("action") == "volunteer_waiting":
+            self.waiting.append(body)
+        else:
+            self.announcements.append(body)
+
+    # -- publishing ---------------------------------------------------------------------
+    async def publish(
+        self,
+        exchange: str,
+        routing_key: str,
+        body: bytes | dict[str, Any],
+        *,
+        message_id: str | None = None,
+    ) -> str:
+        assert self._pub is not None
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        mid = message_id or str(uuid.uuid4())
+        ex = await self._pub.get_exchange(exchange, ensure=False)
+        await ex.publish(
+            aio_pika.Message(
+                raw,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=mid,
+                app_id=CLIENT_APP_ID,
+                type="volunteer",
+            ),
+            routing_key=routing_key,
+        )
+        return mid
+
+    async def respond(self, app_id: int | str, volunteer: int | str, status: str) -> str:
+        body = {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_id": volunteer,
+                "volunteer_application_id": app_id,
+                "status": status,
+            },
+        }
+        return await self.publish(RESPONSE_EXCHANGE, f"fund.{self.fund_id}.response.{app_id}", body)
+
+    async def ask_waiting(self, app_id: int | str, volunteer: int | str, *, flat: bool) -> str:
+        if flat:
+            body: dict[str, Any] = {
+                "user_id": volunteer,
+                "application_id": app_id,
+                "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+            }
+        else:
+            body = {
+                "action": "volunteer_waiting",
+                "data": {
+                    "volunteer_id": volunteer,
+                    "volunteer_application_id": app_id,
+                    "status": "waiting",
+                },
+            }
+        return await self.publish(WAITING_EXCHANGE, f"fund.{self.fund_id}.waiting.{app_id}", body)
+
+    # -- reading ------------------------------------------------------------------------
+    def to(self, volunteer: int | str) -> list[str]:
+        """Statuses notified to one volunteer, in order."""
+        return [
+            n["status"]
+            for n in self.notifications
+            if n.get("action") == "volunteer_notification" and n["user_id"] == volunteer
+        ]
+
+    def of_action(self, action: str) -> list[dict[str, Any]]:
+        return [b for _, _, b in self.received if b.get("action") == action]
+
+    async def read_dead_letters(self, limit: int = 1000) -> list[AbstractIncomingMessage]:
+        """Take every message from the fund's dead-letter queue (acknowledging them)."""
+        assert self._conn is not None
+        ch = await self._conn.channel()
+        out: list[AbstractIncomingMessage] = []
+        try:
+            q = await ch.declare_queue(fund_queue_names(self.fund_id)[2], passive=True)
+            while len(out) < limit:
+                msg = await q.get(no_ack=True, fail=False)
+                if msg is None:
+                    break
+                out.append(msg)
+        except aiormq.exceptions.ChannelNotFoundEntity:
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                await ch.close()
+        return out
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+    """Poll until predicate() holds; fail the test with `what` when it never does."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.02)
