@@ -1,0 +1,749 @@
+"""The command line: options, the app subcommands, the headless service and the simulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote, unquote, urlsplit
+
+from core import config
+from core.clock import utcnow
+from core.engine import ActionRefused, ApplicationForm, Engine
+from core.queries import AppDetail, AppSummary, Queries
+from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
+from core.storage import Store
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "console.db"  # the same file as core.service.DB_NAME (a test holds them equal)
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+_FUND_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+ROOT_DESCRIPTION = """\
+Volunteer Console: fill a charity fund's volunteer shifts. Volunteers answer over RabbitMQ;
+the console applies the spot and waitlist rules and keeps everything in a local SQLite file.
+
+Without a subcommand it opens the window. --headless runs the same rules as a service with
+no window (for a fund's server). The subcommands below work on the same data directory
+while a window or service runs: it picks up their changes and sends the messages."""
+
+ROOT_EPILOG = """\
+examples:
+  volunteer-console                         open the window
+  volunteer-console --demo                  the window plus simulated volunteers
+  volunteer-console --headless              run as a service; Ctrl+C or SIGTERM stops it
+  volunteer-console app create --name "Park clean-up" --spots 5 \\
+      --date 2026-12-05 --start 14:00 --end 18:00
+  volunteer-console app list                all applications as a table (--json for scripts)
+  volunteer-console app show 123456789      roster, waitlist and offer round of one application
+  volunteer-console simulate --volunteers 20 --rate 5 --seed 1
+  volunteer-console --data-dir /srv/fund app list --fund-id 42
+
+common options (--data-dir, --broker, --fund-id, -v) go before or after the subcommand.
+The broker URL comes from --broker, else $VOLUNTEER_CONSOLE_BROKER, else settings.json plus
+the password kept in the system keyring, else amqp://guest:guest@localhost:5672/.
+Passwords are never printed.
+
+exit codes: 0 done, 1 refused or failed (the reason is printed), 2 bad usage or input."""
+
+APP_EPILOG = """\
+examples:
+  volunteer-console app create --name "Food bank" --spots 3 --date 2026-12-01 \\
+      --start 09:00 --end 13:00 --policy auto
+  volunteer-console app list --json
+  volunteer-console app capacity 123456789 8
+  volunteer-console app remove 123456789 volunteer42
+  volunteer-console app close 123456789
+
+Changes are written to the local database. A window or headless service of the same data
+directory sends the resulting messages to volunteers; with none running they wait in the
+outbox and go out when one starts."""
+
+SIMULATE_EPILOG = """\
+examples:
+  volunteer-console simulate                       20 volunteers answer the newest open application
+  volunteer-console simulate --volunteers 12 --rate 10 --seed 7 --application 123456789
+  volunteer-console simulate --withdraw-ratio 0 --duration 30
+
+A console or headless service of the same fund must be running: it answers the simulated
+volunteers. The simulator prints what each volunteer is told and a summary at the end."""
+
+
+# ---- parsing --------------------------------------------------------------------------------
+
+
+def _common_parser() -> argparse.ArgumentParser:
+    # SUPPRESS defaults: an option given after the subcommand does not get overwritten by the
+    # subparser's default, so the options work in either position. Defaults are filled later.
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("common options (before or after the subcommand)")
+    g.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help=f"where the database and settings live (default: {config.default_data_dir()})",
+    )
+    g.add_argument(
+        "--broker",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="RabbitMQ URL, e.g. amqp://user:password@host:5672/ (default: "
+        f"${config.BROKER_ENV}, else settings and keyring, else {config.DEFAULT_BROKER})",
+    )
+    g.add_argument(
+        "--fund-id",
+        default=argparse.SUPPRESS,
+        metavar="ID",
+        help='the fund this console serves (default: settings.json, else "1")',
+    )
+    g.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log more to stderr (-vv: also the AMQP library's debug log)",
+    )
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_parser()
+    fmt = argparse.RawDescriptionHelpFormatter
+    root = argparse.ArgumentParser(
+        prog="volunteer-console",
+        description=ROOT_DESCRIPTION,
+        epilog=ROOT_EPILOG,
+        formatter_class=fmt,
+        parents=[common],
+    )
+    mode = root.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--headless",
+        action="store_true",
+        help="run the console as a service with no window; logs to stderr, stops cleanly "
+        "on Ctrl+C or SIGTERM after finishing the work in flight",
+    )
+    mode.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window with simulated volunteers attached, to try the console out",
+    )
+    sub = root.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    app = sub.add_parser(
+        "app",
+        parents=[common],
+        formatter_class=fmt,
+        help="create, list, show and change applications (volunteer shifts)",
+        description="Create, list, show and change applications (volunteer shifts).",
+        epilog=APP_EPILOG,
+    )
+    app_sub = app.add_subparsers(dest="app_command", metavar="ACTION", title="actions")
+
+    create = app_sub.add_parser(
+        "create",
+        parents=[common],
+        formatter_class=fmt,
+        help="create and publish an application; prints its id",
+        description="Create an application and publish it to volunteers (unless --draft). "
+        "Prints the new id on stdout. Bad fields are listed one per line (exit code 2).",
+        epilog='example:\n  volunteer-console app create --name "Park clean-up" --spots 5 '
+        "--date 2026-12-05 --start 14:00 --end 18:00",
+    )
+    create.add_argument("--name", required=True, help="short title volunteers see")
+    create.add_argument("--spots", required=True, metavar="N", help=f"capacity, 1..{MAX_CAPACITY}")
+    create.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day of the shift")
+    create.add_argument("--start", required=True, metavar="HH:MM", help="start time (local)")
+    create.add_argument("--end", required=True, metavar="HH:MM", help="end time, after --start")
+    create.add_argument("--description", default="", help="what volunteers will do")
+    create.add_argument(
+        "--policy",
+        default=None,
+        metavar="|".join(POLICIES),
+        help="how a freed spot goes to the waitlist: broadcast (offer to all, first claim "
+        "wins), auto (first in line is signed up), timed (offer to one at a time) "
+        "(default: from settings, else broadcast)",
+    )
+    create.add_argument(
+        "--offer-timeout",
+        default=None,
+        metavar="MINUTES",
+        help=f"how long an offered spot waits for a claim, 1..{MAX_OFFER_TIMEOUT_MIN} "
+        "(default: from settings, else 30)",
+    )
+    create.add_argument(
+        "--draft", action="store_true", help="save without publishing; publish later"
+    )
+
+    for name, what in (("list", "all applications as a table"),):
+        p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
+        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    show = app_sub.add_parser(
+        "show",
+        parents=[common],
+        help="one application: counts, roster, waitlist, offer round",
+        description="One application: counts, roster, waitlist and the open offer round.",
+    )
+    show.add_argument("id", metavar="ID", help="application id")
+    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    for name, what in (
+        ("publish", "publish a draft: volunteers are told about it"),
+        ("close", "close: later responses are answered «заявка закрыта»"),
+        ("reopen", "reopen a closed application"),
+        ("cancel", "cancel: everyone signed up or waiting is told «заявка отменена»"),
+    ):
+        p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
+        p.add_argument("id", metavar="ID", help="application id")
+    cap = app_sub.add_parser(
+        "capacity",
+        parents=[common],
+        help="set the number of spots (never below the signed-up count)",
+        description="Set the number of spots. Raising it offers the new spots to the "
+        "waitlist; lowering it below the signed-up count is refused.",
+    )
+    cap.add_argument("id", metavar="ID", help="application id")
+    cap.add_argument("spots", metavar="N", type=int, help="the new capacity")
+    for name, what in (
+        ("remove", "remove a volunteer (told «исключён»; a signed-up spot frees)"),
+        ("promote", "sign up a waitlisted volunteer into a free or held spot"),
+    ):
+        p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
+        p.add_argument("id", metavar="ID", help="application id")
+        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+
+    sim = sub.add_parser(
+        "simulate",
+        parents=[common],
+        formatter_class=fmt,
+        help="play the volunteer side over the broker, for demos and tests",
+        description="Play the volunteer side over the real broker: volunteers respond, some "
+        "withdraw, waitlisted ones claim offered spots. Prints what each is told.",
+        epilog=SIMULATE_EPILOG,
+    )
+    sim.add_argument("--volunteers", type=int, default=20, metavar="N", help="(default: 20)")
+    sim.add_argument(
+        "--rate", type=float, default=5.0, metavar="R", help="responses per second (default: 5)"
+    )
+    sim.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
+    sim.add_argument(
+        "--application",
+        default=None,
+        metavar="ID",
+        help="application to answer (default: the newest open one in the local database, "
+        "else the next one the fund announces)",
+    )
+    sim.add_argument(
+        "--withdraw-ratio",
+        type=float,
+        default=0.2,
+        metavar="X",
+        help="share of volunteers who withdraw after an answer, 0..1 (default: 0.2)",
+    )
+    sim.add_argument(
+        "--claim-probability",
+        type=float,
+        default=0.8,
+        metavar="P",
+        help="chance a waitlisted volunteer claims an offered spot, 0..1 (default: 0.8)",
+    )
+    sim.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop after this long (default: when every volunteer is answered and all is quiet)",
+    )
+    sim.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    return root
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse and fill the common options' defaults; exits 2 with a message on bad usage."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is not None and (args.headless or args.demo):
+        flag = "--headless" if args.headless else "--demo"
+        parser.error(f"{flag} starts the console; it takes no subcommand ({args.command})")
+    if args.command == "app" and args.app_command is None:
+        parser.parse_args(["app", "--help"])
+    args.data_dir = Path(getattr(args, "data_dir", None) or config.default_data_dir())
+    args.verbose = getattr(args, "verbose", 0) or 0
+    args.broker = getattr(args, "broker", None)
+    fund = getattr(args, "fund_id", None)
+    if fund is None:
+        fund = config.load_settings(args.data_dir).fund_id
+    if not _FUND_RE.match(fund):
+        parser.error(f"--fund-id: letters, digits, _ and - only, 1 to 64 of them (got {fund!r})")
+    args.fund_id = fund
+    return args
+
+
+def broker_url(args: argparse.Namespace) -> str:
+    """The broker URL for this run; may consult the keyring, so only asked for when needed."""
+    return config.effective_broker_url(config.load_settings(args.data_dir), args.broker)
+
+
+# ---- logging that never shows a password ------------------------------------------------------
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, fmt: str, secrets: Callable[[], list[str]]) -> None:
+        super().__init__(fmt)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record), self._secrets())
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The password of a URL in every spelling it may show up in."""
+    if not url:
+        return []
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return []
+    if not password:
+        return []
+    return sorted({password, unquote(password), quote(password, safe="")}, key=len, reverse=True)
+
+
+_known_secrets: list[str] = []
+
+
+def setup_logging(verbose: int, *, service: bool = False) -> None:
+    """Log to stderr: warnings by default, info for the service, debug with -v."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        _RedactingFormatter(
+            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", lambda: _known_secrets
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    base = logging.INFO if (service or verbose) else logging.WARNING
+    root.setLevel(logging.DEBUG if verbose >= 2 else base)
+    if verbose >= 1:
+        for name in ("core", "gui", "main"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+
+
+def remember_secret(url: str) -> None:
+    """Everything printed or logged from here on hides this URL's password."""
+    for s in url_secrets(url):
+        if s not in _known_secrets:
+            _known_secrets.append(s)
+    _known_secrets.sort(key=len, reverse=True)
+
+
+def _err(text: str) -> None:
+    print(scrub(text, _known_secrets), file=sys.stderr)
+
+
+# ---- app commands ---------------------------------------------------------------------------
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    store = Store(args.data_dir / DB_NAME)
+    return Engine(store, args.fund_id)
+
+
+def _parse_fields(args: argparse.Namespace) -> tuple[ApplicationForm | None, dict[str, str]]:
+    settings = config.load_settings(args.data_dir)
+    errors: dict[str, str] = {}
+    day, start, end, spots, timeout = date.today(), time(0), time(0), 1, 30
+
+    def parsed(key: str, text: str, fn: Callable[[str], Any], fmt: str, fallback: Any) -> Any:
+        # A placeholder stands in for a bad value so the form still checks the other fields.
+        try:
+            return fn(text)
+        except ValueError:
+            errors[key] = f"expected {fmt}, got {text!r}"
+            return fallback
+
+    day = parsed("date", args.date, date.fromisoformat, "YYYY-MM-DD", day)
+    start = parsed("start", args.start, _parse_time, "HH:MM", start)
+    end = parsed("end", args.end, _parse_time, "HH:MM", end)
+    spots = parsed("spots", args.spots, int, "a whole number", spots)
+    if args.offer_timeout is None:
+        timeout = settings.default_offer_timeout_min
+    else:
+        timeout = parsed("offer_timeout", args.offer_timeout, int, "whole minutes", timeout)
+    policy = args.policy or settings.default_policy
+    form = ApplicationForm(
+        name=args.name,
+        day=day,
+        start=start,
+        end=end,
+        spots=spots,
+        description=args.description,
+        policy=policy,
+        offer_timeout_min=timeout,
+    )
+    for key, msg in form.errors(today=utcnow().date()).items():
+        errors.setdefault(key, msg)
+    return (None if errors else form), errors
+
+
+def _parse_time(text: str) -> time:
+    if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
+        raise ValueError(text)
+    return time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
+
+
+_OPTION_OF = {
+    "name": "--name",
+    "description": "--description",
+    "date": "--date",
+    "start": "--start",
+    "end": "--end",
+    "spots": "--spots",
+    "policy": "--policy",
+    "offer_timeout": "--offer-timeout",
+}
+
+
+def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
+    form, errors = _parse_fields(args)
+    if form is None:
+        for key in _OPTION_OF:
+            if key in errors:
+                _err(f"error: {_OPTION_OF[key]}: {errors[key]}")
+        for key, msg in errors.items():
+            if key not in _OPTION_OF:
+                _err(f"error: {key}: {msg}")
+        return EXIT_USAGE
+    engine = open_engine(args)
+    try:
+        app_id = engine.create_application(form, publish=not args.draft)
+    except ActionRefused as exc:
+        _err(f"refused: {exc}")
+        return EXIT_REFUSED
+    finally:
+        engine.store.close()
+    print(app_id, file=out)
+    return EXIT_OK
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _summary_dict(s: AppSummary) -> dict[str, Any]:
+    return asdict(s)
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    engine = open_engine(args)
+    try:
+        rows = Queries(engine).summaries()
+    finally:
+        engine.store.close()
+    if args.json:
+        json.dump([_summary_dict(s) for s in rows], out, default=_jsonable, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    if not rows:
+        print(f"no applications yet in {args.data_dir}", file=out)
+        return EXIT_OK
+    header = ("ID", "NAME", "DATE", "TIME", "SIGNED", "HELD", "FREE", "WAITING", "STATUS", "POLICY")
+    table = [header] + [
+        (
+            s.id,
+            _clip(s.name, 32),
+            s.date.isoformat(),
+            f"{s.start:%H:%M}-{s.end:%H:%M}",
+            f"{s.signed}/{s.capacity}",
+            str(s.held),
+            str(s.free),
+            str(s.waiting),
+            s.status,
+            s.policy,
+        )
+        for s in rows
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    engine = open_engine(args)
+    try:
+        detail = Queries(engine).detail(args.id)
+    finally:
+        engine.store.close()
+    if detail is None:
+        _err(f"no application {args.id} in {args.data_dir}")
+        return EXIT_REFUSED
+    if args.json:
+        json.dump(asdict(detail), out, default=_jsonable, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    print(format_detail(detail), file=out)
+    return EXIT_OK
+
+
+def _ts(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_detail(d: AppDetail) -> str:
+    s = d.summary
+    lines = [
+        f"Application {s.id}: {s.name}",
+        f"  status       {s.status}",
+        f"  when         {s.date.isoformat()} {s.start:%H:%M}-{s.end:%H:%M}",
+        f"  spots        {s.capacity}: {s.signed} signed up, {s.held} held for an offer,"
+        f" {s.free} free; {s.waiting} waiting",
+        f"  freed spots  {s.policy}, offer timeout {s.offer_timeout_min} min",
+    ]
+    if s.description:
+        lines.append(f"  description  {_clip(s.description, 200)}")
+    lines.append(f"Roster ({len(d.roster)}):")
+    lines += [
+        f"  {i:>3}. {r.volunteer_id}  since {_ts(r.since)}" for i, r in enumerate(d.roster, 1)
+    ]
+    lines.append(f"Waitlist ({len(d.waitlist)}):")
+    for w in d.waitlist:
+        offer = f"  offer: {w.offer}" if w.offer else ""
+        lines.append(f"  {w.position:>3}. {w.volunteer_id}  responded {_ts(w.responded_at)}{offer}")
+    if d.round is not None:
+        r = d.round
+        open_offers = sum(1 for o in r.offers if o.state == "open")
+        lines.append(
+            f"Offer round ({r.policy}): {r.held} spot(s) held until {_ts(r.deadline)} UTC,"
+            f" {open_offers} open offer(s)"
+        )
+    else:
+        lines.append("Offer round: none open")
+    return "\n".join(lines)
+
+
+def _action(
+    args: argparse.Namespace,
+    out: TextIO,
+    op: Callable[[Engine], None],
+    said: Callable[[AppSummary], str],
+) -> int:
+    engine = open_engine(args)
+    try:
+        op(engine)
+        after = Queries(engine).summary(args.id)
+    except ActionRefused as exc:
+        _err(f"refused: {exc}")
+        return EXIT_REFUSED
+    finally:
+        engine.store.close()
+    assert after is not None
+    print(said(after), file=out)
+    return EXIT_OK
+
+
+def _counts(s: AppSummary) -> str:
+    return f"{s.signed}/{s.capacity} signed up, {s.held} held, {s.free} free, {s.waiting} waiting"
+
+
+def run_app_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    cmd = args.app_command
+    if cmd == "create":
+        return cmd_create(args, out)
+    if cmd == "list":
+        return cmd_list(args, out)
+    if cmd == "show":
+        return cmd_show(args, out)
+    app_id = args.id
+    if cmd == "publish":
+        return _action(args, out, lambda e: e.publish(app_id), lambda s: f"published {s.id}")
+    if cmd == "close":
+        return _action(
+            args,
+            out,
+            lambda e: e.close(app_id),
+            lambda s: f"closed {s.id}: later responses are answered «заявка закрыта»",
+        )
+    if cmd == "reopen":
+        return _action(
+            args, out, lambda e: e.reopen(app_id), lambda s: f"reopened {s.id}: {_counts(s)}"
+        )
+    if cmd == "cancel":
+        return _action(
+            args,
+            out,
+            lambda e: e.cancel(app_id),
+            lambda s: f"cancelled {s.id}: everyone signed up or waiting is told «заявка отменена»",
+        )
+    if cmd == "capacity":
+        return _action(
+            args,
+            out,
+            lambda e: e.set_capacity(app_id, args.spots),
+            lambda s: f"capacity of {s.id} is now {s.capacity}: {_counts(s)}",
+        )
+    if cmd == "remove":
+        return _action(
+            args,
+            out,
+            lambda e: e.remove_volunteer(app_id, args.volunteer),
+            lambda s: f"removed {args.volunteer} from {s.id} (told «исключён»): {_counts(s)}",
+        )
+    if cmd == "promote":
+        return _action(
+            args,
+            out,
+            lambda e: e.promote(app_id, args.volunteer),
+            lambda s: f"promoted {args.volunteer} in {s.id} (told «записан»): {_counts(s)}",
+        )
+    raise AssertionError(f"unhandled app command {cmd}")
+
+
+# ---- service and simulator ------------------------------------------------------------------
+
+
+def _on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    """Run the console with no window until SIGINT or SIGTERM; 0 after a clean stop."""
+    from core.service import ConsoleCore
+    from core.service import run_headless as serve
+
+    url = broker_url(args)
+    remember_secret(url)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        _on_signals(stop)
+        core = ConsoleCore(args.data_dir, args.fund_id, url)
+        log.info(
+            "headless console: fund %s, data %s, broker %s",
+            args.fund_id,
+            args.data_dir,
+            config.redact(url),
+        )
+        await serve(core, stop)
+
+    try:
+        asyncio.run(go())
+    except Exception as exc:
+        log.debug("headless console failed", exc_info=True)
+        _err(f"error: the headless console stopped: {type(exc).__name__}: {exc}")
+        return EXIT_REFUSED
+    log.info("headless console stopped cleanly")
+    return EXIT_OK
+
+
+def newest_open_application(args: argparse.Namespace) -> str | None:
+    """The newest open application of this fund in the local database, if there is one."""
+    path = args.data_dir / DB_NAME
+    if not path.exists():
+        return None
+    engine = open_engine(args)
+    try:
+        newest: tuple[datetime, str] | None = None
+        for app_id in engine.application_ids():
+            st = engine.state(app_id)
+            if st is None or st.status != "open" or st.fund_id != args.fund_id:
+                continue
+            key = (st.created_at, st.id)
+            if newest is None or key > newest:
+                newest = key
+        return newest[1] if newest else None
+    finally:
+        engine.store.close()
+
+
+def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from core.simulator import simulate
+
+    out = out or sys.stdout
+    problems = []
+    if args.volunteers < 1:
+        problems.append("--volunteers: at least 1")
+    if args.rate <= 0:
+        problems.append("--rate: above 0")
+    if not 0 <= args.withdraw_ratio <= 1:
+        problems.append("--withdraw-ratio: between 0 and 1")
+    if not 0 <= args.claim_probability <= 1:
+        problems.append("--claim-probability: between 0 and 1")
+    if args.duration is not None and args.duration <= 0:
+        problems.append("--duration: above 0")
+    for p in problems:
+        _err(f"error: {p}")
+    if problems:
+        return EXIT_USAGE
+    url = broker_url(args)
+    remember_secret(url)
+    app_id = args.application or newest_open_application(args)
+
+    def event(text: str) -> None:
+        if not args.quiet:
+            print(text, file=out, flush=True)
+
+    async def go() -> Any:
+        stop = asyncio.Event()
+        _on_signals(stop)
+        return await simulate(
+            url,
+            args.fund_id,
+            application_id=app_id,
+            volunteers=args.volunteers,
+            rate=args.rate,
+            seed=args.seed,
+            withdraw_ratio=args.withdraw_ratio,
+            claim_probability=args.claim_probability,
+            stop=stop,
+            on_event=event,
+            duration=args.duration,
+        )
+
+    report = asyncio.run(go())
+    for line in report.lines():
+        print(line, file=out)
+    if report.error:
+        _err(f"error: {report.error}")
+        return EXIT_REFUSED
+    print(report.summary(), file=out)
+    return EXIT_OK
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command other than the window."""
+    if args.headless:
+        return run_headless(args)
+    if args.command == "app":
+        return run_app_command(args)
+    if args.command == "simulate":
+        return run_simulate(args)
+    raise AssertionError(f"unhandled command {args.command}")

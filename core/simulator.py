@@ -1,0 +1,531 @@
+"""A volunteer-side simulator over the real broker: responses in, notifications out, no Qt."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
+
+from core import messages as m
+from core.clock import format_ts, utcnow
+from core.config import redact
+from core.ids import canonical_id, wire_id
+
+log = logging.getLogger(__name__)
+
+SIMULATOR_APP_ID = "volunteer-simulator"
+PUBLISH_TIMEOUT_S = 10.0
+
+Via = Literal["response", "waiting_flat", "waiting_envelope"]
+EventSink = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class SimulationReport:
+    """What the simulated volunteers sent and were told, and what they believe at the end."""
+
+    application_id: str | None
+    volunteers: int
+    responses_sent: int = 0
+    signed_up: int = 0  # «записан» notifications received
+    waitlisted: int = 0
+    rounds: int = 0  # notify_free_spot broadcasts seen
+    offers: int = 0  # «место доступно» received
+    claims_sent: int = 0
+    claims_won: int = 0
+    not_selected: int = 0
+    withdrawals: int = 0
+    closed_answers: int = 0  # «заявка закрыта» / «заявка отменена»
+    removed: int = 0
+    roster: set[str] = field(default_factory=set)  # signed up and never withdrew
+    waiting: set[str] = field(default_factory=set)
+    signed_events: list[str] = field(default_factory=list)  # each «записан», in arrival order
+    withdrawn: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    finished: str = ""
+    error: str | None = None
+
+    def lines(self) -> list[str]:
+        return [
+            f"application         {self.application_id or '-'}",
+            f"volunteers          {self.volunteers}",
+            f"responses sent      {self.responses_sent}",
+            f"записан             {self.signed_up}",
+            f"waitlisted          {self.waitlisted}",
+            f"offer rounds        {self.rounds}",
+            f"место доступно      {self.offers}",
+            f"claims sent / won   {self.claims_sent} / {self.claims_won}",
+            f"не выбрал           {self.not_selected}",
+            f"withdrawals         {self.withdrawals}",
+            f"closed/cancelled    {self.closed_answers}",
+            f"исключён            {self.removed}",
+        ]
+
+    def summary(self) -> str:
+        if self.error:
+            return f"simulation failed: {self.error}"
+        return (
+            f"{self.finished} after {self.elapsed_s:.1f} s: {len(self.roster)} signed up,"
+            f" {len(self.waiting)} waiting, {self.withdrawals} withdrew,"
+            f" {self.claims_won} of {self.claims_sent} claims won"
+        )
+
+
+@dataclass(slots=True)
+class _Volunteer:
+    id: str
+    via: Via
+    will_withdraw: bool
+    state: Literal["new", "sent", "signed", "waiting", "gone"] = "new"
+    claiming: bool = False
+    withdraw_scheduled: bool = False
+
+
+class SimulationFailed(Exception):
+    """The simulation could not run (no broker, no application); the message says why."""
+
+
+class _Simulation:
+    def __init__(
+        self,
+        url: str,
+        fund_id: str,
+        application_id: str | None,
+        volunteers: int,
+        rate: float,
+        seed: int | None,
+        withdraw_ratio: float,
+        claim_probability: float,
+        waitlist_via_queue1: float,
+        on_event: EventSink | None,
+        settle_s: float,
+        idle_timeout_s: float,
+        announce_timeout_s: float,
+    ) -> None:
+        self.url = url
+        self.fund_id = fund_id
+        self.app_id = application_id
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.claim_probability = claim_probability
+        self.on_event = on_event
+        self.settle_s = settle_s
+        self.idle_timeout_s = idle_timeout_s
+        self.announce_timeout_s = announce_timeout_s
+        # A per-run token keeps volunteer ids fresh, so a second run on the same application
+        # is not taken for the first run's volunteers answering again.
+        token = uuid.uuid4().hex[:6]
+        self.volunteers: dict[str, _Volunteer] = {}
+        for i in range(1, volunteers + 1):
+            roll = self.rng.random()
+            via: Via = "response"
+            if roll < waitlist_via_queue1:
+                via = "waiting_flat" if self.rng.random() < 0.5 else "waiting_envelope"
+            vid = f"sim-{token}-{i:03d}"
+            self.volunteers[vid] = _Volunteer(vid, via, self.rng.random() < withdraw_ratio)
+        self.order = list(self.volunteers)
+        self.rng.shuffle(self.order)
+        self.report = SimulationReport(application_id, volunteers)
+        self.last_heard = time.monotonic()
+        self.changed = asyncio.Event()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.announced: asyncio.Future[str] | None = None
+        self.cancelled = False
+        self.connection: aio_pika.abc.AbstractConnection | None = None
+        self.exchanges: dict[str, aio_pika.abc.AbstractExchange] = {}
+
+    # -- events ---------------------------------------------------------------------------
+    def _event(self, text: str) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(text)
+            except Exception:
+                log.exception("the simulator's event sink failed")
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a simulated volunteer's action failed: %s", task.exception())
+        self.changed.set()
+
+    # -- wire -----------------------------------------------------------------------------
+    async def connect(self) -> aio_pika.abc.AbstractQueue:
+        try:
+            self.connection = await aio_pika.connect(self.url, timeout=10)
+        except Exception as exc:
+            raise SimulationFailed(
+                f"cannot reach the broker at {redact(self.url)}: {type(exc).__name__}"
+            ) from None
+        channel = await self.connection.channel(publisher_confirms=True)
+        for name in m.EXCHANGES:
+            self.exchanges[name] = await channel.declare_exchange(
+                name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        fund = m._key_part(self.fund_id)
+        await queue.bind(self.exchanges[m.NOTIFICATION_EXCHANGE], f"fund.{fund}.#")
+        # The console's «waitlisted» answer and its announcements travel on queue 1.
+        await queue.bind(self.exchanges[m.WAITING_EXCHANGE], f"fund.{fund}.waiting.*")
+        await queue.bind(self.exchanges[m.WAITING_EXCHANGE], f"fund.{fund}.application.*")
+        return queue
+
+    async def publish(self, exchange: str, key: str, action: str, body: dict[str, Any]) -> None:
+        message = aio_pika.Message(
+            json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=str(uuid.uuid4()),
+            timestamp=datetime.now(UTC),
+            type=action,
+            app_id=SIMULATOR_APP_ID,
+        )
+        await self.exchanges[exchange].publish(message, key, timeout=PUBLISH_TIMEOUT_S)
+        self.report.responses_sent += 1
+
+    async def respond(
+        self, v: _Volunteer, status: Literal["accepted", "declined"], via: Via
+    ) -> None:
+        assert self.app_id is not None
+        ts = format_ts(utcnow())
+        vid, aid = wire_id(v.id), wire_id(self.app_id)
+        if via == "response":
+            body: dict[str, Any] = {
+                "action": "volunteer_response",
+                "data": {
+                    "volunteer_id": vid,
+                    "volunteer_application_id": aid,
+                    "status": status,
+                    "timestamp": ts,
+                },
+            }
+            await self.publish(
+                m.RESPONSE_EXCHANGE,
+                m.response_key(self.fund_id, self.app_id),
+                "volunteer_response",
+                body,
+            )
+            return
+        if via == "waiting_flat":
+            body = {"user_id": vid, "application_id": aid, "timestamp": ts}
+        else:
+            body = {
+                "action": "volunteer_waiting",
+                "data": {
+                    "volunteer_id": vid,
+                    "volunteer_application_id": aid,
+                    "status": "waiting",
+                    "timestamp": ts,
+                },
+            }
+        await self.publish(
+            m.WAITING_EXCHANGE, m.waiting_key(self.fund_id, self.app_id), "volunteer_waiting", body
+        )
+
+    # -- the volunteers' behaviour ----------------------------------------------------------
+    async def join_all(self) -> None:
+        interval = 1.0 / self.rate
+        next_at = time.monotonic()
+        for vid in self.order:
+            v = self.volunteers[vid]
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            next_at += interval
+            if self.cancelled:
+                return
+            v.state = "sent"
+            how = {"response": "responds", "waiting_flat": "asks for the waitlist (flat, queue 1)"}
+            self._event(f"{vid} {how.get(v.via, 'asks for the waitlist (queue 1)')}")
+            await self.respond(v, "accepted", v.via)
+            self.last_heard = max(self.last_heard, time.monotonic())
+
+    async def _later(self, delay: float, action: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        await asyncio.sleep(delay)
+        await action()
+
+    def _maybe_withdraw(self, v: _Volunteer) -> None:
+        if not v.will_withdraw or v.withdraw_scheduled:
+            return
+        v.withdraw_scheduled = True
+
+        async def withdraw() -> None:
+            if v.state == "gone":
+                return
+            was = v.state
+            v.state = "gone"
+            self.report.withdrawals += 1
+            self.report.withdrawn.append(v.id)
+            self.report.roster.discard(v.id)
+            self.report.waiting.discard(v.id)
+            self._event(f"{v.id} withdraws ({'signed up' if was == 'signed' else 'waiting'})")
+            await self.respond(v, "declined", "response")
+
+        self._spawn(self._later(self.rng.uniform(0.2, 1.5), withdraw))
+
+    def _claim(self, v: _Volunteer) -> None:
+        async def claim() -> None:
+            if v.state != "waiting":
+                v.claiming = False
+                return
+            self.report.claims_sent += 1
+            self._event(f"{v.id} claims the spot")
+            await self.respond(v, "accepted", "response")
+
+        v.claiming = True
+        self._spawn(self._later(self.rng.uniform(0.02, 0.4), claim))
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        try:
+            body = json.loads(message.body)
+        except ValueError:
+            return
+        if not isinstance(body, dict):
+            return
+        self.last_heard = time.monotonic()
+        action = body.get("action")
+        raw_data = body.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+        if action in ("create_volunteer_application", "update_volunteer_application"):
+            self._on_announcement(action, data)
+            return
+        if action == "cancel_volunteer_application":
+            if self._ours(data.get("volunteer_application_id")):
+                self.cancelled = True
+                self._event(f"application {self.app_id} was cancelled")
+                self.changed.set()
+            return
+        if self.app_id is None:
+            return
+        if action == "notify_free_spot":
+            if self._ours(data.get("volunteer_application_id")):
+                self.report.rounds += 1
+                waiting = data.get("waiting_volunteers") or []
+                self._event(
+                    f"round: {data.get('available_spots')} spot(s) offered to"
+                    f" {len(waiting)} waiting"
+                )
+            return
+        if action == "volunteer_waiting" and message.app_id != SIMULATOR_APP_ID:
+            v = self._volunteer(data.get("volunteer_id"), data.get("volunteer_application_id"))
+            if v is not None:
+                self.report.waitlisted += 1
+                if v.state in ("new", "sent"):
+                    v.state = "waiting"
+                    self.report.waiting.add(v.id)
+                    self._maybe_withdraw(v)
+                self._event(f"{v.id} waitlisted at position {data.get('position')}")
+                self.changed.set()
+            return
+        if action == "volunteer_notification":
+            v = self._volunteer(body.get("user_id"), body.get("application_id"))
+            if v is not None:
+                self._on_notification(v, str(body.get("status")))
+                self.changed.set()
+
+    def _ours(self, app_id: Any) -> bool:
+        return app_id is not None and self.app_id == canonical_id(app_id)
+
+    def _volunteer(self, vid: Any, app_id: Any) -> _Volunteer | None:
+        if vid is None or not self._ours(app_id):
+            return None
+        return self.volunteers.get(canonical_id(vid))
+
+    def _on_announcement(self, action: str, data: dict[str, Any]) -> None:
+        app = data.get("volunteer_application_id")
+        if app is None:
+            return
+        is_open = action == "create_volunteer_application" or data.get("application_status") == (
+            "open"
+        )
+        if self.announced is not None and not self.announced.done() and is_open:
+            self.announced.set_result(canonical_id(app))
+
+    def _on_notification(self, v: _Volunteer, status: str) -> None:
+        r = self.report
+        if status == m.STATUS_SIGNED_UP:
+            r.signed_up += 1
+            r.signed_events.append(v.id)
+            won = v.claiming
+            v.claiming = False
+            if won:
+                r.claims_won += 1
+            self._event(f"{v.id} → записан" + (" (claim won)" if won else ""))
+            if v.state != "gone":
+                v.state = "signed"
+                r.roster.add(v.id)
+                r.waiting.discard(v.id)
+                self._maybe_withdraw(v)
+        elif status == m.STATUS_SPOT_AVAILABLE:
+            r.offers += 1
+            self._event(f"{v.id} → место доступно")
+            wants = self.rng.random() < self.claim_probability
+            if v.state == "waiting" and not v.claiming and wants:
+                self._claim(v)
+        elif status == m.STATUS_NOT_SELECTED:
+            r.not_selected += 1
+            v.claiming = False
+            self._event(f"{v.id} → не выбрал")
+        elif status in (m.STATUS_CLOSED, m.STATUS_CANCELLED):
+            r.closed_answers += 1
+            self._event(f"{v.id} → {status}")
+            if status == m.STATUS_CANCELLED or v.state in ("new", "sent"):
+                v.state = "gone"
+                r.roster.discard(v.id)
+                r.waiting.discard(v.id)
+        elif status == m.STATUS_REMOVED:
+            r.removed += 1
+            self._event(f"{v.id} → исключён")
+            v.state = "gone"
+            r.roster.discard(v.id)
+            r.waiting.discard(v.id)
+
+    # -- the run --------------------------------------------------------------------------
+    def _settled(self) -> bool:
+        return (
+            not self.tasks
+            and all(v.state not in ("new", "sent") for v in self.volunteers.values())
+            and time.monotonic() - self.last_heard >= self.settle_s
+        )
+
+    async def run(self, stop: asyncio.Event | None, duration: float | None) -> None:
+        queue = await self.connect()
+        if self.app_id is None:
+            self.announced = asyncio.get_running_loop().create_future()
+        await queue.consume(self.on_message, no_ack=True)
+        if self.app_id is None:
+            assert self.announced is not None
+            self._event(f"waiting for fund {self.fund_id} to announce an application…")
+            try:
+                self.app_id = await asyncio.wait_for(self.announced, self.announce_timeout_s)
+            except TimeoutError:
+                raise SimulationFailed(
+                    f"no application of fund {self.fund_id} was announced within"
+                    f" {self.announce_timeout_s:.0f} s; pass --application ID"
+                ) from None
+            self.report.application_id = self.app_id
+            self._event(f"application {self.app_id} announced")
+        self._event(f"{len(self.volunteers)} volunteers answer application {self.app_id}")
+        self._spawn(self.join_all())
+        deadline = None if duration is None else time.monotonic() + duration
+        while True:
+            if stop is not None and stop.is_set():
+                self.report.finished = "stopped"
+                return
+            if self.cancelled:
+                self.report.finished = "application cancelled"
+                return
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                self.report.finished = f"duration of {duration:g} s reached"
+                return
+            if self._settled():
+                self.report.finished = "done"
+                return
+            waiting_for_answers = any(v.state == "sent" for v in self.volunteers.values())
+            if waiting_for_answers and now - self.last_heard > self.idle_timeout_s:
+                raise SimulationFailed(
+                    f"no answer for {self.idle_timeout_s:.0f} s: is a console or service of"
+                    f" fund {self.fund_id} running on this broker?"
+                )
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), 0.1)
+
+    async def close(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                await self.connection.close()
+
+
+async def simulate(
+    url: str,
+    fund_id: str,
+    *,
+    application_id: str | None,
+    volunteers: int,
+    rate: float,
+    seed: int | None,
+    withdraw_ratio: float = 0.2,
+    claim_probability: float = 0.8,
+    stop: asyncio.Event | None = None,
+    on_event: EventSink | None = None,
+    duration: float | None = None,
+    waitlist_via_queue1: float = 0.2,
+    settle_s: float = 2.0,
+    idle_timeout_s: float = 30.0,
+    announce_timeout_s: float = 60.0,
+) -> SimulationReport:
+    """Play `volunteers` volunteers answering one application; returns what happened.
+
+    Responses go out at `rate` per second; a share (`withdraw_ratio`) withdraw a little
+    after they are signed up or waitlisted; waitlisted ones claim an offered spot with
+    `claim_probability`. With no `application_id` it waits for the fund's next announcement.
+    Ends when every volunteer has had an answer and nothing happened for `settle_s`, on
+    `stop`, or after `duration` seconds. Never raises for a broker or console problem:
+    the report's `error` says what went wrong.
+    """
+    problems = []
+    if volunteers < 1:
+        problems.append("volunteers must be at least 1")
+    if rate <= 0:
+        problems.append("rate must be above 0")
+    for label, value in (
+        ("withdraw ratio", withdraw_ratio),
+        ("claim probability", claim_probability),
+        ("waitlist via queue 1", waitlist_via_queue1),
+    ):
+        if not 0 <= value <= 1:
+            problems.append(f"{label} must be between 0 and 1")
+    app = canonical_id(application_id) if application_id is not None else None
+    if problems:
+        return SimulationReport(app, volunteers, error="; ".join(problems))
+    sim = _Simulation(
+        url,
+        fund_id,
+        app,
+        volunteers,
+        rate,
+        seed,
+        withdraw_ratio,
+        claim_probability,
+        waitlist_via_queue1,
+        on_event,
+        settle_s,
+        idle_timeout_s,
+        announce_timeout_s,
+    )
+    started = time.monotonic()
+    try:
+        await sim.run(stop, duration)
+    except SimulationFailed as exc:
+        sim.report.error = str(exc)
+        sim.report.finished = "failed"
+    except Exception as exc:  # a broker that went away mid-run: report, never crash the caller
+        log.debug("simulation failed", exc_info=True)
+        sim.report.error = f"{type(exc).__name__}: {exc}".replace(url, redact(url))
+        sim.report.finished = "failed"
+    finally:
+        await sim.close()
+        sim.report.elapsed_s = time.monotonic() - started
+    return sim.report

@@ -1,0 +1,32 @@
+"""Entry point: parses the command line and hands over to the window, the service or a command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from core import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = cli.parse_args(argv)
+    cli.setup_logging(args.verbose, service=args.headless)
+    if args.command is None and not args.headless:
+        return _window(args)
+    return cli.run_command(args)
+
+
+def _window(args) -> int:
+    # Imported here so the command line works without Qt loaded (and on a server without it).
+    try:
+        from gui.app import run
+    except ImportError as exc:
+        print(f"error: cannot open the window: {exc}", file=sys.stderr)
+        return cli.EXIT_REFUSED
+    url = cli.broker_url(args)
+    cli.remember_secret(url)
+    return run(args.data_dir, args.fund_id, url, demo=args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
