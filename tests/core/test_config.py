@@ -1,0 +1,130 @@
+"""Settings file, the keyring password and which broker URL wins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordSetError
+
+from core import config
+from core.config import Settings, effective_broker_url, load_settings, redact, save_settings
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring kept in a dict: the system keyring service does not exist on a test machine."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+class LockedKeyring(MemoryKeyring):
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PasswordSetError("keyring is locked")
+
+
+@pytest.fixture
+def ring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv(config.BROKER_ENV, raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    s = Settings(
+        broker_url="amqp://rabbit.fund.example:5673/vh",
+        broker_user="console",
+        fund_id="fund-7",
+        default_policy="timed",
+        default_offer_timeout_min=45,
+        language="ru",
+    )
+    save_settings(tmp_path / "data", s)
+    assert load_settings(tmp_path / "data") == s
+    assert not (tmp_path / "data" / "settings.tmp").exists()
+
+
+def test_missing_settings_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path) == Settings()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "[1, 2]", '{"fund_id": "has space"}', '{"default_offer_timeout_min": 0}', "\xff"],
+)
+def test_bad_settings_file_is_ignored(tmp_path: Path, text: str) -> None:
+    config.settings_path(tmp_path).write_text(text, encoding="latin-1")
+    assert load_settings(tmp_path) == Settings()
+
+
+def test_unknown_keys_in_the_settings_file_are_ignored(tmp_path: Path) -> None:
+    config.settings_path(tmp_path).write_text('{"fund_id": "9", "theme": "dark"}')
+    assert load_settings(tmp_path) == Settings(fund_id="9")
+
+
+def test_redact_hides_only_the_password() -> None:
+    assert redact("amqp://bob:s3cret@host:5672/vh") == "amqp://bob:***@host:5672/vh"
+    assert redact("amqp://bob:s3cret@host/") == "amqp://bob:***@host/"
+    assert redact("amqp://host:5672/") == "amqp://host:5672/"
+
+
+def test_override_beats_environment_and_settings(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(config.BROKER_ENV, "amqp://env@envhost/")
+    assert effective_broker_url(Settings(), "amqp://cli@clihost/") == "amqp://cli@clihost/"
+
+
+def test_environment_beats_settings_and_keyring(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ring.set_password(config.KEYRING_SERVICE, "console", "pw")
+    monkeypatch.setenv(config.BROKER_ENV, "amqp://env@envhost/")
+    s = Settings(broker_url="amqp://host/", broker_user="console")
+    assert effective_broker_url(s) == "amqp://env@envhost/"
+
+
+def test_settings_url_gets_the_keyring_password(ring: MemoryKeyring) -> None:
+    config.set_password("con sole", "p@ss:/word")
+    s = Settings(broker_url="amqp://rabbit:5673/vh", broker_user="con sole")
+    url = effective_broker_url(s)
+    assert url == "amqp://con%20sole:p%40ss%3A%2Fword@rabbit:5673/vh"
+    assert redact(url) == "amqp://con%20sole:***@rabbit:5673/vh"
+
+
+def test_settings_url_is_used_as_is_without_a_keyring_password(ring: MemoryKeyring) -> None:
+    s = Settings(broker_url="amqp://guest:guest@localhost:5672/", broker_user="nobody")
+    assert effective_broker_url(s) == "amqp://guest:guest@localhost:5672/"
+    assert effective_broker_url(Settings()) == config.DEFAULT_BROKER
+
+
+def test_locked_keyring_refuses_to_keep_a_password_with_a_reason(ring: MemoryKeyring) -> None:
+    keyring.set_keyring(LockedKeyring())
+    with pytest.raises(RuntimeError, match=r"^no system keyring to keep the password in: keyring"):
+        config.set_password("console", "pw")
+    assert config.get_password("console") is None
+    assert config.get_password("") is None
+
+
+def test_invalid_settings_are_refused_on_assignment() -> None:
+    s = Settings()
+    with pytest.raises(ValueError, match="fund_id"):
+        s.fund_id = "a.b"

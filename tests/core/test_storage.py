@@ -1,0 +1,144 @@
+"""The SQLite store: durability pragmas, migrations from v1, refusal of a newer file, the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from core.clock import ManualClock
+from core.engine import ApplicationForm, Delivery, Engine
+from core.storage import SCHEMA_VERSION, Store
+
+
+def test_database_is_opened_with_wal_full_sync_and_foreign_keys(store: Store) -> None:
+    pragma = {
+        name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+    }
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
+    assert store.schema_version() == SCHEMA_VERSION == 2
+
+
+def test_v1_database_opens_after_upgrade_with_its_data_intact(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "old.db"
+    old = Store(path, upto_version=1)
+    assert old.schema_version() == 1
+    inbox_columns = {r[1] for r in old.conn.execute("PRAGMA table_info(inbox)")}
+    assert inbox_columns == {"message_id", "received_at", "outcome"}
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
+            " ('456', '123', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 1, 'open',"
+            " 'broadcast', 1800, '2026-03-01T10:00:00', '2026-03-01T10:00:00', 3)"
+        )
+        c.executemany(
+            "INSERT INTO participation VALUES ('456', ?, ?, ?, ?, '2026-03-01T10:00:00')",
+            [
+                ("701", "signed", "2026-03-01T10:00:00", 1),
+                ("702", "waiting", "2026-03-01T10:05:00", 2),
+            ],
+        )
+        c.execute("INSERT INTO inbox VALUES ('old-1', '2026-03-01T10:00:00', 'applied')")
+        c.execute(
+            "INSERT INTO outbox (message_id, exchange, routing_key, action, body, created_at,"
+            " attempts) VALUES ('out-1', 'x', 'k', 'volunteer_notification', '{}',"
+            " '2026-03-01T10:00:00', 0)"
+        )
+    old.close()
+
+    store = Store(path)
+    assert store.schema_version() == 2
+    inbox_columns = {r[1] for r in store.conn.execute("PRAGMA table_info(inbox)")}
+    assert {
+        "exchange",
+        "routing_key",
+        "action",
+        "application_id",
+        "volunteer_id",
+        "body",
+    } <= inbox_columns
+    assert store.conn.execute(
+        "SELECT message_id, outcome, exchange, body FROM inbox"
+    ).fetchall() == [("old-1", "applied", "", "")]
+    assert store.backlog() == 1
+    engine = Engine(store, "123", clock)
+    st = engine.state("456")
+    assert st is not None
+    assert (st.name, st.capacity, st.signed_count, st.waitlist()) == ("Уборка", 1, 1, ["702"])
+    # the upgraded file is fully usable: the old message still dedupes, new ones apply
+    raw = (
+        b'{"action":"volunteer_response","data":{"volunteer_id":701,'
+        b'"volunteer_application_id":456,"status":"declined"}}'
+    )
+    assert engine.handle([Delivery(raw, message_id="old-1")])[0].outcome == "duplicate"
+    assert engine.handle([Delivery(raw, message_id="new-1")])[0].outcome == "applied"
+    st = engine.state("456")
+    assert st is not None and st.held == 1
+    store.close()
+
+
+def test_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with pytest.raises(RuntimeError) as info:
+        Store(path)
+    assert str(info.value) == (
+        f"{path} has schema version 3, newer than this program's 2: upgrade Volunteer Console"
+    )
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3  # left as it was
+    conn.close()
+
+
+def test_reopening_a_current_database_migrates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    Store(path).close()
+    again = Store(path)
+    assert again.schema_version() == 2
+    again.close()
+
+
+def test_outbox_rows_are_pending_until_marked_sent(engine: Engine, clock: ManualClock) -> None:
+    form = ApplicationForm(name="A", day=date(2026, 3, 10), start=time(9), end=time(10), spots=1)
+    engine.create_application(form)
+    engine.create_application(form)
+    store = engine.store
+    rows = store.pending_outbox()
+    assert [r.action for r in rows] == ["create_volunteer_application"] * 2
+    assert rows[0].body.startswith(b'{"action":"create_volunteer_application"')
+    assert store.pending_outbox(after_seq=rows[0].seq) == rows[1:]
+    store.mark_failed(rows[0].seq, "broker down " + "x" * 600)
+    failed = store.conn.execute(
+        "SELECT attempts, length(last_error) FROM outbox WHERE seq=?", (rows[0].seq,)
+    ).fetchone()
+    assert failed == (1, 500)
+    store.mark_sent([rows[0].seq], datetime(2026, 3, 2, 9, 0, 1))
+    assert store.pending_outbox() == rows[1:]
+    assert store.backlog() == 1
+    sent = store.conn.execute("SELECT sent_at, attempts FROM outbox WHERE seq=?", (rows[0].seq,))
+    assert sent.fetchone() == ("2026-03-02T09:00:01", 2)
+
+
+def test_seen_message_ids_handles_more_ids_than_one_query_takes(store: Store) -> None:
+    with store.transaction():
+        store.add_inbox(
+            [
+                (f"m{i}", "2026-01-01T00:00:00", "applied", "", "", "", None, None, "")
+                for i in range(0, 1200, 2)
+            ]
+        )
+    seen = store.seen_message_ids([f"m{i}" for i in range(1200)])
+    assert seen == {f"m{i}" for i in range(0, 1200, 2)}
