@@ -223,7 +223,7 @@ class ApplicationsModel(KeyedTableModel):
     """Every application of the fund; updated by id as the bridge reports changes."""
 
     NAME, WHEN, FILL, FREE, WAITING, OFFERS, STATUS = range(7)
-    headers = ("Name", "Date and time", "Filled", "Free", "Waitlist", "Open offers", "Status")
+    headers = ("Name", "Date and time", "Filled", "Free", "Waiting", "Offers", "Status")
 
     def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
         super().__init__(parent)
@@ -236,7 +236,7 @@ class ApplicationsModel(KeyedTableModel):
         if column == self.NAME:
             return row.name
         if column == self.WHEN:
-            return f"{row.date:%Y-%m-%d} {row.start:%H:%M}–{row.end:%H:%M}"
+            return f"{row.date:%d %b %Y}, {row.start:%H:%M}–{row.end:%H:%M}"
         if column == self.FILL:
             return f"{row.signed}/{row.capacity}"
         if column == self.FREE:
@@ -391,6 +391,13 @@ class OffersModel(KeyedTableModel):
         return offer_text(row.state)
 
 
+def _short(cause: str | None) -> str:
+    """Message ids are long UUIDs: the first block identifies one in the message log."""
+    if not cause:
+        return ""
+    return cause if len(cause) <= 12 else cause[:8] + "…"
+
+
 class ActivityModel(KeyedTableModel):
     """Decisions with their causes, append-only; the oldest rows drop off past a limit."""
 
@@ -407,7 +414,7 @@ class ActivityModel(KeyedTableModel):
             row.kind.replace("_", " "),
             row.volunteer_id or "",
             row.detail,
-            row.cause or "",
+            _short(row.cause),
         )
         return values[column] if 0 <= column < len(values) else ""
 

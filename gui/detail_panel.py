@@ -1,0 +1,258 @@
+"""The selected application: header, counts, roster, waitlist, the open offer round, activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.queries import AppDetail
+from gui.models import (
+    ActivityModel,
+    OffersModel,
+    RosterModel,
+    WaitlistModel,
+    local_time,
+    status_text,
+)
+
+
+def _table(model: Any, stretch: int = 0) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(0)  # size from visible rows only: 10,000 rows stay cheap
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class DetailPanel(QWidget):
+    """Everything about one application, refreshed when the bridge says it changed."""
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.app_id: str | None = None
+        self.detail: AppDetail | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        counts = QWidget()
+        grid = QGridLayout(counts)
+        grid.setContentsMargins(0, 4, 0, 4)
+        self.count_labels: dict[str, QLabel] = {}
+        captions = (
+            ("signed", self.tr("Signed up")),
+            ("free", self.tr("Free")),
+            ("waiting", self.tr("Waitlist")),
+            ("held", self.tr("Held for offers")),
+        )
+        for col, (key, caption) in enumerate(captions):
+            value = QLabel("–")
+            value.setStyleSheet("font-size: 14pt; font-weight: bold;")
+            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cap = QLabel(caption)
+            cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cap.setStyleSheet("color: #555;")
+            grid.addWidget(value, 0, col)
+            grid.addWidget(cap, 1, col)
+            self.count_labels[key] = value
+
+        self.roster_model = RosterModel(self)
+        self.waitlist_model = WaitlistModel(self)
+        self.offers_model = OffersModel(self)
+        self.activity_model = ActivityModel(self)
+        self.roster_view = _table(self.roster_model, 0)
+        self.waitlist_view = _table(self.waitlist_model, 1)
+        self.offers_view = _table(self.offers_model, 0)
+        self.activity_view = _table(self.activity_model, 4)
+        self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.activity_view.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch
+        )
+        self.activity_view.setWordWrap(False)
+
+        self.roster_box = QGroupBox(self.tr("Roster"))
+        QVBoxLayout(self.roster_box).addWidget(self.roster_view)
+        self.waitlist_box = QGroupBox(self.tr("Waitlist"))
+        QVBoxLayout(self.waitlist_box).addWidget(self.waitlist_view)
+
+        self.round_box = QGroupBox(self.tr("Offer round"))
+        round_layout = QVBoxLayout(self.round_box)
+        self.round_label = QLabel()
+        self.round_label.setWordWrap(True)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("countdown")
+        self.countdown.setStyleSheet("font-size: 13pt; font-weight: bold; color: #b26a00;")
+        round_layout.addWidget(self.round_label)
+        round_layout.addWidget(self.countdown)
+        round_layout.addWidget(self.offers_view)
+
+        self.activity_box = QGroupBox(self.tr("Activity: every decision and its cause"))
+        QVBoxLayout(self.activity_box).addWidget(self.activity_view)
+
+        people = QSplitter(Qt.Orientation.Horizontal)
+        people.addWidget(self.roster_box)
+        people.addWidget(self.waitlist_box)
+        people.addWidget(self.round_box)
+        people.setChildrenCollapsible(False)
+        people.setSizes([260, 320, 300])
+        self.people_splitter = people
+
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(people)
+        vertical.addWidget(self.activity_box)
+        vertical.setChildrenCollapsible(False)
+        vertical.setSizes([420, 260])
+        self.vertical_splitter = vertical
+
+        self.placeholder = QLabel(self.tr("Select an application on the left, or create one."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #777; font-size: 12pt;")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(counts)
+        layout.addWidget(vertical, 1)
+        layout.addWidget(self.placeholder, 1)
+        self._content = (self.title, self.subtitle, counts, vertical)
+
+        self.timer = QTimer(self)  # the live countdown of the offer round
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._update_countdown)
+        self.show_application(None)
+
+    # -- what is shown --------------------------------------------------------------------
+    def show_application(self, app_id: str | None) -> None:
+        if app_id != self.app_id:
+            self.app_id = app_id
+            self.roster_model.clear()
+            self.waitlist_model.clear()
+            self.offers_model.clear()
+            self.activity_model.clear()
+        for w in self._content:
+            w.setVisible(app_id is not None)
+        self.placeholder.setVisible(app_id is None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the shown application (the bridge said it changed)."""
+        detail = self.bridge.queries.detail(self.app_id) if self.app_id else None
+        self.detail = detail
+        if detail is None:
+            if self.app_id is not None:
+                self.app_id = None
+                self.show_application(None)
+            self.timer.stop()
+            return
+        s = detail.summary
+        self.title.setText(s.name)
+        policy = {
+            "broadcast": self.tr("offer freed spots to the whole waitlist"),
+            "auto": self.tr("promote the first in line automatically"),
+            "timed": self.tr("offer freed spots in turn, one at a time"),
+        }.get(s.policy, s.policy)
+        self.subtitle.setText(
+            self.tr("%1, %2–%3 · %4 · %5 · offers last %6 min · id %7")
+            .replace("%1", f"{s.date:%a %d %b %Y}")
+            .replace("%2", f"{s.start:%H:%M}")
+            .replace("%3", f"{s.end:%H:%M}")
+            .replace("%4", status_text(s.status))
+            .replace("%5", policy)
+            .replace("%6", str(s.offer_timeout_min))
+            .replace("%7", s.id)
+            + (f"\n{s.description}" if s.description else "")
+        )
+        self.count_labels["signed"].setText(f"{s.signed}/{s.capacity}")
+        self.count_labels["free"].setText(str(s.free))
+        self.count_labels["waiting"].setText(str(s.waiting))
+        self.count_labels["held"].setText(str(s.held))
+        self.roster_model.set_rows(detail.roster)
+        self.waitlist_model.set_rows(detail.waitlist)
+        self.roster_box.setTitle(self.tr("Roster (%1)").replace("%1", str(len(detail.roster))))
+        self.waitlist_box.setTitle(
+            self.tr("Waitlist (%1)").replace("%1", str(len(detail.waitlist)))
+        )
+        r = detail.round
+        if r is None:
+            self.offers_model.clear()
+            self.round_label.setText(self.tr("No offer round is open."))
+            self.countdown.setText("")
+            self.timer.stop()
+        else:
+            self.offers_model.set_rows(r.offers)
+            open_offers = sum(1 for o in r.offers if o.state == "open")
+            self.round_label.setText(
+                self.tr("%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.")
+                .replace("%1", str(r.held))
+                .replace("%2", local_time(r.opened_at, "%H:%M:%S"))
+                .replace("%3", str(len(r.offers)))
+                .replace("%4", str(open_offers))
+            )
+            self._update_countdown()
+            if not self.timer.isActive():
+                self.timer.start()
+        self.append_activity()
+
+    def append_activity(self) -> None:
+        if self.app_id is None:
+            return
+        rows = self.bridge.queries.activity(
+            self.app_id, after_id=self.activity_model.last_id, limit=ActivityModel.LIMIT
+        )
+        if rows:
+            self.activity_model.append(rows)
+            self.activity_view.scrollToBottom()
+
+    def _update_countdown(self) -> None:
+        d = self.detail
+        if d is None or d.round is None:
+            self.countdown.setText("")
+            return
+        left = int((d.round.deadline - self.bridge.clock.now()).total_seconds())
+        if left <= 0:
+            self.countdown.setText(self.tr("Closing…"))
+            return
+        h, rest = divmod(left, 3600)
+        m, sec = divmod(rest, 60)
+        shown = f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+        self.countdown.setText(self.tr("Closes in %1").replace("%1", shown))
+
+    # -- selections -------------------------------------------------------------------------
+    def selected_roster_volunteer(self) -> str | None:
+        return _selected(self.roster_view, self.roster_model)
+
+    def selected_waiting_volunteer(self) -> str | None:
+        return _selected(self.waitlist_view, self.waitlist_model)
+
+
+def _selected(view: QTableView, model: Any) -> str | None:
+    rows = view.selectionModel().selectedRows()
+    if not rows:
+        return None
+    return model.row_at(rows[0].row()).volunteer_id
