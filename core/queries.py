@@ -232,13 +232,14 @@ class Queries:
             "SELECT * FROM ("
             " SELECT 'in:' || rowid, 'in', received_at, exchange, routing_key, action,"
             "  application_id,"
-            f"  volunteer_id, body, outcome FROM inbox WHERE 1=1{filt}"
+            f"  volunteer_id, body, outcome, rowid FROM inbox WHERE 1=1{filt}"
             " UNION ALL"
             " SELECT 'out:' || seq, 'out', created_at, exchange, routing_key, action,"
             "  application_id,"
-            "  volunteer_id, body, CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END"
+            "  volunteer_id, body, CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END, seq"
             f"  FROM outbox WHERE 1=1{filt}"
-            ") ORDER BY 3 DESC, 1 DESC LIMIT ?",
+            # the numeric id orders rows within one second ('in:10' sorts before 'in:9')
+            ") ORDER BY 3 DESC, 2 DESC, 11 DESC LIMIT ?",
             [*args, *args, limit],
         ).fetchall()
         return [

@@ -1,0 +1,165 @@
+"""The message log: every message in and out, filterable, with the selected body shown in full."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.queries import MessageRow
+from gui.log_models import (
+    MessageFilterProxy,
+    MessageLogModel,
+    direction_label,
+    local_time,
+    outcome_label,
+    pretty_json,
+)
+
+MAX_ROWS = 5000
+
+
+class MessageLogView(QWidget):
+    """Loaded from the database once, then appended live from the bridge."""
+
+    def __init__(
+        self, bridge: Any, parent: QWidget | None = None, max_rows: int = MAX_ROWS
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.model = MessageLogModel(max_rows, self)
+        self.proxy = MessageFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.application_filter = QLineEdit(self)
+        self.application_filter.setObjectName("applicationFilter")
+        self.application_filter.setPlaceholderText(self.tr("Application id"))
+        self.application_filter.setClearButtonEnabled(True)
+        self.volunteer_filter = QLineEdit(self)
+        self.volunteer_filter.setObjectName("volunteerFilter")
+        self.volunteer_filter.setPlaceholderText(self.tr("Volunteer id"))
+        self.volunteer_filter.setClearButtonEnabled(True)
+        self.count = QLabel(self)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("Filter:"), self))
+        filters.addWidget(self.application_filter, 1)
+        filters.addWidget(self.volunteer_filter, 1)
+        filters.addWidget(self.count)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("messageTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 150)
+        header.resizeSection(2, 230)
+        header.resizeSection(3, 260)
+        header.resizeSection(4, 200)
+
+        self.detail = QPlainTextEdit(self)
+        self.detail.setObjectName("messageDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.detail.setPlaceholderText(self.tr("Select a message to see its body."))
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter)
+
+        self.application_filter.textChanged.connect(self._on_application_filter_text_changed)
+        self.volunteer_filter.textChanged.connect(self._on_volunteer_filter_text_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        bridge.messages_logged.connect(self._on_bridge_messages_logged)
+
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the newest rows from the database again (also at start)."""
+        self.model.set_rows(self.bridge.queries.messages(limit=self.model.max_rows))
+        self._update_count()
+
+    @Slot(list)
+    def _on_bridge_messages_logged(self, logged: list[Any]) -> None:
+        bar = self.table.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum()
+        self.model.append_logged(logged)
+        if at_bottom:
+            self.table.scrollToBottom()  # follow the log unless the coordinator scrolled up
+
+    @Slot(str)
+    def _on_application_filter_text_changed(self, _text: str) -> None:
+        self._apply_filters()
+
+    @Slot(str)
+    def _on_volunteer_filter_text_changed(self, _text: str) -> None:
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(self.application_filter.text(), self.volunteer_filter.text())
+        self._update_count()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, _selected: Any, _deselected: Any) -> None:
+        row = self.selected_row()
+        self.detail.setPlainText(self.describe(row) if row is not None else "")
+
+    def selected_row(self) -> MessageRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+
+    def describe(self, r: MessageRow) -> str:
+        lines = [
+            f"{self.tr('Time')}: {local_time(r.at)}",
+            f"{self.tr('Direction')}: {direction_label(r.direction)}",
+            f"{self.tr('Exchange')}: {r.exchange}",
+            f"{self.tr('Routing key')}: {r.routing_key}",
+            f"{self.tr('Action')}: {r.action}",
+            f"{self.tr('Outcome')}: {outcome_label(r.outcome, r.direction)}",
+        ]
+        if r.application_id:
+            lines.append(f"{self.tr('Application')}: {r.application_id}")
+        if r.volunteer_id:
+            lines.append(f"{self.tr('Volunteer')}: {r.volunteer_id}")
+        return "\n".join(lines) + "\n\n" + pretty_json(r.body)
+
+    @Slot()
+    def _update_count(self, *_args: Any) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if shown == total:
+            self.count.setText(self.tr("%n message(s)", "", total))
+        else:
+            self.count.setText(
+                self.tr("%1 of %2").replace("%1", str(shown)).replace("%2", str(total))
+            )

@@ -1,0 +1,160 @@
+"""The message log: loaded from the database, appended live, capped, filtered, body in full."""
+
+from __future__ import annotations
+
+import json
+
+from core.engine import Delivery
+from gui.bridge import Bridge
+from gui.log_models import MessageLogModel
+from gui.message_log import MessageLogView
+from tests.gui.conftest import a_form, response
+
+
+def keys(view: MessageLogView) -> list[tuple[str, str | None, str | None]]:
+    out = []
+    for r in range(view.proxy.rowCount()):
+        row = view.model.row_at(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
+        out.append((row.direction, row.application_id, row.volunteer_id))
+    return out
+
+
+def test_the_log_shows_what_was_stored_before_it_opened(
+    qtbot, qloop, local_core, clock, qtmodeltester
+):
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=1))
+    clock.advance(1)
+    engine.handle([response("123", app_id, "7")])
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+
+    rows = [view.model.row_at(r) for r in range(view.model.rowCount())]
+    assert [(r.direction, r.action) for r in rows] == [
+        ("out", "create_volunteer_application"),
+        ("in", "volunteer_response/accepted"),
+        ("out", "volunteer_notification"),
+    ]
+    assert view.model.data(view.model.index(1, 5)) == "applied"
+    assert view.model.data(view.model.index(2, 5)) == "pending"
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+    bridge.shutdown()
+
+
+def test_new_messages_are_appended_live_and_the_oldest_dropped_at_the_cap(
+    qtbot, qloop, local_core, clock
+):
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=1))
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge, max_rows=4)
+    qtbot.addWidget(view)
+    inserted: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    view.model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    view.model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+
+    engine.handle([response("123", app_id, "1")])  # in + signed-up notification: 3 rows in all
+    bridge.flush()
+    assert inserted == [(1, 2)]
+    assert view.model.rowCount() == 3
+    engine.handle([response("123", app_id, "2")])  # in + waiting out: 5 > 4, the oldest goes
+    bridge.flush()
+    assert removed == [(0, 0)]
+    assert view.model.rowCount() == 4
+    assert view.model.row_at(0).action == "volunteer_response/accepted"
+    assert view.model.row_at(3).action == "volunteer_waiting"
+    assert resets == []
+    bridge.shutdown()
+
+
+def test_filters_by_application_and_volunteer_show_only_their_messages(
+    qtbot, qloop, local_core, clock, qtmodeltester
+):
+    engine = local_core.engine
+    first = engine.create_application(a_form(clock, name="First", spots=5))
+    second = engine.create_application(a_form(clock, name="Second", spots=5))
+    engine.handle([response("123", first, "1"), response("123", first, "12")])
+    engine.handle([response("123", second, "1")])
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    all_rows = view.proxy.rowCount()
+
+    view.volunteer_filter.setText("1")
+    assert {k[2] for k in keys(view)} == {"1"}  # exact: volunteer 12 is someone else
+    assert {k[1] for k in keys(view)} == {first, second}
+    view.application_filter.setText(f" {second} ")
+    assert keys(view) == [("in", second, "1"), ("out", second, "1")]
+    assert "2 of" in view.count.text()
+    qtmodeltester.check(view.proxy)
+
+    engine.handle([response("123", second, "1", "declined"), response("123", first, "3")])
+    bridge.flush()
+    # the withdrawal is appended live; volunteer 3's response to the first is filtered out
+    assert keys(view) == [("in", second, "1"), ("out", second, "1"), ("in", second, "1")]
+
+    view.application_filter.clear()
+    view.volunteer_filter.clear()
+    assert view.proxy.rowCount() == all_rows + 3  # the withdrawal, volunteer 3 in and out
+    bridge.shutdown()
+
+
+def test_the_selected_message_body_is_shown_pretty_printed(qtbot, qloop, local_core, clock):
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, name="Приют", spots=1))
+    clock.advance(1)
+    engine.handle([Delivery(b"{not json", routing_key="fund.123.response.1", message_id="m-1")])
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+
+    view.table.selectRow(0)
+    text = view.detail.toPlainText()
+    body = json.loads(view.model.row_at(0).body)
+    assert json.dumps(body, indent=2, ensure_ascii=False) in text
+    assert '"application_name": "Приют"' in text  # Cyrillic as written, not \u escapes
+    assert app_id in text
+
+    view.table.selectRow(1)
+    text = view.detail.toPlainText()
+    assert "Outcome: rejected" in text
+    assert text.endswith("{not json")  # not JSON: shown as it came
+    bridge.shutdown()
+
+
+def test_a_capped_model_never_holds_more_than_its_cap(qtmodeltester):
+    model = MessageLogModel(max_rows=3)
+    from datetime import datetime
+
+    from core.queries import MessageRow
+
+    rows = [
+        MessageRow(f"k{i}", "in", datetime(2026, 1, 1), "x", "rk", "a", None, None, "{}", "applied")
+        for i in range(10)
+    ]
+    model.append_rows(rows[:2])
+    model.append_rows(rows[2:])
+    assert [model.row_at(i).key for i in range(model.rowCount())] == ["k7", "k8", "k9"]
+    qtmodeltester.check(model)
+
+
+def test_many_messages_in_one_second_load_in_the_order_they_were_stored(
+    qtbot, qloop, local_core, clock
+):
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=50))
+    clock.advance(1)
+    for i in range(12):  # rowids 1..12 in one second: 'in:10' once sorted before 'in:9'
+        engine.handle([Delivery(b"[]", routing_key=f"k{i}", message_id=f"m{i}")])
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    inbound = [view.model.row_at(r) for r in range(view.model.rowCount())]
+    assert [r.routing_key for r in inbound if r.direction == "in"] == [f"k{i}" for i in range(12)]
+    assert app_id
+    bridge.shutdown()
