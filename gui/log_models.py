@@ -292,7 +292,7 @@ class MessageLogModel(_RowsModel):
 
 
 class MessageFilterProxy(QSortFilterProxyModel):
-    """Rows whose application id and volunteer id contain what the coordinator typed."""
+    """Rows of the application and the volunteer the coordinator typed (either may be empty)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -312,9 +312,10 @@ class MessageFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, MessageLogModel) or source_parent.isValid():
             return True
         r = model.row_at(source_row)
-        if self._application and self._application not in (r.application_id or ""):
+        # exact: ids are opaque, and volunteer "1" must not also show volunteers 12 and 21
+        if self._application and self._application != r.application_id:
             return False
-        return not (self._volunteer and self._volunteer not in (r.volunteer_id or ""))
+        return not (self._volunteer and self._volunteer != r.volunteer_id)
 
 
 # -- rejected messages ----------------------------------------------------------------------
