@@ -1,0 +1,269 @@
+"""Settings dialog: broker, fund, defaults, checked as typed; the password goes to the keyring."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import BROKER_ENV, Settings, get_password, set_password
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def keyring_available() -> bool:
+    """False when keyring has only its fail backend (a headless server, no secret service)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception:
+        return False
+    if isinstance(backend, fail.Keyring):
+        return False
+    backends = getattr(backend, "backends", None)
+    return backends is None or bool(backends)  # an empty chainer keeps nothing either
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; result_settings() is valid only after accept."""
+
+    FIELDS = (
+        "broker_url",
+        "broker_user",
+        "password",
+        "fund_id",
+        "default_policy",
+        "default_offer_timeout_min",
+        "language",
+    )
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(520)
+        self._initial = settings
+        self._result = settings
+        self._password: str | None = None
+        self.keyring_ok = keyring_available()
+
+        self.broker_url = QLineEdit(settings.broker_url, self)
+        self.broker_url.setObjectName("brokerUrl")
+        self.broker_url.setPlaceholderText("amqp://host:5672/")
+        self.broker_user = QLineEdit(settings.broker_user, self)
+        self.broker_user.setObjectName("brokerUser")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.fund_id = QLineEdit(settings.fund_id, self)
+        self.fund_id.setObjectName("fundId")
+        self.policy = QComboBox(self)
+        self.policy.setObjectName("defaultPolicy")
+        for code, label in (
+            ("broadcast", self.tr("Offer to everyone waiting (first to claim)")),
+            ("auto", self.tr("Sign up the first in line automatically")),
+            ("timed", self.tr("Offer to the first in line, then the next")),
+        ):
+            self.policy.addItem(label, code)
+        self.policy.setCurrentIndex(max(0, self.policy.findData(settings.default_policy)))
+        self.timeout = QSpinBox(self)
+        self.timeout.setObjectName("offerTimeout")
+        self.timeout.setRange(1, 7 * 24 * 60)
+        self.timeout.setSuffix(self.tr(" min"))
+        self.timeout.setValue(settings.default_offer_timeout_min)
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        # each language named in itself, so a coordinator can find theirs in any UI language
+        for code, label in (
+            ("system", self.tr("System")),
+            ("en", "English"),
+            ("ru", "Русский"),
+        ):
+            self.language.addItem(label, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+
+        self.errors: dict[str, QLabel] = {}
+        for name in self.FIELDS:
+            label = QLabel(self)
+            label.setObjectName(f"error_{name}")
+            label.setStyleSheet(ERROR_STYLE)
+            label.setWordWrap(True)
+            label.hide()
+            self.errors[name] = label
+
+        self.password_note = QLabel(self)
+        self.password_note.setObjectName("passwordNote")
+        self.password_note.setWordWrap(True)
+        if self.keyring_ok:
+            stored = get_password(settings.broker_user)
+            if stored is not None:
+                self.password.setPlaceholderText(self.tr("(kept in the system keyring)"))
+            self.password_note.setText(
+                self.tr("The password is kept only in the system keyring, never in a file.")
+            )
+        else:
+            self.password.setEnabled(False)
+            self.password.setPlaceholderText(self.tr("(no system keyring)"))
+            self.password_note.setText(
+                self.tr(
+                    "No system keyring is available on this computer, so the password cannot be"
+                    " saved. Set the full broker URL in the %1 environment variable instead."
+                ).replace("%1", BROKER_ENV)
+            )
+            self.password_note.setStyleSheet(ERROR_STYLE)
+        self.language_note = QLabel(self.tr("A new language applies after a restart."), self)
+        self.language_note.setWordWrap(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+
+        def row(label: str, widget: QWidget, name: str, *extra: QWidget) -> None:
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            for w in (self.errors[name], *extra):
+                box.addWidget(w)
+            form.addRow(label, box)
+
+        row(self.tr("Broker URL:"), self.broker_url, "broker_url")
+        row(self.tr("User:"), self.broker_user, "broker_user")
+        row(self.tr("Password:"), self.password, "password", self.password_note)
+        row(self.tr("Fund id:"), self.fund_id, "fund_id")
+        row(self.tr("Default policy:"), self.policy, "default_policy")
+        row(self.tr("Default offer timeout:"), self.timeout, "default_offer_timeout_min")
+        row(self.tr("Language:"), self.language, "language", self.language_note)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        for edit in (self.broker_url, self.broker_user, self.fund_id, self.password):
+            edit.textChanged.connect(self._on_field_text_changed)
+        self.timeout.valueChanged.connect(self._on_field_text_changed)
+        self.validate()
+
+    # -- validation -------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {
+            "broker_url": self.broker_url.text().strip(),
+            "broker_user": self.broker_user.text().strip(),
+            "fund_id": self.fund_id.text().strip(),
+            "default_policy": self.policy.currentData(),
+            "default_offer_timeout_min": self.timeout.value(),
+            "language": self.language.currentData(),
+        }
+
+    def validate(self) -> dict[str, str]:
+        """Check every field, show each problem next to its field; field -> message."""
+        problems: dict[str, str] = {}
+        values = self.values()
+        try:
+            Settings.model_validate(values)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = str(err["loc"][0]) if err["loc"] else "broker_url"
+                problems.setdefault(name, self._explain(name, err))
+        url_problem = self._check_url(values["broker_url"])
+        if url_problem:
+            problems.setdefault("broker_url", url_problem)
+        if self.password.text() and not values["broker_user"]:
+            problems.setdefault("broker_user", self.tr("A password needs a user name."))
+        for name, label in self.errors.items():
+            text = problems.get(name, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not problems)
+        return problems
+
+    def _explain(self, name: str, err: Any) -> str:
+        if name == "fund_id":
+            if err.get("type") == "string_too_short":
+                return self.tr("A fund id is required.")
+            if err.get("type") == "string_too_long":
+                return self.tr("At most 64 characters.")
+            return self.tr("Only Latin letters, digits, '-' and '_'.")
+        if name == "default_offer_timeout_min":
+            return self.tr("Between 1 minute and 7 days.")
+        return str(err.get("msg", ""))
+
+    def _check_url(self, url: str) -> str:
+        if not url:
+            return self.tr("A broker URL is required.")
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return self.tr("This is not a URL.")
+        if parts.scheme not in ("amqp", "amqps"):
+            return self.tr("The URL starts with amqp:// or amqps://.")
+        if not parts.hostname:
+            return self.tr("The URL needs a host name.")
+        if port == 0:
+            return self.tr("The port must be between 1 and 65535.")
+        # never write a new password into settings.json; one already there (the stock
+        # guest:guest URL) is left alone rather than breaking a working connection
+        if parts.password is not None and parts.password != self._initial_url_password():
+            return self.tr("Put the password in the Password field, not in the URL.")
+        return ""
+
+    def _initial_url_password(self) -> str | None:
+        try:
+            return urlsplit(self._initial.broker_url).password
+        except ValueError:
+            return None
+
+    @Slot()
+    def _on_field_text_changed(self, *_args: Any) -> None:
+        self.validate()
+
+    # -- result -----------------------------------------------------------------------------
+    def accept(self) -> None:
+        if self.validate():
+            return
+        settings = Settings.model_validate(self.values())
+        password = self.password.text()
+        if password and self.keyring_ok:
+            try:
+                set_password(settings.broker_user, password)
+            except Exception as exc:  # a locked or broken keyring: say so, keep the dialog open
+                log.warning("could not keep the password in the keyring: %s", exc)
+                self.errors["password"].setText(
+                    self.tr("The system keyring refused the password: %1").replace("%1", str(exc))
+                )
+                self.errors["password"].show()
+                return
+            self._password = password
+        self._result = settings
+        super().accept()
+
+    def result_settings(self) -> Settings:
+        """The settings as accepted (the originals if the dialog was cancelled)."""
+        return self._result
+
+    def result_password(self) -> str | None:
+        """The new password if one was typed and kept in the keyring; None otherwise."""
+        return self._password
