@@ -1,0 +1,58 @@
+"""Roster and waitlist of one application to CSV that Excel opens with Cyrillic intact."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+from core.queries import AppDetail
+from gui.log_models import local_time
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Export", text)
+
+
+def offer_label(state: str | None) -> str:
+    labels = {
+        "open": _tr("offered, waiting for an answer"),
+        "claimed": _tr("claimed"),
+        "passed": _tr("passed on (not claimed in time)"),
+        "not_selected": _tr("not selected"),
+        "withdrawn": _tr("withdrawn"),
+        "removed": _tr("removed"),
+    }
+    return "" if state is None else labels.get(state, state)
+
+
+def default_delimiter() -> str:
+    """Excel splits on the locale's list separator: ';' wherever ',' is the decimal point."""
+    return ";" if QLocale().decimalPoint() == "," else ","
+
+
+def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter: str = "") -> None:
+    """Write the roster, then the waitlist, one volunteer per line, UTF-8 with a BOM."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    # the BOM is what makes Excel read UTF-8 rather than the ANSI code page
+    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter or default_delimiter())
+        writer.writerow(
+            [_tr("List"), _tr("Position"), _tr("Volunteer id"), _tr("Since"), _tr("Offer state")]
+        )
+        for i, r in enumerate(detail.roster, start=1):
+            writer.writerow([_tr("roster"), i, r.volunteer_id, local_time(r.since), ""])
+        for w in detail.waitlist:
+            writer.writerow(
+                [
+                    _tr("waitlist"),
+                    w.position,
+                    w.volunteer_id,
+                    local_time(w.since),
+                    offer_label(w.offer),
+                ]
+            )
+    os.replace(tmp, target)  # a half-written file never replaces a good one

@@ -1,0 +1,49 @@
+"""Tray notices: a freed spot and a filled application are announced; no tray is no error."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from gui.bridge import Bridge
+from gui.tray import TrayNotifier, app_icon
+from tests.gui.conftest import a_form, response
+
+
+def test_a_freed_spot_and_a_filled_application_reach_the_notifier(qtbot, qloop, local_core, clock):
+    bridge = Bridge(local_core)
+    tray = TrayNotifier()
+    tray.connect_bridge(bridge)
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, name="Food bank", spots=1))
+    bridge.flush()
+    assert tray.last_message is None
+
+    engine.handle([response("123", app_id, "a")])
+    bridge.flush()
+    assert tray.last_message == ("Application filled", "Food bank: every spot is taken.")
+
+    engine.handle([response("123", app_id, "b")])  # waitlisted
+    engine.handle([response("123", app_id, "a", "declined")])  # frees the spot for b
+    bridge.flush()
+    assert tray.last_message == (
+        "A spot is free",
+        "Food bank: a spot freed up and is offered to the waitlist.",
+    )
+    bridge.shutdown()
+
+
+def test_without_a_system_tray_nothing_is_shown_and_nothing_fails(qtbot):
+    assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen has no tray
+    tray = TrayNotifier()
+    assert tray.tray is None
+    tray.notify("title", "text")
+    assert tray.last_message == ("title", "text")
+
+
+def test_the_icon_is_drawn_at_every_size(qapp):
+    icon = app_icon()
+    sizes = {(s.width(), s.height()) for s in icon.availableSizes()}
+    assert {(16, 16), (32, 32), (256, 256)} <= sizes
+    image = icon.pixmap(32, 32).toImage()
+    assert image.pixelColor(16, 16).name() == "#ffffff"  # the heart
+    assert image.pixelColor(2, 16).green() > image.pixelColor(2, 16).red()  # the green badge
