@@ -1,0 +1,1 @@
+"""Tests of the project's resource files (the AsyncAPI contract)."""

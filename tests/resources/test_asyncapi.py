@@ -1,0 +1,249 @@
+"""The AsyncAPI contract: well-formed, and every message the core builds or reads conforms."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from core import messages as m
+from core.engine import Engine
+from tests.core.test_rules import Console
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC_PATH = ROOT / "resources" / "asyncapi.yaml"
+SEED = Path("/work/shared/seed/examples")
+URI = "urn:volunteer-console:asyncapi"
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict[str, Any]:
+    return yaml.safe_load(DOC_PATH.read_text(encoding="utf-8"))
+
+
+def resolve(doc: dict[str, Any], ref: str) -> Any:
+    assert ref.startswith("#/"), ref
+    node: Any = doc
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
+
+
+def validator(doc: dict[str, Any], schema_ref: str) -> jsonschema.Draft202012Validator:
+    registry: Registry = Registry().with_resource(
+        URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
+    return jsonschema.Draft202012Validator({"$ref": URI + schema_ref}, registry=registry)
+
+
+def sent_by_console(doc: dict[str, Any]) -> dict[str, tuple[str, str, re.Pattern[str]]]:
+    """action -> (payload $ref, exchange, routing key pattern), read from the send operations."""
+    out = {}
+    for op in doc["operations"].values():
+        if op["action"] != "send":
+            continue
+        channel = resolve(doc, op["channel"]["$ref"])
+        binding = channel["bindings"]
+        if "$ref" in binding:
+            binding = resolve(doc, binding["$ref"])
+        exchange = binding["amqp"]["exchange"]["name"]
+        key = re.compile(
+            "^" + re.sub(r"\\\{[a-z_]+\\\}", "[^.*#]+", re.escape(channel["address"])) + "$"
+        )
+        for msg_ref in op["messages"]:
+            message = resolve(doc, resolve(doc, msg_ref["$ref"])["$ref"])
+            out[message["name"]] = (message["payload"]["$ref"], exchange, key)
+    return out
+
+
+def test_document_is_asyncapi_3_shaped(doc: dict[str, Any]) -> None:
+    assert doc["asyncapi"] == "3.0.0"
+    assert {"info", "channels", "operations", "components"} <= set(doc)
+    assert {"title", "version"} <= set(doc["info"])
+    for name, channel in doc["channels"].items():
+        params = set(re.findall(r"\{([a-z_]+)\}", channel["address"]))
+        assert params == set(channel.get("parameters", {})), name
+        for ref in channel["messages"].values():
+            resolve(doc, ref["$ref"])
+    for name, op in doc["operations"].items():
+        assert op["action"] in ("send", "receive"), name
+        channel = resolve(doc, op["channel"]["$ref"])
+        for msg in op["messages"]:
+            assert msg["$ref"].startswith(op["channel"]["$ref"] + "/messages/"), name
+            resolve(doc, msg["$ref"])
+        assert channel
+    for message in doc["components"]["messages"].values():
+        jsonschema.Draft202012Validator.check_schema(resolve(doc, message["payload"]["$ref"]))
+
+
+def test_contract_names_the_exchanges_and_statuses_the_code_uses(doc: dict[str, Any]) -> None:
+    exchanges = set()
+    for channel in doc["channels"].values():
+        binding = channel["bindings"]
+        if "$ref" in binding:
+            binding = resolve(doc, binding["$ref"])
+        amqp = binding["amqp"]
+        if amqp["is"] == "routingKey":
+            assert (amqp["exchange"]["type"], amqp["exchange"]["durable"]) == ("topic", True)
+            exchanges.add(amqp["exchange"]["name"])
+        else:
+            assert amqp["queue"]["durable"] is True
+    assert exchanges == set(m.EXCHANGES)
+    schemas = doc["components"]["schemas"]
+    assert tuple(schemas["NotificationStatus"]["enum"]) == m.NOTIFICATION_STATUSES
+    assert set(sent_by_console(doc)) == {
+        "create_volunteer_application",
+        "update_volunteer_application",
+        "cancel_volunteer_application",
+        "volunteer_waiting",
+        "notify_free_spot",
+        "volunteer_notification",
+    }
+
+
+def _scenario(c: Console) -> None:
+    """A run that makes the console publish every action and every status."""
+    c.create(1)
+    c.accept(701, 702, "v-703")  # записан, then two waitlisted
+    c.decline(701)  # notify_free_spot, место доступно x2
+    c.accept("v-703")  # записан, не выбрал
+    c.engine.remove_volunteer(c.app, "v-703")  # исключён, a new round for 702
+    c.engine.set_capacity(c.app, 3)  # update (open)
+    c.engine.close(c.app)  # не выбрал, update (closed)
+    c.accept(704)  # заявка закрыта
+    c.engine.reopen(c.app)
+    c.accept(705)
+    c.engine.cancel(c.app)  # cancel, заявка отменена
+
+
+def test_every_outbound_message_of_a_scenario_run_conforms(
+    doc: dict[str, Any], engine: Engine
+) -> None:
+    c = Console(engine, engine.clock)  # type: ignore[arg-type]
+    _scenario(c)
+    sends = sent_by_console(doc)
+    rows = engine.store.pending_outbox(limit=10_000)
+    actions: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for row in rows:
+        body = json.loads(row.body)
+        schema_ref, exchange, key = sends[row.action]
+        errors = [e.message for e in validator(doc, schema_ref).iter_errors(body)]
+        assert errors == [], (row.action, body)
+        assert row.exchange == exchange
+        assert key.match(row.routing_key), (row.routing_key, key.pattern)
+        assert body["action"] == row.action
+        actions[row.action] += 1
+        if row.action == "volunteer_notification":
+            statuses[body["status"]] += 1
+    assert set(actions) == set(sends)
+    assert set(statuses) == set(m.NOTIFICATION_STATUSES)
+
+
+def test_builders_output_conforms_for_text_and_numeric_ids(doc: dict[str, Any]) -> None:
+    from datetime import date, datetime, time
+
+    sends = sent_by_console(doc)
+    when = datetime(2026, 1, 1, 12)
+    for fund, app, vol in (("123", "456", "789"), ("fund-a", "app 7", "007")):
+        fields = m.AppFields(fund, app, "Name", "", date(2026, 1, 2), time(9), time(10), 4)
+        for out in (
+            m.application_created(fields),
+            m.application_updated(fields, "open"),
+            m.application_cancelled(fund, app),
+            m.volunteer_waiting(fund, app, vol, 2, when),
+            m.notify_free_spot(fund, app, 1, [vol, "42"]),
+            *(m.volunteer_notification(fund, app, vol, s, when) for s in m.NOTIFICATION_STATUSES),
+        ):
+            schema_ref, exchange, key = sends[out.action]
+            validator(doc, schema_ref).validate(json.loads(out.encoded()))
+            assert out.exchange == exchange and key.match(out.routing_key)
+
+
+@pytest.mark.parametrize(
+    ("example", "schema"),
+    [
+        ("type1_create_volunteer_application.json", "CreateVolunteerApplication"),
+        ("type2_volunteer_response.json", "VolunteerResponseIn"),
+        ("type3_volunteer_waiting.json", "VolunteerWaitingRequestIn"),
+        ("type4_notify_free_spot.json", "NotifyFreeSpot"),
+        ("queue1_waiting_request_flat.json", "WaitingRequestFlatIn"),
+    ],
+)
+def test_seed_examples_conform(doc: dict[str, Any], example: str, schema: str) -> None:
+    body = json.loads((SEED / example).read_text(encoding="utf-8"))
+    validator(doc, f"#/components/schemas/{schema}").validate(body)
+
+
+def test_seed_flat_notification_plus_action_is_our_notification(doc: dict[str, Any]) -> None:
+    body = json.loads((SEED / "queue2_notification_flat.json").read_text(encoding="utf-8"))
+    check = validator(doc, "#/components/schemas/VolunteerNotification")
+    assert not check.is_valid(body)  # the console always adds the action
+    check.validate({"action": "volunteer_notification", **body})
+
+
+def test_inbound_schemas_tolerate_extra_fields(doc: dict[str, Any]) -> None:
+    body = json.loads((SEED / "type2_volunteer_response.json").read_text(encoding="utf-8"))
+    body["client"] = "mobile 2.1"
+    body["data"]["timestamp"] = "2026-03-02T12:00:00.5+03:00"
+    validator(doc, "#/components/schemas/VolunteerResponseIn").validate(body)
+
+
+NOTE = {
+    "action": "volunteer_notification",
+    "application_id": 456,
+    "user_id": 789,
+    "status": "записан",
+    "timestamp": "2026-01-01T12:00:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("schema", "body", "complaint"),
+    [
+        ("VolunteerNotification", {**NOTE, "extra": 1}, "Additional properties"),
+        ("VolunteerNotification", {**NOTE, "status": "принят"}, "is not one of"),
+        ("VolunteerNotification", {**NOTE, "timestamp": "2026-01-01T12:00:00Z"}, "does not match"),
+        ("VolunteerNotification", {**NOTE, "user_id": "x" * 65}, "is not valid under any"),
+        ("VolunteerNotification", {k: v for k, v in NOTE.items() if k != "status"}, "required"),
+        (
+            "NotifyFreeSpot",
+            {
+                "action": "notify_free_spot",
+                "data": {
+                    "volunteer_application_id": 1,
+                    "available_spots": 0,
+                    "waiting_volunteers": [2],
+                },
+            },
+            "less than the minimum",
+        ),
+        (
+            "VolunteerResponseIn",
+            {
+                "action": "volunteer_response",
+                "data": {"volunteer_id": 1, "volunteer_application_id": 2, "status": "maybe"},
+            },
+            "is not one of",
+        ),
+        (
+            "WaitingRequestFlatIn",
+            {"user_id": 1, "application_id": 2, "status": "записан"},
+            "should not be valid",
+        ),
+    ],
+)
+def test_wrong_messages_fail_validation(
+    doc: dict[str, Any], schema: str, body: dict[str, Any], complaint: str
+) -> None:
+    errors = list(validator(doc, f"#/components/schemas/{schema}").iter_errors(body))
+    assert errors
+    assert any(complaint in e.message for e in errors), [e.message for e in errors]
