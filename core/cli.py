@@ -729,6 +729,9 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
         )
 
     report = asyncio.run(go())
+    if report.error and not report.responses_sent:
+        _err(f"error: {report.error}")
+        return EXIT_REFUSED
     for line in report.lines():
         print(line, file=out)
     if report.error:

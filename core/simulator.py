@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import quote, unquote, urlsplit
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
@@ -170,7 +171,7 @@ class _Simulation:
             self.connection = await aio_pika.connect(self.url, timeout=10)
         except Exception as exc:
             raise SimulationFailed(
-                f"cannot reach the broker at {redact(self.url)}: {type(exc).__name__}"
+                f"cannot reach the broker at {redact(self.url)}: {_scrub(exc, self.url)}"
             ) from None
         channel = await self.connection.channel(publisher_confirms=True)
         for name in m.EXCHANGES:
@@ -281,9 +282,8 @@ class _Simulation:
 
     def _claim(self, v: _Volunteer) -> None:
         async def claim() -> None:
-            if v.state != "waiting":
-                v.claiming = False
-                return
+            if v.state != "waiting" or not v.claiming:
+                return  # told «не выбрал» (or gone) before getting round to it
             self.report.claims_sent += 1
             self._event(f"{v.id} claims the spot")
             await self.respond(v, "accepted", "response")
@@ -523,9 +523,22 @@ async def simulate(
         sim.report.finished = "failed"
     except Exception as exc:  # a broker that went away mid-run: report, never crash the caller
         log.debug("simulation failed", exc_info=True)
-        sim.report.error = f"{type(exc).__name__}: {exc}".replace(url, redact(url))
+        sim.report.error = _scrub(exc, url)
         sim.report.finished = "failed"
     finally:
         await sim.close()
         sim.report.elapsed_s = time.monotonic() - started
     return sim.report
+
+
+def _scrub(exc: BaseException, url: str) -> str:
+    """An exception as text with the URL's password hidden, however it got in there."""
+    text = f"{type(exc).__name__}: {exc}".replace(url, redact(url))
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password:
+        for spelling in {password, unquote(password), quote(password, safe="")}:
+            text = text.replace(spelling, "***")
+    return text
