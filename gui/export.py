@@ -11,19 +11,17 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from core.queries import AppDetail
 from gui.log_models import local_time
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Export", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
 def offer_label(state: str | None) -> str:
     labels = {
-        "open": _tr("offered, waiting for an answer"),
-        "claimed": _tr("claimed"),
-        "passed": _tr("passed on (not claimed in time)"),
-        "not_selected": _tr("not selected"),
-        "withdrawn": _tr("withdrawn"),
-        "removed": _tr("removed"),
+        "open": translate("Export", "offered, waiting for an answer"),
+        "claimed": translate("Export", "claimed"),
+        "passed": translate("Export", "passed on (not claimed in time)"),
+        "not_selected": translate("Export", "not selected"),
+        "withdrawn": translate("Export", "withdrawn"),
+        "removed": translate("Export", "removed"),
     }
     return "" if state is None else labels.get(state, state)
 
@@ -41,14 +39,22 @@ def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=delimiter or default_delimiter())
         writer.writerow(
-            [_tr("List"), _tr("Position"), _tr("Volunteer id"), _tr("Since"), _tr("Offer state")]
+            [
+                translate("Export", "List"),
+                translate("Export", "Position"),
+                translate("Export", "Volunteer id"),
+                translate("Export", "Since"),
+                translate("Export", "Offer state"),
+            ]
         )
         for i, r in enumerate(detail.roster, start=1):
-            writer.writerow([_tr("roster"), i, r.volunteer_id, local_time(r.since), ""])
+            writer.writerow(
+                [translate("Export", "roster"), i, r.volunteer_id, local_time(r.since), ""]
+            )
         for w in detail.waitlist:
             writer.writerow(
                 [
-                    _tr("waitlist"),
+                    translate("Export", "waitlist"),
                     w.position,
                     w.volunteer_id,
                     local_time(w.since),

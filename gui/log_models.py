@@ -22,12 +22,10 @@ from core.queries import MessageRow, RejectedRow
 
 Index = QModelIndex | QPersistentModelIndex
 
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
+
 WARNING = QBrush(QColor(176, 0, 32))
 MUTED = QBrush(QColor(110, 110, 110))
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LogModels", text)
 
 
 def local_time(when: datetime | None) -> str:
@@ -116,9 +114,9 @@ ROLE_ORDER = {"responses": 0, "waiting": 1, "dead_letters": 2}
 
 def role_label(role: str) -> str:
     labels = {
-        "responses": _tr("Responses"),
-        "waiting": _tr("Waiting requests"),
-        "dead_letters": _tr("Dead letters"),
+        "responses": translate("LogModels", "Responses"),
+        "waiting": translate("LogModels", "Waiting requests"),
+        "dead_letters": translate("LogModels", "Dead letters"),
     }
     return labels.get(role, role)
 
@@ -134,12 +132,12 @@ class QueueStatsModel(_RowsModel):
 
     def headers(self) -> tuple[str, ...]:
         return (
-            _tr("Queue"),
-            _tr("Name"),
-            _tr("Messages"),
-            _tr("Consumers"),
-            _tr("In, msg/s"),
-            _tr("Out, msg/s"),
+            translate("LogModels", "Queue"),
+            translate("LogModels", "Name"),
+            translate("LogModels", "Messages"),
+            translate("LogModels", "Consumers"),
+            translate("LogModels", "In, msg/s"),
+            translate("LogModels", "Out, msg/s"),
         )
 
     def row_at(self, row: int) -> QueueRow:
@@ -164,7 +162,7 @@ class QueueStatsModel(_RowsModel):
             if r.role != "dead_letters" and r.consumers == 0 and col == "consumers":
                 return WARNING
         if role == Qt.ItemDataRole.ToolTipRole and r.role == "dead_letters" and r.messages:
-            return _tr("Messages the console could not process; see Rejected.")
+            return translate("LogModels", "Messages the console could not process; see Rejected.")
         return None
 
     def set_stats(self, stats: Iterable[Any]) -> None:
@@ -196,7 +194,9 @@ class QueueStatsModel(_RowsModel):
 
 
 def direction_label(direction: str) -> str:
-    return {"in": _tr("in"), "out": _tr("out")}.get(direction, direction)
+    return {"in": translate("LogModels", "in"), "out": translate("LogModels", "out")}.get(
+        direction, direction
+    )
 
 
 def outcome_label(outcome: str, direction: str) -> str:
@@ -205,12 +205,12 @@ def outcome_label(outcome: str, direction: str) -> str:
         outcome = "pending"
     word, sep, rest = outcome.partition(":")
     words = {
-        "applied": _tr("applied"),
-        "rejected": _tr("rejected"),
-        "ignored": _tr("ignored"),
-        "duplicate": _tr("duplicate"),
-        "sent": _tr("sent"),
-        "pending": _tr("pending"),
+        "applied": translate("LogModels", "applied"),
+        "rejected": translate("LogModels", "rejected"),
+        "ignored": translate("LogModels", "ignored"),
+        "duplicate": translate("LogModels", "duplicate"),
+        "sent": translate("LogModels", "sent"),
+        "pending": translate("LogModels", "pending"),
     }
     return words.get(word, word) + sep + rest
 
@@ -228,12 +228,12 @@ class MessageLogModel(_RowsModel):
 
     def headers(self) -> tuple[str, ...]:
         return (
-            _tr("Time"),
-            _tr("Direction"),
-            _tr("Exchange"),
-            _tr("Routing key"),
-            _tr("Action"),
-            _tr("Outcome"),
+            translate("LogModels", "Time"),
+            translate("LogModels", "Direction"),
+            translate("LogModels", "Exchange"),
+            translate("LogModels", "Routing key"),
+            translate("LogModels", "Action"),
+            translate("LogModels", "Outcome"),
         )
 
     def row_at(self, row: int) -> MessageRow:
@@ -332,7 +332,13 @@ class RejectedModel(_RowsModel):
         self._rows: list[RejectedRow] = []
 
     def headers(self) -> tuple[str, ...]:
-        return (_tr("Received"), _tr("Exchange"), _tr("Routing key"), _tr("Reason"), _tr("Bytes"))
+        return (
+            translate("LogModels", "Received"),
+            translate("LogModels", "Exchange"),
+            translate("LogModels", "Routing key"),
+            translate("LogModels", "Reason"),
+            translate("LogModels", "Bytes"),
+        )
 
     def row_at(self, row: int) -> RejectedRow:
         return self._rows[row]

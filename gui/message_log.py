@@ -140,19 +140,20 @@ class MessageLogView(QWidget):
         return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     def describe(self, r: MessageRow) -> str:
-        lines = [
-            f"{self.tr('Time')}: {local_time(r.at)}",
-            f"{self.tr('Direction')}: {direction_label(r.direction)}",
-            f"{self.tr('Exchange')}: {r.exchange}",
-            f"{self.tr('Routing key')}: {r.routing_key}",
-            f"{self.tr('Action')}: {r.action}",
-            f"{self.tr('Outcome')}: {outcome_label(r.outcome, r.direction)}",
+        # labels are translated outside f-strings: lupdate does not look inside them
+        fields = [
+            (self.tr("Time"), local_time(r.at)),
+            (self.tr("Direction"), direction_label(r.direction)),
+            (self.tr("Exchange"), r.exchange),
+            (self.tr("Routing key"), r.routing_key),
+            (self.tr("Action"), r.action),
+            (self.tr("Outcome"), outcome_label(r.outcome, r.direction)),
         ]
         if r.application_id:
-            lines.append(f"{self.tr('Application')}: {r.application_id}")
+            fields.append((self.tr("Application"), r.application_id))
         if r.volunteer_id:
-            lines.append(f"{self.tr('Volunteer')}: {r.volunteer_id}")
-        return "\n".join(lines) + "\n\n" + pretty_json(r.body)
+            fields.append((self.tr("Volunteer"), r.volunteer_id))
+        return "\n".join(f"{k}: {v}" for k, v in fields) + "\n\n" + pretty_json(r.body)
 
     @Slot()
     def _update_count(self, *_args: Any) -> None:

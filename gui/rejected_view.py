@@ -102,12 +102,13 @@ class RejectedView(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def describe(self, r: RejectedRow) -> str:
-        lines = [
-            f"{self.tr('Received')}: {local_time(r.received_at)}",
-            f"{self.tr('Reason')}: {r.reason}",
-            f"{self.tr('Exchange')}: {r.exchange}",
-            f"{self.tr('Routing key')}: {r.routing_key}",
-            f"{self.tr('Message id')}: {r.message_id}",
-            f"{self.tr('Size')}: {self.tr('%n byte(s)', '', r.size)}",
+        # labels are translated outside f-strings: lupdate does not look inside them
+        fields = [
+            (self.tr("Received"), local_time(r.received_at)),
+            (self.tr("Reason"), r.reason),
+            (self.tr("Exchange"), r.exchange),
+            (self.tr("Routing key"), r.routing_key),
+            (self.tr("Message id"), r.message_id),
+            (self.tr("Size"), self.tr("%n byte(s)", "", r.size)),
         ]
-        return "\n".join(lines) + "\n\n" + pretty_json(r.body)
+        return "\n".join(f"{k}: {v}" for k, v in fields) + "\n\n" + pretty_json(r.body)
