@@ -372,6 +372,9 @@ class MainWindow(QMainWindow):
 
     def select_application(self, app_id: str) -> bool:
         row = self.apps_model.row_of(app_id)
+        if row < 0:  # created a moment ago: the bridge has not flushed it yet
+            self.apps_model.update_ids([app_id])
+            row = self.apps_model.row_of(app_id)
         if row < 0:
             return False
         index = self.proxy.mapFromSource(self.apps_model.index(row, 0))
@@ -484,7 +487,9 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _result(self, ok: bool) -> bool:
-        if not ok:
+        if ok:
+            self.bridge.flush()  # the coordinator's own action shows at once, not next frame
+        else:
             self.alert(self._last_error)
         return ok
 

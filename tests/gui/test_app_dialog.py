@@ -1,0 +1,106 @@
+"""The create/edit dialog: each bad field shows its error beside it, and nothing is saved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt, QTime
+
+from gui.app_dialog import AppDialog
+from gui.bridge import Bridge
+from tests.gui.conftest import a_form, response
+
+
+def _dialog(qtbot, bridge, app_id=None) -> AppDialog:
+    dlg = AppDialog(bridge, app_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def shown_errors(dlg: AppDialog) -> dict[str, str]:
+    return {key: label.text() for key, label in dlg.errors.items() if label.text()}
+
+
+def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
+    qtbot, qloop, local_core, clock
+):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    assert shown_errors(dlg) == {"name": "A name is required"}  # a new form starts nameless
+    assert not dlg.ok_button.isEnabled()
+    dlg.name.setText("Park clean-up")
+    assert shown_errors(dlg) == {}
+    assert dlg.ok_button.isEnabled()
+
+    dlg.name.setText("Park clean-up")
+    dlg.date.setDate(QDate(2026, 3, 1))  # the clock says 2026-03-02
+    assert shown_errors(dlg) == {"date": "The date is in the past (today is 2026-03-02)"}
+
+    dlg.date.setDate(QDate(2026, 3, 5))
+    dlg.start.setTime(QTime(14, 0))
+    dlg.end.setTime(QTime(12, 0))
+    assert shown_errors(dlg) == {"end": "The end must be after the start"}
+
+    dlg.name.setText("x" * 201)
+    assert set(shown_errors(dlg)) == {"name", "end"}
+    # The label sits in the same grid row as its field, in the column beside it.
+    grid = dlg.layout().itemAt(0).layout()
+    name_row = grid.getItemPosition(grid.indexOf(dlg.name))
+    error_row = grid.getItemPosition(grid.indexOf(dlg.errors["name"]))
+    assert (error_row[0], error_row[1]) == (name_row[0], name_row[1] + 1)
+
+    dlg.accept()  # refused while errors exist, even if called directly
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible()
+    assert dlg.result() == 0
+    assert local_core.queries.summaries() == []
+    bridge.shutdown()
+
+
+def test_spots_are_limited_to_their_range(qtbot, qloop, local_core):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    dlg.spots.setValue(0)
+    assert dlg.spots.value() == 1
+    dlg.spots.setValue(20_000)
+    assert dlg.spots.value() == 10_000
+    bridge.shutdown()
+
+
+def test_a_valid_form_creates_and_publishes_the_application(qtbot, qloop, local_core):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    dlg.name.setText("Food bank")
+    dlg.spots.setValue(7)
+    dlg.policy.setCurrentIndex(dlg.policy.findData("timed"))
+    dlg.offer_timeout.setValue(15)
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == 1 and dlg.saved_id
+    s = local_core.queries.summary(dlg.saved_id)
+    assert (s.name, s.capacity, s.status, s.policy, s.offer_timeout_min) == (
+        "Food bank",
+        7,
+        "open",
+        "timed",
+        15,
+    )
+    bridge.shutdown()
+
+
+def test_editing_cannot_lower_spots_below_the_signed_up_and_saves_valid_changes(
+    qtbot, qloop, local_core, clock
+):
+    bridge = Bridge(local_core)
+    app_id = bridge.create_application(a_form(clock, spots=4))
+    for v in ("a", "b", "c"):
+        local_core.engine.handle([response("123", app_id, v)])
+    dlg = _dialog(qtbot, bridge, app_id)
+    assert dlg.name.text() == "Park clean-up" and dlg.spots.value() == 4
+    dlg.spots.setValue(2)
+    assert shown_errors(dlg) == {"spots": "3 volunteers are signed up; remove some first"}
+    assert not dlg.ok_button.isEnabled()
+    dlg.spots.setValue(6)
+    dlg.name.setText("Park clean-up (north)")
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    s = local_core.queries.summary(app_id)
+    assert (s.name, s.capacity) == ("Park clean-up (north)", 6)
+    bridge.shutdown()

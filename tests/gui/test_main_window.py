@@ -1,0 +1,267 @@
+"""The main window on the real broker: dialog, live responses, offer rounds, actions, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from core.service import ConsoleCore
+from gui.bridge import Bridge
+from gui.main_window import MainWindow
+from tests.core.broker_helpers import (
+    BROKER_URL,
+    TcpProxy,
+    VolunteerClient,
+    broker_available,
+    delete_fund_queues,
+)
+from tests.gui.conftest import a_form, run_coro, unique_fund
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on localhost:5672"),
+]
+
+
+class Console:
+    """A started ConsoleCore, its bridge and window, and a volunteer-side client."""
+
+    def __init__(self, qtbot, tmp_path: Path, url: str = BROKER_URL) -> None:
+        self.qtbot = qtbot
+        self.fund = unique_fund()
+        self.core = ConsoleCore(tmp_path / "data", self.fund, url)
+        self.bridge = Bridge(self.core)
+        self.confirmations: list[str] = []
+        self.alerts: list[str] = []
+        self.window = MainWindow(
+            self.bridge,
+            confirm=lambda title, _text: self.confirmations.append(title) or True,
+            alert=self.alerts.append,
+            qsettings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
+        )
+        qtbot.addWidget(self.window)
+        self.window.show()
+        self.volunteers = VolunteerClient(self.fund)
+
+    def start(self, *, client: bool = True) -> None:
+        run_coro(self.qtbot, self.core.start())
+        if client:
+            run_coro(self.qtbot, self.volunteers.start())
+
+    def stop(self) -> None:
+        self.bridge.shutdown()
+        run_coro(self.qtbot, self.volunteers.close())
+        run_coro(self.qtbot, self.core.stop())
+        run_coro(self.qtbot, delete_fund_queues(self.fund))
+
+    def connected(self) -> None:
+        self.qtbot.waitUntil(
+            lambda: self.core.transport.status.state == "connected", timeout=20_000
+        )
+
+    def respond(self, app_id: str, volunteer: int, status: str = "accepted") -> None:
+        run_coro(self.qtbot, self.volunteers.respond(int(app_id), volunteer, status))
+
+    def wait(self, predicate, timeout: int = 15_000) -> None:
+        self.qtbot.waitUntil(predicate, timeout=timeout)
+
+    @property
+    def detail(self):
+        return self.window.detail
+
+    def roster(self) -> list[str]:
+        return [r.volunteer_id for r in self.detail.roster_model.rows()]
+
+    def waitlist(self) -> list[str]:
+        return [r.volunteer_id for r in self.detail.waitlist_model.rows()]
+
+
+@pytest.fixture
+def console(qtbot, qloop, tmp_path):
+    c = Console(qtbot, tmp_path)
+    c.start()
+    c.connected()
+    yield c
+    c.stop()
+
+
+def test_an_application_created_through_the_dialog_is_listed_and_announced(console):
+    dlg = console.window.new_application()
+    dlg.name.setText("Park clean-up")
+    dlg.spots.setValue(5)
+    console.qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.saved_id is not None
+    app_id = dlg.saved_id
+    console.wait(lambda: console.window.apps_model.row_of(app_id) >= 0)
+    assert console.window.current_app_id() == app_id
+    assert console.detail.title.text() == "Park clean-up"
+    console.wait(lambda: bool(console.volunteers.of_action("create_volunteer_application")))
+    [announced] = console.volunteers.of_action("create_volunteer_application")
+    assert str(announced["data"]["volunteer_application_id"]) == app_id
+    assert announced["data"]["available_spots"] == 5
+    console.wait(lambda: console.window.backlog_value == 0)
+
+
+def test_responses_fill_roster_and_waitlist_and_a_withdrawal_opens_an_offer_round(console):
+    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    console.window.select_application(app_id)
+    for v in (1, 2, 3, 4):
+        console.respond(app_id, v)
+    console.wait(lambda: console.roster() == ["1", "2"] and console.waitlist() == ["3", "4"])
+    assert console.detail.count_labels["signed"].text() == "2/2"
+    assert console.detail.countdown.text() == ""
+
+    console.respond(app_id, 1, "declined")
+    console.wait(lambda: console.detail.offers_model.rowCount() == 2)
+    assert console.roster() == ["2"]
+    assert console.detail.countdown.text().startswith("Closes in ")
+    assert console.detail.timer.isActive()
+    assert [console.detail.waitlist_model.index(i, 3).data() for i in (0, 1)] == [
+        "offered",
+        "offered",
+    ]
+    console.wait(lambda: len(console.volunteers.of_action("notify_free_spot")) == 1)
+
+    console.respond(app_id, 4)  # the second in line claims first: first come, first served
+    console.wait(lambda: console.roster() == ["2", "4"])
+    assert console.waitlist() == ["3"]
+    assert console.detail.round_label.text() == "No offer round is open."
+    console.wait(lambda: console.volunteers.to(3)[-1:] == ["не выбрал"])
+    assert console.volunteers.to(4) == ["место доступно", "записан"]
+    feed = [(r.kind, r.volunteer_id) for r in console.detail.activity_model.rows()]
+    assert ("round_opened", None) in feed
+    assert feed[-3:] == [("signed_up", "4"), ("not_selected", "3"), ("round_closed", None)]
+
+
+def test_each_coordinator_action_changes_the_view_and_sends_its_messages(console):
+    w, vols = console.window, console.volunteers
+    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    w.select_application(app_id)
+    for v in (1, 2, 3):
+        console.respond(app_id, v)
+    console.wait(lambda: console.waitlist() == ["3"])
+
+    assert w.change_capacity(3)  # raising frees a spot: an offer round for the waitlist
+    console.wait(lambda: console.detail.count_labels["held"].text() == "1")
+    assert w.promote("3")
+    assert console.roster() == ["1", "2", "3"]
+    console.wait(lambda: vols.to(3) == ["место доступно", "записан"])
+
+    assert w.remove_volunteer("2")
+    assert console.roster() == ["1", "3"]
+    console.wait(lambda: vols.to(2) == ["записан", "исключён"])
+
+    assert not w.change_capacity(1)  # refused: two signed up
+    assert "2 volunteers are signed up" in console.alerts[-1]
+    assert w.change_capacity(2)
+    assert console.detail.count_labels["signed"].text() == "2/2"
+
+    assert w.close_application()
+    assert w.apps_model.index(w.apps_model.row_of(app_id), 6).data() == "closed"
+    assert w.act_reopen.isEnabled() and not w.act_close.isEnabled()
+    console.respond(app_id, 9)
+    console.wait(lambda: vols.to(9) == ["заявка закрыта"])
+    assert w.reopen()
+    assert w.act_close.isEnabled()
+
+    assert w.cancel_application()
+    assert console.detail.detail.summary.status == "cancelled"
+    assert not w.act_edit.isEnabled()
+    console.wait(lambda: bool(vols.of_action("cancel_volunteer_application")))
+    console.wait(lambda: vols.to(1)[-1:] == ["заявка отменена"])
+    updates = vols.of_action("update_volunteer_application")
+    assert len(updates) >= 4  # capacity up, capacity down, closed, reopened
+    assert console.confirmations == [
+        "Promote volunteer",
+        "Remove volunteer",
+        "Lower capacity",
+        "Lower capacity",
+        "Close application",
+        "Cancel application",
+    ]
+
+
+def test_a_refused_confirmation_changes_nothing(console):
+    console.window.confirm = lambda *_: False
+    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    console.window.select_application(app_id)
+    assert not console.window.cancel_application()
+    assert console.core.queries.summary(app_id).status == "open"
+
+
+def test_offline_the_window_says_so_actions_still_work_and_the_backlog_drains_later(
+    qtbot, qloop, tmp_path
+):
+    proxy = TcpProxy()
+    run_coro(qtbot, proxy.reserve())  # a port with nothing listening: the broker is "down"
+    c = Console(qtbot, tmp_path, url=proxy.url)
+    try:
+        c.start(client=False)
+        c.wait(lambda: c.window.broker_state == "offline")
+        label = c.window.broker_label.text()
+        assert label == "Offline — changes are saved and will be sent when the broker is back"
+        assert "red" not in c.window.broker_label.styleSheet()
+
+        app_id = c.bridge.create_application(a_form(c.core.clock, spots=3))
+        c.window.select_application(app_id)
+        assert c.window.change_capacity(4)
+        c.wait(lambda: c.window.backlog_value == 2)
+        assert c.window.backlog_label.text() == "2 message(s) waiting to be sent"
+
+        run_coro(qtbot, c.volunteers.start())
+        run_coro(qtbot, proxy.open())
+        c.wait(lambda: c.window.broker_state == "connected", timeout=40_000)
+        c.wait(lambda: c.window.backlog_value == 0)
+        assert c.window.backlog_label.text() == "All messages sent"
+        c.wait(lambda: len(c.volunteers.announcements) == 2)
+        assert [a["action"] for a in c.volunteers.announcements] == [
+            "create_volunteer_application",
+            "update_volunteer_application",
+        ]
+    finally:
+        c.stop()
+        run_coro(qtbot, proxy.close())
+
+
+def test_window_geometry_is_remembered(qtbot, qloop, tmp_path, local_core):
+    ini = str(tmp_path / "window.ini")
+    bridge = Bridge(local_core)
+    w = MainWindow(bridge, qsettings=QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(760, 560)  # inside the offscreen screen, which restoreGeometry clamps to
+    w.splitter.setSizes([300, 460])
+    qtbot.wait(10)
+    size, left = (w.width(), w.height()), w.splitter.sizes()[0]
+    w.close()
+    again = MainWindow(bridge, qsettings=QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == size == (760, 560)
+    assert again.splitter.sizes()[0] == left
+    bridge.shutdown()
+
+
+def test_every_window_model_passes_the_model_tester_with_live_data(
+    qtmodeltester, qtbot, qloop, local_core, clock
+):
+    from tests.gui.conftest import response
+
+    bridge = Bridge(local_core)
+    ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(bridge, qsettings=ini)
+    qtbot.addWidget(w)
+    app_id = bridge.create_application(a_form(clock, spots=2))
+    for v in "abcd":
+        local_core.engine.handle([response("123", app_id, v)])
+    local_core.engine.handle([response("123", app_id, "a", "declined")])
+    bridge.flush()
+    w.select_application(app_id)
+    d = w.detail
+    assert d.offers_model.rowCount() == 2 and d.activity_model.rowCount() > 0
+    models = (w.apps_model, w.proxy, d.roster_model, d.waitlist_model, d.offers_model)
+    for model in (*models, d.activity_model):
+        qtmodeltester.check(model)
+    bridge.shutdown()
