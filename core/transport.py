@@ -261,7 +261,7 @@ class Transport:
             return self._status.backlog if hasattr(self, "_status") else 0
 
     def _set_state(self, state: State, detail: str) -> None:
-        detail = self._scrub(detail)
+        # detail is built from redact()ed URLs and _scrub()bed exception texts only
         old = self._status
         if old.state == state and old.detail == detail:
             return
@@ -335,7 +335,7 @@ class Transport:
                 await self._sleep_unless_stopped(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
                 continue
-            started = time.monotonic()
+            generation = self._generation
             reason = "connection closed"
             try:
                 reason = await self._run_session(conn)
@@ -350,7 +350,8 @@ class Transport:
                 await self._close_quietly(conn)
             if self._stopping:
                 break
-            if time.monotonic() - started > 5:
+            if self._generation != generation:
+                # The session got as far as consuming: a fresh loss, not a failing broker.
                 delay = BACKOFF_FIRST
             self._set_state("reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s")
             await self._sleep_unless_stopped(delay)

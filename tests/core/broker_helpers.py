@@ -284,3 +284,31 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what:
         if loop.time() > end:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await asyncio.sleep(0.02)
+
+
+def headless_main(argv: list[str]) -> None:
+    """`python -m tests.core.broker_helpers DATA_DIR FUND URL`: the headless service, as a
+    child process that a test can SIGKILL mid-stream."""
+    import logging
+    import signal
+    from pathlib import Path
+
+    from core.service import ConsoleCore, run_headless
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    data_dir, fund, url = Path(argv[0]), argv[1], argv[2]
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_headless(ConsoleCore(data_dir, fund, url), stop)
+
+    asyncio.run(main())
+
+
+if __name__ == "__main__":
+    import sys
+
+    headless_main(sys.argv[1:])

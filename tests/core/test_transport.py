@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, time, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from core.engine import ApplicationForm
-from core.service import ConsoleCore
+from core.clock import SystemClock
+from core.engine import ApplicationForm, Engine
+from core.service import DB_NAME, ConsoleCore
+from core.storage import Store
+from core.transport import REJECTION_HEADER, BrokerStatus
 from tests.core.broker_helpers import (
     BROKER_URL,
+    RESPONSE_EXCHANGE,
+    WAITING_EXCHANGE,
+    TcpProxy,
     VolunteerClient,
     broker_available,
     delete_fund_queues,
@@ -134,5 +147,292 @@ def test_seed_story_through_the_broker(tmp_path: Path) -> None:
             assert core.queries.rejected() == []
         await core.stop()
         assert core.transport.status.state == "offline"
+
+    run(scenario)
+
+
+# -- offline start ----------------------------------------------------------------------
+
+
+def test_offline_start_queues_everything_and_publishes_it_once_in_order_on_connect(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    async def scenario(fund: str) -> None:
+        proxy = TcpProxy()
+        await proxy.reserve()  # closed: nothing listens on the console's broker port
+        url = proxy.url.replace("guest:guest", "guest:guest")  # password present in the URL
+        core = ConsoleCore(tmp_path, fund, url)
+        seen: list[BrokerStatus] = []
+        core.transport.subscribe_status(seen.append)
+        await core.start()  # returns at once although the broker is unreachable
+        await wait_until(lambda: core.transport.status.state == "offline", what="offline")
+        first = core.engine.create_application(form(2, "Первая"))
+        second = core.engine.create_application(form(1, "Вторая"))
+        core.engine.set_capacity(first, 3)
+        core.engine.close(second)
+        core.engine.reopen(second)
+        core.engine.cancel(second)
+        status = core.transport.status
+        assert status.state in ("offline", "reconnecting")
+        assert "guest:***@" in status.detail and "guest:guest" not in status.detail
+        await wait_until(lambda: core.transport.status.backlog == 6, what="backlog of 6")
+        pending = core.store.pending_outbox()
+        assert [r.seq for r in pending] == sorted(r.seq for r in pending)
+        expected_ids = [r.message_id for r in pending]
+        async with VolunteerClient(fund) as vol:
+            await proxy.open()
+            await wait_until(lambda: len(vol.message_ids) >= 6, 40, "the backlog published")
+            await connected(core)
+            await wait_until(lambda: core.transport.status.backlog == 0, what="backlog 0")
+            await asyncio.sleep(0.3)  # anything published twice would have arrived by now
+            assert vol.message_ids == expected_ids  # once each, in seq order
+            actions = [b["action"] for _, _, b in vol.received]
+            assert actions == [
+                "create_volunteer_application",
+                "create_volunteer_application",
+                "update_volunteer_application",
+                "update_volunteer_application",
+                "update_volunteer_application",
+                "cancel_volunteer_application",
+            ]
+        states = [s.state for s in seen]
+        assert "offline" in states and states[-1] == "connected"
+        assert seen[-1].backlog == 0
+        await core.stop()
+        await proxy.close()
+
+    run(scenario)
+    assert "guest:guest@" not in caplog.text
+
+
+# -- poison -----------------------------------------------------------------------------
+
+
+def test_poison_messages_are_dead_lettered_with_a_reason_and_valid_ones_applied(
+    tmp_path: Path,
+) -> None:
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(5))
+            aid = int(app)
+            key = f"fund.{fund}.response.{aid}"
+            poison: dict[str, str] = {}
+            valid: list[str] = []
+            for i in range(40):
+                valid.append(await vol.respond(aid, 1000 + i, "accepted"))
+                if i == 5:
+                    poison[await vol.publish(RESPONSE_EXCHANGE, key, b'{"action": ')] = "JSON"
+                if i == 10:
+                    big = b'{"action":"volunteer_response","pad":"' + b"x" * 70_000 + b'"}'
+                    poison[await vol.publish(RESPONSE_EXCHANGE, key, big)] = "KiB"
+                if i == 15:
+                    body = {"action": "steal_spots", "data": {}}
+                    poison[await vol.publish(RESPONSE_EXCHANGE, key, body)] = "unknown action"
+                if i == 20:
+                    mid = await vol.respond(999_999, 1, "accepted")
+                    poison[mid] = "unknown application"
+                if i == 25:
+                    wkey = f"fund.{fund}.waiting.{aid}"
+                    body = {"user_id": 7, "application_id": aid, "timestamp": "yesterday"}
+                    poison[await vol.publish(WAITING_EXCHANGE, wkey, body)] = "timestamp"
+            wanted = set(valid) | set(poison)
+
+            def handled() -> set[str]:
+                return {r[0] for r in core.store.conn.execute("SELECT message_id FROM inbox")}
+
+            await wait_until(
+                lambda: wanted <= handled(),
+                what="all handled",
+            )
+            dead: dict[str, Any] = {}
+
+            async def collect() -> bool:
+                for msg in await vol.read_dead_letters():
+                    dead[msg.message_id or ""] = msg
+                return len(dead) >= len(poison)
+
+            for _ in range(100):
+                if await collect():
+                    break
+                await asyncio.sleep(0.05)
+            assert set(dead) == set(poison)
+            for mid, word in poison.items():
+                reason = str(dead[mid].headers[REJECTION_HEADER])
+                assert word in reason, (word, reason)
+                assert dead[mid].headers["x-original-routing-key"].startswith(f"fund.{fund}.")
+            big_copy = next(d for mid, d in dead.items() if poison[mid] == "KiB")
+            assert len(big_copy.body) > 70_000  # nothing lost, even of a message refused
+            outcomes = dict(core.store.conn.execute("SELECT message_id, outcome FROM inbox"))
+            assert all(outcomes[mid] == "applied" for mid in valid)
+            st = core.engine.state(app)
+            assert st is not None
+            assert sum(p.state == "signed" for p in st.participants.values()) == 5
+            assert sum(p.state == "waiting" for p in st.participants.values()) == 35
+            assert len(core.queries.rejected()) == len(poison)
+        await core.stop()
+
+    run(scenario)
+
+
+# -- faults -----------------------------------------------------------------------------
+
+
+def books(db: Path, app: str, capacity: int, volunteers: list[int], response_ids: list[str]):
+    """Count what a fault could have broken: responses lost, applied twice, overbooking."""
+    c = sqlite3.connect(db)
+    try:
+        inbox = {r[0] for r in c.execute("SELECT message_id FROM inbox")}
+        lost = sum(mid not in inbox for mid in response_ids)
+        per_volunteer = dict(
+            c.execute(
+                "SELECT volunteer_id, COUNT(*) FROM outbox WHERE application_id=?"
+                " GROUP BY volunteer_id",
+                (app,),
+            )
+        )
+        doubly = sum(n > 1 for n in per_volunteer.values())
+        missing = sum(str(v) not in per_volunteer for v in volunteers)
+        states = dict(
+            c.execute(
+                "SELECT volunteer_id, state FROM participation WHERE application_id=?", (app,)
+            )
+        )
+        signed = sum(s == "signed" for s in states.values())
+        backlog = c.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        return {
+            "lost": lost,
+            "doubly_applied": doubly,
+            "overbooked": max(0, signed - capacity),
+            "missing_outcome": missing,
+            "signed": signed,
+            "waiting": sum(s == "waiting" for s in states.values()),
+            "unknown": sum(str(v) not in states for v in volunteers),
+            "backlog": backlog,
+        }
+    finally:
+        c.close()
+
+
+def outcomes_seen(vol: VolunteerClient) -> dict[Any, set[str]]:
+    """Per volunteer, the distinct console message ids that told them their outcome."""
+    out: dict[Any, set[str]] = {}
+    for mid, (_, _, body) in zip(vol.message_ids, vol.received, strict=True):
+        if body.get("action") in ("volunteer_notification", "volunteer_waiting"):
+            out.setdefault(body["user_id"], set()).add(mid)
+    return out
+
+
+def test_connection_cut_mid_stream_loses_nothing_and_applies_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    capacity, n = 150, 600
+
+    async def scenario(fund: str) -> None:
+        proxy = TcpProxy()
+        await proxy.reserve()
+        await proxy.open()
+        core = ConsoleCore(tmp_path, fund, proxy.url, prefetch=100)
+        connects: list[BrokerStatus] = []
+        core.transport.subscribe_status(
+            lambda s: connects.append(s) if s.state == "connected" else None
+        )
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(capacity))
+            aid = int(app)
+            await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
+            # The responses pile up while the console is cut off, then flow in one stream.
+            await proxy.close()
+            volunteers = list(range(1, n + 1))
+            ids = [await vol.respond(aid, v, "accepted") for v in volunteers]
+            await proxy.open()
+            cuts, mark = 0, 0
+            while cuts < 3 and len(outcomes_seen(vol)) < n:
+                handled = core.transport.consumed["responses"]
+                if core.transport.status.state == "connected" and handled >= mark + 100:
+                    proxy.cut()  # the network drops every connection of the console
+                    cuts += 1
+                    mark = handled
+                await asyncio.sleep(0.002)
+            assert cuts == 3, "the stream ended before three cuts: nothing proven"
+            await wait_until(
+                lambda: len(outcomes_seen(vol)) == n and core.transport.status.backlog == 0,
+                60,
+                "every volunteer told their outcome",
+            )
+            result = books(tmp_path / DB_NAME, app, capacity, volunteers, ids)
+            assert result == {
+                "lost": 0,
+                "doubly_applied": 0,
+                "overbooked": 0,
+                "missing_outcome": 0,
+                "signed": capacity,
+                "waiting": n - capacity,
+                "unknown": 0,
+                "backlog": 0,
+            }
+            assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
+            # connected at start, after the proxy reopened, and after each cut
+            assert len({s.since for s in connects}) == 2 + cuts
+        await core.stop()
+        await proxy.close()
+
+    run(scenario)
+
+
+@pytest.mark.slow
+def test_console_killed_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -> None:
+    capacity, n = 200, 800
+
+    async def scenario(fund: str) -> None:
+        # The application exists before the service starts, as after a coordinator's day.
+        store = Store(tmp_path / DB_NAME)
+        app = Engine(store, fund, SystemClock()).create_application(form(capacity))
+        store.close()
+        aid = int(app)
+        cmd = [sys.executable, "-m", "tests.core.broker_helpers", str(tmp_path), fund, BROKER_URL]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        root = Path(__file__).resolve().parents[2]
+        log_path = tmp_path / "headless.log"
+        async with VolunteerClient(fund) as vol:
+            with log_path.open("ab") as log_file:
+                child = subprocess.Popen(cmd, cwd=root, env=env, stderr=log_file)
+            try:
+                await wait_until(lambda: len(vol.announcements) == 1, 30, "announcement")
+                volunteers = list(range(1, n + 1))
+                ids = [await vol.respond(aid, v, "accepted") for v in volunteers]
+                await wait_until(lambda: len(outcomes_seen(vol)) >= n // 4, 30, "a quarter")
+                child.send_signal(signal.SIGKILL)  # no goodbye: mid-batch, mid-publish
+                child.wait(10)
+                assert len(outcomes_seen(vol)) < n, "killed too late to prove anything"
+                with log_path.open("ab") as log_file:
+                    child = subprocess.Popen(cmd, cwd=root, env=env, stderr=log_file)
+                await wait_until(lambda: len(outcomes_seen(vol)) == n, 60, "all outcomes")
+                child.send_signal(signal.SIGTERM)
+                assert child.wait(20) == 0, log_path.read_text()
+            finally:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait(10)
+            result = books(tmp_path / DB_NAME, app, capacity, volunteers, ids)
+            assert result == {
+                "lost": 0,
+                "doubly_applied": 0,
+                "overbooked": 0,
+                "missing_outcome": 0,
+                "signed": capacity,
+                "waiting": n - capacity,
+                "unknown": 0,
+                "backlog": 0,
+            }
+            # Republished after the kill, a message keeps its id: the volunteer side dedupes.
+            assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
+            assert "guest:guest@" not in log_path.read_text()
 
     run(scenario)
