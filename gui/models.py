@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -27,7 +28,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("models", text)
+    # lupdate files a module-level tr("...") under the empty context, so look it up there
+    return QCoreApplication.translate("", text)
 
 
 def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -223,7 +225,15 @@ class ApplicationsModel(KeyedTableModel):
     """Every application of the fund; updated by id as the bridge reports changes."""
 
     NAME, WHEN, FILL, FREE, WAITING, OFFERS, STATUS = range(7)
-    headers = ("Name", "Date and time", "Filled", "Free", "Waiting", "Offers", "Status")
+    headers = (
+        QT_TRANSLATE_NOOP("models", "Name"),
+        QT_TRANSLATE_NOOP("models", "Date and time"),
+        QT_TRANSLATE_NOOP("models", "Filled"),
+        QT_TRANSLATE_NOOP("models", "Free"),
+        QT_TRANSLATE_NOOP("models", "Waiting"),
+        QT_TRANSLATE_NOOP("models", "Offers"),
+        QT_TRANSLATE_NOOP("models", "Status"),
+    )
 
     def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
         super().__init__(parent)
@@ -342,7 +352,10 @@ class ApplicationsProxy(QSortFilterProxyModel):
 
 
 class RosterModel(KeyedTableModel):
-    headers = ("Volunteer", "Signed up since")
+    headers = (
+        QT_TRANSLATE_NOOP("models", "Volunteer"),
+        QT_TRANSLATE_NOOP("models", "Signed up since"),
+    )
 
     def key(self, row: RosterRow) -> Hashable:
         return row.volunteer_id
@@ -355,7 +368,12 @@ class RosterModel(KeyedTableModel):
 
 
 class WaitlistModel(KeyedTableModel):
-    headers = ("#", "Volunteer", "Waiting since", "Offer")
+    headers = (
+        QT_TRANSLATE_NOOP("models", "#"),
+        QT_TRANSLATE_NOOP("models", "Volunteer"),
+        QT_TRANSLATE_NOOP("models", "Waiting since"),
+        QT_TRANSLATE_NOOP("models", "Offer"),
+    )
 
     def key(self, row: WaitRow) -> Hashable:
         return row.volunteer_id
@@ -376,7 +394,12 @@ class WaitlistModel(KeyedTableModel):
 
 
 class OffersModel(KeyedTableModel):
-    headers = ("Volunteer", "Offered at", "Expires", "State")
+    headers = (
+        QT_TRANSLATE_NOOP("models", "Volunteer"),
+        QT_TRANSLATE_NOOP("models", "Offered at"),
+        QT_TRANSLATE_NOOP("models", "Expires"),
+        QT_TRANSLATE_NOOP("models", "State"),
+    )
 
     def key(self, row: OfferView) -> Hashable:
         return row.volunteer_id
@@ -401,7 +424,14 @@ def _short(cause: str | None) -> str:
 class ActivityModel(KeyedTableModel):
     """Decisions with their causes, append-only; the oldest rows drop off past a limit."""
 
-    headers = ("Time", "Who", "What", "Volunteer", "Detail", "Cause")
+    headers = (
+        QT_TRANSLATE_NOOP("models", "Time"),
+        QT_TRANSLATE_NOOP("models", "Who"),
+        QT_TRANSLATE_NOOP("models", "What"),
+        QT_TRANSLATE_NOOP("models", "Volunteer"),
+        QT_TRANSLATE_NOOP("models", "Detail"),
+        QT_TRANSLATE_NOOP("models", "Cause"),
+    )
     LIMIT = 2000
 
     def key(self, row: ActivityRow) -> Hashable:
