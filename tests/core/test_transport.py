@@ -436,3 +436,33 @@ def test_console_killed_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -
             assert "guest:guest@" not in log_path.read_text()
 
     run(scenario)
+
+
+def test_queue_stats_reads_counts_from_the_broker_and_is_empty_offline(tmp_path: Path) -> None:
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        assert await core.transport.queue_stats() == []  # not started: offline
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(1))
+            first = await core.transport.queue_stats()
+            assert [(s.role, s.consumers) for s in first] == [
+                ("responses", 1),
+                ("waiting", 1),
+                ("dead_letters", 0),
+            ]
+            assert all(s.name.startswith(f"volunteer_console.fund.{fund}.") for s in first)
+            for v in range(30):
+                await vol.respond(int(app), v, "accepted")
+            await vol.publish(RESPONSE_EXCHANGE, f"fund.{fund}.response.{app}", b"not json")
+            await wait_until(lambda: core.transport.dead_lettered == 1, what="dead-lettered")
+            await wait_until(lambda: core.transport.consumed["responses"] == 31, what="consumed")
+            second = {s.role: s for s in await core.transport.queue_stats()}
+            assert second["dead_letters"].messages == 1
+            assert second["responses"].out_rate > 0 and second["responses"].in_rate > 0
+            assert second["responses"].messages == 0
+        await core.stop()
+        assert await core.transport.queue_stats() == []
+
+    run(scenario)

@@ -1,0 +1,155 @@
+"""ConsoleCore and run_headless: the deadline ticker, orderly stop, headless run."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import logging
+import sqlite3
+from datetime import date, time, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import aio_pika
+import pytest
+
+from core.clock import ManualClock, utcnow
+from core.engine import ApplicationForm, Delivery
+from core.service import ConsoleCore, run_headless
+from tests.core.broker_helpers import (
+    BROKER_URL,
+    VolunteerClient,
+    broker_available,
+    delete_fund_queues,
+    fund_queue_names,
+    wait_until,
+)
+
+UNREACHABLE = "amqp://guest:guest@127.0.0.1:9/"  # the discard port: nothing answers AMQP
+
+
+def form(spots: int, timeout_min: int = 30) -> ApplicationForm:
+    return ApplicationForm(
+        name="Сортировка вещей",
+        day=date.today() + timedelta(days=3),
+        start=time(10, 0),
+        end=time(12, 0),
+        spots=spots,
+        offer_timeout_min=timeout_min,
+    )
+
+
+def response(app: str, volunteer: int, status: str) -> Delivery:
+    body = {
+        "action": "volunteer_response",
+        "data": {"volunteer_id": volunteer, "volunteer_application_id": int(app), "status": status},
+    }
+    return Delivery(json.dumps(body).encode(), message_id=str(uuid4()))
+
+
+def test_deadline_ticker_closes_an_unclaimed_offer_round_with_no_message_arriving(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(utcnow())
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "f1", UNREACHABLE, clock)
+        await core.start()
+        try:
+            app = core.engine.create_application(form(1, timeout_min=5))
+            results = core.engine.handle(
+                [response(app, 1, "accepted"), response(app, 2, "accepted")]
+            )
+            assert [r.outcome for r in results] == ["applied", "applied"]
+            core.engine.handle([response(app, 1, "declined")])
+            st = core.engine.state(app)
+            assert st is not None and st.round is not None  # the spot is held for volunteer 2
+            clock.advance(minutes=6)  # nobody claims within the offer timeout
+            await wait_until(
+                lambda: (s := core.engine.state(app)) is not None and s.round is None,
+                10,
+                "the ticker to close the round",
+            )
+            summary = core.queries.summary(app)
+            assert summary is not None
+            outbox = [json.loads(r.body) for r in core.store.pending_outbox()]
+            assert outbox[-1]["user_id"] == 2 and outbox[-1]["status"] == "не выбрал"
+        finally:
+            await core.stop()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672")
+def test_run_headless_serves_until_the_stop_event_then_flushes_and_closes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fund = f"t{uuid4().hex[:8]}"
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        stop = asyncio.Event()
+        try:
+            async with VolunteerClient(fund) as vol:
+                task = asyncio.create_task(run_headless(core, stop))
+                await wait_until(lambda: core.transport.status.state == "connected")
+                app = core.engine.create_application(form(1))
+                await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
+                await vol.respond(int(app), 5, "accepted")
+                await wait_until(lambda: vol.to(5) == ["записан"], what="signed up")
+                stop.set()
+                await asyncio.wait_for(task, 15)
+            assert core.store.db.is_closed()
+            assert core.transport.status.state == "offline"
+            assert core.transport.status.detail == "stopped"
+        finally:
+            await delete_fund_queues(fund)
+
+    asyncio.run(scenario())
+    gc.collect()
+    assert "Task was destroyed" not in caplog.text
+    assert "guest:guest@" not in caplog.text
+    assert "broker connected" in caplog.text
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672")
+def test_stop_mid_stream_acks_exactly_what_was_committed(tmp_path: Path) -> None:
+    fund = f"t{uuid4().hex[:8]}"
+    n = 1500
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL, prefetch=200)
+        await core.start()
+        try:
+            async with VolunteerClient(fund) as vol:
+                await wait_until(lambda: core.transport.status.state == "connected")
+                app = core.engine.create_application(form(50))
+                await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
+                await core.transport.stop()  # keep the queue, stop consuming: responses pile up
+                ids = [await vol.respond(int(app), v, "accepted") for v in range(n)]
+                await core.transport.start()
+                await wait_until(lambda: core.transport.consumed["responses"] > 0, what="flow")
+                await core.stop()  # mid-stream
+            assert core.store.db.is_closed()
+            c = sqlite3.connect(tmp_path / "console.db")
+            inbox = {r[0] for r in c.execute("SELECT message_id FROM inbox")}
+            c.close()
+            done = sum(mid in inbox for mid in ids)
+            assert 0 < done < n, "stopped too late (or too early) to prove anything"
+            conn = await aio_pika.connect(BROKER_URL)
+            try:
+                ch = await conn.channel()
+                q = await ch.declare_queue(fund_queue_names(fund)[0], passive=True)
+                left = q.declaration_result.message_count
+            finally:
+                await conn.close()
+            # Every committed response was acked, nothing else was: the rest waits in the queue.
+            assert left == n - done
+        finally:
+            await delete_fund_queues(fund)
+
+    asyncio.run(scenario())
