@@ -1,0 +1,129 @@
+"""The CLI beside a running console: its changes reach the console and go out on the broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import date, time, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from core import cli
+from core.engine import ApplicationForm
+from core.service import ConsoleCore
+from tests.core.broker_helpers import (
+    BROKER_URL,
+    VolunteerClient,
+    broker_available,
+    delete_fund_queues,
+    wait_until,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = (date.today() + timedelta(days=3)).isoformat()
+
+
+async def cli_run(*args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "main.py",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672")
+def test_cli_changes_reach_the_running_console_and_its_relay_sends_them(tmp_path: Path) -> None:
+    fund = f"t{uuid4().hex[:8]}"
+    common = ("--data-dir", str(tmp_path), "--fund-id", fund)
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        try:
+            await wait_until(lambda: core.transport.status.state == "connected", 20)
+            async with VolunteerClient(fund) as vol:
+                code, out, err = await cli_run(
+                    "app", "create", *common, "--name", "Park", "--spots", "1",
+                    "--date", DAY, "--start", "10:00", "--end", "12:00",
+                )  # fmt: skip
+                assert code == 0, err
+                app_id = out.strip()
+                # The console's cache notices the other process's commit (data_version)...
+                await wait_until(
+                    lambda: [s.id for s in core.queries.summaries()] == [app_id], 10, "seen"
+                )
+                # ...and its relay publishes the announcement the CLI left in the outbox.
+                await wait_until(lambda: len(vol.announcements) == 1, 20, "announced")
+                created = vol.announcements[0]
+                assert created["action"] == "create_volunteer_application"
+                assert created["data"]["volunteer_application_id"] == int(app_id)
+                assert created["data"]["available_spots"] == 1
+
+                # A volunteer answers through the console; the CLI sees the result.
+                await vol.respond(int(app_id), 7, "accepted")
+                await vol.respond(int(app_id), 8, "accepted")
+                await wait_until(lambda: vol.to(7) == ["записан"], 20, "signed up")
+                await wait_until(lambda: len(vol.waiting) == 1, 20, "waitlisted")
+                code, out, err = await cli_run("app", "show", app_id, "--json", *common)
+                assert code == 0, err
+                shown = json.loads(out)
+                assert [r["volunteer_id"] for r in shown["roster"]] == ["7"]
+                assert [w["volunteer_id"] for w in shown["waitlist"]] == ["8"]
+
+                # A coordinator action from the CLI: the console's rules state follows it,
+                # and the notifications it caused go out through the console's relay.
+                code, out, err = await cli_run("app", "capacity", app_id, "2", *common)
+                assert code == 0, err
+                await wait_until(lambda: "место доступно" in vol.to(8), 20, "offer sent")
+                await vol.respond(int(app_id), 8, "accepted")
+                await wait_until(lambda: vol.to(8)[-1:] == ["записан"], 20, "claim won")
+                detail = core.queries.detail(app_id)
+                assert detail is not None
+                assert sorted(r.volunteer_id for r in detail.roster) == ["7", "8"]
+                assert detail.summary.capacity == 2
+
+                code, _out, err = await cli_run("app", "capacity", app_id, "1", *common)
+                assert code == 1 and "2 volunteers are signed up" in err
+                await wait_until(lambda: core.queries.backlog() == 0, 20, "outbox drained")
+        finally:
+            await core.stop()
+            await delete_fund_queues(fund)
+
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+
+
+def test_the_newest_open_application_is_found_in_the_local_database(tmp_path: Path) -> None:
+    args = cli.parse_args(["simulate", "--data-dir", str(tmp_path), "--fund-id", "f1"])
+    assert cli.newest_open_application(args) is None
+    assert not (tmp_path / cli.DB_NAME).exists(), "looking creates no database"
+    engine = cli.open_engine(args)
+    try:
+
+        def make(name: str) -> str:
+            day = date.today() + timedelta(days=1)
+            return engine.create_application(ApplicationForm(name, day, time(9), time(10), 2))
+
+        older = make("older")
+        newer = make("newer")
+        engine.close(newer)
+    finally:
+        engine.store.close()
+    assert cli.newest_open_application(args) == older
+
+
+def test_scrub_hides_every_spelling_of_a_password() -> None:
+    url = "amqp://user:p%40ss%2Fword@host/"
+    secrets = cli.url_secrets(url)
+    text = "login p@ss/word failed for amqp://user:p%40ss%2Fword@host/"
+    assert cli.scrub(text, secrets) == "login *** failed for amqp://user:***@host/"
+    assert cli.url_secrets("amqp://user@host/") == []
