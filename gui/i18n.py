@@ -1,0 +1,68 @@
+"""Interface language: loads the console's and Qt's own translations for English or Russian."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+SOURCE_LANGUAGE = "en"
+LANGUAGES = {"en": "English", "ru": "Русский"}  # each named in itself
+
+# translators must outlive the call; QCoreApplication does not own them
+_installed: list[QTranslator] = []
+
+
+def qm_path(language: str) -> Path:
+    return I18N_DIR / f"volunteer_console_{language}.qm"
+
+
+def available_languages() -> dict[str, str]:
+    """Language code -> its own name, for the languages that can actually be shown."""
+    return {
+        code: name
+        for code, name in LANGUAGES.items()
+        if code == SOURCE_LANGUAGE or qm_path(code).exists()
+    }
+
+
+def resolve_language(language: str) -> str:
+    """The language to show: "system" means the system locale's, if we have it; else English."""
+    if language == "system":
+        language = QLocale.system().name().split("_")[0]
+    return language if language in available_languages() else SOURCE_LANGUAGE
+
+
+def remove_translators(app: QCoreApplication) -> None:
+    """Back to the source strings (also what a test leaves behind)."""
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+
+
+def install_translator(app: QCoreApplication, language: str) -> str:
+    """Install the translations for language ("system", "en", "ru"); returns the one used."""
+    remove_translators(app)
+    used = resolve_language(language)
+    # numbers and dates follow the chosen language, or the system when that was the choice
+    QLocale.setDefault(QLocale.system() if language == "system" else QLocale(used))
+    ours = QTranslator(app)
+    if ours.load(str(qm_path(used))):
+        app.installTranslator(ours)
+        _installed.append(ours)
+    elif used != SOURCE_LANGUAGE:
+        log.warning("could not load %s; staying in English", qm_path(used))
+        return install_translator(app, SOURCE_LANGUAGE)
+    if used == SOURCE_LANGUAGE:
+        return used  # the English .qm only holds plural forms ("1 message", "2 messages")
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_own = QTranslator(app)
+    # Qt's own strings: standard buttons (OK, Cancel), context menus of line edits
+    if qt_own.load(f"qtbase_{used}", qt_dir):
+        app.installTranslator(qt_own)
+        _installed.append(qt_own)
+    return used

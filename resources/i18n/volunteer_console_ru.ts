@@ -1,0 +1,1303 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../gui/models.py" line="+45"/>
+        <source>draft</source>
+        <translation>черновик</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>open</source>
+        <translation>открыта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>closed</source>
+        <translation>закрыта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>отменена</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>offered</source>
+        <translation>предложено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>claimed</source>
+        <translation>занял место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not selected</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>withdrew</source>
+        <translation>отказался</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>passed on</source>
+        <translation>передано следующему</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>removed</source>
+        <translation>исключён</translation>
+    </message>
+    <message>
+        <location line="+385"/>
+        <source>volunteer</source>
+        <translation>волонтёр</translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="+53"/>
+        <source>Park clean-up</source>
+        <translation>Уборка парка</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Litter picking along the pond; gloves and bags provided.</source>
+        <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Unexpected error</source>
+        <translation>Непредвиденная ошибка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The details are in the log. Your data is safe.</source>
+        <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Demo: %1 volunteers are answering over the broker</source>
+        <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Demo volunteers stopped: %1</source>
+        <translation>Демо-волонтёры остановлены: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demo: every volunteer has had an answer</source>
+        <translation>Демонстрация: все волонтёры получили ответ</translation>
+    </message>
+</context>
+<context>
+    <name>AppDialog</name>
+    <message>
+        <location filename="../../gui/app_dialog.py" line="+41"/>
+        <source>New application</source>
+        <translation>Новая заявка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit</source>
+        <translation>Изменение заявки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. Park clean-up</source>
+        <translation>например, уборка парка</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Offer to the whole waitlist (first to claim)</source>
+        <translation>Предложить всему листу ожидания (кто первый откликнется)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promote the first in line automatically</source>
+        <translation>Автоматически записывать первого в очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offer in turn, one volunteer at a time</source>
+        <translation>Предлагать по очереди, одному волонтёру за раз</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starts at</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ends at</source>
+        <translation>Окончание</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spots</source>
+        <translation>Мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>When a spot frees</source>
+        <translation>Когда освобождается место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offer lasts</source>
+        <translation>Предложение действует</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Create</source>
+        <translation>Создать</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>A name is required</source>
+        <translation>Укажите название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>At most 200 characters</source>
+        <translation>Не более 200 символов</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At most 4000 characters</source>
+        <translation>Не более 4000 символов</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The date is in the past (today is %1)</source>
+        <translation>Дата уже прошла (сегодня %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The end must be after the start</source>
+        <translation>Окончание должно быть позже начала</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 volunteers are signed up; remove some first</source>
+        <translation>Записано волонтёров: %1; сначала исключите лишних</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Between 1 and %1</source>
+        <translation>От 1 до %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Between 1 and %1 minutes</source>
+        <translation>От 1 до %1 минут</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose one of the listed options</source>
+        <translation>Выберите один из вариантов</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The application could not be saved</source>
+        <translation>Не удалось сохранить заявку</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <location filename="../../gui/detail_panel.py" line="+70"/>
+        <source>Signed up</source>
+        <translation>Записаны</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free</source>
+        <translation>Свободно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+30"/>
+        <source>Waitlist</source>
+        <translation>Лист ожидания</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>Held for offers</source>
+        <translation>Удержано для предложения</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Roster</source>
+        <translation>Записавшиеся</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Offer round</source>
+        <translation>Предложение мест</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Activity: every decision and its cause</source>
+        <translation>Журнал: каждое решение и его причина</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Select an application on the left, or create one.</source>
+        <translation>Выберите заявку слева или создайте новую.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>offer freed spots to the whole waitlist</source>
+        <translation>освободившиеся места предлагаются всему листу ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>promote the first in line automatically</source>
+        <translation>первый в очереди записывается автоматически</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>offer freed spots in turn, one at a time</source>
+        <translation>освободившиеся места предлагаются по очереди, по одному</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1, %2–%3 · %4 · %5 · offers last %6 min · id %7</source>
+        <translation>%1, %2–%3 · %4 · %5 · предложение действует %6 мин · № %7</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Roster (%1)</source>
+        <translation>Записавшиеся (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waitlist (%1)</source>
+        <translation>Лист ожидания (%1)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No offer round is open.</source>
+        <translation>Сейчас места никому не предлагаются.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.</source>
+        <translation>Удержано мест: %1 с %2; предложено волонтёрам: %3, ждут ответа: %4.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Closing…</source>
+        <translation>Завершается…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Closes in %1</source>
+        <translation>Завершится через %1</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <location filename="../../gui/export.py" line="+19"/>
+        <source>offered, waiting for an answer</source>
+        <translation>предложено, ждём ответа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>claimed</source>
+        <translation>занял место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>passed on (not claimed in time)</source>
+        <translation>передано следующему (не ответил вовремя)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not selected</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>withdrawn</source>
+        <translation>отказался</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>removed</source>
+        <translation>исключён</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>List</source>
+        <translation>Список</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Position</source>
+        <translation>Позиция</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Volunteer id</source>
+        <translation>ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Since</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offer state</source>
+        <translation>Предложение</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>roster</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>waitlist</source>
+        <translation>лист ожидания</translation>
+    </message>
+</context>
+<context>
+    <name>LogModels</name>
+    <message>
+        <location filename="../../gui/log_models.py" line="+117"/>
+        <source>Responses</source>
+        <translation>Отклики</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting requests</source>
+        <translation>Запросы в лист ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dead letters</source>
+        <translation>Необработанные</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages</source>
+        <translation>Сообщений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consumers</source>
+        <translation>Получателей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In, msg/s</source>
+        <translation>Вход, сообщ./с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Out, msg/s</source>
+        <translation>Выход, сообщ./с</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Messages the console could not process; see Rejected.</source>
+        <translation>Сообщения, которые консоль не смогла обработать; см. «Отклонённые сообщения».</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>in</source>
+        <translation>входящее</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>out</source>
+        <translation>исходящее</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>applied</source>
+        <translation>применено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rejected</source>
+        <translation>отклонено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ignored</source>
+        <translation>пропущено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>duplicate</source>
+        <translation>повтор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pending</source>
+        <translation>ожидает отправки</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+104"/>
+        <source>Exchange</source>
+        <translation>Обменник</translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <location line="+104"/>
+        <source>Routing key</source>
+        <translation>Ключ маршрутизации</translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>Received</source>
+        <translation>Получено</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bytes</source>
+        <translation>Байт</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gui/main_window.py" line="+70"/>
+        <source>Volunteer Console — fund %1</source>
+        <translation>Консоль волонтёров — фонд %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Search applications…</source>
+        <translation>Поиск заявок…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open</source>
+        <translation>Открытые</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Full</source>
+        <translation>Заполненные</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Has waitlist</source>
+        <translation>С листом ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Past</source>
+        <translation>Прошедшие</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Applications</source>
+        <translation>Заявки</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message log</source>
+        <translation>Журнал сообщений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queues</source>
+        <translation>Очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected messages</source>
+        <translation>Отклонённые сообщения</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>&amp;New application…</source>
+        <translation>&amp;Новая заявка…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Create and publish a new application</source>
+        <translation>Создать и опубликовать новую заявку</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Изменить…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Change name, time, spots or policy</source>
+        <translation>Изменить название, время, число мест или порядок предложения</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Change &amp;capacity…</source>
+        <translation>Изменить число &amp;мест…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Raise or lower the number of spots</source>
+        <translation>Увеличить или уменьшить число мест</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Remove volunteer</source>
+        <translation>&amp;Исключить волонтёра</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove the selected volunteer from the roster or the waitlist</source>
+        <translation>Исключить выбранного волонтёра из списка записавшихся или листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Promote</source>
+        <translation>&amp;Записать</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign up the selected waitlisted volunteer</source>
+        <translation>Записать выбранного волонтёра из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>P&amp;ublish</source>
+        <translation>&amp;Опубликовать</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Announce a draft to volunteers</source>
+        <translation>Объявить черновик волонтёрам</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>C&amp;lose</source>
+        <translation>&amp;Закрыть</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stop taking responses; later ones are answered «closed»</source>
+        <translation>Больше не принимать отклики; на поздние ответим «заявка закрыта»</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re&amp;open</source>
+        <translation>Открыть &amp;снова</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Take responses again</source>
+        <translation>Снова принимать отклики</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cance&amp;l application</source>
+        <translation>&amp;Отменить заявку</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel: everyone signed up or waiting is told</source>
+        <translation>Отменить: все записавшиеся и ожидающие получат уведомление</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E&amp;xport roster (CSV)…</source>
+        <translation>&amp;Выгрузить список (CSV)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save the roster and waitlist as a CSV file</source>
+        <translation>Сохранить списки записавшихся и ожидающих в файл CSV</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Broker, fund, language</source>
+        <translation>Брокер, фонд, язык</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Quit</source>
+        <translation>В&amp;ыход</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Application</source>
+        <translation>&amp;Заявка</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Volunteer</source>
+        <translation>&amp;Волонтёр</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Vie&amp;w</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Actions</source>
+        <translation>Действия</translation>
+    </message>
+    <message>
+        <location line="+134"/>
+        <source>Broker: connected</source>
+        <translation>Брокер: подключено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Broker: connecting…</source>
+        <translation>Брокер: подключение…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Broker: reconnecting…</source>
+        <translation>Брокер: переподключение…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offline — changes are saved and will be sent when the broker is back</source>
+        <translation>Нет связи — изменения сохранены и будут отправлены, когда брокер станет доступен</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 message(s) waiting to be sent</source>
+        <translation>Ожидают отправки: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All messages sent</source>
+        <translation>Все сообщения отправлены</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 responses/min</source>
+        <translation>%1 откликов/мин</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Not done</source>
+        <translation>Не выполнено</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Saved</source>
+        <translation>Сохранено</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Capacity</source>
+        <translation>Число мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spots for «%1» (%2 signed up):</source>
+        <translation>Мест в заявке «%1» (записано: %2):</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Lower capacity</source>
+        <translation>Уменьшить число мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lower «%1» from %2 to %3 spots? Volunteers holding offers may lose them.</source>
+        <translation>Уменьшить число мест в «%1» с %2 до %3? Волонтёры, которым сейчас предложено место, могут его лишиться.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Remove volunteer</source>
+        <translation>Исключить волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove %1 from «%2»? They will be told they were removed.</source>
+        <translation>Исключить %1 из «%2»? Волонтёр получит уведомление об исключении.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Promote volunteer</source>
+        <translation>Записать волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign up %1 for «%2» now? They will be told they are signed up.</source>
+        <translation>Записать %1 в «%2» сейчас? Волонтёр получит уведомление о записи.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Close application</source>
+        <translation>Закрыть заявку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close «%1»? Volunteers who respond later are told it is closed.</source>
+        <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cancel application</source>
+        <translation>Отменить заявку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel «%1»? Everyone signed up or waiting is told it is cancelled. This cannot be undone.</source>
+        <translation>Отменить «%1»? Все записавшиеся и ожидающие получат уведомление об отмене. Это действие нельзя отменить.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Export roster</source>
+        <translation>Выгрузка списка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not save %1: %2</source>
+        <translation>Не удалось сохранить %1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Settings saved; broker and fund changes apply after a restart</source>
+        <translation>Настройки сохранены; изменения брокера и фонда вступят в силу после перезапуска</translation>
+    </message>
+</context>
+<context>
+    <name>MessageLogView</name>
+    <message>
+        <location filename="../../gui/message_log.py" line="+49"/>
+        <source>Application id</source>
+        <translation>ID заявки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Volunteer id</source>
+        <translation>ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Filter:</source>
+        <translation>Фильтр:</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Select a message to see its body.</source>
+        <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange</source>
+        <translation>Обменник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Routing key</source>
+        <translation>Ключ маршрутизации</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Application</source>
+        <translation>Заявка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Volunteer</source>
+        <translation>Волонтёр</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n сообщение</numerusform>
+            <numerusform>%n сообщения</numerusform>
+            <numerusform>%n сообщений</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 of %2</source>
+        <translation>%1 из %2</translation>
+    </message>
+</context>
+<context>
+    <name>QueueMonitor</name>
+    <message>
+        <location filename="../../gui/monitor.py" line="+93"/>
+        <source>Offline: the broker is not connected, so queue figures are unknown.</source>
+        <translation>Нет связи: брокер не подключён, поэтому состояние очередей неизвестно.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No queue figures yet.</source>
+        <translation>Данных об очередях пока нет.</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedView</name>
+    <message>
+        <location filename="../../gui/rejected_view.py" line="+60"/>
+        <source>Select a message to see why it was refused.</source>
+        <translation>Выберите сообщение, чтобы увидеть причину отказа.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>%n message(s) could not be processed. They changed nothing and are kept here so the sender can be told what to fix.</source>
+        <translation>
+            <numerusform>%n сообщение не удалось обработать. Оно ничего не изменило и сохранено здесь, чтобы отправителю можно было сообщить, что исправить.</numerusform>
+            <numerusform>%n сообщения не удалось обработать. Они ничего не изменили и сохранены здесь, чтобы отправителю можно было сообщить, что исправить.</numerusform>
+            <numerusform>%n сообщений не удалось обработать. Они ничего не изменили и сохранены здесь, чтобы отправителю можно было сообщить, что исправить.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No rejected messages.</source>
+        <translation>Отклонённых сообщений нет.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Received</source>
+        <translation>Получено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange</source>
+        <translation>Обменник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Routing key</source>
+        <translation>Ключ маршрутизации</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message id</source>
+        <translation>ID сообщения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+0"/>
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n байт</numerusform>
+            <numerusform>%n байта</numerusform>
+            <numerusform>%n байт</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="+60"/>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Offer to everyone waiting (first to claim)</source>
+        <translation>Предлагать всем ожидающим (кто первый откликнется)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign up the first in line automatically</source>
+        <translation>Автоматически записывать первого в очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offer to the first in line, then the next</source>
+        <translation>Предлагать первому в очереди, затем следующему</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>System</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>(kept in the system keyring)</source>
+        <translation>(хранится в системном хранилище паролей)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password is kept only in the system keyring, never in a file.</source>
+        <translation>Пароль хранится только в системном хранилище паролей и никогда не записывается в файл.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(no system keyring)</source>
+        <translation>(нет системного хранилища паролей)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No system keyring is available on this computer, so the password cannot be saved. Set the full broker URL in the %1 environment variable instead.</source>
+        <translation>На этом компьютере нет системного хранилища паролей, поэтому пароль сохранить нельзя. Вместо этого укажите полный адрес брокера в переменной окружения %1.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A new language applies after a restart.</source>
+        <translation>Новый язык будет применён после перезапуска.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Broker URL:</source>
+        <translation>Адрес брокера:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User:</source>
+        <translation>Пользователь:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fund id:</source>
+        <translation>ID фонда:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Default policy:</source>
+        <translation>Порядок по умолчанию:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Default offer timeout:</source>
+        <translation>Срок предложения по умолчанию:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>A password needs a user name.</source>
+        <translation>Для пароля нужно указать пользователя.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A fund id is required.</source>
+        <translation>Укажите ID фонда.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At most 64 characters.</source>
+        <translation>Не более 64 символов.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only Latin letters, digits, &apos;-&apos; and &apos;_&apos;.</source>
+        <translation>Только латинские буквы, цифры, «-» и «_».</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Between 1 minute and 7 days.</source>
+        <translation>От 1 минуты до 7 дней.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A broker URL is required.</source>
+        <translation>Укажите адрес брокера.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This is not a URL.</source>
+        <translation>Это не похоже на адрес.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The URL starts with amqp:// or amqps://.</source>
+        <translation>Адрес должен начинаться с amqp:// или amqps://.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The URL needs a host name.</source>
+        <translation>В адресе нужно указать имя хоста.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The port must be between 1 and 65535.</source>
+        <translation>Порт должен быть от 1 до 65535.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Put the password in the Password field, not in the URL.</source>
+        <translation>Укажите пароль в поле «Пароль», а не в адресе.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The system keyring refused the password: %1</source>
+        <translation>Системное хранилище паролей не приняло пароль: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrayNotifier</name>
+    <message>
+        <location filename="../../gui/tray.py" line="+54"/>
+        <source>Volunteer Console</source>
+        <translation>Консоль волонтёров</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A spot is free</source>
+        <translation>Освободилось место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: a spot freed up and is offered to the waitlist.</source>
+        <translation>%1: освободилось место, оно предложено листу ожидания.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Application filled</source>
+        <translation>Заявка заполнена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: every spot is taken.</source>
+        <translation>%1: все места заняты.</translation>
+    </message>
+</context>
+<context>
+    <name>models</name>
+    <message>
+        <location filename="../../gui/models.py" line="-216"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date and time</source>
+        <translation>Дата и время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filled</source>
+        <translation>Заполнено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free</source>
+        <translation>Свободно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offers</source>
+        <translation>Предложения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location line="+123"/>
+        <location line="+17"/>
+        <location line="+25"/>
+        <location line="+33"/>
+        <source>Volunteer</source>
+        <translation>Волонтёр</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <source>Signed up since</source>
+        <translation>Записан с</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>#</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting since</source>
+        <translation>В листе ожидания с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offer</source>
+        <translation>Предложение</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Offered at</source>
+        <translation>Предложено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expires</source>
+        <translation>Истекает</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>Кто</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Detail</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cause</source>
+        <translation>Причина</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,135 @@
+"""Interface language: Russian where asked, English otherwise, and no string left untranslated."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
+
+from gui import i18n
+from gui.bridge import Bridge
+from gui.message_log import MessageLogView
+from gui.monitor import QueueMonitor
+from tests.gui.conftest import run_coro
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+TS = ROOT / "resources" / "i18n" / "volunteer_console_ru.ts"
+
+
+def translate(context: str, text: str, n: int = -1) -> str:
+    return QCoreApplication.translate(context, text, None, n)
+
+
+@pytest.fixture
+def language(qapp):
+    """Install a language for one test; afterwards the source strings and locale come back."""
+    locale = QLocale()
+
+    def install(code: str) -> str:
+        return i18n.install_translator(qapp, code)
+
+    yield install
+    i18n.remove_translators(qapp)
+    QLocale.setDefault(locale)
+
+
+def test_in_russian_the_widgets_and_the_main_window_speak_russian(
+    qtbot, qloop, local_core, language
+):
+    assert language("ru") == "ru"
+    bridge = Bridge(local_core)
+    log_view = MessageLogView(bridge)
+    monitor = QueueMonitor(bridge)
+    qtbot.addWidget(log_view)
+    qtbot.addWidget(monitor)
+    run_coro(qtbot, monitor.refresh())
+
+    assert log_view.application_filter.placeholderText() == "ID заявки"
+    assert log_view.model.headerData(0, Qt.Orientation.Horizontal) == "Время"
+    assert log_view.count.text() == "0 сообщений"
+    assert monitor.note.text().startswith("Нет связи: брокер не подключён")
+    assert translate("MainWindow", "Message log") == "Журнал сообщений"
+    assert translate("MainWindow", "&New application…") == "&Новая заявка…"
+    assert translate("models", "Date and time") == "Дата и время"
+    from gui.models import status_text
+
+    assert status_text("open") == "открыта"
+    assert translate("QPlatformTheme", "Cancel") == "Отмена"  # Qt's own buttons too
+    monitor.stop()
+    bridge.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "1 сообщение"),
+        (3, "3 сообщения"),
+        (5, "5 сообщений"),
+        (11, "11 сообщений"),
+        (21, "21 сообщение"),
+    ],
+)
+def test_russian_counts_take_the_right_plural_form(language, n, text):
+    language("ru")
+    assert translate("MessageLogView", "%n message(s)", n) == text
+
+
+def test_in_english_strings_stay_english_with_proper_plurals(qtbot, qloop, local_core, language):
+    language("ru")
+    assert language("en") == "en"  # switching back removes the Russian translator
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    assert view.application_filter.placeholderText() == "Application id"
+    assert translate("MainWindow", "Message log") == "Message log"
+    assert translate("MessageLogView", "%n message(s)", 1) == "1 message"
+    assert translate("MessageLogView", "%n message(s)", 2) == "2 messages"
+    assert translate("QPlatformTheme", "Cancel") == "Cancel"
+    bridge.shutdown()
+
+
+def test_a_language_without_translations_falls_back_to_english(language):
+    assert i18n.resolve_language("de") == "en"
+    assert language("de") == "en"
+    assert i18n.available_languages() == {"en": "English", "ru": "Русский"}
+    system = QLocale.system().name().split("_")[0]
+    assert i18n.resolve_language("system") == (system if system in ("en", "ru") else "en")
+
+
+def test_every_source_string_has_a_russian_translation(tmp_path):
+    """Re-extracts the strings from gui/ as update.sh does: a new string nobody translated fails."""
+    ts = tmp_path / "ru.ts"
+    shutil.copy(TS, ts)
+    sources = sorted(str(p) for p in (ROOT / "gui").glob("*.py"))
+    subprocess.run(
+        [str(BIN / "pyside6-lupdate"), "-no-obsolete", *sources, "-ts", str(ts)],
+        check=True,
+        capture_output=True,
+    )
+    untranslated = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        for message in context.iter("message"):
+            tr = message.find("translation")
+            forms = (
+                [f.text for f in tr.iter("numerusform")] if message.get("numerus") else [tr.text]
+            )
+            if tr.get("type") == "unfinished" or not all(f and f.strip() for f in forms):
+                untranslated.append(f"{context.findtext('name')}: {message.findtext('source')}")
+    assert untranslated == [], "run resources/i18n/update.sh and translate these"
+
+
+def test_the_shipped_qm_files_are_built_from_the_ts_files(tmp_path):
+    for lang in ("ru", "en"):
+        ts = ROOT / "resources" / "i18n" / f"volunteer_console_{lang}.ts"
+        qm = tmp_path / f"{lang}.qm"
+        subprocess.run(
+            [str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(qm)],
+            check=True,
+            capture_output=True,
+        )
+        assert qm.read_bytes() == i18n.qm_path(lang).read_bytes(), f"rebuild {lang}: update.sh"
