@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -39,7 +40,7 @@ def _table(model: Any, stretch: int = 0) -> QTableView:
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setResizeContentsPrecision(0)  # size from visible rows only: 10,000 rows stay cheap
+    header.setResizeContentsPrecision(100)  # size from 100 rows at most: 10,000 rows stay cheap
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
@@ -87,7 +88,7 @@ class DetailPanel(QWidget):
         self.offers_model = OffersModel(self)
         self.activity_model = ActivityModel(self)
         self.roster_view = _table(self.roster_model, 0)
-        self.waitlist_view = _table(self.waitlist_model, 1)
+        self.waitlist_view = _table(self.waitlist_model, 3)
         self.offers_view = _table(self.offers_model, 0)
         self.activity_view = _table(self.activity_model, 4)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -102,15 +103,19 @@ class DetailPanel(QWidget):
         QVBoxLayout(self.waitlist_box).addWidget(self.waitlist_view)
 
         self.round_box = QGroupBox(self.tr("Offer round"))
-        round_layout = QVBoxLayout(self.round_box)
+        round_layout = QHBoxLayout(self.round_box)
+        round_text = QVBoxLayout()
         self.round_label = QLabel()
         self.round_label.setWordWrap(True)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
         self.countdown.setStyleSheet("font-size: 13pt; font-weight: bold; color: #b26a00;")
-        round_layout.addWidget(self.round_label)
-        round_layout.addWidget(self.countdown)
-        round_layout.addWidget(self.offers_view)
+        round_text.addWidget(self.round_label)
+        round_text.addWidget(self.countdown)
+        round_text.addStretch(1)
+        round_layout.addLayout(round_text, 2)
+        round_layout.addWidget(self.offers_view, 3)
+        self.offers_view.setMaximumHeight(130)
 
         self.activity_box = QGroupBox(self.tr("Activity: every decision and its cause"))
         QVBoxLayout(self.activity_box).addWidget(self.activity_view)
@@ -118,16 +123,15 @@ class DetailPanel(QWidget):
         people = QSplitter(Qt.Orientation.Horizontal)
         people.addWidget(self.roster_box)
         people.addWidget(self.waitlist_box)
-        people.addWidget(self.round_box)
         people.setChildrenCollapsible(False)
-        people.setSizes([260, 320, 300])
+        people.setSizes([380, 420])
         self.people_splitter = people
 
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(people)
         vertical.addWidget(self.activity_box)
         vertical.setChildrenCollapsible(False)
-        vertical.setSizes([420, 260])
+        vertical.setSizes([380, 260])
         self.vertical_splitter = vertical
 
         self.placeholder = QLabel(self.tr("Select an application on the left, or create one."))
@@ -138,9 +142,10 @@ class DetailPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(counts)
+        layout.addWidget(self.round_box)
         layout.addWidget(vertical, 1)
         layout.addWidget(self.placeholder, 1)
-        self._content = (self.title, self.subtitle, counts, vertical)
+        self._content = (self.title, self.subtitle, counts, self.round_box, vertical)
 
         self.timer = QTimer(self)  # the live countdown of the offer round
         self.timer.setInterval(1000)
@@ -178,7 +183,7 @@ class DetailPanel(QWidget):
             "timed": self.tr("offer freed spots in turn, one at a time"),
         }.get(s.policy, s.policy)
         self.subtitle.setText(
-            self.tr("%1, %2–%3 · %4 · %5 · offers last %6 min · id %7")
+            self.tr("%1, %2–%3 · %4 · %5 · offers last %6 min\nApplication id %7")
             .replace("%1", f"{s.date:%a %d %b %Y}")
             .replace("%2", f"{s.start:%H:%M}")
             .replace("%3", f"{s.end:%H:%M}")
@@ -201,11 +206,13 @@ class DetailPanel(QWidget):
         r = detail.round
         if r is None:
             self.offers_model.clear()
+            self.offers_view.hide()
             self.round_label.setText(self.tr("No offer round is open."))
             self.countdown.setText("")
             self.timer.stop()
         else:
             self.offers_model.set_rows(r.offers)
+            self.offers_view.show()
             open_offers = sum(1 for o in r.offers if o.state == "open")
             self.round_label.setText(
                 self.tr("%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.")

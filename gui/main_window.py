@@ -118,10 +118,13 @@ class MainWindow(QMainWindow):
         self.apps_view.setItemDelegateForColumn(ApplicationsModel.FILL, FillBarDelegate(self))
         header = self.apps_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(0)
+        header.setResizeContentsPrecision(100)
         header.setSectionResizeMode(ApplicationsModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ApplicationsModel.FILL, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(ApplicationsModel.FILL, 96)
+        header.resizeSection(ApplicationsModel.FILL, 84)
+        for col in ApplicationsModel.NARROW:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, 56)
         self.apps_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.apps_view.doubleClicked.connect(lambda _i: self.edit_application())
 
@@ -142,7 +145,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([600, 760])
+        self.splitter.setSizes([660, 700])
         self.splitter.setChildrenCollapsible(False)
 
         self.tabs = QTabWidget()

@@ -25,6 +25,7 @@ FillRole = Qt.ItemDataRole.UserRole + 3  # (signed, held, capacity) for the fill
 KeyRole = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
+SHORT = "%d %b %H:%M"
 
 
 def tr(text: str) -> str:
@@ -234,6 +235,7 @@ class ApplicationsModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Offers"),
         QT_TRANSLATE_NOOP("models", "Status"),
     )
+    NARROW = (3, 4, 5)  # the small numbers: fixed narrow columns leave room for the name
 
     def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
         super().__init__(parent)
@@ -246,7 +248,7 @@ class ApplicationsModel(KeyedTableModel):
         if column == self.NAME:
             return row.name
         if column == self.WHEN:
-            return f"{row.date:%d %b %Y}, {row.start:%H:%M}–{row.end:%H:%M}"
+            return f"{row.date:%a %d %b}, {row.start:%H:%M}–{row.end:%H:%M}"
         if column == self.FILL:
             return f"{row.signed}/{row.capacity}"
         if column == self.FREE:
@@ -287,7 +289,8 @@ class ApplicationsModel(KeyedTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.status in ("cancelled", "closed"):
             return QColor("#777777")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.description or row.name
+            when = f"{row.date:%A %d %B %Y}, {row.start:%H:%M}–{row.end:%H:%M}"
+            return "\n".join(x for x in (row.name, when, row.description) if x)
         return None
 
     def update_ids(self, ids: Sequence[str]) -> None:
@@ -361,7 +364,7 @@ class RosterModel(KeyedTableModel):
         return row.volunteer_id
 
     def display(self, row: RosterRow, column: int) -> str:
-        return row.volunteer_id if column == 0 else local_time(row.since)
+        return row.volunteer_id if column == 0 else local_time(row.since, SHORT)
 
     def sort_value(self, row: RosterRow, column: int) -> Any:
         return row.volunteer_id if column == 0 else row.since.isoformat()
@@ -384,7 +387,7 @@ class WaitlistModel(KeyedTableModel):
         if column == 1:
             return row.volunteer_id
         if column == 2:
-            return local_time(row.since)
+            return local_time(row.since, SHORT)
         return offer_text(row.offer)
 
     def extra(self, row: WaitRow, column: int, role: int) -> Any:
@@ -438,9 +441,12 @@ class ActivityModel(KeyedTableModel):
         return row.id
 
     def display(self, row: ActivityRow, column: int) -> str:
+        actor = row.actor
+        if row.volunteer_id and actor == f"volunteer {row.volunteer_id}":
+            actor = tr("volunteer")  # the volunteer column already names them
         values = (
-            local_time(row.at, "%m-%d %H:%M:%S"),
-            row.actor,
+            local_time(row.at, "%d %b %H:%M:%S"),
+            actor,
             row.kind.replace("_", " "),
             row.volunteer_id or "",
             row.detail,
@@ -451,7 +457,7 @@ class ActivityModel(KeyedTableModel):
     def extra(self, row: ActivityRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             cause = f"\n{tr('cause')}: {row.cause}" if row.cause else ""
-            return f"{row.detail}{cause}"
+            return f"{local_time(row.at, '%Y-%m-%d %H:%M:%S')} · {row.actor}\n{row.detail}{cause}"
         return None
 
     @property

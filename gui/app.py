@@ -1,0 +1,169 @@
+"""Start the window: QApplication, the qasync loop, the console core, and an orderly shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import time, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.config import load_settings
+from core.engine import ApplicationForm
+
+log = logging.getLogger(__name__)
+
+DEMO_VOLUNTEERS = 15
+DEMO_RATE = 2.0  # responses per second: a newcomer sees signups, a waitlist and a round at once
+
+
+def tr(text: str) -> str:
+    # lupdate files a module-level tr("...") under the empty context, so look it up there
+    return QCoreApplication.translate("", text)
+
+
+def install_excepthook(show: Callable[[str], None]) -> None:
+    """Exceptions from Qt slots and async slots end up here: log them and show them."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, exc, tb)
+            return
+        log.error("unhandled exception", exc_info=(kind, exc, tb))
+        try:
+            show(f"{kind.__name__}: {exc}")
+        except Exception:  # the window may be gone; the log already has it
+            traceback.print_exception(kind, exc, tb)
+
+    sys.excepthook = hook
+
+
+def demo_form(today: Any) -> ApplicationForm:
+    return ApplicationForm(
+        name=tr("Park clean-up"),
+        day=today + timedelta(days=1),
+        start=time(10, 0),
+        end=time(13, 0),
+        spots=5,
+        description=tr("Litter picking along the pond; gloves and bags provided."),
+        policy="broadcast",
+        offer_timeout_min=2,
+    )
+
+
+def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) -> int:
+    """Show the console window until it is closed; returns the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Volunteer Console")
+    app.setOrganizationName("volunteer-console")
+    # Closing the last window must not stop the loop under main(): we await the signal instead.
+    app.setQuitOnLastWindowClosed(False)
+    settings = load_settings(data_dir)
+    with contextlib.suppress(ImportError):
+        from gui.i18n import install_translator
+
+        install_translator(app, settings.language)
+    try:
+        return int(qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo)) or 0)
+    except RuntimeError as exc:  # "Event loop stopped before Future completed": a hard quit
+        log.warning("event loop ended early: %s", exc)
+        return 1
+
+
+async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo: bool) -> int:
+    from core.service import ConsoleCore
+    from gui.bridge import Bridge
+    from gui.main_window import MainWindow
+
+    loop = asyncio.get_running_loop()
+    core = ConsoleCore(data_dir, fund_id, url)
+    bridge = Bridge(core)
+    window = MainWindow(bridge)
+
+    def show_error(text: str) -> None:
+        window.statusBar().showMessage(text, 20_000)
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("Unexpected error"), text, parent=window)
+        box.setInformativeText(tr("The details are in the log. Your data is safe."))
+        box.open()
+
+    install_excepthook(show_error)
+
+    def on_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        log.error("asyncio: %s", context.get("message"), exc_info=exc)
+        if exc is not None:
+            show_error(f"{type(exc).__name__}: {exc}")
+
+    loop.set_exception_handler(on_loop_error)
+
+    closed = loop.create_future()
+    app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    with contextlib.suppress(ImportError, AttributeError):
+        from gui.tray import app_icon
+
+        app.setWindowIcon(app_icon())
+    window.show()
+    await core.start()
+
+    stop_demo = asyncio.Event()
+    demo_task: asyncio.Task[Any] | None = None
+    if demo:
+        demo_task = asyncio.create_task(_run_demo(bridge, window, url, fund_id, stop_demo))
+
+    await closed
+    # Shutdown order: stop producing work, stop the window's timers, then drain and close the
+    # broker connections while the loop still runs (else "Task was destroyed but it is pending").
+    stop_demo.set()
+    if demo_task is not None:
+        try:
+            await asyncio.wait_for(demo_task, 5)
+        except (TimeoutError, Exception):
+            demo_task.cancel()
+            with contextlib.suppress(BaseException):
+                await demo_task
+    bridge.shutdown()
+    await core.stop()
+    return 0
+
+
+async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyncio.Event) -> None:
+    """A demo application and volunteers answering it over the broker, as in real life."""
+    from core.simulator import simulate
+
+    summaries = [s for s in bridge.queries.summaries() if s.status == "open"]
+    if summaries:
+        app_id = summaries[0].id
+    else:
+        app_id = bridge.create_application(demo_form(bridge.clock.now().date()))
+        if app_id is None:
+            return
+    window.select_application(app_id)
+    window.statusBar().showMessage(
+        tr("Demo: %1 volunteers are answering over the broker").replace("%1", str(DEMO_VOLUNTEERS)),
+        10_000,
+    )
+    report = await simulate(
+        url,
+        fund_id,
+        application_id=app_id,
+        volunteers=DEMO_VOLUNTEERS,
+        rate=DEMO_RATE,
+        seed=None,
+        stop=stop,
+    )
+    error = getattr(report, "error", None)
+    if error:
+        bridge.error_raised.emit(tr("Demo volunteers stopped: %1").replace("%1", str(error)))
+    else:
+        window.statusBar().showMessage(tr("Demo: every volunteer has had an answer"), 10_000)
