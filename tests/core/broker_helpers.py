@@ -43,6 +43,47 @@ async def delete_fund_queues(fund_id: str, url: str = BROKER_URL) -> None:
         await conn.close()
 
 
+def console_connections(fund_id: str) -> list[str]:
+    """The broker's pids of the console connections of one fund (by connection name)."""
+    import subprocess
+
+    listing = subprocess.run(
+        ["rabbitmqctl", "-q", "list_connections", "pid", "client_properties"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    marker = f"volunteer-console fund {fund_id}"
+    return [line.split("\t", 1)[0] for line in listing.splitlines() if marker in line]
+
+
+def close_connection(pid: str) -> None:
+    """Have the broker itself close one connection (a connection.close frame, as at a broker
+    shutdown), leaving every other client on this shared broker alone."""
+    import subprocess
+
+    subprocess.run(
+        ["rabbitmqctl", "-q", "close_connection", pid, "test: the broker closes the connection"],
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
+
+
+def rabbitmqctl_available() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("rabbitmqctl") is None:
+        return False
+    try:
+        subprocess.run(["rabbitmqctl", "-q", "status"], capture_output=True, timeout=20, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
 def broker_available() -> bool:
     import socket
 

@@ -29,7 +29,10 @@ from tests.core.broker_helpers import (
     TcpProxy,
     VolunteerClient,
     broker_available,
+    close_connection,
+    console_connections,
     delete_fund_queues,
+    rabbitmqctl_available,
     wait_until,
 )
 
@@ -464,5 +467,56 @@ def test_queue_stats_reads_counts_from_the_broker_and_is_empty_offline(tmp_path:
             assert second["responses"].messages == 0
         await core.stop()
         assert await core.transport.queue_stats() == []
+
+    run(scenario)
+
+
+@pytest.mark.skipif(not rabbitmqctl_available(), reason="needs rabbitmqctl")
+def test_broker_closing_the_connection_mid_stream_loses_nothing(tmp_path: Path) -> None:
+    """What a broker restart does to the console, without restarting a broker others share."""
+    capacity, n = 300, 2500
+
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL, prefetch=50)
+        connects: list[BrokerStatus] = []
+        core.transport.subscribe_status(
+            lambda s: connects.append(s) if s.state == "connected" else None
+        )
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(capacity))
+            await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
+            pids = await asyncio.to_thread(console_connections, fund)
+            assert len(pids) == 1
+            volunteers = list(range(1, n + 1))
+            ids: list[str] = []
+
+            async def publish_all() -> None:
+                for v in volunteers:
+                    ids.append(await vol.respond(int(app), v, "accepted"))
+
+            publisher = asyncio.create_task(publish_all())
+            await wait_until(lambda: core.transport.consumed["responses"] >= 200, what="flow")
+            await asyncio.to_thread(close_connection, pids[0])
+            assert not publisher.done(), "closed too late to prove anything"
+            await publisher
+            await wait_until(
+                lambda: len(outcomes_seen(vol)) == n and core.transport.status.backlog == 0,
+                60,
+                "every volunteer told their outcome",
+            )
+            assert books(tmp_path / DB_NAME, app, capacity, volunteers, ids) == {
+                "lost": 0,
+                "doubly_applied": 0,
+                "overbooked": 0,
+                "missing_outcome": 0,
+                "signed": capacity,
+                "waiting": n - capacity,
+                "unknown": 0,
+                "backlog": 0,
+            }
+            assert len({s.since for s in connects}) == 2  # at start and after the close
+        await core.stop()
 
     run(scenario)
