@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -152,7 +153,9 @@ class QueueStatsModel(_RowsModel):
             if col == "role":
                 return role_label(r.role)
             if col in ("in_rate", "out_rate"):
-                return f"{getattr(r, col):.1f}"
+                return QLocale().toString(getattr(r, col), "f", 1)  # 1,5 in Russian
+            if col in ("messages", "consumers"):
+                return QLocale().toString(getattr(r, col))
             return str(getattr(r, col))
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in ("role", "name"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -42,7 +42,7 @@ class QueueMonitor(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the long queue name
 
         self.note = QLabel(self)
         self.note.setObjectName("queueNote")

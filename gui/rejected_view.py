@@ -50,8 +50,8 @@ class RejectedView(QWidget):
         header.resizeSection(0, 150)
         header.resizeSection(1, 230)
         header.resizeSection(2, 220)
-        header.resizeSection(3, 380)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the reason
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
 
         self.detail = QPlainTextEdit(self)
         self.detail.setObjectName("rejectedDetail")

@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -58,7 +59,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         self._initial = settings
         self._result = settings
         self._password: str | None = None
@@ -131,16 +132,20 @@ class SettingsDialog(QDialog):
         self.language_note = QLabel(self.tr("A new language applies after a restart."), self)
         self.language_note.setWordWrap(True)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # a grid, not a QFormLayout: wrapped notes under a field get their real height there
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(4)
 
         def row(label: str, widget: QWidget, name: str, *extra: QWidget) -> None:
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
+            at = grid.rowCount()
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, at, 0)
+            grid.addWidget(widget, at, 1)
             for w in (self.errors[name], *extra):
-                box.addWidget(w)
-            form.addRow(label, box)
+                at += 1
+                grid.addWidget(w, at, 1)
 
         row(self.tr("Broker URL:"), self.broker_url, "broker_url")
         row(self.tr("User:"), self.broker_user, "broker_user")
@@ -157,7 +162,8 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(grid)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         for edit in (self.broker_url, self.broker_user, self.fund_id, self.password):
@@ -197,7 +203,22 @@ class SettingsDialog(QDialog):
             label.setVisible(bool(text))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
+        self._fit()
         return problems
+
+    def _fit(self) -> None:
+        """Grow to the wrapped notes' height: layouts alone size a dialog before text wraps."""
+        layout = self.layout()
+        if layout is None:
+            return
+        if not self.isVisible():
+            return  # the first show sizes the dialog from its size hint
+        layout.activate()
+        width = max(self.width(), self.minimumSizeHint().width())
+        needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.minimumSize().height())
+        if self.height() < needed or self.width() < width:
+            self.resize(width, max(self.height(), needed))
 
     def _explain(self, name: str, err: Any) -> str:
         if name == "fund_id":
@@ -235,6 +256,10 @@ class SettingsDialog(QDialog):
             return urlsplit(self._initial.broker_url).password
         except ValueError:
             return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
     @Slot()
     def _on_field_text_changed(self, *_args: Any) -> None:
