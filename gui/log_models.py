@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -292,6 +292,18 @@ class MessageLogModel(_RowsModel):
 
     def append_rows(self, rows: Sequence[MessageRow]) -> None:
         self._append_capped(rows, self.max_rows)
+
+    def settle_outbound(self, backlog: int) -> None:
+        """The relay sends in commit order: all but the newest `backlog` pending rows are sent."""
+        pending = [
+            i
+            for i, r in enumerate(self._rows)
+            if r.direction == "out" and r.outcome in ("", "pending")
+        ]
+        last = len(self.COLUMNS) - 1
+        for i in pending[: max(0, len(pending) - max(0, backlog))]:
+            self._rows[i] = replace(self._rows[i], outcome="sent")
+            self.dataChanged.emit(self.index(i, 0), self.index(i, last))
 
 
 class MessageFilterProxy(QSortFilterProxyModel):

@@ -100,6 +100,8 @@ class MessageLogView(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         bridge.messages_logged.connect(self._on_bridge_messages_logged)
+        if hasattr(bridge, "backlog_changed"):
+            bridge.backlog_changed.connect(self._on_bridge_backlog_changed)
 
         self.reload()
 
@@ -115,6 +117,11 @@ class MessageLogView(QWidget):
         self.model.append_logged(logged)
         if at_bottom:
             self.table.scrollToBottom()  # follow the log unless the coordinator scrolled up
+
+    @Slot(int)
+    def _on_bridge_backlog_changed(self, backlog: int) -> None:
+        self.model.settle_outbound(backlog)
+        self._on_table_selection_changed(None, None)  # the detail pane shows the outcome too
 
     @Slot(str)
     def _on_application_filter_text_changed(self, _text: str) -> None:

@@ -158,3 +158,28 @@ def test_many_messages_in_one_second_load_in_the_order_they_were_stored(
     assert [r.routing_key for r in inbound if r.direction == "in"] == [f"k{i}" for i in range(12)]
     assert app_id
     bridge.shutdown()
+
+
+def test_outbound_rows_turn_sent_as_the_relay_empties_the_outbox(qtbot, qloop, local_core, clock):
+    engine, store = local_core.engine, local_core.store
+    app_id = engine.create_application(a_form(clock, spots=1))
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    engine.handle([response("123", app_id, "1"), response("123", app_id, "2")])
+    bridge.flush()
+    outcomes = lambda: [  # noqa: E731
+        view.model.data(view.model.index(r, 5))
+        for r in range(view.model.rowCount())
+        if view.model.row_at(r).direction == "out"
+    ]
+    assert outcomes() == ["pending", "pending", "pending"]
+
+    rows = store.pending_outbox()
+    store.mark_sent([rows[0].seq, rows[1].seq], clock.now())  # what the relay does
+    bridge._tick()  # the bridge's once-a-second look at the backlog
+    assert outcomes() == ["sent", "sent", "pending"]
+    store.mark_sent([rows[2].seq], clock.now())
+    bridge._tick()
+    assert outcomes() == ["sent", "sent", "sent"]
+    bridge.shutdown()
