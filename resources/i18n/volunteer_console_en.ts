@@ -4,7 +4,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+162"/>
+        <location filename="../../gui/message_log.py" line="+169"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

@@ -292,8 +292,10 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>%1, %2–%3 · %4 · %5 · offers last %6 min · id %7</source>
-        <translation>%1, %2–%3 · %4 · %5 · предложение действует %6 мин · № %7</translation>
+        <source>%1, %2–%3 · %4 · %5 · offers last %6 min
+Application id %7</source>
+        <translation>%1, %2–%3 · %4 · %5 · предложение действует %6 мин
+ID заявки %7</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -397,7 +399,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+117"/>
+        <location filename="../../gui/log_models.py" line="+118"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -442,7 +444,7 @@
         <translation>Выход, сообщ./с</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>Messages the console could not process; see Rejected.</source>
         <translation>Сообщения, которые консоль не смогла обработать; см. «Отклонённые сообщения».</translation>
     </message>
@@ -498,18 +500,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+104"/>
+        <location line="+116"/>
         <source>Exchange</source>
         <translation>Обменник</translation>
     </message>
     <message>
-        <location line="-103"/>
-        <location line="+104"/>
+        <location line="-115"/>
+        <location line="+116"/>
         <source>Routing key</source>
         <translation>Ключ маршрутизации</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-115"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
@@ -519,7 +521,7 @@
         <translation>Результат</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+112"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>
@@ -885,7 +887,7 @@
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+69"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1016,7 +1018,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="+60"/>
+        <location filename="../../gui/settings_dialog.py" line="+61"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -1071,7 +1073,7 @@
         <translation>Новый язык будет применён после перезапуска.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Broker URL:</source>
         <translation>Адрес брокера:</translation>
     </message>
@@ -1106,12 +1108,12 @@
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>A password needs a user name.</source>
         <translation>Для пароля нужно указать пользователя.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+27"/>
         <source>A fund id is required.</source>
         <translation>Укажите ID фонда.</translation>
     </message>
@@ -1161,7 +1163,7 @@
         <translation>Укажите пароль в поле «Пароль», а не в адресе.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>The system keyring refused the password: %1</source>
         <translation>Системное хранилище паролей не приняло пароль: %1</translation>
     </message>
