@@ -1216,17 +1216,17 @@ ID заявки %7</translation>
     <message>
         <location line="+1"/>
         <source>Free</source>
-        <translation>Свободно</translation>
+        <translation>Своб.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting</source>
-        <translation>Ожидают</translation>
+        <translation>Ждут</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Offers</source>
-        <translation>Предложения</translation>
+        <translation>Предл.</translation>
     </message>
     <message>
         <location line="+1"/>
