@@ -314,16 +314,9 @@ class Transport:
             what: State = "reconnecting" if self._ever_connected else "connecting"
             self._set_state(what, f"{what} to {self._shown_url()}")
             try:
-                conn = await asyncio.wait_for(
-                    aio_pika.connect(
-                        self.url,
-                        timeout=CONNECT_TIMEOUT,
-                        client_properties={
-                            "connection_name": f"volunteer-console fund {self.engine.fund_id}"
-                        },
-                    ),
-                    CONNECT_TIMEOUT + 2,
-                )
+                conn = await self._connect()
+                if conn is None:
+                    break  # stopped while connecting
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -356,6 +349,41 @@ class Transport:
             self._set_state("reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s")
             await self._sleep_unless_stopped(delay)
             delay = min(delay * 2, BACKOFF_MAX)
+
+    async def _connect(self) -> AbstractConnection | None:
+        """One connection attempt that stop() can interrupt (a silent host takes a while)."""
+        attempt = asyncio.ensure_future(
+            aio_pika.connect(
+                self.url,
+                timeout=CONNECT_TIMEOUT,
+                client_properties={
+                    "connection_name": f"volunteer-console fund {self.engine.fund_id}"
+                },
+            )
+        )
+        stopped = asyncio.ensure_future(self._stop_event.wait())
+        try:
+            await asyncio.wait(
+                {attempt, stopped},
+                timeout=CONNECT_TIMEOUT + 2,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            stopped.cancel()
+            if not attempt.done():
+                attempt.cancel()
+            for task in (stopped, attempt):
+                with contextlib.suppress(BaseException):
+                    await task
+        if attempt.cancelled():
+            if self._stopping:
+                return None
+            raise TimeoutError(f"no answer within {CONNECT_TIMEOUT + 2:g} s")
+        conn = attempt.result()
+        if self._stopping:
+            await self._close_quietly(conn)
+            return None
+        return conn
 
     async def _close_quietly(self, conn: AbstractConnection) -> None:
         if conn.is_closed:

@@ -153,3 +153,27 @@ def test_stop_mid_stream_acks_exactly_what_was_committed(tmp_path: Path) -> None
             await delete_fund_queues(fund)
 
     asyncio.run(scenario())
+
+
+def test_stop_interrupts_a_connection_attempt_to_a_silent_host(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read()  # accepts the TCP connection, never speaks AMQP
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        core = ConsoleCore(tmp_path, "f1", f"amqp://guest:guest@127.0.0.1:{port}/")
+        seen: list[str] = []
+        core.transport.subscribe_status(lambda s: seen.append(f"{s.state}: {s.detail}"))
+        await core.start()
+        await wait_until(lambda: core.transport.status.state == "connecting")
+        await asyncio.sleep(0.2)  # the attempt is under way, waiting for the handshake
+        await core.stop()
+        server.close()
+        await server.wait_closed()
+        # stop() did not sit out the attempt until it failed: no "cannot reach" on the way
+        assert seen[-1] == "offline: stopped"
+        assert not any("cannot reach" in s for s in seen), seen
+        assert core.store.db.is_closed()
+
+    asyncio.run(scenario())
