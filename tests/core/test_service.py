@@ -157,8 +157,12 @@ def test_stop_mid_stream_acks_exactly_what_was_committed(tmp_path: Path) -> None
 
 def test_stop_interrupts_a_connection_attempt_to_a_silent_host(tmp_path: Path) -> None:
     async def scenario() -> None:
+        peers: list[asyncio.StreamWriter] = []
+
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            peers.append(writer)
             await reader.read()  # accepts the TCP connection, never speaks AMQP
+            writer.close()
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
@@ -170,6 +174,8 @@ def test_stop_interrupts_a_connection_attempt_to_a_silent_host(tmp_path: Path) -
         await asyncio.sleep(0.2)  # the attempt is under way, waiting for the handshake
         await core.stop()
         server.close()
+        for w in peers:
+            w.close()
         await server.wait_closed()
         # stop() did not sit out the attempt until it failed: no "cannot reach" on the way
         assert seen[-1] == "offline: stopped"
