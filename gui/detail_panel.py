@@ -39,8 +39,10 @@ def _table(model: Any, stretch: int = 0) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(22)
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setResizeContentsPrecision(100)  # size from 100 rows at most: 10,000 rows stay cheap
+    # Sized once per application shown (fit_columns), never per change: ResizeToContents
+    # re-measures rows on every update and froze the window under a burst of responses.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(50)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
@@ -154,7 +156,8 @@ class DetailPanel(QWidget):
 
     # -- what is shown --------------------------------------------------------------------
     def show_application(self, app_id: str | None) -> None:
-        if app_id != self.app_id:
+        changed = app_id != self.app_id
+        if changed:
             self.app_id = app_id
             self.roster_model.clear()
             self.waitlist_model.clear()
@@ -164,6 +167,16 @@ class DetailPanel(QWidget):
             w.setVisible(app_id is not None)
         self.placeholder.setVisible(app_id is None)
         self.refresh()
+        if changed:
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size columns to what is shown now (once; a stretch column absorbs the rest)."""
+        for view in (self.roster_view, self.waitlist_view, self.offers_view, self.activity_view):
+            header = view.horizontalHeader()
+            for col in range(header.count()):
+                if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
+                    view.resizeColumnToContents(col)
 
     def refresh(self) -> None:
         """Re-read the shown application (the bridge said it changed)."""

@@ -117,14 +117,17 @@ class MainWindow(QMainWindow):
         self.apps_view.setAlternatingRowColors(True)
         self.apps_view.setItemDelegateForColumn(ApplicationsModel.FILL, FillBarDelegate(self))
         header = self.apps_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(100)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once, below
+        header.setResizeContentsPrecision(50)
         header.setSectionResizeMode(ApplicationsModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ApplicationsModel.FILL, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(ApplicationsModel.FILL, 84)
         for col in ApplicationsModel.NARROW:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, 56)
+        for col in (ApplicationsModel.WHEN, ApplicationsModel.STATUS):
+            self.apps_view.resizeColumnToContents(col)
+        header.resizeSection(ApplicationsModel.WHEN, max(header.sectionSize(1), 170))
         self.apps_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.apps_view.doubleClicked.connect(lambda _i: self.edit_application())
 

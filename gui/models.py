@@ -294,13 +294,32 @@ class ApplicationsModel(KeyedTableModel):
         return None
 
     def update_ids(self, ids: Sequence[str]) -> None:
-        """The bridge's applications_changed: re-read only those rows."""
-        for app_id in ids:
-            s = self._summary_of(app_id)
+        """The bridge's applications_changed: re-read only those rows, one signal per kind."""
+        changed: list[int] = []
+        fresh: list[AppSummary] = []
+        summaries = {app_id: self._summary_of(app_id) for app_id in ids}
+        for app_id, s in summaries.items():
             if s is None:
-                self.remove_key(app_id)
-            else:
-                self.upsert(s)
+                self.remove_key(app_id)  # removals first: later row numbers stay valid
+        for app_id, s in summaries.items():
+            if s is None:
+                continue
+            i = self._pos.get(app_id, -1)
+            if i < 0:
+                fresh.append(s)
+            elif self._rows[i] != s:
+                self._rows[i] = s
+                changed.append(i)
+        if changed:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        if fresh:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)
+            self._rows.extend(fresh)
+            for i, row in enumerate(fresh, start=n):
+                self._pos[row.id] = i
+            self.endInsertRows()
 
 
 class ApplicationsProxy(QSortFilterProxyModel):
