@@ -142,3 +142,25 @@ def test_seen_message_ids_handles_more_ids_than_one_query_takes(store: Store) ->
         )
     seen = store.seen_message_ids([f"m{i}" for i in range(1200)])
     assert seen == {f"m{i}" for i in range(0, 1200, 2)}
+
+
+def test_mark_sent_skips_only_its_own_fsync_and_restores_full_sync(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "c.db"
+    store = Store(path)
+    engine = Engine(store, "1", clock)
+    form = ApplicationForm(name="A", day=date(2026, 3, 10), start=time(9), end=time(10), spots=1)
+    engine.create_application(form)
+    seq = store.pending_outbox()[0].seq
+    store.mark_sent([seq], datetime(2026, 3, 2, 9, 0, 1))
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with store.transaction():  # inside a caller's transaction the setting is left alone
+        store.mark_sent([seq], datetime(2026, 3, 2, 9, 0, 2))
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    store.close()
+    reopened = sqlite3.connect(path)
+    assert reopened.execute("SELECT sent_at FROM outbox WHERE seq=?", (seq,)).fetchone() == (
+        "2026-03-02T09:00:02",
+    )
+    reopened.close()

@@ -1,0 +1,480 @@
+"""Console throughput and latency against the raw client: `python -m tests.bench.throughput`.
+
+(a) raw aio-pika consume+ack of N pre-published responses, (b) the console end to end on
+the same N (rules applied, committed, acked, notifications published and confirmed), both
+on plain asyncio and (c) under qasync; (d) publish-to-notification latency at a steady
+offered load against the headless service. Prints a table; targets: b/a >= 0.5, p99 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+
+from core import messages as m
+from core.engine import ApplicationForm, Engine
+from core.service import DB_NAME, ConsoleCore
+from core.storage import Store
+from core.transport import consumer_queue_arguments, queue_names
+from tests.core.broker_helpers import BROKER_URL, delete_fund_queues
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFETCH = 500  # ConsoleCore's default: the baseline consumes with the same
+RATIO_TARGET = 0.5
+P99_TARGET_MS = 50.0
+
+
+def new_fund() -> str:
+    return f"bench{uuid.uuid4().hex[:8]}"
+
+
+def response_body(app_id: str, volunteer: str, status: str = "accepted") -> bytes:
+    return json.dumps(
+        {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_id": volunteer,
+                "volunteer_application_id": int(app_id),
+                "status": status,
+            },
+        }
+    ).encode()
+
+
+def make_application(data_dir: Path, fund: str, spots: int) -> str:
+    store = Store(data_dir / DB_NAME)
+    try:
+        form = ApplicationForm(
+            "Benchmark shift", date.today() + timedelta(days=7), dtime(9), dtime(17), spots
+        )
+        return Engine(store, fund).create_application(form)
+    finally:
+        store.close()
+
+
+async def declare_console_queues(channel: aio_pika.abc.AbstractChannel, fund: str) -> None:
+    """The console's own queues, declared alike, so responses can wait there before it starts."""
+    names = queue_names(fund)
+    ex = {}
+    for name in m.EXCHANGES:
+        ex[name] = await channel.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+    dead = await channel.declare_exchange(
+        "volunteer_console.dead_letter", aio_pika.ExchangeType.TOPIC, durable=True
+    )
+    q = await channel.declare_queue(
+        names["responses"], durable=True, arguments=consumer_queue_arguments()
+    )
+    await q.bind(ex[m.RESPONSE_EXCHANGE], f"fund.{fund}.response.#")
+    q = await channel.declare_queue(
+        names["waiting"], durable=True, arguments=consumer_queue_arguments()
+    )
+    await q.bind(ex[m.WAITING_EXCHANGE], f"fund.{fund}.waiting.#")
+    q = await channel.declare_queue(
+        names["dead_letters"], durable=True, arguments={"x-queue-type": "quorum"}
+    )
+    await q.bind(dead, f"fund.{fund}.#")
+
+
+async def prepublish(url: str, fund: str, app_id: str, n: int) -> None:
+    """N accepted responses from N volunteers, 100 confirms in flight, into the fund's queue."""
+    conn = await aio_pika.connect(url)
+    try:
+        ch = await conn.channel(publisher_confirms=True)
+        await declare_console_queues(ch, fund)
+        ex = await ch.get_exchange(m.RESPONSE_EXCHANGE)
+        key = m.response_key(fund, app_id)
+        for start in range(0, n, 100):
+            await asyncio.gather(
+                *(
+                    ex.publish(
+                        aio_pika.Message(
+                            response_body(app_id, f"v{i}"),
+                            content_type="application/json",
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            message_id=str(uuid.uuid4()),
+                            app_id="bench",
+                        ),
+                        key,
+                    )
+                    for i in range(start, min(n, start + 100))
+                )
+            )
+    finally:
+        await conn.close()
+
+
+async def queue_depth(url: str, name: str) -> int:
+    conn = await aio_pika.connect(url)
+    try:
+        ch = await conn.channel()
+        q = await ch.declare_queue(name, passive=True)
+        return int(q.declaration_result.message_count or 0)
+    finally:
+        await conn.close()
+
+
+# ---- (a) the raw client ---------------------------------------------------------------------
+
+
+async def bench_raw(url: str, n: int) -> dict[str, Any]:
+    fund = new_fund()
+    try:
+        await prepublish(url, fund, "1", n)
+        conn = await aio_pika.connect(url)
+        try:
+            ch = await conn.channel()
+            await ch.set_qos(prefetch_count=PREFETCH)
+            q = await ch.declare_queue(
+                queue_names(fund)["responses"], durable=True, arguments=consumer_queue_arguments()
+            )
+            done = asyncio.Event()
+            count = 0
+
+            async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
+                nonlocal count
+                await msg.ack()
+                count += 1
+                if count == n:
+                    done.set()
+
+            t0 = time.perf_counter()
+            await q.consume(on_message)
+            await asyncio.wait_for(done.wait(), 300)
+            elapsed = time.perf_counter() - t0
+        finally:
+            await conn.close()
+        return {"messages": n, "seconds": elapsed, "rate": n / elapsed}
+    finally:
+        await delete_fund_queues(fund, url)
+
+
+# ---- (b) the console end to end ----------------------------------------------------------------
+
+
+async def bench_console(url: str, n: int, profile: str | None = None) -> dict[str, Any]:
+    fund = new_fund()
+    waitlisted = max(1, n // 10)
+    with tempfile.TemporaryDirectory(prefix="bench-console-") as tmp:
+        data_dir = Path(tmp)
+        app_id = make_application(data_dir, fund, n - waitlisted)
+        sink_conn = await aio_pika.connect(url)
+        try:
+            sink_ch = await sink_conn.channel()
+            # A volunteer-side queue, so notifications are routed as in production.
+            sink = await sink_ch.declare_queue(exclusive=True, auto_delete=True)
+            await sink.bind(m.NOTIFICATION_EXCHANGE, f"fund.{fund}.volunteer.*")
+            await prepublish(url, fund, app_id, n)
+            core = ConsoleCore(data_dir, fund, url, prefetch=PREFETCH)
+            applied = 0
+
+            def count(change: Any) -> None:
+                nonlocal applied
+                applied += change.responses
+
+            core.engine.subscribe(count)
+            profiler = None
+            if profile:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            t0 = time.perf_counter()
+            await core.start()
+            while applied < n or core.queries.backlog() > 0:
+                await asyncio.sleep(0.005)
+            elapsed = time.perf_counter() - t0
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(profile)
+            await core.stop()
+            left = await queue_depth(url, queue_names(fund)["responses"])
+            await asyncio.sleep(0.3)  # the last notifications land in the sink queue
+            again = await sink_ch.declare_queue(sink.name, passive=True)
+            notified = int(again.declaration_result.message_count or 0)
+        finally:
+            await sink_conn.close()
+            await delete_fund_queues(fund, url)
+    return {
+        "messages": n,
+        "seconds": elapsed,
+        "rate": n / elapsed,
+        "left_in_queue": left,
+        "notified": notified,
+        "expected_notified": n - waitlisted,
+    }
+
+
+# ---- (d) latency at a steady offered load ----------------------------------------------------
+
+
+async def bench_latency(url: str, rate: float, seconds: float, *, echo: bool) -> dict[str, Any]:
+    """Offered load against the headless service (or, with echo, the raw-client floor)."""
+    fund = new_fund()
+    total = int(rate * seconds)
+    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
+        data_dir = Path(tmp)
+        app_id = make_application(data_dir, fund, max(1, total // 2))
+        if echo:
+            argv = ["-m", "tests.bench.throughput", "--echo", fund, "--broker", url]
+        else:
+            argv = ["main.py", "--headless", "--data-dir", str(data_dir), "--fund-id", fund]
+            argv += ["--broker", url]
+        service = subprocess.Popen(
+            [sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            got, sent = await offered_load(url, fund, app_id, total, rate)
+        finally:
+            service.send_signal(signal.SIGTERM)
+            _out, err = service.communicate(timeout=60)
+            await delete_fund_queues(fund, url)
+    if service.returncode != 0:
+        raise RuntimeError(f"the service failed:\n{err.decode()[-3000:]}")
+    lat_ms = sorted((got[v] - sent[v]) * 1000 for v in got)
+    q = statistics.quantiles(lat_ms, n=100) if len(lat_ms) >= 2 else lat_ms * 99
+    return {
+        "sent": total,
+        "received": len(lat_ms),
+        "p50": q[49],
+        "p90": q[89],
+        "p99": q[98],
+        "max": lat_ms[-1] if lat_ms else float("nan"),
+    }
+
+
+async def offered_load(
+    url: str, fund: str, app_id: str, total: int, rate: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Publish `total` responses at `rate`; when each volunteer's answer arrived, and was sent."""
+    conn = await aio_pika.connect(url)
+    try:
+        await wait_for_consumer(conn, queue_names(fund)["responses"])
+        ch = await conn.channel()
+        sent: dict[str, float] = {}
+        got: dict[str, float] = {}
+        all_in = asyncio.Event()
+        q = await ch.declare_queue(exclusive=True, auto_delete=True)
+        await q.bind(m.NOTIFICATION_EXCHANGE, f"fund.{fund}.volunteer.*")
+        await q.bind(m.WAITING_EXCHANGE, f"fund.{fund}.waiting.*")
+
+        async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
+            now = time.monotonic()
+            vid = str(json.loads(msg.body).get("user_id"))
+            if vid in sent and vid not in got:
+                got[vid] = now
+                if len(got) == total:
+                    all_in.set()
+
+        await q.consume(on_message, no_ack=True)
+        pub = await conn.channel(publisher_confirms=True)
+        ex = await pub.get_exchange(m.RESPONSE_EXCHANGE)
+        key = m.response_key(fund, app_id)
+        pending: set[asyncio.Future[Any]] = set()
+        interval = 1.0 / rate
+        t_next = time.monotonic()
+        for i in range(total):
+            delay = t_next - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            t_next += interval
+            vid = f"lat{i}"
+            message = aio_pika.Message(
+                response_body(app_id, vid),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=str(uuid.uuid4()),
+                app_id="bench",
+            )
+            sent[vid] = time.monotonic()
+            fut = asyncio.ensure_future(ex.publish(message, key))
+            pending.add(fut)
+            fut.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.gather(*pending)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), 30)
+        return got, sent
+    finally:
+        await conn.close()
+
+
+async def echo_service(url: str, fund: str) -> None:
+    """The floor for (d): consume like the console, answer each response at once, no disk."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    conn = await aio_pika.connect(url)
+    try:
+        ch = await conn.channel()
+        await ch.set_qos(prefetch_count=PREFETCH)
+        await declare_console_queues(ch, fund)
+        pub = await conn.channel(publisher_confirms=True)
+        ex = await pub.get_exchange(m.NOTIFICATION_EXCHANGE)
+        q = await ch.declare_queue(
+            queue_names(fund)["responses"], durable=True, arguments=consumer_queue_arguments()
+        )
+
+        async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
+            req = m.parse_inbound(msg.body)
+            assert isinstance(req, m.VolunteerRequest)
+            out = m.volunteer_notification(
+                fund, req.application_id, req.volunteer_id, m.STATUS_SIGNED_UP, datetime.now()
+            )
+            await ex.publish(
+                aio_pika.Message(out.encoded(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                out.routing_key,
+            )
+            await msg.ack()
+
+        await q.consume(on_message)
+        await stop.wait()
+    finally:
+        await conn.close()
+
+
+async def wait_for_consumer(conn: aio_pika.abc.AbstractConnection, name: str) -> None:
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        # A passive declare of a queue not there yet closes its channel: one channel a try.
+        ch = await conn.channel()
+        with contextlib.suppress(Exception):
+            q = await ch.declare_queue(name, passive=True)
+            if q.declaration_result.consumer_count:
+                await ch.close()
+                return
+        with contextlib.suppress(Exception):
+            await ch.close()
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"the headless service never consumed {name}")
+
+
+# ---- running under either loop ------------------------------------------------------------
+
+
+def run_on(loop_kind: str, make: Callable[[], Awaitable[Any]]) -> Any:
+    if loop_kind == "asyncio":
+        return asyncio.run(make())
+    from PySide6.QtCore import QCoreApplication
+    from qasync import QEventLoop
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(make())
+    finally:
+        loop.close()
+
+
+def throughput_pair(loop_kind: str, url: str, n: int, profile: str | None) -> dict[str, Any]:
+    raw = run_on(loop_kind, lambda: bench_raw(url, n))
+    console = run_on(loop_kind, lambda: bench_console(url, n, profile))
+    return {"raw": raw, "console": console}
+
+
+def in_child(loop_kind: str, url: str, n: int) -> dict[str, Any]:
+    """Run a throughput pair in a fresh interpreter (a qasync loop must own its process)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.bench.throughput", "--child", loop_kind, "--messages",
+         str(n), "--broker", url],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise RuntimeError(f"{loop_kind} run failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.bench.throughput", description=__doc__)
+    ap.add_argument("--messages", type=int, default=5000, help="N for (a)-(c) (default 5000)")
+    ap.add_argument("--rate", type=float, default=200, help="offered load for (d), msg/s")
+    ap.add_argument("--seconds", type=float, default=10, help="how long (d) runs")
+    ap.add_argument("--broker", default=BROKER_URL)
+    ap.add_argument("--repeat", type=int, default=1, help="throughput runs; the median is shown")
+    ap.add_argument("--no-qasync", action="store_true", help="skip (c)")
+    ap.add_argument("--no-latency", action="store_true", help="skip (d)")
+    ap.add_argument("--profile", metavar="FILE", help="cProfile (b) on asyncio into FILE")
+    ap.add_argument("--child", choices=["asyncio", "qasync"], help=argparse.SUPPRESS)
+    ap.add_argument("--echo", metavar="FUND", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.echo:
+        asyncio.run(echo_service(args.broker, args.echo))
+        return 0
+    if args.child:
+        print(json.dumps(throughput_pair(args.child, args.broker, args.messages, None)))
+        return 0
+
+    rows: list[tuple[str, str, str, str, str]] = []
+    ratios: dict[str, float] = {}
+    kinds = ["asyncio"] + ([] if args.no_qasync else ["qasync"])
+    for kind in kinds:
+        runs = []
+        for _ in range(args.repeat):
+            if kind == "asyncio" and args.profile:
+                runs.append(throughput_pair(kind, args.broker, args.messages, args.profile))
+            else:
+                runs.append(in_child(kind, args.broker, args.messages))
+        raw = statistics.median(r["raw"]["rate"] for r in runs)
+        con = statistics.median(r["console"]["rate"] for r in runs)
+        last = runs[-1]["console"]
+        ratios[kind] = con / raw
+        label = "a" if kind == "asyncio" else "c"
+        rows.append(
+            (f"({label}) raw aio-pika consume+ack", kind, str(args.messages), f"{raw:,.0f}", "")
+        )
+        check = (
+            f"left {last['left_in_queue']}, notified {last['notified']}/{last['expected_notified']}"
+        )
+        rows.append(
+            (f"({'b' if label == 'a' else 'c'}) console end to end", kind, str(args.messages),
+             f"{con:,.0f}", check)
+        )  # fmt: skip
+        verdict = "ok" if ratios[kind] >= RATIO_TARGET else "BELOW TARGET"
+        rows.append(
+            ("    ratio console/raw", kind, "", f"{ratios[kind]:.2f}",
+             f"target >= {RATIO_TARGET} {verdict}")
+        )  # fmt: skip
+    print()
+    print(f"{'what':<34} {'loop':<8} {'msgs':>6} {'msg/s':>8}  notes")
+    for what, loop, n, rate, note in rows:
+        print(f"{what:<34} {loop:<8} {n:>6} {rate:>8}  {note}")
+    if not args.no_latency:
+        print()
+        print(
+            f"(d) latency at {args.rate:g} responses/s for {args.seconds:g} s,"
+            " publish → записан/waitlist notification received"
+        )
+        print(f"{'who answers':<34} {'answered':>10} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
+        for label, echo in (("raw client echo (floor)", True), ("headless service", False)):
+            lat = asyncio.run(bench_latency(args.broker, args.rate, args.seconds, echo=echo))
+            note = ""
+            if not echo:
+                ok = lat["p99"] <= P99_TARGET_MS
+                note = f"  target p99 <= {P99_TARGET_MS:g} ms {'ok' if ok else 'ABOVE TARGET'}"
+            print(
+                f"{label:<34} {lat['received']:>5}/{lat['sent']:<4} {lat['p50']:>5.1f}ms"
+                f" {lat['p90']:>5.1f}ms {lat['p99']:>5.1f}ms {lat['max']:>5.1f}ms{note}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
