@@ -535,6 +535,8 @@ class Transport:
     async def _process(self, batch: list[tuple[int, AbstractIncomingMessage]]) -> None:
         s = self._session
         live = [msg for gen, msg in batch if s is not None and gen == s.generation]
+        # Delivery order is first-come order for the spot rules; tags are that order.
+        live.sort(key=lambda msg: msg.delivery_tag or 0)
         if not live:
             return  # their channel is gone: the broker redelivers them
         assert s is not None
@@ -697,8 +699,11 @@ class Transport:
             _publish(s.publish_channel, row.exchange, row.routing_key, message), PUBLISH_TIMEOUT
         )
         if isinstance(result, aiormq.abc.DeliveredMessage):
-            # Unroutable: no volunteer-side queue is bound for this key yet. A consumer that
-            # does not exist cannot get it later either; binding durably is that side's job.
+            # Returned as unroutable: no volunteer-side queue is bound for this key. The row is
+            # still marked sent: retrying would block every later row behind a message that no
+            # consumer exists to receive, and a consumer bound later could not get it anyway.
+            # Durable delivery is the volunteer side's binding (CONTRACT.md, "binds its own
+            # queues"), so this is logged at debug, not treated as a failure.
             log.debug("outbox %s (%s) was unroutable: no queue bound", row.seq, row.routing_key)
 
 
