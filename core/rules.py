@@ -235,14 +235,17 @@ def spots_freed(st: AppState, fx: Effects, n: int) -> None:
     """n spots just became free: give them to the waitlist as the policy says."""
     if n <= 0 or st.status != "open" or not st.wait_keys:
         return
-    if st.policy == "auto":
+    # A round keeps the policy it was opened under until it ends: spots freed meanwhile join
+    # it, and a policy change applies from the next round.
+    policy = st.round.policy if st.round is not None else st.policy
+    if policy == "auto":
         for _ in range(n):
             if not st.wait_keys:
                 return
             first = st.wait_keys[0][2]
             _sign_up(st, fx, first, fx.now, "promoted automatically from the waitlist")
         return
-    if st.policy == "broadcast":
+    if policy == "broadcast":
         _broadcast(st, fx, n)
     else:
         _timed(st, fx, n)
