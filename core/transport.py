@@ -330,6 +330,7 @@ class Transport:
                 continue
             generation = self._generation
             reason = "connection closed"
+            refused = False
             try:
                 reason = await self._run_session(conn)
             except asyncio.CancelledError:
@@ -337,6 +338,7 @@ class Transport:
                 raise
             except Exception as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
+                refused = isinstance(exc, aiormq.exceptions.ChannelClosed)
                 log.warning("broker session ended: %s", reason)
             finally:
                 self._session = None
@@ -346,7 +348,17 @@ class Transport:
             if self._generation != generation:
                 # The session got as far as consuming: a fresh loss, not a failing broker.
                 delay = BACKOFF_FIRST
-            self._set_state("reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s")
+            if not refused or self._generation != generation:
+                self._set_state(
+                    "reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s"
+                )
+            else:
+                # Connected but refused before consuming (a queue declared with other arguments,
+                # missing permissions): an operator has to act; keep retrying, slower each time.
+                self._set_state(
+                    "offline",
+                    f"the broker refused the console's queues ({reason}); retrying in {delay:g} s",
+                )
             await self._sleep_unless_stopped(delay)
             delay = min(delay * 2, BACKOFF_MAX)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import aio_pika
 import pytest
 
 from core.clock import SystemClock
@@ -517,6 +518,65 @@ def test_broker_closing_the_connection_mid_stream_loses_nothing(tmp_path: Path) 
                 "backlog": 0,
             }
             assert len({s.since for s in connects}) == 2  # at start and after the close
+        await core.stop()
+
+    run(scenario)
+
+
+def test_a_rejected_message_whose_copy_cannot_be_published_is_dead_lettered_by_the_broker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def copy_fails(self: object, *args: object) -> bool:
+        return False  # as when the dead-letter publish times out or is nacked
+
+    monkeypatch.setattr("core.transport.Transport._dead_letter", copy_fails)
+
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(2))
+            key = f"fund.{fund}.response.{app}"
+            bad = await vol.publish(RESPONSE_EXCHANGE, key, b"[1, 2")
+            good = await vol.respond(int(app), 7, "accepted")
+            await wait_until(lambda: vol.to(7) == ["записан"], what="the valid one applied")
+            dead: list[Any] = []
+
+            async def arrived() -> bool:
+                dead.extend(await vol.read_dead_letters())
+                return bool(dead)
+
+            for _ in range(100):
+                if await arrived():
+                    break
+                await asyncio.sleep(0.05)
+            assert [d.message_id for d in dead] == [bad]
+            death = dead[0].headers["x-death"][0]
+            assert death["reason"] == "rejected"  # nack(requeue=False): the broker's own path
+            assert core.queries.rejected()[0].reason.startswith("body is not JSON")
+            assert good not in {d.message_id for d in dead}
+        await core.stop()
+
+    run(scenario)
+
+
+def test_a_queue_declared_with_other_arguments_is_reported_not_hidden(tmp_path: Path) -> None:
+    async def scenario(fund: str) -> None:
+        conn = await aio_pika.connect(BROKER_URL)
+        try:
+            ch = await conn.channel()
+            # Someone declared the console's queue as a classic queue: the broker refuses ours.
+            await ch.declare_queue(f"volunteer_console.fund.{fund}.responses", durable=True)
+        finally:
+            await conn.close()
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        await wait_until(
+            lambda: "PRECONDITION_FAILED" in core.transport.status.detail, what="the reason"
+        )
+        assert core.transport.status.state == "offline"
+        assert "refused" in core.transport.status.detail
         await core.stop()
 
     run(scenario)
