@@ -441,6 +441,15 @@ class Transport:
         consume_ch.close_callbacks.add(on_close)
         publish_ch.close_callbacks.add(on_close)
         await consume_ch.set_qos(prefetch_count=self.prefetch)
+
+        async def on_cancel(_frame: object) -> None:
+            # The broker cancelled a consumer (its queue was deleted): set up again.
+            if not self._stopping:
+                reasons.append("the broker cancelled the consumer (queue deleted?)")
+                lost.set()
+
+        underlay = await consume_ch.get_underlay_channel()
+        underlay.on_consumer_cancel_callbacks.add(on_cancel)
         exchanges, queues = await asyncio.wait_for(self._declare(consume_ch), 20)
         self._generation += 1
         s = _Session(self._generation, conn, consume_ch, publish_ch, exchanges, queues, lost, {})

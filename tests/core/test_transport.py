@@ -580,3 +580,28 @@ def test_a_queue_declared_with_other_arguments_is_reported_not_hidden(tmp_path: 
         await core.stop()
 
     run(scenario)
+
+
+def test_a_queue_deleted_under_the_console_is_declared_again_and_consumed(
+    tmp_path: Path,
+) -> None:
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        await connected(core)
+        async with VolunteerClient(fund) as vol:
+            app = core.engine.create_application(form(2))
+            await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
+            conn = await aio_pika.connect(BROKER_URL)
+            try:
+                ch = await conn.channel()
+                await ch.queue_delete(f"volunteer_console.fund.{fund}.responses")
+            finally:
+                await conn.close()
+            await wait_until(lambda: core.transport.status.state != "connected", what="noticed")
+            await connected(core)
+            await vol.respond(int(app), 8, "accepted")
+            await wait_until(lambda: vol.to(8) == ["записан"], what="consumed again")
+        await core.stop()
+
+    run(scenario)
