@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.engine import ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN
+from gui.display import date_text, local_today
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -122,7 +123,7 @@ class AppDialog(QDialog):
         self.validate()
 
     def _today(self) -> date:
-        return self.bridge.clock.now().date()
+        return local_today(self.bridge.clock.now())  # the date on the coordinator's wall
 
     def _load(self) -> None:
         if self.app_id is None:
@@ -179,7 +180,7 @@ class AppDialog(QDialog):
             return self.tr("At most 4000 characters")
         if key == "date":
             return self.tr("The date is in the past (today is %1)").replace(
-                "%1", self._today().isoformat()
+                "%1", date_text(self._today(), year=True)
             )
         if key == "end":
             return self.tr("The end must be after the start")

@@ -19,14 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.queries import AppDetail
-from gui.models import (
-    ActivityModel,
-    OffersModel,
-    RosterModel,
-    WaitlistModel,
-    local_time,
-    status_text,
-)
+from gui.display import moment_text, policy_text, span_text, status_text
+from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
 
 
 def _table(model: Any, stretch: int = 0) -> QTableView:
@@ -92,11 +86,8 @@ class DetailPanel(QWidget):
         self.roster_view = _table(self.roster_model, 0)
         self.waitlist_view = _table(self.waitlist_model, 3)
         self.offers_view = _table(self.offers_model, 0)
-        self.activity_view = _table(self.activity_model, 4)
+        self.activity_view = _table(self.activity_model, ActivityModel.WHAT)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.activity_view.horizontalHeader().setSectionResizeMode(
-            4, QHeaderView.ResizeMode.Stretch
-        )
         self.activity_view.setWordWrap(False)
 
         self.roster_box = QGroupBox(self.tr("Roster"))
@@ -190,20 +181,13 @@ class DetailPanel(QWidget):
             return
         s = detail.summary
         self.title.setText(s.name)
-        policy = {
-            "broadcast": self.tr("offer freed spots to the whole waitlist"),
-            "auto": self.tr("promote the first in line automatically"),
-            "timed": self.tr("offer freed spots in turn, one at a time"),
-        }.get(s.policy, s.policy)
         self.subtitle.setText(
-            self.tr("%1, %2–%3 · %4 · %5 · offers last %6 min\nApplication id %7")
-            .replace("%1", f"{s.date:%a %d %b %Y}")
-            .replace("%2", f"{s.start:%H:%M}")
-            .replace("%3", f"{s.end:%H:%M}")
-            .replace("%4", status_text(s.status))
-            .replace("%5", policy)
-            .replace("%6", str(s.offer_timeout_min))
-            .replace("%7", s.id)
+            self.tr("%1 · %2 · %3 · offers last %4 min\nApplication id %5")
+            .replace("%1", span_text(s.date, s.start, s.end, year=True))
+            .replace("%2", status_text(s.status))
+            .replace("%3", policy_text(s.policy))
+            .replace("%4", str(s.offer_timeout_min))
+            .replace("%5", s.id)
             + (f"\n{s.description}" if s.description else "")
         )
         self.count_labels["signed"].setText(f"{s.signed}/{s.capacity}")
@@ -230,7 +214,7 @@ class DetailPanel(QWidget):
             self.round_label.setText(
                 self.tr("%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.")
                 .replace("%1", str(r.held))
-                .replace("%2", local_time(r.opened_at, "%H:%M:%S"))
+                .replace("%2", moment_text(r.opened_at, seconds=True, day=False))
                 .replace("%3", str(len(r.offers)))
                 .replace("%4", str(open_offers))
             )
@@ -246,8 +230,8 @@ class DetailPanel(QWidget):
             self.app_id, after_id=self.activity_model.last_id, limit=ActivityModel.LIMIT
         )
         if rows:
+            # newest on top: a view scrolled to the top shows each new decision as it comes
             self.activity_model.append(rows)
-            self.activity_view.scrollToBottom()
 
     def _update_countdown(self) -> None:
         d = self.detail

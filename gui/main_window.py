@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gui.app_dialog import AppDialog
 from gui.detail_panel import DetailPanel
+from gui.display import local_today, span_text, status_text
 from gui.models import ApplicationsModel, ApplicationsProxy, KeyRole
 from gui.widgets import FillBarDelegate, state_style
 
@@ -73,7 +75,8 @@ class MainWindow(QMainWindow):
         # -- left: the applications list --------------------------------------------------------
         self.apps_model = ApplicationsModel(bridge.queries.summary, self)
         self.apps_model.set_rows(bridge.queries.summaries())
-        self.proxy = ApplicationsProxy(lambda: bridge.clock.now().date(), self)
+        # "past" means before the coordinator's today, not before the UTC date
+        self.proxy = ApplicationsProxy(lambda: local_today(bridge.clock.now()), self)
         self.proxy.setSourceModel(self.apps_model)
         self.proxy.sort(ApplicationsModel.WHEN, Qt.SortOrder.AscendingOrder)
 
@@ -125,9 +128,7 @@ class MainWindow(QMainWindow):
         for col in ApplicationsModel.NARROW:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, 56)
-        for col in (ApplicationsModel.WHEN, ApplicationsModel.STATUS):
-            self.apps_view.resizeColumnToContents(col)
-        header.resizeSection(ApplicationsModel.WHEN, max(header.sectionSize(1), 170))
+        self._size_list_columns()
         self.apps_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.apps_view.doubleClicked.connect(lambda _i: self.edit_application())
 
@@ -146,10 +147,11 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([660, 700])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([560, 800])  # until the first show measures the list (_fit_split)
         self.splitter.setChildrenCollapsible(False)
+        self._split_fitted = False
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -343,6 +345,52 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.backlog_label)
         sb.addPermanentWidget(self.rate_label)
         self._on_rate(0.0)
+
+    def _size_list_columns(self) -> None:
+        """Date and status sized for their widest possible text, not for the rows shown now."""
+        header = self.apps_view.horizontalHeader()
+        metrics = self.apps_view.fontMetrics()
+        pad = 18
+        widest_when = span_text(date(2026, 11, 28), time(10, 30), time(23, 30))
+        header.resizeSection(
+            ApplicationsModel.WHEN,
+            max(metrics.horizontalAdvance(widest_when) + pad, header.sectionSizeHint(1)),
+        )
+        words = [status_text(w) for w in ("draft", "open", "closed", "cancelled")]
+        header.resizeSection(
+            ApplicationsModel.STATUS,
+            max(
+                max(metrics.horizontalAdvance(w) for w in words) + pad,
+                header.sectionSizeHint(ApplicationsModel.STATUS),
+            ),
+        )
+
+    def list_width_needed(self) -> int:
+        """The left pane's width that shows every application name and every column in full."""
+        header = self.apps_view.horizontalHeader()
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c != ApplicationsModel.NAME
+        )
+        names = max(self.apps_view.sizeHintForColumn(ApplicationsModel.NAME), 160)
+        frame = (
+            2 * self.apps_view.frameWidth() + self.apps_view.verticalScrollBar().sizeHint().width()
+        )
+        return others + names + frame + 12  # + the left margin and the splitter handle
+
+    def _fit_split(self) -> None:
+        """Give the list what its names need, but never more than 45% of the window."""
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        left = max(min(self.list_width_needed(), int(total * 0.45)), min(420, total // 2))
+        self.splitter.setSizes([left, total - left])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._split_fitted:
+            self._split_fitted = True
+            if self.qsettings.value("main/splitter") is None:  # the coordinator's own choice wins
+                self._fit_split()
 
     # -- window state ------------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -18,6 +17,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from core.queries import ActivityRow, AppSummary, OfferView, RosterRow, WaitRow
+from gui.display import (
+    activity_text,
+    actor_text,
+    full_moment_text,
+    moment_text,
+    short_id,
+    span_text,
+    status_text,
+)
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the immutable row object itself
 SortRole = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
@@ -25,7 +33,6 @@ FillRole = Qt.ItemDataRole.UserRole + 3  # (signed, held, capacity) for the fill
 KeyRole = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
-SHORT = "%d %b %H:%M"
 
 
 def tr(text: str) -> str:
@@ -33,20 +40,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
 
 
-def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """UTC timestamps from the core, shown in the coordinator's local time."""
-    if when is None:
-        return ""
-    return when.replace(tzinfo=UTC).astimezone().strftime(fmt)
-
-
-def status_text(status: str) -> str:
-    return {
-        "draft": tr("draft"),
-        "open": tr("open"),
-        "closed": tr("closed"),
-        "cancelled": tr("cancelled"),
-    }.get(status, status)
+__all__ = ["offer_text", "status_text"]  # status_text lives in gui.display; kept here for callers
 
 
 def offer_text(state: str | None) -> str:
@@ -248,7 +242,7 @@ class ApplicationsModel(KeyedTableModel):
         if column == self.NAME:
             return row.name
         if column == self.WHEN:
-            return f"{row.date:%a %d %b}, {row.start:%H:%M}–{row.end:%H:%M}"
+            return span_text(row.date, row.start, row.end)
         if column == self.FILL:
             return f"{row.signed}/{row.capacity}"
         if column == self.FREE:
@@ -289,7 +283,7 @@ class ApplicationsModel(KeyedTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.status in ("cancelled", "closed"):
             return QColor("#777777")
         if role == Qt.ItemDataRole.ToolTipRole:
-            when = f"{row.date:%A %d %B %Y}, {row.start:%H:%M}–{row.end:%H:%M}"
+            when = span_text(row.date, row.start, row.end, year=True)
             return "\n".join(x for x in (row.name, when, row.description) if x)
         return None
 
@@ -383,7 +377,7 @@ class RosterModel(KeyedTableModel):
         return row.volunteer_id
 
     def display(self, row: RosterRow, column: int) -> str:
-        return row.volunteer_id if column == 0 else local_time(row.since, SHORT)
+        return row.volunteer_id if column == 0 else moment_text(row.since)
 
     def sort_value(self, row: RosterRow, column: int) -> Any:
         return row.volunteer_id if column == 0 else row.since.isoformat()
@@ -406,7 +400,7 @@ class WaitlistModel(KeyedTableModel):
         if column == 1:
             return row.volunteer_id
         if column == 2:
-            return local_time(row.since, SHORT)
+            return moment_text(row.since)
         return offer_text(row.offer)
 
     def extra(self, row: WaitRow, column: int, role: int) -> Any:
@@ -430,28 +424,21 @@ class OffersModel(KeyedTableModel):
         if column == 0:
             return row.volunteer_id
         if column == 1:
-            return local_time(row.offered_at, "%H:%M:%S")
+            return moment_text(row.offered_at, seconds=True, day=False)
         if column == 2:
-            return local_time(row.expires_at, "%H:%M:%S")
+            return moment_text(row.expires_at, seconds=True, day=False)
         return offer_text(row.state)
 
 
-def _short(cause: str | None) -> str:
-    """Message ids are long UUIDs: the first block identifies one in the message log."""
-    if not cause:
-        return ""
-    return cause if len(cause) <= 12 else cause[:8] + "…"
-
-
 class ActivityModel(KeyedTableModel):
-    """Decisions with their causes, append-only; the oldest rows drop off past a limit."""
+    """Decisions with their causes, newest first; the oldest rows drop off past a limit."""
 
+    TIME, WHO, VOLUNTEER, WHAT, CAUSE = range(5)
     headers = (
         QT_TRANSLATE_NOOP("models", "Time"),
         QT_TRANSLATE_NOOP("models", "Who"),
-        QT_TRANSLATE_NOOP("models", "What"),
         QT_TRANSLATE_NOOP("models", "Volunteer"),
-        QT_TRANSLATE_NOOP("models", "Detail"),
+        QT_TRANSLATE_NOOP("models", "What happened"),
         QT_TRANSLATE_NOOP("models", "Cause"),
     )
     LIMIT = 2000
@@ -460,42 +447,46 @@ class ActivityModel(KeyedTableModel):
         return row.id
 
     def display(self, row: ActivityRow, column: int) -> str:
-        actor = row.actor
-        if row.volunteer_id and actor == f"volunteer {row.volunteer_id}":
-            actor = tr("volunteer")  # the volunteer column already names them
-        values = (
-            local_time(row.at, "%d %b %H:%M:%S"),
-            actor,
-            row.kind.replace("_", " "),
-            row.volunteer_id or "",
-            row.detail,
-            _short(row.cause),
-        )
-        return values[column] if 0 <= column < len(values) else ""
+        if column == self.TIME:
+            return moment_text(row.at, seconds=True)
+        if column == self.WHO:
+            return actor_text(row.actor, row.volunteer_id)
+        if column == self.VOLUNTEER:
+            return row.volunteer_id or ""
+        if column == self.WHAT:
+            return activity_text(row)
+        if column == self.CAUSE:
+            return short_id(row.cause)
+        return ""
 
     def extra(self, row: ActivityRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            cause = f"\n{tr('cause')}: {row.cause}" if row.cause else ""
-            return f"{local_time(row.at, '%Y-%m-%d %H:%M:%S')} · {row.actor}\n{row.detail}{cause}"
-        return None
+        if role != Qt.ItemDataRole.ToolTipRole:
+            return None
+        if column == self.CAUSE:
+            if not row.cause:
+                return None
+            return tr("Message that caused it: %1").replace("%1", row.cause)
+        if column == self.WHAT:
+            return tr("As recorded: %1").replace("%1", row.detail)  # core's own words
+        return full_moment_text(row.at)
 
     @property
     def last_id(self) -> int:
-        return self._rows[-1].id if self._rows else 0
+        return self._rows[0].id if self._rows else 0
 
     def append(self, rows: Sequence[ActivityRow]) -> None:
-        fresh = [r for r in rows if r.id > self.last_id]
+        """Add rows newer than any shown (given oldest first) at the top, newest first."""
+        fresh = [r for r in reversed(rows) if r.id > self.last_id]
         if not fresh:
             return
-        n = len(self._rows)
-        self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)
-        self._rows.extend(fresh)
-        for i, r in enumerate(fresh, start=n):
-            self._pos[r.id] = i
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._rows[0:0] = fresh
+        self._reindex()
         self.endInsertRows()
         excess = len(self._rows) - self.LIMIT
         if excess > 0:
-            self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-            del self._rows[:excess]
+            n = len(self._rows)
+            self.beginRemoveRows(QModelIndex(), n - excess, n - 1)
+            del self._rows[n - excess :]
             self._reindex()
             self.endRemoveRows()

@@ -2,9 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Activity</name>
+    <message numerus="yes">
+        <location filename="../../gui/display.py" line="+224"/>
+        <source>offer round opened: %n spot(s) offered in turn</source>
+        <translation>
+            <numerusform>offer round opened: %n spot offered in turn</numerusform>
+            <numerusform>offer round opened: %n spots offered in turn</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>offer round opened: %n spot(s) offered to the whole waitlist</source>
+        <translation>
+            <numerusform>offer round opened: %n spot offered to the whole waitlist</numerusform>
+            <numerusform>offer round opened: %n spots offered to the whole waitlist</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>; %n held spot(s) became free</source>
+        <translation>
+            <numerusform>; %n held spot became free</numerusform>
+            <numerusform>; %n held spots became free</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+59"/>
+        <source>application created with %n spot(s)</source>
+        <translation>
+            <numerusform>application created with %n spot</numerusform>
+            <numerusform>application created with %n spots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>application published with %n spot(s)</source>
+        <translation>
+            <numerusform>application published with %n spot</numerusform>
+            <numerusform>application published with %n spots</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+169"/>
+        <location filename="../../gui/message_log.py" line="+170"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>
@@ -15,7 +58,7 @@
 <context>
     <name>RejectedView</name>
     <message numerus="yes">
-        <location filename="../../gui/rejected_view.py" line="+82"/>
+        <location filename="../../gui/rejected_view.py" line="+83"/>
         <source>%n message(s) could not be processed. They changed nothing and are kept here so the sender can be told what to fix.</source>
         <translation>
             <numerusform>%n message could not be processed. It changed nothing and is kept here so the sender can be told what to fix.</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/models.py" line="+45"/>
+        <location filename="../../gui/display.py" line="+102"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../gui/models.py" line="+50"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,9 +54,14 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+385"/>
-        <source>volunteer</source>
-        <translation>волонтёр</translation>
+        <location line="+413"/>
+        <source>Message that caused it: %1</source>
+        <translation>Сообщение, которое к этому привело: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>As recorded: %1</source>
+        <translation>Запись в журнале: %1</translation>
     </message>
     <message>
         <location filename="../../gui/app.py" line="+53"/>
@@ -95,9 +100,327 @@
     </message>
 </context>
 <context>
+    <name>Activity</name>
+    <message>
+        <location filename="../../gui/display.py" line="+15"/>
+        <source>coordinator</source>
+        <translation>координатор</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>timer</source>
+        <translation>таймер</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>volunteer</source>
+        <translation>волонтёр</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>volunteer %1</source>
+        <translation>волонтёр %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>nobody left on the waitlist to offer the spot to</source>
+        <translation>в листе ожидания не осталось никого, кому можно предложить место</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>everyone who was offered the spot withdrew</source>
+        <translation>все, кому предложили место, отказались</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>nobody claimed the spot before the offer expired</source>
+        <translation>никто не принял место до истечения срока</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>every offered spot was claimed</source>
+        <translation>все предложенные места заняты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>capacity lowered, no spot left to offer</source>
+        <translation>число мест уменьшено, предлагать больше нечего</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>capacity lowered, the offer was withdrawn</source>
+        <translation>число мест уменьшено, предложение отозвано</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the coordinator gave the held spot to a volunteer</source>
+        <translation>координатор отдал удержанное место волонтёру</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the application was closed</source>
+        <translation>заявка закрыта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the application was cancelled</source>
+        <translation>заявка отменена</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>took a free spot</source>
+        <translation>занял свободное место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>claimed the offered spot</source>
+        <translation>принял предложенное место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>moved up from the waitlist automatically</source>
+        <translation>автоматически переведён из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>promoted from the waitlist by the coordinator</source>
+        <translation>координатор перевёл из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>given a held spot by the coordinator</source>
+        <translation>координатор отдал удержанное место</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>signed up</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>waitlisted</source>
+        <translation>в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>waitlisted: no free spot, number %1 in line</source>
+        <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>offered a freed spot</source>
+        <translation>предложено освободившееся место</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>offered a freed spot until %1</source>
+        <translation>предложено освободившееся место до %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>withdrew: left the roster, a spot freed</source>
+        <translation>отказался: ушёл из списка, место освободилось</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>left the waitlist</source>
+        <translation>ушёл из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not selected</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>offer expired: not claimed in time, passed on</source>
+        <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>offer round opened</source>
+        <translation>открыт раунд предложений</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>offer round opened: %n spot(s) offered in turn</source>
+        <translation>
+            <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
+            <numerusform>открыт раунд предложений: %n места предлагаются по очереди</numerusform>
+            <numerusform>открыт раунд предложений: %n мест предлагается по очереди</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>offer round opened: %n spot(s) offered to the whole waitlist</source>
+        <translation>
+            <numerusform>открыт раунд предложений: %n место предложено всему листу ожидания</numerusform>
+            <numerusform>открыт раунд предложений: %n места предложены всему листу ожидания</numerusform>
+            <numerusform>открыт раунд предложений: %n мест предложено всему листу ожидания</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>offer round closed</source>
+        <translation>раунд предложений закрыт</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>; %n held spot(s) became free</source>
+        <translation>
+            <numerusform>; освободилось %n удержанное место</numerusform>
+            <numerusform>; освободились %n удержанных места</numerusform>
+            <numerusform>; освободилось %n удержанных мест</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ignored: withdrawal from someone neither signed up nor waiting</source>
+        <translation>без изменений: отказ от того, кто не был ни записан, ни в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>response to a closed application; nothing changed</source>
+        <translation>отклик на закрытую заявку; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>response to a cancelled application; nothing changed</source>
+        <translation>отклик на отменённую заявку; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>response to an unpublished application; nothing changed</source>
+        <translation>отклик на неопубликованную заявку; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>withdrawal from a closed application; nothing changed</source>
+        <translation>отказ от закрытой заявки; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>withdrawal from a cancelled application; nothing changed</source>
+        <translation>отказ от отменённой заявки; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>withdrawal from an unpublished application; nothing changed</source>
+        <translation>отказ от неопубликованной заявки; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>capacity changed</source>
+        <translation>число мест изменено</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>capacity changed from %1 to %2</source>
+        <translation>число мест изменено: было %1, стало %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>removed from the roster by the coordinator; a spot freed</source>
+        <translation>координатор исключил из списка записавшихся; место освободилось</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>removed from the waitlist by the coordinator</source>
+        <translation>координатор исключил из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>application closed: later responses are told it is closed</source>
+        <translation>заявка закрыта: на новые отклики ответим, что она закрыта</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>application reopened for responses</source>
+        <translation>заявка снова открыта для откликов</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>application cancelled</source>
+        <translation>заявка отменена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>application cancelled; told %1 signed up and %2 waiting</source>
+        <translation>заявка отменена; сообщили записавшимся (%1) и ожидающим (%2)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>application created</source>
+        <translation>заявка создана</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>application created with %n spot(s)</source>
+        <translation>
+            <numerusform>заявка создана, мест: %n</numerusform>
+            <numerusform>заявка создана, мест: %n</numerusform>
+            <numerusform>заявка создана, мест: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>application published</source>
+        <translation>заявка опубликована</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>application published with %n spot(s)</source>
+        <translation>
+            <numerusform>заявка опубликована, мест: %n</numerusform>
+            <numerusform>заявка опубликована, мест: %n</numerusform>
+            <numerusform>заявка опубликована, мест: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>name</source>
+        <translation>название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>description</source>
+        <translation>описание</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>date</source>
+        <translation>дата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>start</source>
+        <translation>начало</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>end</source>
+        <translation>окончание</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>details changed</source>
+        <translation>изменены данные заявки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>policy changed</source>
+        <translation>порядок изменён</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>policy changed: %1; offers last %2 min</source>
+        <translation>порядок изменён: %1; предложение действует %2 мин</translation>
+    </message>
+</context>
+<context>
     <name>AppDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+41"/>
+        <location filename="../../gui/app_dialog.py" line="+42"/>
         <source>New application</source>
         <translation>Новая заявка</translation>
     </message>
@@ -235,7 +558,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+70"/>
+        <location filename="../../gui/detail_panel.py" line="+66"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -246,17 +569,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+30"/>
+        <location line="+27"/>
         <source>Waitlist</source>
         <translation>Лист ожидания</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-26"/>
         <source>Held for offers</source>
         <translation>Удержано для предложения</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+24"/>
         <source>Roster</source>
         <translation>Записавшиеся</translation>
     </message>
@@ -276,29 +599,14 @@
         <translation>Выберите заявку слева или создайте новую.</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>offer freed spots to the whole waitlist</source>
-        <translation>освободившиеся места предлагаются всему листу ожидания</translation>
+        <location line="+55"/>
+        <source>%1 · %2 · %3 · offers last %4 min
+Application id %5</source>
+        <translation>%1 · %2 · %3 · предложение действует %4 мин
+ID заявки %5</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>promote the first in line automatically</source>
-        <translation>первый в очереди записывается автоматически</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>offer freed spots in turn, one at a time</source>
-        <translation>освободившиеся места предлагаются по очереди, по одному</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>%1, %2–%3 · %4 · %5 · offers last %6 min
-Application id %7</source>
-        <translation>%1, %2–%3 · %4 · %5 · предложение действует %6 мин
-ID заявки %7</translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>Roster (%1)</source>
         <translation>Записавшиеся (%1)</translation>
     </message>
@@ -539,12 +847,12 @@ ID заявки %7</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+70"/>
+        <location filename="../../gui/main_window.py" line="+72"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Search applications…</source>
         <translation>Поиск заявок…</translation>
     </message>
@@ -574,7 +882,7 @@ ID заявки %7</translation>
         <translation>Прошедшие</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -734,7 +1042,7 @@ ID заявки %7</translation>
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+180"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -882,7 +1190,7 @@ ID заявки %7</translation>
         <translation>Фильтр:</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Select a message to see its body.</source>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
@@ -944,7 +1252,7 @@ ID заявки %7</translation>
 <context>
     <name>QueueMonitor</name>
     <message>
-        <location filename="../../gui/monitor.py" line="+93"/>
+        <location filename="../../gui/monitor.py" line="+94"/>
         <source>Offline: the broker is not connected, so queue figures are unknown.</source>
         <translation>Нет связи: брокер не подключён, поэтому состояние очередей неизвестно.</translation>
     </message>
@@ -957,7 +1265,7 @@ ID заявки %7</translation>
 <context>
     <name>RejectedView</name>
     <message>
-        <location filename="../../gui/rejected_view.py" line="+60"/>
+        <location filename="../../gui/rejected_view.py" line="+61"/>
         <source>Select a message to see why it was refused.</source>
         <translation>Выберите сообщение, чтобы увидеть причину отказа.</translation>
     </message>
@@ -1197,9 +1505,54 @@ ID заявки %7</translation>
     </message>
 </context>
 <context>
+    <name>dates</name>
+    <message>
+        <location filename="../../gui/display.py" line="-262"/>
+        <source>dddd d MMMM yyyy</source>
+        <comment>QLocale date pattern</comment>
+        <translation>dddd, d MMMM yyyy</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ddd d MMM yyyy</source>
+        <comment>QLocale date pattern</comment>
+        <translation>ddd, d MMM yyyy</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ddd d MMM</source>
+        <comment>QLocale date pattern</comment>
+        <translation>ddd, d MMM</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>d MMM</source>
+        <comment>QLocale date pattern</comment>
+        <translation>d MMM</translation>
+    </message>
+</context>
+<context>
+    <name>display</name>
+    <message>
+        <location line="+34"/>
+        <source>offer freed spots to the whole waitlist</source>
+        <translation>освободившиеся места предлагаются всему листу ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>promote the first in line automatically</source>
+        <translation>первый в очереди записывается автоматически</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>offer freed spots in turn, one at a time</source>
+        <translation>освободившиеся места предлагаются по очереди, по одному</translation>
+    </message>
+</context>
+<context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-216"/>
+        <location filename="../../gui/models.py" line="-246"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -1234,15 +1587,15 @@ ID заявки %7</translation>
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+142"/>
         <location line="+17"/>
         <location line="+25"/>
-        <location line="+33"/>
+        <location line="+26"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-67"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
@@ -1277,7 +1630,7 @@ ID заявки %7</translation>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+21"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1287,14 +1640,9 @@ ID заявки %7</translation>
         <translation>Кто</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>What</source>
-        <translation>Что</translation>
-    </message>
-    <message>
         <location line="+2"/>
-        <source>Detail</source>
-        <translation>Подробности</translation>
+        <source>What happened</source>
+        <translation>Что произошло</translation>
     </message>
     <message>
         <location line="+1"/>

@@ -163,17 +163,21 @@ def test_offers_model_passes_the_model_tester_after_updates(qtmodeltester):
     assert model.index(0, 3).data() == "claimed"
 
 
-def test_activity_model_appends_and_drops_the_oldest_past_its_limit(qtmodeltester):
+def test_activity_model_shows_the_newest_first_and_drops_the_oldest_past_its_limit(
+    qtmodeltester,
+):
     model = ActivityModel()
     model.LIMIT = 5
     spy = Spy(model)
     rows = [ActivityRow(i, "1", T0, "clock", "offered", "v", "d", None) for i in range(1, 8)]
-    model.append(rows[:3])
+    model.append(rows[:3])  # queries hand them over oldest first
     model.append(rows[:3])  # already there: nothing
     qtmodeltester.check(model)
+    assert [r.id for r in model.rows()] == [3, 2, 1]
     model.append(rows[3:])
     qtmodeltester.check(model)
-    assert [r.id for r in model.rows()] == [3, 4, 5, 6, 7]
-    assert spy.inserted == [(0, 2), (3, 6)]
-    assert spy.removed == [(0, 1)]
+    assert [r.id for r in model.rows()] == [7, 6, 5, 4, 3]
+    assert model.last_id == 7
+    assert spy.inserted == [(0, 2), (0, 3)]
+    assert spy.removed == [(5, 6)]
     assert spy.resets == 0
