@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -16,7 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli.run_command(args)
 
 
-def _window(args) -> int:
+def _window(args: argparse.Namespace) -> int:
     # Imported here so the command line works without Qt loaded (and on a server without it).
     try:
         from gui.app import run
@@ -25,7 +26,10 @@ def _window(args) -> int:
         return cli.EXIT_REFUSED
     url = cli.broker_url(args)
     cli.remember_secret(url)
-    return run(args.data_dir, args.fund_id, url, demo=args.demo)
+    try:
+        return run(args.data_dir, args.fund_id, url, demo=args.demo)
+    except KeyboardInterrupt:  # Ctrl+C in the terminal that started the window
+        return 130
 
 
 if __name__ == "__main__":

@@ -360,3 +360,15 @@ def test_headless_service_stops_cleanly_on_sigterm(tmp_path):
         from tests.core.broker_helpers import delete_fund_queues
 
         asyncio.run(delete_fund_queues(fund))
+
+
+def test_the_command_line_loads_no_qt(tmp_path):
+    script = (
+        "import sys, main\n"
+        f"code = main.main(['app', 'list', '--data-dir', {str(tmp_path)!r}])\n"
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'qasync')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[-1] == "0 []"
