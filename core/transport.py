@@ -403,7 +403,9 @@ class Transport:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(conn.close(), 3.0)
 
-    async def _declare(self, ch: AbstractChannel) -> tuple[dict[str, AbstractExchange], dict]:
+    async def _declare(
+        self, ch: AbstractChannel
+    ) -> tuple[dict[str, AbstractExchange], dict[Role, AbstractQueue]]:
         exchanges: dict[str, AbstractExchange] = {}
         for name in (*m.EXCHANGES, DEAD_LETTER_EXCHANGE):
             exchanges[name] = await ch.declare_exchange(
@@ -455,13 +457,14 @@ class Transport:
         s = _Session(self._generation, conn, consume_ch, publish_ch, exchanges, queues, lost, {})
         self._session = s
         gen = s.generation
-        for role in ("responses", "waiting"):
-            q = queues[role]  # type: ignore[index]
+        consumed_roles: tuple[Role, ...] = ("responses", "waiting")
+        for role in consumed_roles:
+            q = queues[role]
 
             async def on_message(msg: AbstractIncomingMessage, _gen: int = gen) -> None:
                 self._inbox.put_nowait((_gen, msg))
 
-            s.consumer_tags[role] = await q.consume(on_message)  # type: ignore[index]
+            s.consumer_tags[role] = await q.consume(on_message)
         self._ever_connected = True
         self._set_state("connected", f"connected to {self._shown_url()}")
         self._wake_event.set()  # drain whatever piled up while offline
