@@ -474,10 +474,19 @@ def _shrink_held(st: AppState, fx: Effects) -> None:
     if r.held == 0:
         _close_round(st, fx, "capacity lowered; no spot left to offer")
     elif r.policy == "timed":
-        for offer in r.open_offers()[r.held :]:
-            _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
-            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
-            _log(st, fx, "not_selected", offer.volunteer_id, "capacity lowered; offer withdrawn")
+        _withdraw_surplus_offers(st, fx, r, "capacity lowered; offer withdrawn")
+
+
+def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: str) -> None:
+    """Timed: one open offer per held spot; the latest offered, then the last in line, lose.
+
+    Ranked explicitly: the offers' dict order after a reload follows row ids, not the line.
+    """
+    ranked = sorted(r.open_offers(), key=lambda o: (o.offered_at, st.position(o.volunteer_id)))
+    for offer in ranked[r.held :]:
+        _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
+        _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+        _log(st, fx, "not_selected", offer.volunteer_id, why)
 
 
 def _announce_update(st: AppState, fx: Effects) -> None:
@@ -524,6 +533,8 @@ def promote(st: AppState, fx: Effects, vid: str) -> str | None:
         _sign_up(st, fx, vid, fx.now, "promoted into a held spot by the coordinator")
         if r.held == 0:
             _close_round(st, fx, "the coordinator filled the held spot")
+        elif r.policy == "timed":
+            _withdraw_surplus_offers(st, fx, r, "the coordinator filled a held spot")
         return None
     return "no free spot: raise the capacity first"
 
