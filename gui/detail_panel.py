@@ -117,7 +117,9 @@ class DetailPanel(QWidget):
         people.addWidget(self.roster_box)
         people.addWidget(self.waitlist_box)
         people.setChildrenCollapsible(False)
-        people.setSizes([380, 420])
+        people.setStretchFactor(0, 2)
+        people.setStretchFactor(1, 3)  # the waitlist has twice the columns
+        people.setSizes([300, 450])
         self.people_splitter = people
 
         vertical = QSplitter(Qt.Orientation.Vertical)

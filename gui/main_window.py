@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         header.resizeSection(ApplicationsModel.FILL, 84)
         for col in ApplicationsModel.NARROW:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, 56)
+            header.resizeSection(col, max(50, header.sectionSizeHint(col)))
         self._size_list_columns()
         self.apps_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.apps_view.doubleClicked.connect(lambda _i: self.edit_application())
@@ -151,7 +151,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([560, 800])  # until the first show measures the list (_fit_split)
         self.splitter.setChildrenCollapsible(False)
-        self._split_fitted = False
+        # fitted to the names until the coordinator drags the handle (or restored their choice)
+        self._split_auto = True
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -369,7 +371,9 @@ class MainWindow(QMainWindow):
         """The left pane's width that shows every application name and every column in full."""
         header = self.apps_view.horizontalHeader()
         others = sum(
-            header.sectionSize(c) for c in range(header.count()) if c != ApplicationsModel.NAME
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != ApplicationsModel.NAME and not header.isSectionHidden(c)
         )
         names = max(self.apps_view.sizeHintForColumn(ApplicationsModel.NAME), 160)
         frame = (
@@ -378,19 +382,34 @@ class MainWindow(QMainWindow):
         return others + names + frame + 12  # + the left margin and the splitter handle
 
     def _fit_split(self) -> None:
-        """Give the list what its names need, but never more than 45% of the window."""
+        """Give the list what its names need, leaving the detail pane at least 640 px."""
+        if not self._split_auto or not self.isVisible():
+            return
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
-        left = max(min(self.list_width_needed(), int(total * 0.45)), min(420, total // 2))
-        self.splitter.setSizes([left, total - left])
+        # the detail pane keeps room for roster and waitlist side by side
+        room = max(total - 640, min(420, total // 2))
+        narrow = ApplicationsModel.NARROW
+        for col in narrow:
+            self.apps_view.setColumnHidden(col, False)
+        need = self.list_width_needed()
+        # on a small screen the per-row counts give way to the names (the fill bar stays)
+        squeeze = need > room
+        for col in narrow:
+            self.apps_view.setColumnHidden(col, squeeze)
+        if squeeze:
+            need = self.list_width_needed()
+        left = min(need, room)
+        if left != self.splitter.sizes()[0]:
+            self.splitter.setSizes([left, total - left])
+
+    def _on_splitter_moved(self, *_args: Any) -> None:
+        self._split_auto = False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._split_fitted:
-            self._split_fitted = True
-            if self.qsettings.value("main/splitter") is None:  # the coordinator's own choice wins
-                self._fit_split()
+        self._fit_split()
 
     # -- window state ------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -403,6 +422,7 @@ class MainWindow(QMainWindow):
         split = self.qsettings.value("main/splitter")
         if isinstance(split, QByteArray | bytes):
             self.splitter.restoreState(split)
+            self._split_auto = False  # the coordinator's own choice wins
 
     def save_window_state(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())
@@ -474,6 +494,7 @@ class MainWindow(QMainWindow):
     @Slot(list)
     def _on_applications_changed(self, ids: list[str]) -> None:
         self.apps_model.update_ids(ids)
+        self._fit_split()  # a longer name may have come
         if self.detail.app_id in ids:
             self.detail.refresh()
             self._update_actions()

@@ -1,7 +1,10 @@
 """Screenshot of the main window with a roster, a waitlist and an open offer round.
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python -m tests.bench.gui_screenshot \
-        resources/screenshots/main-en.png [--language en|ru]
+        resources/screenshots/main-en.png [--language en|ru] [--size 1100x700] [--tabs DIR]
+
+The one way to make resources/screenshots/main-en.png and main-ru.png (--language ru uses
+Russian demo names). --tabs DIR also saves every tab and the settings dialog there.
 
 Uses the real broker (a throwaway fund whose queues are deleted afterwards) so the status bar
 shows a live connection; responses are fed through the engine as the transport would.
@@ -27,15 +30,32 @@ from gui.main_window import MainWindow
 from tests.core.broker_helpers import BROKER_URL, delete_fund_queues
 from tests.gui.conftest import response
 
+DEMO = {
+    "en": (
+        "Park clean-up",
+        "Litter picking along the pond; gloves and bags provided.",
+        "Food bank sorting",
+        "Animal shelter walks",
+    ),
+    "ru": (
+        "Уборка парка Сокольники",
+        "Собираем мусор вдоль пруда; перчатки и мешки выдадим.",
+        "Раздача продуктовых наборов",
+        "Прогулки с собаками из приюта",
+    ),
+}
 
-async def stage(app: QApplication, out: Path, language: str) -> None:
+
+async def stage(
+    app: QApplication, out: Path, language: str, size: tuple[int, int], tabs: Path | None
+) -> None:
     fund = f"shot{uuid.uuid4().hex[:6]}"
     data = Path(tempfile.mkdtemp())
     core = ConsoleCore(data, fund, BROKER_URL)
     bridge = Bridge(core)
     ini = QSettings(str(data / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(bridge, qsettings=ini)
-    window.resize(1380, 860)
+    window.resize(*size)
     window.show()
     await core.start()
     for _ in range(100):
@@ -43,28 +63,17 @@ async def stage(app: QApplication, out: Path, language: str) -> None:
             break
         await asyncio.sleep(0.05)
     today = core.clock.now().date()
-    tr = QApplication.translate
+    park_name, park_text, food_name, shelter_name = DEMO.get(language, DEMO["en"])
     park = bridge.create_application(
         ApplicationForm(
-            tr("demo", "Park clean-up"),
-            today + timedelta(days=1),
-            time(10),
-            time(13),
-            5,
-            tr("demo", "Litter picking along the pond; gloves and bags provided."),
-            "broadcast",
-            2,
+            park_name, today + timedelta(days=1), time(10), time(13), 5, park_text, "broadcast", 2
         )
     )
     food = bridge.create_application(
-        ApplicationForm(
-            tr("demo", "Food bank sorting"), today + timedelta(days=3), time(9), time(12), 8
-        )
+        ApplicationForm(food_name, today + timedelta(days=3), time(9), time(12), 8)
     )
     shelter = bridge.create_application(
-        ApplicationForm(
-            tr("demo", "Animal shelter walks"), today + timedelta(days=6), time(15), time(17), 3
-        )
+        ApplicationForm(shelter_name, today + timedelta(days=6), time(15), time(17), 3)
     )
     assert park and food and shelter
     engine = core.engine
@@ -81,6 +90,18 @@ async def stage(app: QApplication, out: Path, language: str) -> None:
     window.select_application(park)
     await asyncio.sleep(2.5)  # the countdown ticks, the outbox drains
     window.grab().save(str(out))
+    if tabs is not None:
+        tabs.mkdir(parents=True, exist_ok=True)
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            await asyncio.sleep(0.3)
+            window.grab().save(str(tabs / f"tab{i}.png"))
+        window.tabs.setCurrentIndex(0)
+        dlg = window.open_settings()
+        if dlg is not None:
+            await asyncio.sleep(0.3)
+            dlg.grab().save(str(tabs / "settings.png"))
+            dlg.reject()
     d = window.detail
     print(
         f"saved {out}: roster {d.roster_model.rowCount()}, waitlist {d.waitlist_model.rowCount()},"
@@ -99,6 +120,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--language", default="en")
+    parser.add_argument("--size", default="1380x860", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--tabs", type=Path, default=None, help="also save every tab here")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
@@ -109,7 +132,8 @@ def main() -> int:
     except ImportError:
         pass
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    qasync.run(stage(app, args.out, args.language))
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    qasync.run(stage(app, args.out, args.language, (width, height), args.tabs))
     return 0
 
 
