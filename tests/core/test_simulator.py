@@ -98,7 +98,8 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
             assert report.finished == "done"
             await wait_until(lambda: core.queries.backlog() == 0, 20, "outbox drained")
             assert_agrees_with_console(report, core, app_id)
-            assert report.waitlisted >= 7, "12 volunteers on 5 spots: at least 7 waited"
+            # Only 5 spots, plus one per withdrawal, can spare a volunteer the waitlist.
+            assert report.waitlisted >= 12 - 5 - report.withdrawals
             assert report.withdrawals == len(report.withdrawn) > 0
             inbound = [m for m in core.queries.messages() if m.direction == "in"]
             senders = {m.volunteer_id for m in inbound if m.volunteer_id is not None}
