@@ -205,11 +205,25 @@ def _end_offer(st: AppState, r: Round, fx: Effects, vid: str, state: OfferState)
     r.set_offer(Offer(vid, offer.offered_at, offer.expires_at, state))
 
 
+def _offers_in_order(st: AppState, r: Round) -> list[Offer]:
+    """Open offers by when they were made, then place in line: the same in every process.
+
+    The offers' dict order is not: after a reload it follows row ids, written in set order.
+    """
+
+    def key(o: Offer) -> tuple[datetime, int, str]:
+        p = st.participants.get(o.volunteer_id)
+        place = st.position(o.volunteer_id) if p is not None and p.state == "waiting" else 0
+        return (o.offered_at, place, o.volunteer_id)
+
+    return sorted(r.open_offers(), key=key)
+
+
 def _close_round(st: AppState, fx: Effects, reason: str, *, tell: bool = True) -> None:
     """End the open round: unclaimed held spots become free, open offers were not selected."""
     r = st.round
     assert r is not None
-    for offer in r.open_offers():
+    for offer in _offers_in_order(st, r):
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
         if tell:
             _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
@@ -337,7 +351,7 @@ def expire(st: AppState, fx: Effects) -> None:
     if r.policy == "broadcast":
         _close_round(st, fx, "nobody claimed the spot before the offer expired")
         return
-    for offer in r.open_offers():
+    for offer in _offers_in_order(st, r):
         if offer.expires_at <= fx.now:
             _end_offer(st, r, fx, offer.volunteer_id, "passed")
             _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
@@ -478,12 +492,8 @@ def _shrink_held(st: AppState, fx: Effects) -> None:
 
 
 def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: str) -> None:
-    """Timed: one open offer per held spot; the latest offered, then the last in line, lose.
-
-    Ranked explicitly: the offers' dict order after a reload follows row ids, not the line.
-    """
-    ranked = sorted(r.open_offers(), key=lambda o: (o.offered_at, st.position(o.volunteer_id)))
-    for offer in ranked[r.held :]:
+    """Timed: one open offer per held spot; the latest offered, then the last in line, lose."""
+    for offer in _offers_in_order(st, r)[r.held :]:
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
         _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
         _log(st, fx, "not_selected", offer.volunteer_id, why)
@@ -573,7 +583,9 @@ def cancel(st: AppState, fx: Effects) -> str | None:
     st.app_dirty = True
     if was_published:
         fx.outbound.append(m.application_cancelled(st.fund_id, st.id))
-    signed = [p.volunteer_id for p in st.participants.values() if p.state == "signed"]
+    # In arrival order: the participants' dict order differs between cache and reload.
+    by_arrival = sorted(st.participants.values(), key=lambda p: p.seq)
+    signed = [p.volunteer_id for p in by_arrival if p.state == "signed"]
     for vid in signed + st.waitlist():
         _notify(st, fx, vid, m.STATUS_CANCELLED)
     _log(
