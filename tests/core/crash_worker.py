@@ -1,6 +1,6 @@
 """Crash-test worker: applies a fixed, seeded stream to one SQLite file, from the start each time.
 
-Run as ``python -m tests.core.crash_worker DB SEED``. It prints ``resume <batch>`` once it
+Run as ``python -m tests.core.crash_worker DB SEED [PACE_S]``. It prints ``resume <batch>`` once it
 knows how far an earlier (killed) run got, ``batch <n>`` after each batch is committed, and
 ``done`` at the end. The clock is set from the batch index, so every run decides at the same
 instants; replaying the stream from the beginning relies on the inbox to skip what was already
@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 from core import messages as m
 from core.clock import ManualClock, format_ts
@@ -55,8 +57,8 @@ def ensure_apps(engine: Engine, store: Store) -> dict[str, str]:
             form = ApplicationForm(
                 name=name,
                 day=date(2026, 4, 1),
-                start=time(10, 0),
-                end=time(12, 0),
+                start=clock_time(10, 0),
+                end=clock_time(12, 0),
                 spots=spots,
                 policy=policy,  # type: ignore[arg-type]
                 offer_timeout_min=1,
@@ -166,6 +168,8 @@ def first_fresh(batches: list[Batch]) -> dict[int, str]:
 
 def main(argv: list[str]) -> int:
     path, seed = argv[0], int(argv[1])
+    # Like a broker's arrival rate: spreads the test's kill points over the stream.
+    pace = float(argv[2]) if len(argv) > 2 else 0.0
     clock = ManualClock(START)
     store = Store(path)
     engine = Engine(store, FUND, clock)
@@ -184,6 +188,8 @@ def main(argv: list[str]) -> int:
         else:
             engine.handle(batch)
         print(f"batch {b}", flush=True)
+        if pace:
+            time.sleep(pace)
     print(f"done {len(batches)}", flush=True)
     store.close()
     return 0
