@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -11,6 +12,8 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import jsonschema
+import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -28,6 +31,7 @@ from core.engine import ActionRefused, ApplicationForm, Delivery, Engine
 from core.rules import AppState
 from core.storage import Store
 from tests.core.reference_model import Model, ModelApp
+from tests.resources.test_asyncapi import DOC_PATH, sent_by_console, validator
 
 FUND = "77"
 VOLUNTEERS = [str(v) for v in (101, 102, 103, 104, 105, 106)]
@@ -59,7 +63,19 @@ OUT_MODELS = {
     "volunteer_notification": m.VolunteerNotificationOut,
 }
 
-RUNS = Counter()
+RUNS: Counter[str] = Counter()
+
+
+def _asyncapi_checks() -> dict[str, tuple[jsonschema.Draft202012Validator, str, re.Pattern[str]]]:
+    """action -> (JSON Schema validator, exchange, routing key pattern) from resources/asyncapi."""
+    doc = yaml.safe_load(DOC_PATH.read_text(encoding="utf-8"))
+    return {
+        action: (validator(doc, ref), exchange, key)
+        for action, (ref, exchange, key) in sent_by_console(doc).items()
+    }
+
+
+ASYNCAPI = _asyncapi_checks()
 
 # One inbound message: (app index, volunteer, kind, seconds before now it was sent or None).
 message_specs = st.tuples(
@@ -401,6 +417,9 @@ class EngineVersusModel(RuleBasedStateMachine):
         for seq, exchange, key, action, text, created in rows:
             body = json.loads(text)
             OUT_MODELS[action].model_validate(body)
+            schema, schema_exchange, key_pattern = ASYNCAPI[action]
+            assert list(schema.iter_errors(body)) == [], (action, body)
+            assert exchange == schema_exchange and key_pattern.match(key), (exchange, key)
             assert body["action"] == action
             parts = key.split(".")
             assert parts[:2] == ["fund", FUND], key
