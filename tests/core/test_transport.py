@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -25,6 +26,7 @@ from core.storage import Store
 from core.transport import REJECTION_HEADER, BrokerStatus
 from tests.core.broker_helpers import (
     BROKER_URL,
+    NOTIFICATION_EXCHANGE,
     RESPONSE_EXCHANGE,
     WAITING_EXCHANGE,
     TcpProxy,
@@ -209,6 +211,62 @@ def test_offline_start_queues_everything_and_publishes_it_once_in_order_on_conne
 
     run(scenario)
     assert "guest:guest@" not in caplog.text
+
+
+def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive_once_in_order(
+    tmp_path: Path,
+) -> None:
+    """A volunteer side bound to notifications only: every announcement and waitlist notice is
+    returned unroutable in the same publish windows as the routed notifications."""
+
+    async def scenario(fund: str) -> None:
+        core = ConsoleCore(tmp_path, fund, BROKER_URL)
+        await core.start()
+        await connected(core)
+        conn = await aio_pika.connect(BROKER_URL)
+        try:
+            ch = await conn.channel()
+            got: list[str] = []
+
+            async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
+                got.append(msg.message_id or "")
+
+            sink = await ch.declare_queue(exclusive=True, auto_delete=True)
+            await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
+            await sink.consume(on_message, no_ack=True)
+            app = core.engine.create_application(form(30))
+            pub = await conn.channel(publisher_confirms=True)
+            ex = await pub.get_exchange(RESPONSE_EXCHANGE, ensure=False)
+            for i in range(45):
+                body = {
+                    "action": "volunteer_response",
+                    "data": {
+                        "volunteer_id": f"v{i}",
+                        "volunteer_application_id": int(app),
+                        "status": "accepted",
+                    },
+                }
+                await ex.publish(
+                    aio_pika.Message(json.dumps(body).encode(), message_id=str(uuid4())),
+                    f"fund.{fund}.response.{app}",
+                )
+                if i == 20:
+                    core.engine.create_application(form(1, "Вторая"))
+            await wait_until(lambda: core.transport.status.backlog == 0, what="backlog 0")
+            rows = core.store.conn.execute(
+                "SELECT message_id, exchange, sent_at FROM outbox ORDER BY seq"
+            ).fetchall()
+            assert all(sent_at is not None for _, _, sent_at in rows)
+            routed = [mid for mid, exchange, _ in rows if exchange == NOTIFICATION_EXCHANGE]
+            assert len(routed) >= 30 and len(routed) < len(rows)  # some were unroutable
+            await wait_until(lambda: len(got) >= len(routed), what="the routed notifications")
+            await asyncio.sleep(0.3)  # anything published twice would have arrived by now
+            assert got == routed  # once each, in seq order
+        finally:
+            await conn.close()
+            await core.stop()
+
+    run(scenario)
 
 
 # -- poison -----------------------------------------------------------------------------
