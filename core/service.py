@@ -32,7 +32,7 @@ class ConsoleCore:
         clock: Clock | None = None,
         *,
         prefetch: int = 500,
-        flush_interval: float = 0.02,
+        flush_interval: float = 0.005,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id

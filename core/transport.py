@@ -116,7 +116,7 @@ class Transport:
     """Keeps one fund's console connected: consumes responses, relays the outbox."""
 
     def __init__(
-        self, engine: Engine, url: str, *, prefetch: int = 500, flush_interval: float = 0.02
+        self, engine: Engine, url: str, *, prefetch: int = 500, flush_interval: float = 0.005
     ) -> None:
         self.engine = engine
         self.url = url
