@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -179,6 +180,7 @@ class EngineVersusModel(RuleBasedStateMachine):
         self.outbox_seen = 0
         self.expected: list[tuple[object, ...]] = []
         self.prev_waiting: dict[str, list[tuple[str, int]]] = {}
+        self.steps = 0
         RUNS["examples"] += 1
 
     def teardown(self) -> None:
@@ -444,7 +446,8 @@ class EngineVersusModel(RuleBasedStateMachine):
             got.append(normalize(action, body))
             self.outbox_seen = seq
         RUNS["steps"] += 1
-        if RUNS["steps"] % 5 == 0:
+        self.steps += 1
+        if self.steps % 5 == 0:
             self.reload()  # every few steps: what a fresh process reads back equals the live state
         RUNS.update(f"{e[0]}:{e[3]}" if e[0] == "note" else str(e[0]) for e in got)
         assert Counter(got) == Counter(self.expected), (
@@ -454,8 +457,12 @@ class EngineVersusModel(RuleBasedStateMachine):
         self.expected = []
 
 
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+
+
+@pytest.mark.timeout({"ci": 900, "long": 3600}.get(PROFILE, 300))
 def test_engine_matches_reference_model(record_property) -> None:
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "default")
+    profile = PROFILE
     before = RUNS["examples"]
     start = Counter(RUNS)
     run_state_machine_as_test(
