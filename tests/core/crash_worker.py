@@ -1,10 +1,10 @@
 """Crash-test worker: applies a fixed, seeded stream to one SQLite file, from the start each time.
 
-Run as ``python -m tests.core.crash_worker DB SEED [PACE_S]``. It prints ``resume <batch>`` once it
-knows how far an earlier (killed) run got, ``batch <n>`` after each batch is committed, and
-``done`` at the end. The clock is set from the batch index, so every run decides at the same
-instants; replaying the stream from the beginning relies on the inbox to skip what was already
-committed.
+Run as ``python -m tests.core.crash_worker DB SEED [PACE_S]``. It prints ``resume <batch>``
+once it knows how far an earlier (killed) run got, ``batch <n> delivered <count>`` after each
+batch is committed, and ``done`` at the end. The clock is set from the batch index, so every
+run decides at the same instants; replaying the stream from the beginning relies on the inbox
+to skip what was already committed.
 """
 
 from __future__ import annotations
@@ -179,6 +179,7 @@ def main(argv: list[str]) -> int:
     seen = store.seen_message_ids(list(fresh.values()))
     resume = max((b for b, mid in fresh.items() if mid in seen), default=-1)
     print(f"resume {resume}", flush=True)
+    delivered = 0
     for b, batch in enumerate(batches):
         clock.set(START + STEP * (b + 1))
         if isinstance(batch, Action):
@@ -187,7 +188,8 @@ def main(argv: list[str]) -> int:
             apply_action(engine, ids, batch)
         else:
             engine.handle(batch)
-        print(f"batch {b}", flush=True)
+            delivered += len(batch)
+        print(f"batch {b} delivered {delivered}", flush=True)  # both committed
         if pace:
             time.sleep(pace)
     print(f"done {len(batches)}", flush=True)

@@ -69,7 +69,7 @@ def _kill_when(
         *lines, pending = (pending + chunk).split(b"\n")
         hit = False
         for line in lines:
-            word, _, number = line.decode().partition(" ")
+            word, number = [*line.decode().split(), "", ""][:2]
             if word == "resume":
                 resume = int(number)
             elif word == "batch" and at_batch is not None:
