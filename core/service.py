@@ -94,15 +94,14 @@ class ConsoleCore:
 async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:
     """Serve the fund with no window until stop_event is set (SIGINT/SIGTERM in main.py)."""
 
-    def show(status: BrokerStatus) -> None:
-        log.info("broker %s (backlog %d): %s", status.state, status.backlog, status.detail)
-
+    # The transport logs each state change itself (one WARNING per failed attempt); the
+    # service adds what a operator asks next: how much is waiting to go out.
     last: list[str] = []
 
     def on_status(status: BrokerStatus) -> None:
-        if not last or last[0] != status.state:
-            last[:] = [status.state]
-            show(status)
+        if status.state == "connected" and last != ["connected"]:
+            log.info("serving fund %s; outbox backlog %d", core.fund_id, status.backlog)
+        last[:] = [status.state]
 
     core.transport.subscribe_status(on_status)
     await core.start()

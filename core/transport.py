@@ -31,6 +31,31 @@ from core.storage import OutboxRow
 
 log = logging.getLogger(__name__)
 
+
+class _QuietAiormq(logging.Filter):
+    """aiormq's own records of a failed or lost connection, down to debug.
+
+    aiormq logs each refused connect at ERROR and a cut connection with a traceback; the
+    transport already says the same in one WARNING line per attempt (with the URL redacted).
+    """
+
+    NOISE = (
+        "error when creating transport",
+        "Cancelling cause reader exited abnormally",
+        "Unexpected connection close from remote",
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.msg, str) or not record.msg.startswith(self.NOISE):
+            return True
+        if not log.isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+logging.getLogger("aiormq.connection").addFilter(_QuietAiormq())
+
 DEAD_LETTER_EXCHANGE = "volunteer_console.dead_letter"
 DELIVERY_LIMIT = 20
 BACKOFF_FIRST = 0.5
@@ -267,7 +292,7 @@ class Transport:
         except Exception:
             return self._status.backlog if hasattr(self, "_status") else 0
 
-    def _set_state(self, state: State, detail: str) -> None:
+    def _set_state(self, state: State, detail: str, level: int = logging.INFO) -> None:
         # detail is built from redact()ed URLs and _scrub()bed exception texts only
         old = self._status
         if old.state == state and old.detail == detail:
@@ -275,7 +300,7 @@ class Transport:
         since = old.since if old.state == state else _utcnow()
         self._status = BrokerStatus(state, self._backlog(), detail, since)
         if old.state != state:
-            log.info("broker %s: %s", state, detail)
+            log.log(level, "broker %s: %s", state, detail)
         self._notify()
 
     def _notify(self) -> None:
@@ -317,9 +342,14 @@ class Transport:
 
     async def _supervise(self) -> None:
         delay = BACKOFF_FIRST
+        retry = False
         while not self._stopping:
             what: State = "reconnecting" if self._ever_connected else "connecting"
-            self._set_state(what, f"{what} to {self._shown_url()}")
+            # Each failed attempt logs one WARNING; the attempts themselves only at debug.
+            self._set_state(
+                what, f"{what} to {self._shown_url()}", logging.DEBUG if retry else logging.INFO
+            )
+            retry = True
             try:
                 conn = await self._connect()
                 if conn is None:
@@ -331,6 +361,7 @@ class Transport:
                 self._set_state(
                     "offline",
                     f"cannot reach {self._shown_url()} ({why}); retrying in {delay:g} s",
+                    logging.WARNING,
                 )
                 await self._sleep_unless_stopped(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
@@ -346,7 +377,6 @@ class Transport:
             except Exception as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
                 refused = isinstance(exc, aiormq.exceptions.ChannelClosed)
-                log.warning("broker session ended: %s", reason)
             finally:
                 self._session = None
                 await self._close_quietly(conn)
@@ -357,7 +387,9 @@ class Transport:
                 delay = BACKOFF_FIRST
             if not refused or self._generation != generation:
                 self._set_state(
-                    "reconnecting", f"lost the broker ({reason}); retrying in {delay:g} s"
+                    "reconnecting",
+                    f"lost the broker ({reason}); retrying in {delay:g} s",
+                    logging.WARNING,
                 )
             else:
                 # Connected but refused before consuming (a queue declared with other arguments,
@@ -365,6 +397,7 @@ class Transport:
                 self._set_state(
                     "offline",
                     f"the broker refused the console's queues ({reason}); retrying in {delay:g} s",
+                    logging.WARNING,
                 )
             await self._sleep_unless_stopped(delay)
             delay = min(delay * 2, BACKOFF_MAX)
