@@ -751,7 +751,10 @@ class Transport:
     ) -> list[BaseException | None]:
         """Publish a window of rows at once; each row's outcome, under one timeout for all."""
         if _can_batch(channel, window):
-            futures = await self._send_window(channel, window, stamp)
+            try:
+                futures = await self._send_window(channel, window, stamp)
+            except Exception as exc:  # nothing of the window was written
+                return [exc for _row in window]
         else:
             futures = [
                 asyncio.ensure_future(self._publish_row(channel, row, stamp)) for row in window
