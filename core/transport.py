@@ -67,6 +67,8 @@ OUTBOX_PAGE = 500
 OUTBOX_POLL = 1.0  # rows written by another process (the CLI) get no wake(): poll for them
 STOP_FLUSH = 2.0
 BACKLOG_EVERY = 0.2
+BURST_GAP = 0.001  # deliveries closer than this are a burst: the batch may wait longer
+BURST_FLUSH_FACTOR = 4
 REJECTION_HEADER = "x-rejection-reason"
 
 State = Literal["connecting", "connected", "reconnecting", "offline"]
@@ -160,6 +162,7 @@ class Transport:
         # Deliveries waiting for the batcher: (session generation, queue role, tag, message).
         self._pending: list[tuple[int, Role, int, DeliveredMessage]] = []
         self._first_at = 0.0  # when the oldest pending delivery arrived
+        self._last_at = 0.0  # when the newest did
         self._arrived = asyncio.Event()
         self._finish_batches = False  # consumers are cancelled: handle what is left, then end
         self._supervisor: asyncio.Task[None] | None = None
@@ -555,8 +558,9 @@ class Transport:
 
     # -- consumer: group commit ---------------------------------------------------------
     def _deliver(self, generation: int, role: Role, msg: DeliveredMessage) -> None:
+        self._last_at = time.monotonic()
         if not self._pending:
-            self._first_at = time.monotonic()
+            self._first_at = self._last_at
             self._arrived.set()
         self._pending.append((generation, role, msg.delivery_tag or 0, msg))
 
@@ -574,10 +578,17 @@ class Transport:
             # Group commit: one transaction (one fsync) and one ack for whatever arrives within
             # flush_interval of the first delivery. A batch cannot outgrow the prefetch window
             # (nothing pending is acked yet), so there is no point waiting once it is full.
-            if not self._finish_batches and len(self._pending) < self.prefetch:
-                wait = self._first_at + self.flush_interval - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+            deadline = self._first_at + self.flush_interval
+            longest = self._first_at + BURST_FLUSH_FACTOR * self.flush_interval
+            while not self._finish_batches and len(self._pending) < self.prefetch:
+                now = time.monotonic()
+                if now >= deadline:
+                    # Still streaming in (a burst, not a trickle): collect a while longer, up
+                    # to BURST_FLUSH_FACTOR intervals; fewer, larger commits (one fsync each).
+                    if now - self._last_at > BURST_GAP or now >= longest:
+                        break
+                    deadline = min(longest, now + self.flush_interval)
+                await asyncio.sleep(deadline - now)
             batch, self._pending = self._pending, []
             try:
                 await self._process(batch)
