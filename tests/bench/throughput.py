@@ -156,13 +156,13 @@ async def bench_raw(url: str, n: int) -> dict[str, Any]:
                 if count == n:
                     done.set()
 
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             await q.consume(on_message)
             await asyncio.wait_for(done.wait(), 300)
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         finally:
             await conn.close()
-        return {"messages": n, "seconds": elapsed, "rate": n / elapsed}
+        return {"messages": n, "seconds": elapsed, "rate": n / elapsed, "cpu_us": cpu / n * 1e6}
     finally:
         await delete_fund_queues(fund, url)
 
@@ -204,10 +204,10 @@ async def bench_console(url: str, n: int, profile: str | None = None) -> dict[st
             await core.start()
             await asyncio.wait_for(connected.wait(), 30)
             # Timed from the connection, as the raw consumer is: setup is not throughput.
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             while applied < n or core.queries.backlog() > 0:
                 await asyncio.sleep(0.005)
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
             if profiler is not None:
                 profiler.disable()
                 profiler.dump_stats(profile)
@@ -223,6 +223,7 @@ async def bench_console(url: str, n: int, profile: str | None = None) -> dict[st
         "messages": n,
         "seconds": elapsed,
         "rate": n / elapsed,
+        "cpu_us": cpu / n * 1e6,
         "left_in_queue": left,
         "notified": notified,
         "expected_notified": n - waitlisted,
@@ -444,16 +445,22 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(in_child(kind, args.broker, args.messages))
         raw = statistics.median(r["raw"]["rate"] for r in runs)
         con = statistics.median(r["console"]["rate"] for r in runs)
+        # CPU per message of this process: much less moved by other load on the machine than
+        # the rates are, so a run disturbed by someone else's tests shows as such.
+        raw_cpu = statistics.median(r["raw"]["cpu_us"] for r in runs)
+        con_cpu = statistics.median(r["console"]["cpu_us"] for r in runs)
         last = runs[-1]["console"]
         ratios[kind] = con / raw
         per_run = " ".join(f"{r['console']['rate'] / r['raw']['rate']:.2f}" for r in runs)
         a, b = ("a", "b") if kind == "asyncio" else ("c", "c")
         rows.append(
             (f"({a}) raw aio-pika consume+ack", kind, str(args.messages), f"{raw:,.0f}",
-             "runs " + " ".join(f"{r['raw']['rate']:,.0f}" for r in runs))
+             f"cpu {raw_cpu:.0f} us/msg; runs "
+             + " ".join(f"{r['raw']['rate']:,.0f}" for r in runs))
         )  # fmt: skip
         check = (
-            f"left {last['left_in_queue']}, notified {last['notified']}/{last['expected_notified']}"
+            f"cpu {con_cpu:.0f} us/msg; left {last['left_in_queue']},"
+            f" notified {last['notified']}/{last['expected_notified']}"
         )
         rows.append(
             (f"({b}) console end to end", kind, str(args.messages), f"{con:,.0f}", check)
@@ -463,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             ("    ratio console/raw", kind, "", f"{ratios[kind]:.2f}",
              f"{target}; per run {per_run}")
+        )  # fmt: skip
+        rows.append(
+            ("    cpu ratio raw/console per msg", kind, "", f"{raw_cpu / con_cpu:.2f}",
+             "the same ratio from CPU time (less noisy on a shared machine)")
         )  # fmt: skip
     print()
     print(f"throughput, median of {args.repeat} runs, prefetch {PREFETCH}")
