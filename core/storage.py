@@ -314,7 +314,7 @@ class Store:
             )
             for vid, offered, expires, state in c.execute(
                 "SELECT volunteer_id, offered_at, expires_at, state FROM offer WHERE round_id = ?"
-                " ORDER BY offered_at, rowid",
+                " ORDER BY rowid",
                 (r.id,),
             ):
                 r.offers[vid] = Offer(
@@ -388,12 +388,15 @@ class Store:
                 )
             if r.dirty_offers:
                 c.executemany(
-                    "INSERT OR REPLACE INTO offer"
-                    " (round_id, volunteer_id, offered_at, expires_at, state)"
-                    " VALUES (?,?,?,?,?)",
+                    # An upsert keeps an offer's rowid, and new offers go in the round's own
+                    # order: a reloaded round lists its offers exactly as the live one did.
+                    "INSERT INTO offer (round_id, volunteer_id, offered_at, expires_at, state)"
+                    " VALUES (?,?,?,?,?) ON CONFLICT (round_id, volunteer_id) DO UPDATE SET"
+                    " expires_at = excluded.expires_at, state = excluded.state",
                     [
                         (r.id, o.volunteer_id, _ts(o.offered_at), _ts(o.expires_at), o.state)
-                        for o in (r.offers[v] for v in r.dirty_offers)
+                        for o in r.offers.values()
+                        if o.volunteer_id in r.dirty_offers
                     ],
                 )
         self.forget_changes(st)

@@ -164,3 +164,34 @@ def test_mark_sent_skips_only_its_own_fsync_and_restores_full_sync(
         "2026-03-02T09:00:02",
     )
     reopened.close()
+
+
+def test_a_reloaded_offer_round_lists_its_offers_in_the_live_order(tmp_path):
+    import json
+    from datetime import date, datetime, time
+
+    from core.clock import ManualClock
+    from core.engine import ApplicationForm, Delivery, Engine
+
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0, 0))
+    engine = Engine(Store(tmp_path / "a.db"), "7", clock)
+    app = engine.create_application(
+        ApplicationForm("Shift", date(2026, 3, 9), time(9), time(12), 1, offer_timeout_min=5)
+    )
+
+    def respond(vid: str, status: str, n: int) -> Delivery:
+        data = {"volunteer_id": vid, "volunteer_application_id": int(app), "status": status}
+        body = json.dumps({"action": "volunteer_response", "data": data})
+        return Delivery(body.encode(), message_id=f"m{n}")
+
+    names = ["v0", *(f"w{i}" for i in range(30))]
+    engine.handle([respond(v, "accepted", i) for i, v in enumerate(names)])
+    engine.handle([respond("v0", "declined", 100)])  # a round opens: all 30 offered
+    clock.advance(10)
+    engine.handle([respond("w7", "declined", 101), respond("w3", "declined", 102)])
+    live = list(engine.state(app).round.offers)  # type: ignore[union-attr]
+
+    reloaded = Engine(Store(tmp_path / "a.db"), "7", clock).state(app)
+    assert reloaded is not None and reloaded.round is not None
+    assert list(reloaded.round.offers) == live
+    assert live == [f"w{i}" for i in range(30)]
