@@ -763,24 +763,32 @@ class Transport:
         """Publish a window of rows at once; each row's outcome, under one timeout for all."""
         if _can_batch(channel, window):
             try:
-                futures = await self._send_window(channel, window, stamp)
+                first, futures = await self._send_window(channel, window, stamp)
             except Exception as exc:  # nothing of the window was written
                 return [exc for _row in window]
+            try:
+                timed_out = await _wait_all(futures, PUBLISH_TIMEOUT)
+            finally:
+                # aiormq routes a Basic.Return by message id until here (it comes before the
+                # confirm); then the ids are forgotten, as basic_publish forgets its own.
+                ids = channel.message_id_delivery_tag
+                for offset, row in enumerate(window):
+                    if ids.get(row.message_id) == first + offset:
+                        del ids[row.message_id]
         else:
             futures = [
                 asyncio.ensure_future(self._publish_row(channel, row, stamp)) for row in window
             ]
-        _done, late = await asyncio.wait(futures, timeout=PUBLISH_TIMEOUT)
-        for fut in late:
-            fut.cancel()  # aiormq drops the confirm of a cancelled publish when it comes
+            timed_out = await _wait_all(futures, PUBLISH_TIMEOUT)
         timeout = TimeoutError(f"no confirm within {PUBLISH_TIMEOUT:g} s")
         lost = ConnectionError("the publish was cancelled (channel closed)")
         outcomes: list[BaseException | None] = []
         for row, fut in zip(window, futures, strict=True):
-            if fut in late:
+            if not fut.done():
+                fut.cancel()  # aiormq drops the confirm of a cancelled publish when it comes
                 outcomes.append(timeout)
             elif fut.cancelled():
-                outcomes.append(lost)
+                outcomes.append(timeout if timed_out else lost)
             elif fut.exception() is not None:
                 outcomes.append(fut.exception())
             else:
@@ -791,7 +799,7 @@ class Transport:
 
     async def _send_window(
         self, channel: aiormq.Channel, window: list[OutboxRow], stamp: datetime
-    ) -> list[asyncio.Future[Any]]:
+    ) -> tuple[int, list[asyncio.Future[Any]]]:
         """basic_publish for a whole window in one frame write: one lock, one socket send.
 
         This is aiormq's own bookkeeping (7.x): the next delivery tags under the channel's
@@ -811,7 +819,6 @@ class Transport:
                 fut = channel.create_future()
                 channel.confirmations[tag] = fut
                 channel.message_id_delivery_tag[row.message_id] = tag
-                fut.add_done_callback(_forgetter(channel, row.message_id, tag))
                 futures.append(fut)
                 frames.append(
                     aiormq.spec.Basic.Publish(
@@ -836,7 +843,7 @@ class Transport:
                     channel.confirmations.pop(first + offset, None)
                     fut.cancel()
                 raise
-        return futures
+        return first, futures
 
     async def _publish_row(self, channel: aiormq.Channel, row: OutboxRow, stamp: datetime) -> Any:
         """One row by aiormq's basic_publish (the fallback of _send_window)."""
@@ -883,9 +890,25 @@ def _can_batch(channel: aiormq.Channel, window: list[OutboxRow]) -> bool:
     )
 
 
-def _forgetter(channel: aiormq.Channel, message_id: str, tag: int) -> Callable[[Any], None]:
-    def forget(_fut: Any) -> None:
-        if channel.message_id_delivery_tag.get(message_id) == tag:
-            del channel.message_id_delivery_tag[message_id]
+async def _wait_all(futures: list[asyncio.Future[Any]], timeout: float) -> bool:
+    """Wait until every future is done or `timeout` passes (True then); no callback per future.
 
-    return forget
+    Awaiting them in order suspends only on those not done yet (confirms come in order, many
+    per frame), where asyncio.wait would add and remove a done callback on each one.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            for fut in futures:
+                if fut.done():
+                    continue
+                try:
+                    await fut
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise  # the timeout, or this task cancelled: not this future's outcome
+                except Exception:
+                    pass  # the outcome is read from the future afterwards
+    except TimeoutError:
+        return True
+    return False

@@ -269,6 +269,27 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
     run(scenario)
 
 
+def test_waiting_for_a_publish_window_tells_a_timeout_from_failed_and_cancelled_confirms() -> None:
+    from core.transport import _wait_all
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        ok, nacked, dropped, silent = (loop.create_future() for _ in range(4))
+        loop.call_soon(ok.set_result, None)
+        loop.call_soon(nacked.set_exception, RuntimeError("nacked"))
+        loop.call_soon(dropped.cancel)  # as aiormq does with a channel's futures on close
+        assert await _wait_all([ok, nacked, dropped], 5.0) is False
+        assert await _wait_all([ok, nacked, dropped, silent], 0.05) is True
+        assert silent.cancelled()  # by the timeout; the relay counts it as timed out
+        waiter = asyncio.ensure_future(_wait_all([loop.create_future()], 30.0))
+        await asyncio.sleep(0)
+        waiter.cancel()  # cancelling the relay is not swallowed as a future's outcome
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+
+    asyncio.run(scenario())
+
+
 # -- poison -----------------------------------------------------------------------------
 
 
