@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.config import load_settings
 from core.engine import ApplicationForm
+from gui.i18n import install_translator
+from gui.tray import app_icon
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,7 @@ def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) ->
     # Closing the last window must not stop the loop under main(): we await the signal instead.
     app.setQuitOnLastWindowClosed(False)
     settings = load_settings(data_dir)
-    with contextlib.suppress(ImportError):
-        from gui.i18n import install_translator
-
-        install_translator(app, settings.language)
+    install_translator(app, settings.language)
     try:
         return int(qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo)) or 0)
     except RuntimeError as exc:  # "Event loop stopped before Future completed": a hard quit
@@ -109,10 +108,7 @@ async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo:
 
     closed = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
-    with contextlib.suppress(ImportError, AttributeError):
-        from gui.tray import app_icon
-
-        app.setWindowIcon(app_icon())
+    app.setWindowIcon(app_icon())
     window.show()
     await core.start()
 
@@ -162,7 +158,7 @@ async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyn
         seed=None,
         stop=stop,
     )
-    error = getattr(report, "error", None)
+    error = report.error
     if error:
         bridge.error_raised.emit(tr("Demo volunteers stopped: %1").replace("%1", str(error)))
     else:

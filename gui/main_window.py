@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from datetime import date, time
@@ -30,24 +29,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.config import save_settings
 from gui.app_dialog import AppDialog
 from gui.detail_panel import DetailPanel
 from gui.display import local_today, span_text, status_text
+from gui.export import export_roster_csv
+from gui.message_log import MessageLogView
 from gui.models import ApplicationsModel, ApplicationsProxy, KeyRole
+from gui.monitor import QueueMonitor
+from gui.rejected_view import RejectedView
+from gui.settings_dialog import SettingsDialog
+from gui.tray import TrayNotifier
 from gui.widgets import FillBarDelegate, state_style
 
 log = logging.getLogger(__name__)
+# Below this a name is elided rather than shown whole; the count columns stay visible.
+MIN_NAME_WIDTH = 140
+MIN_DETAIL_WIDTH = 610
 
 Confirm = Callable[[str, str], bool]
 Alert = Callable[[str], None]
-
-
-def _optional(module: str, name: str) -> Any:
-    """A widget another engineer builds; the window works without it."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 class MainWindow(QMainWindow):
@@ -159,19 +160,11 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, self.tr("Applications"))
         self.extra_views: dict[str, QWidget] = {}
-        for key, module, cls, caption in (
-            ("messages", "gui.message_log", "MessageLogView", self.tr("Message log")),
-            ("queues", "gui.monitor", "QueueMonitor", self.tr("Queues")),
-            ("rejected", "gui.rejected_view", "RejectedView", self.tr("Rejected messages")),
+        for key, view, caption in (
+            ("messages", MessageLogView(bridge), self.tr("Message log")),
+            ("queues", QueueMonitor(bridge), self.tr("Queues")),
+            ("rejected", RejectedView(bridge), self.tr("Rejected messages")),
         ):
-            factory = _optional(module, cls)
-            if factory is None:
-                continue
-            try:
-                view = factory(bridge)
-            except Exception:
-                log.exception("could not build the %s view", key)
-                continue
             self.extra_views[key] = view
             self.tabs.addTab(view, caption)
         self.setCentralWidget(self.tabs)
@@ -179,16 +172,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
 
-        self.tray = None
-        tray_cls = _optional("gui.tray", "TrayNotifier")
-        if tray_cls is not None:
-            try:
-                self.tray = tray_cls(self)
-                self.tray.connect_bridge(bridge)
-                if hasattr(self.tray, "message_clicked"):
-                    self.tray.message_clicked.connect(self._raise)
-            except Exception:
-                log.exception("no tray notifications")
+        self.tray = TrayNotifier(self)
+        self.tray.connect_bridge(bridge)
+        self.tray.message_clicked.connect(self._raise)
 
         bridge.applications_changed.connect(self._on_applications_changed)
         bridge.activity_added.connect(self._on_activity_added)
@@ -367,8 +353,8 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def list_width_needed(self) -> int:
-        """The left pane's width that shows every application name and every column in full."""
+    def list_width_needed(self, *, names_at_most: int | None = None) -> int:
+        """The left pane's width that shows every column, and the names in full or up to a cap."""
         header = self.apps_view.horizontalHeader()
         others = sum(
             header.sectionSize(c)
@@ -376,26 +362,29 @@ class MainWindow(QMainWindow):
             if c != ApplicationsModel.NAME and not header.isSectionHidden(c)
         )
         names = max(self.apps_view.sizeHintForColumn(ApplicationsModel.NAME), 160)
+        if names_at_most is not None:
+            names = min(names, names_at_most)
         frame = (
             2 * self.apps_view.frameWidth() + self.apps_view.verticalScrollBar().sizeHint().width()
         )
         return others + names + frame + 12  # + the left margin and the splitter handle
 
     def _fit_split(self) -> None:
-        """Give the list what its names need, leaving the detail pane at least 640 px."""
+        """Give the list what its names need, leaving the detail pane at least MIN_DETAIL_WIDTH."""
         if not self._split_auto or not self.isVisible():
             return
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
         # the detail pane keeps room for roster and waitlist side by side
-        room = max(total - 640, min(420, total // 2))
+        room = max(total - MIN_DETAIL_WIDTH, min(420, total // 2))
         narrow = ApplicationsModel.NARROW
         for col in narrow:
             self.apps_view.setColumnHidden(col, False)
         need = self.list_width_needed()
-        # on a small screen the per-row counts give way to the names (the fill bar stays)
-        squeeze = need > room
+        # Free, waiting and offers are what a coordinator scans the list for: long names are
+        # elided first (full name in the tooltip); only a very small screen hides the counts.
+        squeeze = self.list_width_needed(names_at_most=MIN_NAME_WIDTH) > room
         for col in narrow:
             self.apps_view.setColumnHidden(col, squeeze)
         if squeeze:
@@ -695,8 +684,7 @@ class MainWindow(QMainWindow):
 
     def export_csv(self, path: str | Path | None = None) -> bool:
         d = self.detail.detail
-        export = _optional("gui.export", "export_roster_csv")
-        if d is None or export is None:
+        if d is None:
             return False
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
@@ -709,7 +697,7 @@ class MainWindow(QMainWindow):
                 return False
             path = chosen
         try:
-            export(d, path)
+            export_roster_csv(d, path)
         except OSError as exc:
             self.alert(
                 self.tr("Could not save %1: %2").replace("%1", str(path)).replace("%2", str(exc))
@@ -719,12 +707,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_settings(self) -> Any:
-        dialog_cls = _optional("gui.settings_dialog", "SettingsDialog")
-        if dialog_cls is None:
-            return None
-        from core.config import save_settings
-
-        dlg = dialog_cls(self.bridge.settings, self)
+        dlg = SettingsDialog(self.bridge.settings, self)
 
         def accepted() -> None:
             try:

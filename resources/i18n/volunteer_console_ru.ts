@@ -64,7 +64,7 @@
         <translation>Запись в журнале: %1</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="+53"/>
+        <location filename="../../gui/app.py" line="+55"/>
         <source>Park clean-up</source>
         <translation>Уборка парка</translation>
     </message>
@@ -74,7 +74,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+35"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -84,7 +84,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+53"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -594,7 +594,7 @@
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Select an application on the left, or create one.</source>
         <translation>Выберите заявку слева или создайте новую.</translation>
     </message>
@@ -847,7 +847,7 @@ ID заявки %5</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+72"/>
+        <location filename="../../gui/main_window.py" line="+73"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -882,7 +882,7 @@ ID заявки %5</translation>
         <translation>Прошедшие</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -902,7 +902,7 @@ ID заявки %5</translation>
         <translation>Отклонённые сообщения</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+46"/>
         <source>&amp;New application…</source>
         <translation>&amp;Новая заявка…</translation>
     </message>
@@ -1042,7 +1042,7 @@ ID заявки %5</translation>
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+202"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -1147,7 +1147,7 @@ ID заявки %5</translation>
         <translation>Отменить «%1»? Все записавшиеся и ожидающие получат уведомление об отмене. Это действие нельзя отменить.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Export roster</source>
         <translation>Выгрузка списка</translation>
     </message>
@@ -1167,7 +1167,7 @@ ID заявки %5</translation>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+13"/>
         <source>Settings saved; broker and fund changes apply after a restart</source>
         <translation>Настройки сохранены; изменения брокера и фонда вступят в силу после перезапуска</translation>
     </message>
@@ -1607,7 +1607,7 @@ ID заявки %5</translation>
     <message>
         <location line="+2"/>
         <source>Waiting since</source>
-        <translation>В листе ожидания с</translation>
+        <translation>Ждёт с</translation>
     </message>
     <message>
         <location line="+1"/>
