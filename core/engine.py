@@ -53,6 +53,17 @@ class LoggedMessage:
     body: str
     outcome: str = ""
 
+    def row(self) -> tuple[str, str, str, str | None, str | None, str]:
+        """The columns the inbox and the outbox both keep, in their shared order."""
+        return (
+            self.exchange,
+            self.routing_key,
+            self.action,
+            self.application_id,
+            self.volunteer_id,
+            self.body,
+        )
+
 
 @dataclass(slots=True)
 class Committed:
@@ -159,34 +170,19 @@ class Engine:
                     seen.add(mid)
                     outcome, reason, req = self._apply_one(d, mid, now, touched, outbound, activity)
                     results.append(Result(outcome, mid, reason))
-                    body_text = d.body[: m.MAX_BODY_BYTES].decode("utf-8", "replace")
-                    action = _action_of(req, reason, outcome)
-                    inbox.append(
-                        (
-                            mid,
-                            _ts(now),
-                            outcome,
-                            d.exchange,
-                            d.routing_key,
-                            action,
-                            req.application_id if req else None,
-                            req.volunteer_id if req else None,
-                            body_text,
-                        )
+                    logged = LoggedMessage(
+                        "in",
+                        now,
+                        d.exchange,
+                        d.routing_key,
+                        _action_of(req),
+                        req.application_id if req else None,
+                        req.volunteer_id if req else None,
+                        d.body[: m.MAX_BODY_BYTES].decode("utf-8", "replace"),
+                        outcome if not reason else f"{outcome}: {reason}",
                     )
-                    change.messages.append(
-                        LoggedMessage(
-                            "in",
-                            now,
-                            d.exchange,
-                            d.routing_key,
-                            action,
-                            req.application_id if req else None,
-                            req.volunteer_id if req else None,
-                            body_text,
-                            outcome if not reason else f"{outcome}: {reason}",
-                        )
-                    )
+                    change.messages.append(logged)
+                    inbox.append((mid, _ts(now), outcome, *logged.row()))
                     if outcome == "rejected":
                         rejected.append(
                             (
@@ -260,34 +256,24 @@ class Engine:
         for st in touched.values():
             self.store.save_state(st, now)
         if outbound:
-            self.store.add_outbox(
-                [
-                    (
-                        o.message_id,
-                        o.exchange,
-                        o.routing_key,
-                        o.action,
-                        json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
-                        _ts(now),
-                        _app_of(o),
-                        _volunteer_of(o),
-                    )
-                    for o in outbound
-                ]
-            )
-            for o in outbound:
-                change.messages.append(
-                    LoggedMessage(
-                        "out",
-                        now,
-                        o.exchange,
-                        o.routing_key,
-                        o.action,
-                        _app_of(o),
-                        _volunteer_of(o),
-                        json.dumps(o.body, ensure_ascii=False),
-                    )
+            logged = [
+                LoggedMessage(
+                    "out",
+                    now,
+                    o.exchange,
+                    o.routing_key,
+                    o.action,
+                    _app_of(o),
+                    _volunteer_of(o),
+                    json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
                 )
+                for o in outbound
+            ]
+            self.store.add_outbox(
+                (o.message_id, _ts(now), *row.row())
+                for o, row in zip(outbound, logged, strict=True)
+            )
+            change.messages.extend(logged)
         if activity:
             self.store.add_activity(activity)
         change.application_ids.update(touched)
@@ -464,7 +450,7 @@ def console_app_id(fund_id: str) -> str:
     return f"volunteer-console/fund-{fund_id}"
 
 
-def _action_of(req: m.VolunteerRequest | None, reason: str, outcome: Outcome) -> str:
+def _action_of(req: m.VolunteerRequest | None) -> str:
     if req is None:
         return ""
     if req.via == "response":

@@ -412,8 +412,8 @@ class Store:
     # -- logs ---------------------------------------------------------------------------
     def add_outbox(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self.conn.executemany(
-            "INSERT INTO outbox (message_id, exchange, routing_key, action, body, created_at,"
-            " attempts, application_id, volunteer_id) VALUES (?,?,?,?,?,?,0,?,?)",
+            "INSERT INTO outbox (message_id, created_at, exchange, routing_key, action,"
+            " application_id, volunteer_id, body, attempts) VALUES (?,?,?,?,?,?,?,?,0)",
             rows,
         )
 
