@@ -177,9 +177,12 @@ class VolunteerClient:
     """Plays the volunteer side using only what CONTRACT.md says: exchange names, routing
     keys, bodies. Binds its own queues for queue 1 and queue 2 and records what arrives."""
 
-    def __init__(self, fund_id: str, url: str = BROKER_URL) -> None:
+    def __init__(self, fund_id: str, url: str = BROKER_URL, *, durable: bool = False) -> None:
         self.fund_id = fund_id
         self.url = url
+        # durable: named durable queues, acked after recording, that outlive a broker restart
+        # (reconnect() consumes them again); deleted by close().
+        self.durable = durable
         self.announcements: list[dict[str, Any]] = []  # queue 1, console's application.*
         self.waiting: list[dict[str, Any]] = []  # queue 1, console's volunteer_waiting
         self.notifications: list[dict[str, Any]] = []  # queue 2, all
@@ -202,19 +205,58 @@ class VolunteerClient:
         self._pub = await self._conn.channel(publisher_confirms=True)
         for name in (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE):
             await self._ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
-        q1 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
+        if self.durable:
+            await self._ch.set_qos(prefetch_count=200)
+            q1 = await self._ch.declare_queue(self._durable_names()[0], durable=True)
+            q2 = await self._ch.declare_queue(self._durable_names()[1], durable=True)
+        else:
+            q1 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
+            q2 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
         await q1.bind(WAITING_EXCHANGE, f"fund.{self.fund_id}.#")
-        q2 = await self._ch.declare_queue("", exclusive=True, auto_delete=True)
         await q2.bind(NOTIFICATION_EXCHANGE, f"fund.{self.fund_id}.#")
-        await q1.consume(self._on_message, no_ack=True)
-        await q2.consume(self._on_message, no_ack=True)
+        await q1.consume(self._on_message, no_ack=not self.durable)
+        await q2.consume(self._on_message, no_ack=not self.durable)
+
+    def _durable_names(self) -> list[str]:
+        return [f"volunteer_side_test.{self.fund_id}.{q}" for q in ("queue1", "queue2")]
+
+    async def reconnect(self) -> None:
+        """Drop the (dead) connection and consume the same durable queues again."""
+        assert self.durable, "only durable queues outlive the connection"
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._conn.close(), 5)
+            self._conn = None
+        await self.start()
 
     async def close(self) -> None:
-        if self._conn is not None:
+        if self._conn is not None and not self.durable:
             await self._conn.close()
             self._conn = None
+        if self.durable:
+            if self._conn is not None:  # may have died with the broker: not this test's fault
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._conn.close(), 5)
+                self._conn = None
+            conn = await aio_pika.connect(self.url)
+            try:
+                ch = await conn.channel()
+                for name in self._durable_names():
+                    await ch.queue_delete(name)
+            finally:
+                await conn.close()
 
     async def _on_message(self, msg: AbstractIncomingMessage) -> None:
+        try:
+            self._record(msg)
+        finally:
+            if self.durable:
+                # Acked after recording; an ack lost with the connection means a redelivered
+                # copy with the same message id, which readers count once.
+                with contextlib.suppress(Exception):
+                    await msg.ack()
+
+    def _record(self, msg: AbstractIncomingMessage) -> None:
         if msg.app_id == CLIENT_APP_ID:
             return  # our own waitlist requests echoed on queue 1
         body = json.loads(msg.body)
