@@ -83,6 +83,7 @@ def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) ->
 async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo: bool) -> int:
     from core.service import ConsoleCore
     from gui.bridge import Bridge
+    from gui.heap import HeapKeeper
     from gui.main_window import MainWindow
 
     loop = asyncio.get_running_loop()
@@ -111,6 +112,8 @@ async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo:
     app.setWindowIcon(app_icon())
     window.show()
     await core.start()
+    heap = HeapKeeper(lambda: bridge.last_flush_at, window)
+    heap.start()  # after startup: what exists now lives until the end
 
     stop_demo = asyncio.Event()
     demo_task: asyncio.Task[Any] | None = None
@@ -128,6 +131,7 @@ async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo:
             demo_task.cancel()
             with contextlib.suppress(BaseException):
                 await demo_task
+    heap.stop()
     bridge.shutdown()
     await core.stop()
     return 0

@@ -56,6 +56,7 @@ class Bridge(QObject):
         self._backlog = -1
         self._tasks: set[asyncio.Future[Any]] = set()
         self._closed = False
+        self.last_flush_at = time.monotonic()  # when the window last had something to show
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -140,6 +141,8 @@ class Bridge(QObject):
             self._pending = False
         if self._closed:
             return
+        if ids or activity or messages or rejected:
+            self.last_flush_at = time.monotonic()
         if ids:
             self.applications_changed.emit(sorted(ids))
             self._notice_fill(ids)

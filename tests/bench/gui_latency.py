@@ -6,12 +6,18 @@ Drives 10,000 responses through engine.handle in transport-sized batches (one ba
 - commit-to-screen: from the engine's Committed for a volunteer's response to the moment
   that volunteer's row exists in the shown roster/waitlist model after the bridge's flush.
 Targets: max gap <= 50 ms, p99 commit-to-screen <= 100 ms.
+
+It also says where the time went: each flush split into its parts (self time of each part,
+p50 and max over flushes, and the slowest flush), garbage collections, and what ran inside
+the largest gap (engine.handle, flush, gc, and the rest: painting, layout, the event loop).
+The window runs with the app's HeapKeeper unless --plain-gc.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import tempfile
@@ -33,8 +39,44 @@ from core.engine import ApplicationForm, Engine
 from core.queries import Queries
 from core.storage import Store
 from gui.bridge import Bridge
+from gui.heap import HeapKeeper
 from gui.main_window import MainWindow
 from tests.gui.conftest import response
+
+
+class Parts:
+    """Self time of named parts (a part's time excludes the timed parts it calls)."""
+
+    def __init__(self) -> None:
+        self.stack: list[list[float]] = []  # per open part: [child time]
+        self.now: dict[str, float] = {}  # the current flush's parts
+        self.flushes: list[dict[str, float]] = []
+
+    def wrap(self, obj: object, attr: str, label: str) -> None:
+        real = getattr(obj, attr)
+
+        def timed(*a, **k):
+            self.stack.append([0.0])
+            t0 = time.perf_counter()
+            try:
+                return real(*a, **k)
+            finally:
+                spent = time.perf_counter() - t0
+                child = self.stack.pop()[0]
+                self.now[label] = self.now.get(label, 0.0) + (spent - child) * 1000
+                if self.stack:
+                    self.stack[-1][0] += spent
+
+        setattr(obj, attr, timed)
+
+
+def overlap(spans: list[tuple[float, float, str]], a: float, b: float) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for s, e, label in spans:
+        ms = (min(e, b) - max(s, a)) * 1000
+        if ms > 0:
+            out[label] = out.get(label, 0.0) + ms
+    return out
 
 
 def pct(values: list[float], p: float) -> float:
@@ -69,6 +111,39 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     assert app_id is not None
     window.select_application(app_id)
     await asyncio.sleep(0.2)
+    heap = None
+    if not args.plain_gc:  # as gui/app.py does once the window is up
+        heap = HeapKeeper(lambda: bridge.last_flush_at, window)
+        heap.start()
+
+    spans: list[tuple[float, float, str]] = []  # (start, end, what) on perf_counter
+    gc_ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    gc_start = [0.0]
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_start[0] = time.perf_counter()
+        else:
+            end = time.perf_counter()
+            spans.append((gc_start[0], end, f"gc gen{info['generation']}"))
+            gc_ms[info["generation"]].append((end - gc_start[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+
+    parts = Parts()
+    d = window.detail
+    parts.wrap(window.apps_model, "update_ids", "list: model update_ids")
+    parts.wrap(window, "_fit_split", "list: fit split")
+    parts.wrap(d, "refresh", "detail: labels and rest")
+    parts.wrap(bridge.queries, "detail", "detail: queries.detail")
+    parts.wrap(d.roster_model, "set_rows", "detail: roster set_rows")
+    parts.wrap(d.waitlist_model, "set_rows", "detail: waitlist set_rows")
+    parts.wrap(d.offers_model, "set_rows", "detail: offers set_rows")
+    parts.wrap(d, "append_activity", "detail: activity")
+    parts.wrap(d, "_update_countdown", "detail: countdown")
+    parts.wrap(window, "_update_actions", "window: actions")
+    parts.wrap(window.extra_views["messages"].model, "append_logged", "message log")
+    parts.wrap(bridge, "_notice_fill", "bridge: fill notices")
 
     committed_at: dict[str, float] = {}
     seen_at: dict[str, float] = {}
@@ -97,7 +172,14 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(16)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    cpu_at: dict[float, float] = {}  # tick -> process CPU time: a stall without CPU was the OS
+
+    def tick() -> None:
+        now = time.perf_counter()
+        ticks.append(now)
+        cpu_at[now] = time.process_time()
+
+    timer.timeout.connect(tick)
     timer.start()
     await asyncio.sleep(0.1)
 
@@ -106,9 +188,19 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     real_flush = bridge.flush
 
     def timed_flush() -> None:
+        parts.now = {}
+        c0 = time.process_time()
         f0 = time.perf_counter()
         real_flush()
-        flush_ms.append((time.perf_counter() - f0) * 1000)
+        f1 = time.perf_counter()
+        parts.now["cpu"] = (time.process_time() - c0) * 1000
+        total = (f1 - f0) * 1000
+        flush_ms.append(total)
+        spans.append((f0, f1, "bridge flush"))
+        spent = sum(v for k, v in parts.now.items() if k != "cpu")
+        parts.now["rest of flush (signals, other slots)"] = total - spent
+        parts.now["total"] = total
+        parts.flushes.append(parts.now)
 
     bridge._flush_timer.timeout.disconnect(real_flush)
     bridge._flush_timer.timeout.connect(timed_flush)
@@ -123,7 +215,9 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
             batch.append(response("bench", target, f"v{i}"))
         h0 = time.perf_counter()
         engine.handle(batch)
-        handle_ms.append((time.perf_counter() - h0) * 1000)
+        h1 = time.perf_counter()
+        handle_ms.append((h1 - h0) * 1000)
+        spans.append((h0, h1, "engine.handle"))
         n += size
         batch_no += 1
         # pace like the transport: one group commit per flush interval, whatever arrived
@@ -135,8 +229,23 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
 
     burst = [t for t in ticks if t0 <= t <= t0 + elapsed + 0.3]
     gaps = [b - a for a, b in itertools.pairwise(burst)]
+    gc.callbacks.remove(on_gc)
+    worst = max(itertools.pairwise(burst), key=lambda ab: ab[1] - ab[0], default=None)
+    inside: dict[str, float] = {}
+    if worst is not None:
+        # a gc inside handle or flush is counted as gc and taken out of that part
+        raw = overlap(spans, *worst)
+        gcs = sum(v for k, v in raw.items() if k.startswith("gc"))
+        for k, v in raw.items():
+            inside[k] = v if k.startswith("gc") else max(0.0, v - gcs)
+        inside["rest (paint, layout, event loop)"] = (worst[1] - worst[0]) * 1000 - sum(
+            inside.values()
+        )
+        inside["cpu"] = (cpu_at[worst[1]] - cpu_at[worst[0]]) * 1000
     lat = [(seen_at[v] - committed_at[v]) * 1000 for v in committed_at if v in seen_at]
     missing = len([v for v in committed_at if v not in seen_at])
+    if heap is not None:
+        heap.stop()
     bridge.shutdown()
     window.close()
     engine.store.close()
@@ -156,7 +265,45 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
         "flush_p50": pct(flush_ms, 50),
         "flushes": len(flush_ms),
         "missing": missing,
+        "parts": parts.flushes,
+        "gc": gc_ms,
+        "inside": inside,
     }
+
+
+def breakdown(r: dict) -> str:
+    flushes: list[dict[str, float]] = r["parts"]
+    if not flushes:
+        return ""
+    labels = sorted({k for f in flushes for k in f if k not in ("total", "cpu")})
+    rows = [
+        (k, pct([f.get(k, 0.0) for f in flushes], 50), max(f.get(k, 0.0) for f in flushes))
+        for k in labels
+    ]
+    rows.sort(key=lambda x: -x[2])
+    slowest = max(flushes, key=lambda f: f["total"])
+    at = flushes.index(slowest)
+    lines = [f"flush parts (self time, ms):      p50     max  in slowest flush (#{at + 1})"]
+    for k, p50, mx in rows:
+        lines.append(f"  {k:<36}{p50:6.1f}  {mx:6.1f}  {slowest.get(k, 0.0):6.1f}")
+    lines.append(
+        f"  {'total':<36}{r['flush_p50']:6.1f}  {r['flush_max']:6.1f}  {slowest['total']:6.1f}"
+    )
+    lines.append(
+        f"  {'(process CPU time)':<36}{pct([f['cpu'] for f in flushes], 50):6.1f}"
+        f"  {max(f['cpu'] for f in flushes):6.1f}  {slowest['cpu']:6.1f}"
+        "  (CPU well under wall time: the OS ran something else)"
+    )
+    gcs = ", ".join(
+        f"gen{g} {len(v)}x max {max(v):.1f} ms" if v else f"gen{g} 0x" for g, v in r["gc"].items()
+    )
+    lines.append(f"garbage collections during the run: {gcs}")
+    spans = {k: v for k, v in r["inside"].items() if k != "cpu"}
+    inside = ", ".join(f"{k} {v:.1f}" for k, v in sorted(spans.items(), key=lambda x: -x[1]))
+    lines.append(
+        f"inside the largest gap (ms): {inside}; process CPU {r['inside'].get('cpu', 0):.1f}"
+    )
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -168,6 +315,9 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.035, help="seconds between batches")
     parser.add_argument("--capacity", type=int, default=500, help="spots of the shown application")
     parser.add_argument("--others", type=int, default=9, help="other applications sharing load")
+    parser.add_argument(
+        "--plain-gc", action="store_true", help="Python's default collection, no HeapKeeper"
+    )
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
@@ -184,7 +334,7 @@ def main() -> int:
         f" ({r['missing']} never shown)\n"
         f"engine.handle per batch: p50 {r['handle_p50']:.1f} ms, max {r['handle_max']:.1f} ms;"
         f" bridge flush (window update): p50 {r['flush_p50']:.1f} ms, max {r['flush_max']:.1f} ms"
-        f" over {r['flushes']} flushes"
+        f" over {r['flushes']} flushes\n" + breakdown(r)
     )
     return 0
 
