@@ -482,8 +482,9 @@ class MainWindow(QMainWindow):
     # -- bridge signals ----------------------------------------------------------------------------
     @Slot(list)
     def _on_applications_changed(self, ids: list[str]) -> None:
-        self.apps_model.update_ids(ids)
-        self._fit_split()  # a longer name may have come
+        # measuring the names walks every row: only when a name came, went or changed
+        if self.apps_model.update_ids(ids):
+            self._fit_split()
         if self.detail.app_id in ids:
             self.detail.refresh()
             self._update_actions()

@@ -56,15 +56,25 @@ def offer_text(state: str | None) -> str:
     }.get(state, state)
 
 
+_BASE_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), RowRole, SortRole, KeyRole})
+
+
 class KeyedTableModel(QAbstractTableModel):
     """Rows keyed by an id; set_rows diffs against the current rows instead of resetting."""
 
     headers: ClassVar[Sequence[str]] = ()
+    # Roles extra() answers. Painting asks every visible cell for ~8 roles; the others are
+    # refused before any Python work (measured: data() was half of a table's paint time).
+    extra_roles: ClassVar[frozenset[int]] = frozenset()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
         self._pos: dict[Hashable, int] = {}
+        self._roles = _BASE_ROLES | self.extra_roles
+        # id(row) -> (row, its cells' texts): rows are immutable, so a row's texts are made
+        # once, not on every repaint; a replaced row is a new object and misses the cache.
+        self._texts: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
     # -- subclass hooks -----------------------------------------------------------------
     def key(self, row: Any) -> Hashable:
@@ -96,12 +106,13 @@ class KeyedTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        i = index.row()  # -1 for an invalid index
+        if role not in self._roles or not 0 <= i < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        row = self._rows[i]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, col)
+            return self.texts(row)[col] if 0 <= col < len(self.headers) else None
         if role == RowRole:
             return row
         if role == KeyRole:
@@ -114,6 +125,17 @@ class KeyedTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def texts(self, row: Any) -> tuple[str, ...]:
+        """Every column's display text of row, made once per row object."""
+        hit = self._texts.get(id(row))
+        if hit is not None and hit[0] is row:
+            return hit[1]
+        if len(self._texts) > 2 * len(self._rows) + 256:
+            self._texts.clear()  # forget rows long gone
+        texts = tuple(self.display(row, c) for c in range(len(self.headers)))
+        self._texts[id(row)] = (row, texts)
+        return texts
 
     # -- rows ---------------------------------------------------------------------------
     def rows(self) -> list[Any]:
@@ -230,6 +252,14 @@ class ApplicationsModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Status"),
     )
     NARROW = (3, 4, 5)  # the small numbers: fixed narrow columns leave room for the name
+    extra_roles = frozenset(
+        {
+            FillRole,
+            int(Qt.ItemDataRole.TextAlignmentRole),
+            int(Qt.ItemDataRole.ForegroundRole),
+            int(Qt.ItemDataRole.ToolTipRole),
+        }
+    )
 
     def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
         super().__init__(parent)
@@ -287,14 +317,19 @@ class ApplicationsModel(KeyedTableModel):
             return "\n".join(x for x in (row.name, when, row.description) if x)
         return None
 
-    def update_ids(self, ids: Sequence[str]) -> None:
-        """The bridge's applications_changed: re-read only those rows, one signal per kind."""
+    def update_ids(self, ids: Sequence[str]) -> bool:
+        """The bridge's applications_changed: re-read only those rows, one signal per kind.
+
+        True when a name may now be wider or narrower (a row came, went or was renamed).
+        """
         changed: list[int] = []
         fresh: list[AppSummary] = []
+        renamed = False
         summaries = {app_id: self._summary_of(app_id) for app_id in ids}
         for app_id, s in summaries.items():
-            if s is None:
+            if s is None and app_id in self._pos:
                 self.remove_key(app_id)  # removals first: later row numbers stay valid
+                renamed = True
         for app_id, s in summaries.items():
             if s is None:
                 continue
@@ -302,6 +337,7 @@ class ApplicationsModel(KeyedTableModel):
             if i < 0:
                 fresh.append(s)
             elif self._rows[i] != s:
+                renamed = renamed or self._rows[i].name != s.name
                 self._rows[i] = s
                 changed.append(i)
         if changed:
@@ -314,6 +350,7 @@ class ApplicationsModel(KeyedTableModel):
             for i, row in enumerate(fresh, start=n):
                 self._pos[row.id] = i
             self.endInsertRows()
+        return renamed or bool(fresh)
 
 
 class ApplicationsProxy(QSortFilterProxyModel):
@@ -403,6 +440,8 @@ class WaitlistModel(KeyedTableModel):
             return moment_text(row.since)
         return offer_text(row.offer)
 
+    extra_roles = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
+
     def extra(self, row: WaitRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and row.offer == "open":
             return QColor("#1a6fb5")
@@ -442,6 +481,7 @@ class ActivityModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Cause"),
     )
     LIMIT = 2000
+    extra_roles = frozenset({int(Qt.ItemDataRole.ToolTipRole)})
 
     def key(self, row: ActivityRow) -> Hashable:
         return row.id

@@ -292,7 +292,11 @@ def breakdown(r: dict) -> str:
     lines.append(
         f"  {'(process CPU time)':<36}{pct([f['cpu'] for f in flushes], 50):6.1f}"
         f"  {max(f['cpu'] for f in flushes):6.1f}  {slowest['cpu']:6.1f}"
-        "  (CPU well under wall time: the OS ran something else)"
+        + (
+            "  (CPU under wall time: the OS ran others)"
+            if slowest["cpu"] < 0.7 * slowest["total"]
+            else ""
+        )
     )
     gcs = ", ".join(
         f"gen{g} {len(v)}x max {max(v):.1f} ms" if v else f"gen{g} 0x" for g, v in r["gc"].items()

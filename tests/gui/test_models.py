@@ -107,15 +107,19 @@ def test_applications_model_updates_only_the_rows_the_bridge_names(
     model.set_rows(local_core.queries.summaries())
     qtmodeltester.check(model)
     spy = Spy(model)
-    engine.handle([response("123", first, "v1")])
-    model.update_ids([first])
     row = model.row_of(first)
+    assert model.index(row, ApplicationsModel.FILL).data() == "0/2"  # its texts now cached
+    engine.handle([response("123", first, "v1")])
+    assert model.update_ids([first]) is False  # same names: the split need not be refitted
     assert model.index(row, ApplicationsModel.FILL).data() == "1/2"
     assert model.index(row, ApplicationsModel.FILL).data(FillRole) == (1, 0, 2)
     assert spy.changed == [(row, row)] and spy.inserted == [] and spy.resets == 0
     third = engine.create_application(a_form(clock, name="Shelter", spots=4))
-    model.update_ids([third])
+    assert model.update_ids([third]) is True
     assert spy.inserted == [(2, 2)]
+    engine.edit_application(second, a_form(clock, name="Food bank on Elm street", spots=1))
+    assert model.update_ids([second]) is True
+    assert model.index(model.row_of(second), 0).data() == "Food bank on Elm street"
     assert {r.id for r in model.rows()} == {first, second, third}
     qtmodeltester.check(model)
 
