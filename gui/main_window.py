@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,7 +39,7 @@ from gui.monitor import QueueMonitor
 from gui.rejected_view import RejectedView
 from gui.settings_dialog import SettingsDialog
 from gui.tray import TrayNotifier
-from gui.widgets import FillBarDelegate, state_style
+from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
 
 log = logging.getLogger(__name__)
 # Below this a name is elided rather than shown whole; the count columns stay visible.
@@ -156,7 +155,7 @@ class MainWindow(QMainWindow):
         self._split_auto = True
         self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
-        self.tabs = QTabWidget()
+        self.tabs = SteadyTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, self.tr("Applications"))
         self.extra_views: dict[str, QWidget] = {}

@@ -1,12 +1,12 @@
-"""Small drawing helpers: the fill bar delegate and a label that can look calm or alarmed."""
+"""Small widget helpers: the fill bar delegate, a tab widget that repaints less, state colours."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTabWidget, QWidget
 
 from gui.models import FillRole
 
@@ -44,6 +44,48 @@ class FillBarDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(max(size.width(), 90), size.height())
+
+
+class SteadyTabWidget(QTabWidget):
+    """A QTabWidget that lays itself out (and repaints itself whole) only when that matters.
+
+    QTabWidget answers every LayoutRequest with a full update(), and Qt sends one up the
+    parent chain whenever any layout inside is re-activated, e.g. by a count label's new text:
+    every flush repainted the whole window (tab bar, search box, list and all). A request with
+    the same size hints as the last one changes nothing and is dropped; resizes do not come
+    this way (resizeEvent lays out as before).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hints: tuple[Any, ...] | None = None
+
+    def _layout_hints(self) -> tuple[Any, ...]:
+        bar = self.tabBar()
+        hints: tuple[Any, ...] = (
+            self.count(),
+            self.currentIndex(),
+            bar.isVisibleTo(self),
+            bar.sizeHint(),
+            bar.minimumSizeHint(),
+        )
+        page = self.currentWidget()
+        if page is not None:
+            hints += (
+                page.sizeHint(),
+                page.minimumSizeHint(),
+                page.minimumSize(),
+                page.maximumSize(),
+            )
+        return hints
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.LayoutRequest:
+            hints = self._layout_hints()
+            if hints == self._hints:
+                return True
+            self._hints = hints
+        return super().event(e)
 
 
 def state_style(state: str) -> str:

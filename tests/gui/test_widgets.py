@@ -1,0 +1,56 @@
+"""Widget helpers: the steady tab widget repaints the window only when its layout changed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gui.widgets import SteadyTabWidget
+
+
+class PaintCounter(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.paints = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def a_tab_widget(qtbot):
+    tabs = SteadyTabWidget()
+    page = QWidget()
+    label = QLabel("1/500")
+    QVBoxLayout(page).addWidget(label)
+    tabs.addTab(page, "Applications")
+    tabs.addTab(QWidget(), "Message log")
+    qtbot.addWidget(tabs)
+    tabs.resize(500, 300)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    qtbot.wait(20)
+    return tabs, page, label
+
+
+def test_a_new_label_text_inside_a_page_does_not_repaint_the_tab_bar(qtbot):
+    tabs, _page, label = a_tab_widget(qtbot)
+    label.setText("10/500")  # the first layout request after show goes through
+    qtbot.wait(5)
+    bar = PaintCounter(tabs.tabBar())
+    for i in range(11, 20):  # as wide as before: the page's size hints stay the same
+        label.setText(f"{i}/500")
+        qtbot.wait(5)
+    assert label.text() == "19/500"
+    assert bar.paints == 0  # a plain QTabWidget repaints itself whole after each
+
+
+def test_a_page_that_needs_more_room_still_changes_the_tab_widgets_size_hint(qtbot):
+    tabs, page, _label = a_tab_widget(qtbot)
+    before = tabs.minimumSizeHint()
+    page.setMinimumSize(before.width() + 200, before.height() + 100)
+    qtbot.waitUntil(lambda: tabs.minimumSizeHint().width() >= before.width() + 200)
+    tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: tabs.currentWidget() is not page)
