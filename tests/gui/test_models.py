@@ -80,6 +80,27 @@ def test_set_rows_inserts_changes_and_removes_by_key_without_a_reset(qtmodeltest
     assert spy.resets == 0
 
 
+def test_a_waitlist_whose_front_left_is_renumbered_with_one_signal_per_run(qtmodeltester):
+    model = WaitlistModel()
+    model.set_rows([WaitRow(i + 1, f"v{i}", T0, T0, None) for i in range(300)])
+    held = QPersistentModelIndex(model.index(150, 1))  # volunteer v150
+    spy = Spy(model)
+    # two promoted from the front, one newcomer at the end: everyone else moves up two
+    rest = [f"v{i}" for i in range(2, 300)] + ["w"]
+    model.set_rows([WaitRow(i + 1, v, T0, T0, None) for i, v in enumerate(rest)])
+    qtmodeltester.check(model)
+    assert spy.removed == [(0, 1)]
+    assert spy.inserted == [(298, 298)]
+    assert spy.changed == [(0, 297)]  # the renumbered survivors, in one signal
+    assert held.row() == 148 and held.data() == "v150"
+    assert model.index(0, 0).data() == "1" and model.index(298, 1).data() == "w"
+    spy.changed.clear()
+    model.set_rows([*model.rows(), WaitRow(300, "x", T0, T0, None)])  # only appended
+    assert spy.inserted[-1] == (299, 299) and spy.changed == []
+    assert model.row_of("x") == 299
+    qtmodeltester.check(model)
+
+
 def test_a_reordered_waitlist_keeps_persistent_selections_on_their_volunteer(qtmodeltester):
     model = WaitlistModel()
     model.set_rows([WaitRow(i + 1, v, T0, T0, None) for i, v in enumerate("abcd")])
