@@ -177,8 +177,11 @@ def test_outbound_rows_turn_sent_as_the_relay_empties_the_outbox(qtbot, qloop, l
 
     rows = store.pending_outbox()
     store.mark_sent([rows[0].seq, rows[1].seq], clock.now())  # what the relay does
+    changed: list[tuple[int, int]] = []
+    view.model.dataChanged.connect(lambda a, b, _r=None: changed.append((a.row(), b.row())))
     bridge._tick()  # the bridge's once-a-second look at the backlog
     assert outcomes() == ["sent", "sent", "pending"]
+    assert len(changed) == 1  # one signal for everything settled at once
     store.mark_sent([rows[2].seq], clock.now())
     bridge._tick()
     assert outcomes() == ["sent", "sent", "sent"]
