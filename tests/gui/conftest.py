@@ -17,16 +17,20 @@ from core.messages import RESPONSE_EXCHANGE, response_key
 from core.queries import Queries
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def qloop(qapp):
-    """The only pattern that works (STACK-NOTES): one loop for the session, already running.
+    """The only pattern that works (STACK-NOTES): one loop for all GUI tests, already running.
 
     Coroutines are started with asyncio.ensure_future and awaited with qtbot.waitUntil(task.done);
     the loop runs whenever qtbot spins Qt. A function-scoped loop would quit the QApplication.
+    The loop claims to be running, so once the GUI tests are done it must stop claiming it, or
+    every later test's asyncio.run() refuses to start. It is not stopped: stop() quits Qt.
     """
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 def run_coro(qtbot, coro, timeout: int = 20_000):
