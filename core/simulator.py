@@ -124,16 +124,17 @@ class _Simulation:
         self.settle_s = settle_s
         self.idle_timeout_s = idle_timeout_s
         self.announce_timeout_s = announce_timeout_s
-        # A per-run token keeps volunteer ids fresh, so a second run on the same application
-        # is not taken for the first run's volunteers answering again.
-        token = uuid.uuid4().hex[:6]
+        # Numeric ids, as the seed's volunteers have (789), short enough to read on screen; a
+        # per-run block keeps them fresh, so a second run on the same application is not
+        # taken for the first run's volunteers answering again.
+        block = (1000 + uuid.uuid4().int % 9000) * 10_000
         self.volunteers: dict[str, _Volunteer] = {}
         for i in range(1, volunteers + 1):
             roll = self.rng.random()
             via: Via = "response"
             if roll < waitlist_via_queue1:
                 via = "waiting_flat" if self.rng.random() < 0.5 else "waiting_envelope"
-            vid = f"sim-{token}-{i:03d}"
+            vid = str(block + i)
             self.volunteers[vid] = _Volunteer(vid, via, self.rng.random() < withdraw_ratio)
         self.order = list(self.volunteers)
         self.rng.shuffle(self.order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,8 +15,8 @@ from types import TracebackType
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.config import load_settings
 from core.engine import ApplicationForm
@@ -48,6 +49,22 @@ def install_excepthook(show: Callable[[str], None]) -> None:
             traceback.print_exception(kind, exc, tb)
 
     sys.excepthook = hook
+
+
+def close_on_signals(window: QWidget) -> None:
+    """SIGTERM (a logout, systemd, kill) and Ctrl+C close the window like its close button.
+
+    Then the usual shutdown runs: in-flight messages are committed and acknowledged and the
+    broker connection is closed, instead of the process dying mid-batch. Python runs the
+    handler the next time the loop hands it control (the deadline ticker does every second).
+    """
+
+    def handler(signum: int, _frame: Any) -> None:
+        log.info("signal %d: closing the window", signum)
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 def demo_form(today: Any) -> ApplicationForm:
@@ -109,6 +126,7 @@ async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo:
 
     closed = loop.create_future()
     app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+    close_on_signals(window)
     app.setWindowIcon(app_icon())
     window.show()
     await core.start()

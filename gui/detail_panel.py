@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -84,7 +85,7 @@ class DetailPanel(QWidget):
         self.offers_model = OffersModel(self)
         self.activity_model = ActivityModel(self)
         self.roster_view = _table(self.roster_model, 0)
-        self.waitlist_view = _table(self.waitlist_model, 3)
+        self.waitlist_view = _table(self.waitlist_model, 1)  # the volunteer id takes the rest
         self.offers_view = _table(self.offers_model, 0)
         self.activity_view = _table(self.activity_model, ActivityModel.WHAT)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -163,9 +164,11 @@ class DetailPanel(QWidget):
         if changed:
             self.fit_columns()
 
-    def fit_columns(self) -> None:
+    def fit_columns(self, views: Iterable[QTableView] | None = None) -> None:
         """Size columns to what is shown now (once; a stretch column absorbs the rest)."""
-        for view in (self.roster_view, self.waitlist_view, self.offers_view, self.activity_view):
+        if views is None:
+            views = (self.roster_view, self.waitlist_view, self.offers_view, self.activity_view)
+        for view in views:
             header = view.horizontalHeader()
             for col in range(header.count()):
                 if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
@@ -196,6 +199,16 @@ class DetailPanel(QWidget):
         self.count_labels["free"].setText(str(s.free))
         self.count_labels["waiting"].setText(str(s.waiting))
         self.count_labels["held"].setText(str(s.held))
+        # A table shown empty was sized to its headers: size it again for its first rows.
+        first_rows = [
+            view
+            for view, model, rows in (
+                (self.roster_view, self.roster_model, detail.roster),
+                (self.waitlist_view, self.waitlist_model, detail.waitlist),
+                (self.offers_view, self.offers_model, detail.round.offers if detail.round else ()),
+            )
+            if rows and model.rowCount() == 0
+        ]
         self.roster_model.set_rows(detail.roster)
         self.waitlist_model.set_rows(detail.waitlist)
         self.roster_box.setTitle(self.tr("Roster (%1)").replace("%1", str(len(detail.roster))))
@@ -223,6 +236,8 @@ class DetailPanel(QWidget):
             self._update_countdown()
             if not self.timer.isActive():
                 self.timer.start()
+        if first_rows:
+            self.fit_columns(first_rows)
         self.append_activity()
 
     def append_activity(self) -> None:

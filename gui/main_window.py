@@ -8,8 +8,15 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -43,8 +50,8 @@ from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
 
 log = logging.getLogger(__name__)
 # Below this a name is elided rather than shown whole; the count columns stay visible.
-MIN_NAME_WIDTH = 140
-MIN_DETAIL_WIDTH = 610
+MIN_NAME_WIDTH = 120
+MIN_DETAIL_WIDTH = 570
 
 Confirm = Callable[[str, str], bool]
 Alert = Callable[[str], None]
@@ -70,7 +77,7 @@ class MainWindow(QMainWindow):
         self._last_error = ""
         self.dialog: AppDialog | None = None
         self.setWindowTitle(self.tr("Volunteer Console — fund %1").replace("%1", bridge.fund_id))
-        self.resize(1360, 860)
+        self.resize(self._first_size())
 
         # -- left: the applications list --------------------------------------------------------
         self.apps_model = ApplicationsModel(bridge.queries.summary, self)
@@ -368,35 +375,55 @@ class MainWindow(QMainWindow):
         )
         return others + names + frame + 12  # + the left margin and the splitter handle
 
+    def _first_size(self) -> QSize:
+        """1360x860, or the screen's free area when it is smaller (before a size is saved)."""
+        size = QSize(1360, 860)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        return size
+
     def _fit_split(self) -> None:
-        """Give the list what its names need, leaving the detail pane at least MIN_DETAIL_WIDTH."""
-        if not self._split_auto or not self.isVisible():
+        """Give the list what its names need, leaving the detail pane at least MIN_DETAIL_WIDTH.
+
+        Once the coordinator has placed the divider it stays; then only the count columns
+        adapt: they hide when the list is too narrow to show them beside a readable name.
+        """
+        if not self.isVisible():
             return
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
-        # the detail pane keeps room for roster and waitlist side by side
-        room = max(total - MIN_DETAIL_WIDTH, min(420, total // 2))
+        if self._split_auto:
+            # the detail pane keeps room for roster and waitlist side by side
+            # and the list at most 55%: on a wide screen the detail is what grows
+            room = max(min(total - MIN_DETAIL_WIDTH, total * 55 // 100), min(420, total // 2))
+        else:
+            room = self.splitter.sizes()[0]
         narrow = ApplicationsModel.NARROW
         for col in narrow:
             self.apps_view.setColumnHidden(col, False)
-        need = self.list_width_needed()
         # Free, waiting and offers are what a coordinator scans the list for: long names are
-        # elided first (full name in the tooltip); only a very small screen hides the counts.
+        # elided first (full name in the tooltip); only a very narrow list hides the counts.
         squeeze = self.list_width_needed(names_at_most=MIN_NAME_WIDTH) > room
         for col in narrow:
             self.apps_view.setColumnHidden(col, squeeze)
-        if squeeze:
-            need = self.list_width_needed()
-        left = min(need, room)
+        if not self._split_auto:
+            return
+        left = min(self.list_width_needed(), room)
         if left != self.splitter.sizes()[0]:
             self.splitter.setSizes([left, total - left])
 
     def _on_splitter_moved(self, *_args: Any) -> None:
         self._split_auto = False
+        self._fit_split()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_split()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self._fit_split()
 
     # -- window state ------------------------------------------------------------------------------
