@@ -184,17 +184,7 @@ class Engine:
                     change.messages.append(logged)
                     inbox.append((mid, _ts(now), outcome, *logged.row()))
                     if outcome == "rejected":
-                        rejected.append(
-                            (
-                                mid,
-                                _ts(now),
-                                d.exchange,
-                                d.routing_key,
-                                reason,
-                                len(d.body),
-                                d.body[: m.MAX_BODY_BYTES],
-                            )
-                        )
+                        rejected.append(_rejected_row(d, mid, now, reason))
                     elif outcome == "applied":
                         change.responses += 1
                 self._write(touched, outbound, activity, now, change)
@@ -290,19 +280,7 @@ class Engine:
                     self.store.add_inbox(
                         [(mid, _ts(now), "rejected", d.exchange, d.routing_key, "", None, None, "")]
                     )
-                    self.store.add_rejected(
-                        [
-                            (
-                                mid,
-                                _ts(now),
-                                d.exchange,
-                                d.routing_key,
-                                reason,
-                                len(d.body),
-                                d.body[: m.MAX_BODY_BYTES],
-                            )
-                        ]
-                    )
+                    self.store.add_rejected([_rejected_row(d, mid, now, reason)])
         except Exception:
             log.exception("could not record the failure of message %s", mid)
             raise
@@ -443,6 +421,12 @@ class Engine:
     def application_ids(self) -> list[str]:
         self._refresh()
         return self.store.application_ids()
+
+
+def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:
+    """A rejected table row: what came in (its first 64 KiB), from where, and why."""
+    body = d.body[: m.MAX_BODY_BYTES]
+    return (mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), body)
 
 
 def console_app_id(fund_id: str) -> str:

@@ -165,6 +165,38 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+# What the rules may change in an application row, in the order _app_values gives them.
+_APP_COLUMNS = (
+    "name",
+    "description",
+    "date",
+    "start",
+    "end",
+    "capacity",
+    "status",
+    "policy",
+    "offer_timeout_s",
+    "updated_at",
+    "next_seq",
+)
+
+
+def _app_values(st: AppState) -> tuple[object, ...]:
+    return (
+        st.name,
+        st.description,
+        st.date.isoformat(),
+        st.start.isoformat(),
+        st.end.isoformat(),
+        st.capacity,
+        st.status,
+        st.policy,
+        st.offer_timeout_s,
+        _ts(st.updated_at),
+        st.next_seq,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
     seq: int
@@ -233,25 +265,9 @@ class Store:
     # -- applications -------------------------------------------------------------------
     def insert_application(self, st: AppState) -> None:
         self.conn.execute(
-            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
-            " status, policy, offer_timeout_s, created_at, updated_at, next_seq)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                st.id,
-                st.fund_id,
-                st.name,
-                st.description,
-                st.date.isoformat(),
-                st.start.isoformat(),
-                st.end.isoformat(),
-                st.capacity,
-                st.status,
-                st.policy,
-                st.offer_timeout_s,
-                _ts(st.created_at),
-                _ts(st.updated_at),
-                st.next_seq,
-            ),
+            f"INSERT INTO application (id, fund_id, created_at, {', '.join(_APP_COLUMNS)})"
+            f" VALUES (?,?,?,{','.join('?' * len(_APP_COLUMNS))})",
+            (st.id, st.fund_id, _ts(st.created_at), *_app_values(st)),
         )
 
     def application_ids(self) -> list[str]:
@@ -328,22 +344,8 @@ class Store:
         c = self.conn
         st.updated_at = now
         c.execute(
-            "UPDATE application SET name=?, description=?, date=?, start=?, end=?, capacity=?,"
-            " status=?, policy=?, offer_timeout_s=?, updated_at=?, next_seq=? WHERE id=?",
-            (
-                st.name,
-                st.description,
-                st.date.isoformat(),
-                st.start.isoformat(),
-                st.end.isoformat(),
-                st.capacity,
-                st.status,
-                st.policy,
-                st.offer_timeout_s,
-                _ts(now),
-                st.next_seq,
-                st.id,
-            ),
+            f"UPDATE application SET {', '.join(f'{col}=?' for col in _APP_COLUMNS)} WHERE id=?",
+            (*_app_values(st), st.id),
         )
         if st.dirty:
             upserts = []
