@@ -547,15 +547,14 @@ def format_detail(d: AppDetail) -> str:
     return "\n".join(lines)
 
 
-def _action(
-    args: argparse.Namespace,
-    out: TextIO,
-    op: Callable[[Engine], None],
-    said: Callable[[AppSummary], str],
-) -> int:
+_Op = Callable[[Engine, argparse.Namespace], None]
+_Said = Callable[[AppSummary, argparse.Namespace], str]
+
+
+def _action(args: argparse.Namespace, out: TextIO, op: _Op, said: _Said) -> int:
     engine = open_engine(args)
     try:
-        op(engine)
+        op(engine, args)
         after = Queries(engine).summary(args.id)
     except ActionRefused as exc:
         _err(f"refused: {exc}")
@@ -563,12 +562,39 @@ def _action(
     finally:
         engine.store.close()
     assert after is not None
-    print(said(after), file=out)
+    print(said(after, args), file=out)
     return EXIT_OK
 
 
 def _counts(s: AppSummary) -> str:
     return f"{s.signed}/{s.capacity} signed up, {s.held} held, {s.free} free, {s.waiting} waiting"
+
+
+# `app` commands that change one application: what each does, and what it says afterwards.
+_ACTIONS: dict[str, tuple[_Op, _Said]] = {
+    "publish": (lambda e, a: e.publish(a.id), lambda s, a: f"published {s.id}"),
+    "close": (
+        lambda e, a: e.close(a.id),
+        lambda s, a: f"closed {s.id}: later responses are answered «заявка закрыта»",
+    ),
+    "reopen": (lambda e, a: e.reopen(a.id), lambda s, a: f"reopened {s.id}: {_counts(s)}"),
+    "cancel": (
+        lambda e, a: e.cancel(a.id),
+        lambda s, a: f"cancelled {s.id}: everyone signed up or waiting is told «заявка отменена»",
+    ),
+    "capacity": (
+        lambda e, a: e.set_capacity(a.id, a.spots),
+        lambda s, a: f"capacity of {s.id} is now {s.capacity}: {_counts(s)}",
+    ),
+    "remove": (
+        lambda e, a: e.remove_volunteer(a.id, a.volunteer),
+        lambda s, a: f"removed {a.volunteer} from {s.id} (told «исключён»): {_counts(s)}",
+    ),
+    "promote": (
+        lambda e, a: e.promote(a.id, a.volunteer),
+        lambda s, a: f"promoted {a.volunteer} in {s.id} (told «записан»): {_counts(s)}",
+    ),
+}
 
 
 def run_app_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -580,48 +606,8 @@ def run_app_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return cmd_list(args, out)
     if cmd == "show":
         return cmd_show(args, out)
-    app_id = args.id
-    if cmd == "publish":
-        return _action(args, out, lambda e: e.publish(app_id), lambda s: f"published {s.id}")
-    if cmd == "close":
-        return _action(
-            args,
-            out,
-            lambda e: e.close(app_id),
-            lambda s: f"closed {s.id}: later responses are answered «заявка закрыта»",
-        )
-    if cmd == "reopen":
-        return _action(
-            args, out, lambda e: e.reopen(app_id), lambda s: f"reopened {s.id}: {_counts(s)}"
-        )
-    if cmd == "cancel":
-        return _action(
-            args,
-            out,
-            lambda e: e.cancel(app_id),
-            lambda s: f"cancelled {s.id}: everyone signed up or waiting is told «заявка отменена»",
-        )
-    if cmd == "capacity":
-        return _action(
-            args,
-            out,
-            lambda e: e.set_capacity(app_id, args.spots),
-            lambda s: f"capacity of {s.id} is now {s.capacity}: {_counts(s)}",
-        )
-    if cmd == "remove":
-        return _action(
-            args,
-            out,
-            lambda e: e.remove_volunteer(app_id, args.volunteer),
-            lambda s: f"removed {args.volunteer} from {s.id} (told «исключён»): {_counts(s)}",
-        )
-    if cmd == "promote":
-        return _action(
-            args,
-            out,
-            lambda e: e.promote(app_id, args.volunteer),
-            lambda s: f"promoted {args.volunteer} in {s.id} (told «записан»): {_counts(s)}",
-        )
+    if cmd in _ACTIONS:
+        return _action(args, out, *_ACTIONS[cmd])
     raise AssertionError(f"unhandled app command {cmd}")
 
 
