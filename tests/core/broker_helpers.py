@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
@@ -367,6 +367,19 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what:
         if loop.time() > end:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await asyncio.sleep(0.02)
+
+
+def run_with_fund(scenario: Callable[[str], Awaitable[None]], timeout: float) -> None:
+    """Run one scenario on a fresh loop with a unique fund id; always delete its queues."""
+    fund = f"t{uuid.uuid4().hex[:8]}"
+
+    async def main() -> None:
+        try:
+            await asyncio.wait_for(scenario(fund), timeout)
+        finally:
+            await delete_fund_queues(fund)
+
+    asyncio.run(main())
 
 
 def headless_main(argv: list[str]) -> None:

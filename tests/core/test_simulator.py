@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, time, timedelta
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
@@ -16,7 +16,7 @@ from core.simulator import SimulationReport, simulate
 from tests.core.broker_helpers import (
     BROKER_URL,
     broker_available,
-    delete_fund_queues,
+    run_with_fund,
     wait_until,
 )
 
@@ -37,22 +37,19 @@ def form(spots: int) -> ApplicationForm:
 
 
 def run(scenario: Callable[[str], Awaitable[None]]) -> None:
-    fund = f"t{uuid4().hex[:8]}"
-
-    async def main() -> None:
-        try:
-            await asyncio.wait_for(scenario(fund), 120)
-        finally:
-            await delete_fund_queues(fund)
-
-    asyncio.run(main())
+    run_with_fund(scenario, 120)
 
 
-async def started_core(data_dir: Path, fund: str) -> ConsoleCore:
+@contextlib.asynccontextmanager
+async def running_console(data_dir: Path, fund: str) -> AsyncIterator[ConsoleCore]:
+    """A console connected to the broker for the block, stopped after it however it ends."""
     core = ConsoleCore(data_dir, fund, BROKER_URL)
     await core.start()
-    await wait_until(lambda: core.transport.status.state == "connected", 20, "connected")
-    return core
+    try:
+        await wait_until(lambda: core.transport.status.state == "connected", 20, "connected")
+        yield core
+    finally:
+        await core.stop()
 
 
 def assert_agrees_with_console(report: SimulationReport, core: ConsoleCore, app_id: str) -> None:
@@ -79,8 +76,7 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
     events: list[str] = []
 
     async def scenario(fund: str) -> None:
-        core = await started_core(tmp_path, fund)
-        try:
+        async with running_console(tmp_path, fund) as core:
             app_id = core.engine.create_application(form(5))
             report = await simulate(
                 BROKER_URL,
@@ -104,8 +100,6 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
             inbound = [m for m in core.queries.messages() if m.direction == "in"]
             senders = {m.volunteer_id for m in inbound if m.volunteer_id is not None}
             assert len(senders) == 12, "every simulated volunteer reached the console"
-        finally:
-            await core.stop()
 
     run(scenario)
     assert any("→ записан" in e for e in events)
@@ -114,8 +108,7 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
 
 def test_waitlist_requests_on_queue_1_count_like_responses(tmp_path: Path) -> None:
     async def scenario(fund: str) -> None:
-        core = await started_core(tmp_path, fund)
-        try:
+        async with running_console(tmp_path, fund) as core:
             app_id = core.engine.create_application(form(2))
             report = await simulate(
                 BROKER_URL,
@@ -138,16 +131,13 @@ def test_waitlist_requests_on_queue_1_count_like_responses(tmp_path: Path) -> No
                 if m.direction == "in" and m.volunteer_id is not None
             }
             assert vias == {"volunteer_waiting"}
-        finally:
-            await core.stop()
 
     run(scenario)
 
 
 def test_without_an_application_id_it_answers_the_next_announced_one(tmp_path: Path) -> None:
     async def scenario(fund: str) -> None:
-        core = await started_core(tmp_path, fund)
-        try:
+        async with running_console(tmp_path, fund) as core:
             sim = asyncio.ensure_future(
                 simulate(
                     BROKER_URL,
@@ -168,8 +158,6 @@ def test_without_an_application_id_it_answers_the_next_announced_one(tmp_path: P
             assert report.application_id == app_id
             assert len(report.roster) == 3
             assert_agrees_with_console(report, core, app_id)
-        finally:
-            await core.stop()
 
     run(scenario)
 

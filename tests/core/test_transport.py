@@ -34,8 +34,8 @@ from tests.core.broker_helpers import (
     broker_available,
     close_connection,
     console_connections,
-    delete_fund_queues,
     rabbitmqctl_available,
+    run_with_fund,
     wait_until,
 )
 
@@ -43,10 +43,6 @@ pytestmark = [
     pytest.mark.broker,
     pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672"),
 ]
-
-
-def new_fund() -> str:
-    return f"t{uuid4().hex[:8]}"
 
 
 def form(spots: int, name: str = "Помощь в уборке территории") -> ApplicationForm:
@@ -61,27 +57,31 @@ def form(spots: int, name: str = "Помощь в уборке территор�
 
 
 def run(scenario: Callable[[str], Awaitable[None]]) -> None:
-    """Run one scenario on a fresh loop with a unique fund; always delete its queues."""
-    fund = new_fund()
-
-    async def main() -> None:
-        try:
-            await asyncio.wait_for(scenario(fund), 90)
-        finally:
-            await delete_fund_queues(fund)
-
-    asyncio.run(main())
+    run_with_fund(scenario, 90)
 
 
 async def connected(core: ConsoleCore) -> None:
     await wait_until(lambda: core.transport.status.state == "connected", 20, "connected")
 
 
+async def started_core(data_dir: Path, fund: str) -> ConsoleCore:
+    core = ConsoleCore(data_dir, fund, BROKER_URL)
+    await core.start()
+    await connected(core)
+    return core
+
+
+async def poll(ready: Callable[[], Awaitable[bool]]) -> None:
+    """Ask `ready` up to 100 times, 50 ms apart; the caller asserts on what it gathered."""
+    for _ in range(100):
+        if await ready():
+            return
+        await asyncio.sleep(0.05)
+
+
 def test_seed_story_through_the_broker(tmp_path: Path) -> None:
     async def scenario(fund: str) -> None:
-        core = ConsoleCore(tmp_path, fund, BROKER_URL)
-        await core.start()
-        await connected(core)
+        core = await started_core(tmp_path, fund)
         async with VolunteerClient(fund) as vol:
             app = core.engine.create_application(form(2))
             aid = int(app)
@@ -220,9 +220,7 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
     returned unroutable in the same publish windows as the routed notifications."""
 
     async def scenario(fund: str) -> None:
-        core = ConsoleCore(tmp_path, fund, BROKER_URL)
-        await core.start()
-        await connected(core)
+        core = await started_core(tmp_path, fund)
         conn = await aio_pika.connect(BROKER_URL)
         try:
             ch = await conn.channel()
@@ -297,9 +295,7 @@ def test_poison_messages_are_dead_lettered_with_a_reason_and_valid_ones_applied(
     tmp_path: Path,
 ) -> None:
     async def scenario(fund: str) -> None:
-        core = ConsoleCore(tmp_path, fund, BROKER_URL)
-        await core.start()
-        await connected(core)
+        core = await started_core(tmp_path, fund)
         async with VolunteerClient(fund) as vol:
             app = core.engine.create_application(form(5))
             aid = int(app)
@@ -339,10 +335,7 @@ def test_poison_messages_are_dead_lettered_with_a_reason_and_valid_ones_applied(
                     dead[msg.message_id or ""] = msg
                 return len(dead) >= len(poison)
 
-            for _ in range(100):
-                if await collect():
-                    break
-                await asyncio.sleep(0.05)
+            await poll(collect)
             assert set(dead) == set(poison)
             for mid, word in poison.items():
                 reason = str(dead[mid].headers[REJECTION_HEADER])
@@ -401,6 +394,20 @@ def books(db: Path, app: str, capacity: int, volunteers: list[int], response_ids
         c.close()
 
 
+def intact(capacity: int, n: int) -> dict[str, int]:
+    """What books() says after a fault that broke nothing: n volunteers on capacity spots."""
+    return {
+        "lost": 0,
+        "doubly_applied": 0,
+        "overbooked": 0,
+        "missing_outcome": 0,
+        "signed": capacity,
+        "waiting": n - capacity,
+        "unknown": 0,
+        "backlog": 0,
+    }
+
+
 def outcomes_seen(vol: VolunteerClient) -> dict[Any, set[str]]:
     """Per volunteer, the distinct console message ids that told them their outcome."""
     out: dict[Any, set[str]] = {}
@@ -450,16 +457,7 @@ def test_connection_cut_mid_stream_loses_nothing_and_applies_nothing_twice(
                 "every volunteer told their outcome",
             )
             result = books(tmp_path / DB_NAME, app, capacity, volunteers, ids)
-            assert result == {
-                "lost": 0,
-                "doubly_applied": 0,
-                "overbooked": 0,
-                "missing_outcome": 0,
-                "signed": capacity,
-                "waiting": n - capacity,
-                "unknown": 0,
-                "backlog": 0,
-            }
+            assert result == intact(capacity, n)
             assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
             # connected at start, after the proxy reopened, and after each cut
             assert len({s.since for s in connects}) == 2 + cuts
@@ -504,16 +502,7 @@ def test_console_killed_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -
                     child.kill()
                     child.wait(10)
             result = books(tmp_path / DB_NAME, app, capacity, volunteers, ids)
-            assert result == {
-                "lost": 0,
-                "doubly_applied": 0,
-                "overbooked": 0,
-                "missing_outcome": 0,
-                "signed": capacity,
-                "waiting": n - capacity,
-                "unknown": 0,
-                "backlog": 0,
-            }
+            assert result == intact(capacity, n)
             # Republished after the kill, a message keeps its id: the volunteer side dedupes.
             assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
             assert "guest:guest@" not in log_path.read_text()
@@ -586,16 +575,7 @@ def test_broker_closing_the_connection_mid_stream_loses_nothing(tmp_path: Path) 
                 60,
                 "every volunteer told their outcome",
             )
-            assert books(tmp_path / DB_NAME, app, capacity, volunteers, ids) == {
-                "lost": 0,
-                "doubly_applied": 0,
-                "overbooked": 0,
-                "missing_outcome": 0,
-                "signed": capacity,
-                "waiting": n - capacity,
-                "unknown": 0,
-                "backlog": 0,
-            }
+            assert books(tmp_path / DB_NAME, app, capacity, volunteers, ids) == intact(capacity, n)
             assert len({s.since for s in connects}) == 2  # at start and after the close
         await core.stop()
 
@@ -611,9 +591,7 @@ def test_a_rejected_message_whose_copy_cannot_be_published_is_dead_lettered_by_t
     monkeypatch.setattr("core.transport.Transport._dead_letter", copy_fails)
 
     async def scenario(fund: str) -> None:
-        core = ConsoleCore(tmp_path, fund, BROKER_URL)
-        await core.start()
-        await connected(core)
+        core = await started_core(tmp_path, fund)
         async with VolunteerClient(fund) as vol:
             app = core.engine.create_application(form(2))
             key = f"fund.{fund}.response.{app}"
@@ -626,10 +604,7 @@ def test_a_rejected_message_whose_copy_cannot_be_published_is_dead_lettered_by_t
                 dead.extend(await vol.read_dead_letters())
                 return bool(dead)
 
-            for _ in range(100):
-                if await arrived():
-                    break
-                await asyncio.sleep(0.05)
+            await poll(arrived)
             assert [d.message_id for d in dead] == [bad]
             death = dead[0].headers["x-death"][0]
             assert death["reason"] == "rejected"  # nack(requeue=False): the broker's own path
@@ -665,9 +640,7 @@ def test_a_queue_deleted_under_the_console_is_declared_again_and_consumed(
     tmp_path: Path,
 ) -> None:
     async def scenario(fund: str) -> None:
-        core = ConsoleCore(tmp_path, fund, BROKER_URL)
-        await core.start()
-        await connected(core)
+        core = await started_core(tmp_path, fund)
         async with VolunteerClient(fund) as vol:
             app = core.engine.create_application(form(2))
             await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
