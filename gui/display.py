@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QObject, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime
 
 from core.queries import ActivityRow
 
@@ -88,10 +88,6 @@ def full_moment_text(when: datetime) -> str:
 def span_text(d: date, start: time, end: time, *, year: bool = False) -> str:
     """An application's date and hours: «Sat 28 Nov, 10:00–14:00»."""
     return f"{date_text(d, year=year)}, {time_text(start)}–{time_text(end)}"
-
-
-def qdatetime(when: datetime) -> QDateTime:
-    return QDateTime(_qdate(when.date()), _qtime(when.time()))
 
 
 # ---- words ------------------------------------------------------------------------------------

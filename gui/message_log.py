@@ -101,8 +101,7 @@ class MessageLogView(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         bridge.messages_logged.connect(self._on_bridge_messages_logged)
-        if hasattr(bridge, "backlog_changed"):
-            bridge.backlog_changed.connect(self._on_bridge_backlog_changed)
+        bridge.backlog_changed.connect(self._on_bridge_backlog_changed)
 
         self.reload()
 
