@@ -29,10 +29,6 @@ class Participant:
     seq: int  # arrival order: breaks ties between equal response times
     since: datetime  # when the volunteer entered this state
 
-    @property
-    def wait_key(self) -> tuple[datetime, int]:
-        return (self.responded_at, self.seq)
-
 
 OfferState = Literal["open", "claimed", "not_selected", "withdrawn", "passed", "removed"]
 

@@ -72,19 +72,17 @@ class Bridge(QObject):
         for s in self.queries.summaries():
             self._full[s.id] = s.capacity > 0 and s.signed >= s.capacity
         self.engine.subscribe(self._on_committed)
-        transport = getattr(core, "transport", None)
-        if transport is not None and hasattr(transport, "subscribe_status"):
-            transport.subscribe_status(self._on_status)
+        if core.transport is not None:  # None: a core without a broker (tests)
+            core.transport.subscribe_status(self._on_status)
 
     # -- read access ------------------------------------------------------------------------
     @property
     def fund_id(self) -> str:
-        return str(getattr(self.core, "fund_id", self.engine.fund_id))
+        return str(self.core.fund_id)
 
     @property
     def data_dir(self) -> Path:
-        d = getattr(self.core, "data_dir", None)
-        return Path(d) if d is not None else self.engine.store.path.parent
+        return Path(self.core.data_dir)
 
     @property
     def settings(self) -> Settings:
@@ -95,11 +93,11 @@ class Bridge(QObject):
         return self.engine.clock
 
     def status(self) -> Any:
-        transport = getattr(self.core, "transport", None)
+        transport = self.core.transport
         return transport.status if transport is not None else None
 
     async def queue_stats(self) -> list[Any]:
-        transport = getattr(self.core, "transport", None)
+        transport = self.core.transport
         if transport is None:
             return []
         return list(await transport.queue_stats())

@@ -417,10 +417,6 @@ class ApplicationsProxy(QSortFilterProxyModel):
         self._filter = name
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    @property
-    def current_filter(self) -> str:
-        return self._filter
-
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         row: AppSummary = model.data(model.index(source_row, 0, source_parent), RowRole)
