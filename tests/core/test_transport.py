@@ -71,6 +71,15 @@ async def started_core(data_dir: Path, fund: str) -> ConsoleCore:
     return core
 
 
+def record_connects(core: ConsoleCore) -> list[BrokerStatus]:
+    """Every 'connected' status the transport reports from now on, in order."""
+    connects: list[BrokerStatus] = []
+    core.transport.subscribe_status(
+        lambda s: connects.append(s) if s.state == "connected" else None
+    )
+    return connects
+
+
 async def poll(ready: Callable[[], Awaitable[bool]]) -> None:
     """Ask `ready` up to 100 times, 50 ms apart; the caller asserts on what it gathered."""
     for _ in range(100):
@@ -427,10 +436,7 @@ def test_connection_cut_mid_stream_loses_nothing_and_applies_nothing_twice(
         await proxy.reserve()
         await proxy.open()
         core = ConsoleCore(tmp_path, fund, proxy.url, prefetch=100)
-        connects: list[BrokerStatus] = []
-        core.transport.subscribe_status(
-            lambda s: connects.append(s) if s.state == "connected" else None
-        )
+        connects = record_connects(core)
         await core.start()
         await connected(core)
         async with VolunteerClient(fund) as vol:
@@ -547,10 +553,7 @@ def test_broker_closing_the_connection_mid_stream_loses_nothing(tmp_path: Path) 
 
     async def scenario(fund: str) -> None:
         core = ConsoleCore(tmp_path, fund, BROKER_URL, prefetch=50)
-        connects: list[BrokerStatus] = []
-        core.transport.subscribe_status(
-            lambda s: connects.append(s) if s.state == "connected" else None
-        )
+        connects = record_connects(core)
         await core.start()
         await connected(core)
         async with VolunteerClient(fund) as vol:
