@@ -357,7 +357,7 @@ def test_headless_service_stops_cleanly_on_sigterm(tmp_path):
     finally:
         import asyncio
 
-        from tests.core.broker_helpers import delete_fund_queues
+        from tests.helpers.broker import delete_fund_queues
 
         asyncio.run(delete_fund_queues(fund))
 

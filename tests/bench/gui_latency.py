@@ -41,7 +41,7 @@ from core.storage import Store
 from gui.bridge import Bridge
 from gui.heap import HeapKeeper
 from gui.main_window import MainWindow
-from tests.gui.conftest import response
+from tests.helpers.factories import response
 
 
 class Parts:

@@ -27,8 +27,8 @@ from core.engine import ApplicationForm
 from core.service import ConsoleCore
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from tests.core.broker_helpers import BROKER_URL, delete_fund_queues
-from tests.gui.conftest import response
+from tests.helpers.broker import BROKER_URL, delete_fund_queues
+from tests.helpers.factories import response
 
 DEMO = {
     "en": (

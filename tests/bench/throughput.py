@@ -35,7 +35,7 @@ from core.engine import ApplicationForm, Engine
 from core.service import DB_NAME, ConsoleCore
 from core.storage import Store
 from core.transport import consumer_queue_arguments, queue_names
-from tests.core.broker_helpers import BROKER_URL, delete_fund_queues
+from tests.helpers.broker import BROKER_URL, delete_fund_queues
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFETCH = 500  # ConsoleCore's default: the baseline consumes with the same

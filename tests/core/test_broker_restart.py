@@ -16,15 +16,16 @@ import pytest
 from core.engine import ApplicationForm
 from core.service import DB_NAME, ConsoleCore
 from core.transport import BrokerStatus
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     VolunteerClient,
+    books,
     broker_available,
     delete_fund_queues,
+    outcomes_seen,
     rabbitmqctl_available,
     wait_until,
 )
-from tests.core.test_transport import books, outcomes_seen
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import pytest
 from core import cli
 from core.engine import ApplicationForm
 from core.service import ConsoleCore
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     VolunteerClient,
     broker_available,

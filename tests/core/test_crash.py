@@ -17,7 +17,7 @@ import pytest
 
 from core.engine import Engine
 from core.storage import Store
-from tests.core import crash_worker
+from tests.helpers import crash_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("CRASH_SEED", "20261126"))  # another seed explores another stream
@@ -27,7 +27,7 @@ def _start(db: Path, pace_s: float = 0.0) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with open(db.with_suffix(".stderr"), "a") as err:  # a file: a pipe nobody reads can fill
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.core.crash_worker", str(db), str(SEED), str(pace_s)],
+            [sys.executable, "-m", "tests.helpers.crash_worker", str(db), str(SEED), str(pace_s)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

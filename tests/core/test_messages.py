@@ -12,7 +12,7 @@ import pytest
 from core import messages as m
 from core.messages import Ignored, Rejected, VolunteerRequest, parse_inbound
 
-SEED = Path("/work/shared/seed/examples")
+SEED = Path(__file__).resolve().parents[1] / "resources" / "seed_examples"
 
 
 def body(value: Any) -> bytes:

@@ -31,8 +31,8 @@ from core.clock import ManualClock, format_ts
 from core.engine import ActionRefused, ApplicationForm, Delivery, Engine
 from core.rules import AppState
 from core.storage import Store
-from tests.core.reference_model import Model, ModelApp
-from tests.resources.test_asyncapi import DOC_PATH, sent_by_console, validator
+from tests.helpers.asyncapi import DOC_PATH, sent_by_console, validator
+from tests.helpers.reference_model import Model, ModelApp
 
 FUND = "77"
 VOLUNTEERS = [str(v) for v in (101, 102, 103, 104, 105, 106)]

@@ -17,7 +17,7 @@ import pytest
 from core.clock import ManualClock, utcnow
 from core.engine import ApplicationForm, Delivery
 from core.service import ConsoleCore, run_headless
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     VolunteerClient,
     broker_available,

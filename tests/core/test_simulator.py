@@ -13,7 +13,7 @@ import pytest
 from core.engine import ApplicationForm
 from core.service import ConsoleCore
 from core.simulator import SimulationReport, simulate
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     broker_available,
     run_with_fund,

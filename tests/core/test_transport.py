@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -24,16 +23,19 @@ from core.engine import ApplicationForm, Engine
 from core.service import DB_NAME, ConsoleCore
 from core.storage import Store
 from core.transport import REJECTION_HEADER, BrokerStatus
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     NOTIFICATION_EXCHANGE,
     RESPONSE_EXCHANGE,
     WAITING_EXCHANGE,
     TcpProxy,
     VolunteerClient,
+    books,
     broker_available,
     close_connection,
     console_connections,
+    intact,
+    outcomes_seen,
     rabbitmqctl_available,
     run_with_fund,
     wait_until,
@@ -367,65 +369,6 @@ def test_poison_messages_are_dead_lettered_with_a_reason_and_valid_ones_applied(
 # -- faults -----------------------------------------------------------------------------
 
 
-def books(db: Path, app: str, capacity: int, volunteers: list[int], response_ids: list[str]):
-    """Count what a fault could have broken: responses lost, applied twice, overbooking."""
-    c = sqlite3.connect(db)
-    try:
-        inbox = {r[0] for r in c.execute("SELECT message_id FROM inbox")}
-        lost = sum(mid not in inbox for mid in response_ids)
-        per_volunteer = dict(
-            c.execute(
-                "SELECT volunteer_id, COUNT(*) FROM outbox WHERE application_id=?"
-                " GROUP BY volunteer_id",
-                (app,),
-            )
-        )
-        doubly = sum(n > 1 for n in per_volunteer.values())
-        missing = sum(str(v) not in per_volunteer for v in volunteers)
-        states = dict(
-            c.execute(
-                "SELECT volunteer_id, state FROM participation WHERE application_id=?", (app,)
-            )
-        )
-        signed = sum(s == "signed" for s in states.values())
-        backlog = c.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
-        return {
-            "lost": lost,
-            "doubly_applied": doubly,
-            "overbooked": max(0, signed - capacity),
-            "missing_outcome": missing,
-            "signed": signed,
-            "waiting": sum(s == "waiting" for s in states.values()),
-            "unknown": sum(str(v) not in states for v in volunteers),
-            "backlog": backlog,
-        }
-    finally:
-        c.close()
-
-
-def intact(capacity: int, n: int) -> dict[str, int]:
-    """What books() says after a fault that broke nothing: n volunteers on capacity spots."""
-    return {
-        "lost": 0,
-        "doubly_applied": 0,
-        "overbooked": 0,
-        "missing_outcome": 0,
-        "signed": capacity,
-        "waiting": n - capacity,
-        "unknown": 0,
-        "backlog": 0,
-    }
-
-
-def outcomes_seen(vol: VolunteerClient) -> dict[Any, set[str]]:
-    """Per volunteer, the distinct console message ids that told them their outcome."""
-    out: dict[Any, set[str]] = {}
-    for mid, (_, _, body) in zip(vol.message_ids, vol.received, strict=True):
-        if body.get("action") in ("volunteer_notification", "volunteer_waiting"):
-            out.setdefault(body["user_id"], set()).add(mid)
-    return out
-
-
 def test_connection_cut_mid_stream_loses_nothing_and_applies_nothing_twice(
     tmp_path: Path,
 ) -> None:
@@ -483,7 +426,7 @@ def test_console_killed_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -
         app = Engine(store, fund, SystemClock()).create_application(form(capacity))
         store.close()
         aid = int(app)
-        cmd = [sys.executable, "-m", "tests.core.broker_helpers", str(tmp_path), fund, BROKER_URL]
+        cmd = [sys.executable, "-m", "tests.helpers.broker", str(tmp_path), fund, BROKER_URL]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         root = Path(__file__).resolve().parents[2]
         log_path = tmp_path / "headless.log"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTime
 from gui.app_dialog import AppDialog
 from gui.bridge import Bridge
 from gui.display import date_text
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def _dialog(qtbot, bridge, app_id=None) -> AppDialog:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gui.bridge import Bridge
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def test_a_burst_of_responses_becomes_one_batched_emission(qtbot, qloop, local_core, clock):

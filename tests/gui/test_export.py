@@ -7,7 +7,7 @@ import csv
 from core.queries import Queries
 from gui.export import export_roster_csv
 from gui.log_models import local_time
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock, tmp_path):

@@ -14,7 +14,7 @@ from gui import i18n
 from gui.bridge import Bridge
 from gui.message_log import MessageLogView
 from gui.monitor import QueueMonitor
-from tests.gui.conftest import run_coro
+from tests.helpers.qt import run_coro
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"

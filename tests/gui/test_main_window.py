@@ -10,14 +10,15 @@ from PySide6.QtCore import QSettings, Qt
 from core.service import ConsoleCore
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from tests.core.broker_helpers import (
+from tests.helpers.broker import (
     BROKER_URL,
     TcpProxy,
     VolunteerClient,
     broker_available,
     delete_fund_queues,
 )
-from tests.gui.conftest import a_form, run_coro, unique_fund
+from tests.helpers.factories import a_form, unique_fund
+from tests.helpers.qt import run_coro
 
 pytestmark = [
     pytest.mark.broker,
@@ -247,7 +248,7 @@ def test_window_geometry_is_remembered(qtbot, qloop, tmp_path, local_core):
 def test_every_window_model_passes_the_model_tester_with_live_data(
     qtmodeltester, qtbot, qloop, local_core, clock
 ):
-    from tests.gui.conftest import response
+    from tests.helpers.factories import response
 
     bridge = Bridge(local_core)
     ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)

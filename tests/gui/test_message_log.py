@@ -8,7 +8,7 @@ from core.engine import Delivery
 from gui.bridge import Bridge
 from gui.log_models import MessageLogModel
 from gui.message_log import MessageLogView
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def keys(view: MessageLogView) -> list[tuple[str, str | None, str | None]]:

@@ -16,7 +16,7 @@ from gui.models import (
     RosterModel,
     WaitlistModel,
 )
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 

@@ -9,8 +9,9 @@ from core.transport import BrokerStatus, QueueStats
 from gui.bridge import Bridge
 from gui.log_models import QueueStatsModel
 from gui.monitor import QueueMonitor
-from tests.core.broker_helpers import BROKER_URL, broker_available, delete_fund_queues
-from tests.gui.conftest import run_coro, unique_fund
+from tests.helpers.broker import BROKER_URL, broker_available, delete_fund_queues
+from tests.helpers.factories import unique_fund
+from tests.helpers.qt import run_coro
 
 
 def stats(messages: int = 0, consumers: int = 1, dead: int = 0) -> list[QueueStats]:

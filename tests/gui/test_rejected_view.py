@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.engine import Delivery
 from gui.bridge import Bridge
 from gui.rejected_view import RejectedView
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def bad(body: bytes, key: str = "fund.123.response.9") -> Delivery:

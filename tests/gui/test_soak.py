@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 RESPONSES = 10_500
 APPS = 40

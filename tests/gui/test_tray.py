@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from gui.bridge import Bridge
 from gui.tray import TrayNotifier, app_icon
-from tests.gui.conftest import a_form, response
+from tests.helpers.factories import a_form, response
 
 
 def test_a_freed_spot_and_a_filled_application_reach_the_notifier(qtbot, qloop, local_core, clock):

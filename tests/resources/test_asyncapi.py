@@ -5,63 +5,20 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import yaml
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from core import messages as m
 from core.engine import Engine
-from tests.core.test_rules import Console
-
-ROOT = Path(__file__).resolve().parents[2]
-DOC_PATH = ROOT / "resources" / "asyncapi.yaml"
-SEED = Path("/work/shared/seed/examples")
-URI = "urn:volunteer-console:asyncapi"
+from tests.helpers.asyncapi import SEED, load_doc, resolve, sent_by_console, validator
+from tests.helpers.console import Console
 
 
 @pytest.fixture(scope="module")
 def doc() -> dict[str, Any]:
-    return yaml.safe_load(DOC_PATH.read_text(encoding="utf-8"))
-
-
-def resolve(doc: dict[str, Any], ref: str) -> Any:
-    assert ref.startswith("#/"), ref
-    node: Any = doc
-    for part in ref[2:].split("/"):
-        node = node[part]
-    return node
-
-
-def validator(doc: dict[str, Any], schema_ref: str) -> jsonschema.Draft202012Validator:
-    registry: Registry = Registry().with_resource(
-        URI, Resource.from_contents(doc, default_specification=DRAFT202012)
-    )
-    return jsonschema.Draft202012Validator({"$ref": URI + schema_ref}, registry=registry)
-
-
-def sent_by_console(doc: dict[str, Any]) -> dict[str, tuple[str, str, re.Pattern[str]]]:
-    """action -> (payload $ref, exchange, routing key pattern), read from the send operations."""
-    out = {}
-    for op in doc["operations"].values():
-        if op["action"] != "send":
-            continue
-        channel = resolve(doc, op["channel"]["$ref"])
-        binding = channel["bindings"]
-        if "$ref" in binding:
-            binding = resolve(doc, binding["$ref"])
-        exchange = binding["amqp"]["exchange"]["name"]
-        key = re.compile(
-            "^" + re.sub(r"\\\{[a-z_]+\\\}", "[^.*#]+", re.escape(channel["address"])) + "$"
-        )
-        for msg_ref in op["messages"]:
-            message = resolve(doc, resolve(doc, msg_ref["$ref"])["$ref"])
-            out[message["name"]] = (message["payload"]["$ref"], exchange, key)
-    return out
+    return load_doc()
 
 
 def test_document_is_asyncapi_3_shaped(doc: dict[str, Any]) -> None:

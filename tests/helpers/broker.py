@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -383,7 +385,7 @@ def run_with_fund(scenario: Callable[[str], Awaitable[None]], timeout: float) ->
 
 
 def headless_main(argv: list[str]) -> None:
-    """`python -m tests.core.broker_helpers DATA_DIR FUND URL`: the headless service, as a
+    """`python -m tests.helpers.broker DATA_DIR FUND URL`: the headless service, as a
     child process that a test can SIGKILL mid-stream."""
     import logging
     import signal
@@ -408,3 +410,62 @@ if __name__ == "__main__":
     import sys
 
     headless_main(sys.argv[1:])
+
+
+def books(db: Path, app: str, capacity: int, volunteers: list[int], response_ids: list[str]):
+    """Count what a fault could have broken: responses lost, applied twice, overbooking."""
+    c = sqlite3.connect(db)
+    try:
+        inbox = {r[0] for r in c.execute("SELECT message_id FROM inbox")}
+        lost = sum(mid not in inbox for mid in response_ids)
+        per_volunteer = dict(
+            c.execute(
+                "SELECT volunteer_id, COUNT(*) FROM outbox WHERE application_id=?"
+                " GROUP BY volunteer_id",
+                (app,),
+            )
+        )
+        doubly = sum(n > 1 for n in per_volunteer.values())
+        missing = sum(str(v) not in per_volunteer for v in volunteers)
+        states = dict(
+            c.execute(
+                "SELECT volunteer_id, state FROM participation WHERE application_id=?", (app,)
+            )
+        )
+        signed = sum(s == "signed" for s in states.values())
+        backlog = c.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        return {
+            "lost": lost,
+            "doubly_applied": doubly,
+            "overbooked": max(0, signed - capacity),
+            "missing_outcome": missing,
+            "signed": signed,
+            "waiting": sum(s == "waiting" for s in states.values()),
+            "unknown": sum(str(v) not in states for v in volunteers),
+            "backlog": backlog,
+        }
+    finally:
+        c.close()
+
+
+def intact(capacity: int, n: int) -> dict[str, int]:
+    """What books() says after a fault that broke nothing: n volunteers on capacity spots."""
+    return {
+        "lost": 0,
+        "doubly_applied": 0,
+        "overbooked": 0,
+        "missing_outcome": 0,
+        "signed": capacity,
+        "waiting": n - capacity,
+        "unknown": 0,
+        "backlog": 0,
+    }
+
+
+def outcomes_seen(vol: VolunteerClient) -> dict[Any, set[str]]:
+    """Per volunteer, the distinct console message ids that told them their outcome."""
+    out: dict[Any, set[str]] = {}
+    for mid, (_, _, body) in zip(vol.message_ids, vol.received, strict=True):
+        if body.get("action") in ("volunteer_notification", "volunteer_waiting"):
+            out.setdefault(body["user_id"], set()).add(mid)
+    return out

@@ -1,6 +1,6 @@
 """Crash-test worker: applies a fixed, seeded stream to one SQLite file, from the start each time.
 
-Run as ``python -m tests.core.crash_worker DB SEED [PACE_S]``. It prints ``resume <batch>``
+Run as ``python -m tests.helpers.crash_worker DB SEED [PACE_S]``. It prints ``resume <batch>``
 once it knows how far an earlier (killed) run got, ``batch <n> delivered <count>`` after each
 batch is committed, and ``done`` at the end. The clock is set from the batch index, so every
 run decides at the same instants; replaying the stream from the beginning relies on the inbox
