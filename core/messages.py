@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from itertools import accumulate
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +25,10 @@ from core.clock import format_ts
 from core.ids import canonical_id, wire_id
 
 MAX_BODY_BYTES = 64 * 1024
+# A real message nests three levels and its numbers are ids; a body past these bounds is
+# refused before the parser or the validators do work it could force to be slow or to fail.
+MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 64
 
 WAITING_EXCHANGE = "volunteer_waiting_queue_exchange"
 NOTIFICATION_EXCHANGE = "volunteer_notification_exchange"
@@ -55,7 +61,10 @@ def _parse_timestamp(value: Any) -> Any:
     except ValueError as exc:
         raise ValueError(f"not a timestamp of the form YYYY-MM-DDTHH:MM:SS: {value!r}") from exc
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as exc:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+            raise ValueError(f"timestamp is out of range in UTC: {value!r}") from exc
     return parsed.replace(microsecond=0)
 
 
@@ -167,16 +176,78 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts.values())
 
 
+class _Refused(ValueError):
+    """Raised from inside the JSON parser's hooks: the body is refused with this reason."""
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"body is not JSON: {name} is not a JSON value")
+
+
+# Possessive: a string never backtracks, and an unterminated one runs to the end, so the
+# scan is linear whatever the body holds (a backtracking pattern is quadratic on \"\"\"...).
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_LONG_NUMBER = re.compile(rf"-?[0-9][-+.eE0-9]{{{MAX_NUMBER_CHARS},}}")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_shape(text: str) -> None:
+    """Refuse deep nesting and long numbers, looking only outside strings (one linear scan)."""
+    outside = _STRING.sub('""', text)
+    brackets = _NOT_BRACKET.sub("", outside)
+    depth = max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
+    if depth > MAX_DEPTH:
+        # The C parser recurses once per level: a few KiB of brackets exhaust the stack.
+        raise _Refused(f"body nests {depth} levels deep (at most {MAX_DEPTH})")
+    number = _LONG_NUMBER.search(outside)
+    if number is not None:
+        # int() of a long literal is quadratic, and past 4,300 digits it raises.
+        raise _Refused(
+            f"body has a number of {len(number[0])} characters (at most {MAX_NUMBER_CHARS})"
+        )
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def load_body(body: bytes) -> Any:
+    """Decode a body as strict JSON within the bounds above; raises _Refused saying why not."""
+    if len(body) > MAX_BODY_BYTES:
+        raise _Refused(f"body is {len(body)} bytes, over the {MAX_BODY_BYTES // 1024} KiB limit")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Refused(f"body is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    _check_shape(text)
+    try:
+        raw = json.loads(text, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise _Refused(
+            f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    # A \ud800 escape decodes to a lone surrogate, which no UTF-8 text (the database, a
+    # log line, a reason quoting the value) can hold. Only escapes can make one.
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(raw):
+        raise _Refused("body is not valid Unicode: a \\u escape is an unpaired surrogate")
+    return raw
+
+
 def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
     """Validate one inbound body into a request, or say why it is refused or ignored."""
-    if len(body) > MAX_BODY_BYTES:
-        return Rejected(f"body is {len(body)} bytes, over the {MAX_BODY_BYTES // 1024} KiB limit")
     try:
-        raw = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return Rejected(f"body is not UTF-8: {exc.reason} at byte {exc.start}")
-    except json.JSONDecodeError as exc:
-        return Rejected(f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        raw = load_body(body)
+    except _Refused as exc:
+        return Rejected(str(exc))
     if not isinstance(raw, dict):
         return Rejected(f"body is a JSON {type(raw).__name__}, not an object")
     action = raw.get("action")

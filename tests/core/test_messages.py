@@ -323,3 +323,42 @@ def test_outbound_message_ids_are_unique_uuids() -> None:
 def test_ids_go_out_as_integers_only_when_all_digits(stored: str, wire: int | str) -> None:
     out = m.application_cancelled("1", stored)
     assert out.body["data"]["volunteer_application_id"] == wire
+
+
+# ---- bounds that keep a cheap message cheap --------------------------------------------
+
+
+def test_brackets_and_digits_inside_strings_do_not_count_towards_the_bounds() -> None:
+    raw = response(volunteer_id="[" * 40, note="{" * 100 + "9" * 100)
+    assert parse_inbound(body(raw)) == VolunteerRequest(
+        "accepted", "[" * 40, "456", None, "response"
+    )
+
+
+def test_nesting_deeper_than_the_bound_is_refused_before_parsing() -> None:
+    raw = b'{"action":"volunteer_response","data":' + b"[" * 32 + b"]" * 32 + b"}"
+    assert reason_of(raw) == "body nests 33 levels deep (at most 32)"
+
+
+def test_a_number_longer_than_the_bound_is_refused_before_parsing() -> None:
+    assert (
+        reason_of(b'{"a":' + b"1" * 65 + b"}") == "body has a number of 65 characters (at most 64)"
+    )
+
+
+def test_nan_and_infinity_are_not_json() -> None:
+    assert reason_of(b'{"a":NaN}') == "body is not JSON: NaN is not a JSON value"
+    assert reason_of(b'{"a":-Infinity}') == "body is not JSON: -Infinity is not a JSON value"
+
+
+def test_a_surrogate_pair_escape_is_a_character_but_a_lone_one_is_refused() -> None:
+    pair = b'{"action":"volunteer_response","data":{"volunteer_id":"\\ud83d\\ude00",'
+    pair += b'"volunteer_application_id":456,"status":"accepted"}}'
+    assert parse_inbound(pair) == VolunteerRequest("accepted", "😀", "456", None, "response")
+    lone = pair.replace(b"\\ude00", b"")
+    assert reason_of(lone) == "body is not valid Unicode: a \\u escape is an unpaired surrogate"
+
+
+def test_an_offset_that_leaves_the_calendar_in_utc_is_out_of_range() -> None:
+    reason = reason_of(body(response(timestamp="0001-01-01T00:00:00+14:00")))
+    assert reason == "data.timestamp: timestamp is out of range in UTC: '0001-01-01T00:00:00+14:00'"
