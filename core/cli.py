@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 from core import config
 from core.clock import utcnow
 from core.engine import ActionRefused, ApplicationForm, Engine
-from core.queries import AppDetail, AppSummary, Queries
+from core.queries import ActivityRow, AppDetail, AppSummary, Queries
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
 from core.storage import Store
 
@@ -497,18 +497,37 @@ def _clip(text: str, n: int) -> str:
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     engine = open_engine(args)
     try:
-        detail = Queries(engine).detail(args.id)
+        queries = Queries(engine)
+        detail = queries.detail(args.id)
+        activity = queries.activity(args.id, limit=SHOWN_ACTIVITY)
     finally:
         engine.store.close()
     if detail is None:
         _err(f"no application {args.id} in {args.data_dir}")
         return EXIT_REFUSED
     if args.json:
-        json.dump(asdict(detail), out, default=_jsonable, ensure_ascii=False)
+        shown = asdict(detail)
+        shown["activity"] = [
+            {**asdict(a), "params": dict(a.params), "text": a.english()} for a in activity
+        ]
+        json.dump(shown, out, default=_jsonable, ensure_ascii=False)
         out.write("\n")
         return EXIT_OK
     print(format_detail(detail), file=out)
+    print(format_activity(activity), file=out)
     return EXIT_OK
+
+
+SHOWN_ACTIVITY = 20  # `app show`: the latest decisions, oldest first
+
+
+def format_activity(rows: Sequence[ActivityRow]) -> str:
+    """The latest activity entries in English, from their kinds and parameters."""
+    lines = [f"Activity (latest {len(rows)}):" if rows else "Activity: none yet"]
+    for a in rows:
+        who = a.actor if a.volunteer_id is None else f"{a.actor}, {a.volunteer_id}"
+        lines.append(f"  {_ts(a.at)}  [{who}] {a.english()}")
+    return "\n".join(lines)
 
 
 def _ts(when: datetime) -> str:

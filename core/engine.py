@@ -13,6 +13,7 @@ from core import messages as m
 from core import rules
 from core.clock import Clock, SystemClock
 from core.ids import new_application_id
+from core.kinds import ActivityKind, Refusal, RefusalKind, refuse
 from core.rules import Activity, AppState, Effects
 from core.storage import Store, _ts
 
@@ -81,7 +82,19 @@ Listener = Callable[[Committed], None]
 
 
 class ActionRefused(Exception):
-    """A coordinator operation that the rules or the form refused; the message says why."""
+    """A coordinator operation that the rules or the form refused: a kind plus parameters.
+
+    str() is the English sentence (logs, the CLI); the window says it in its own language
+    from refusal.kind and refusal.params.
+    """
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+    @property
+    def kind(self) -> RefusalKind:
+        return self.refusal.kind
 
 
 class Engine:
@@ -309,7 +322,9 @@ class Engine:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- coordinator operations ----------------------------------------------------------
-    def _run(self, app_id: str, actor: str, op: Callable[[AppState, Effects], str | None]) -> None:
+    def _run(
+        self, app_id: str, actor: str, op: Callable[[AppState, Effects], Refusal | None]
+    ) -> None:
         now = self.clock.now()
         change = Committed()
         try:
@@ -317,7 +332,7 @@ class Engine:
                 self._refresh()
                 st = self._state(app_id)
                 if st is None:
-                    raise ActionRefused(f"no application {app_id}")
+                    raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
                 fx = Effects(now=now, actor=actor)
                 rules.expire(st, fx)
                 error = op(st, fx)
@@ -334,7 +349,7 @@ class Engine:
         now = self.clock.now()
         errors = form.errors(today=now.date())
         if errors:
-            raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
+            raise ActionRefused(refuse(RefusalKind.INVALID_FORM, errors=errors))
         app_id = str(new_application_id())
         st = AppState(
             id=app_id,
@@ -352,7 +367,7 @@ class Engine:
             updated_at=now,
         )
         fx = Effects(now=now, actor="coordinator")
-        rules._log(st, fx, "created", None, f"created with {form.spots} spot(s)")
+        rules._log(st, fx, ActivityKind.CREATED, spots=form.spots)
         if publish:
             rules.publish(st, fx)
         change = Committed()
@@ -367,9 +382,9 @@ class Engine:
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
         errors = form.errors(today=self.clock.now().date())
         if errors:
-            raise ActionRefused("; ".join(f"{k}: {v}" for k, v in errors.items()))
+            raise ActionRefused(refuse(RefusalKind.INVALID_FORM, errors=errors))
 
-        def op(st: AppState, fx: Effects) -> str | None:
+        def op(st: AppState, fx: Effects) -> Refusal | None:
             error = rules.edit(
                 st,
                 fx,

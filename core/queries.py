@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from core.engine import Engine
+from core.kinds import Params, activity_english
 from core.rules import AppState
 
 
@@ -81,10 +83,13 @@ class ActivityRow:
     application_id: str
     at: datetime
     actor: str
-    kind: str
+    kind: str  # an ActivityKind value
     volunteer_id: str | None
-    detail: str
+    params: Params
     cause: str | None
+
+    def english(self) -> str:
+        return activity_english(self.kind, self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +209,14 @@ class Queries:
             where += " AND application_id = ?"
             args.append(app_id)  # type: ignore[arg-type]
         rows = self.conn.execute(
-            f"SELECT id, application_id, at, actor, kind, volunteer_id, detail, cause FROM activity"
+            f"SELECT id, application_id, at, actor, kind, volunteer_id, params, cause FROM activity"
             f" WHERE {where} ORDER BY id DESC LIMIT ?",
             [*args, limit],
         ).fetchall()
         return [
-            ActivityRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7])
+            ActivityRow(
+                r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7]
+            )
             for r in reversed(rows)
         ]
 

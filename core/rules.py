@@ -13,6 +13,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from core import messages as m
+from core.kinds import ActivityKind as A
+from core.kinds import Params, Refusal, RoundEnd, refuse
+from core.kinds import RefusalKind as R
 
 Policy = Literal["broadcast", "auto", "timed"]
 POLICIES: tuple[Policy, ...] = ("broadcast", "auto", "timed")
@@ -68,9 +71,9 @@ class Activity:
     application_id: str
     at: datetime
     actor: str
-    kind: str
+    kind: A
     volunteer_id: str | None
-    detail: str
+    params: Params
     cause: str | None
 
 
@@ -168,20 +171,22 @@ class AppState:
 # ---- helpers that emit ----------------------------------------------------------------
 
 
-def _log(st: AppState, fx: Effects, kind: str, vid: str | None, detail: str) -> None:
-    fx.activity.append(Activity(st.id, fx.now, fx.actor, kind, vid, detail, fx.cause))
+def _log(st: AppState, fx: Effects, kind: A, vid: str | None = None, **params: object) -> None:
+    fx.activity.append(Activity(st.id, fx.now, fx.actor, kind, vid, params, fx.cause))
 
 
 def _notify(st: AppState, fx: Effects, vid: str, status: str) -> None:
     fx.outbound.append(m.volunteer_notification(st.fund_id, st.id, vid, status, fx.now))
 
 
-def _sign_up(st: AppState, fx: Effects, vid: str, responded_at: datetime, how: str) -> None:
+def _sign_up(
+    st: AppState, fx: Effects, vid: str, responded_at: datetime, how: A, **params: object
+) -> None:
     old = st.participants.get(vid)
     seq = old.seq if old else _next_seq(st)
     st.put(Participant(vid, "signed", old.responded_at if old else responded_at, seq, fx.now))
     _notify(st, fx, vid, m.STATUS_SIGNED_UP)
-    _log(st, fx, "signed_up", vid, how)
+    _log(st, fx, how, vid, **params)
 
 
 def _next_seq(st: AppState) -> int:
@@ -193,7 +198,7 @@ def _next_seq(st: AppState) -> int:
 def _offer(st: AppState, r: Round, fx: Effects, vid: str, expires_at: datetime) -> None:
     r.set_offer(Offer(vid, fx.now, expires_at))
     _notify(st, fx, vid, m.STATUS_SPOT_AVAILABLE)
-    _log(st, fx, "offered", vid, f"offered a freed spot until {expires_at:%Y-%m-%d %H:%M:%S} UTC")
+    _log(st, fx, A.OFFERED, vid, until=expires_at.isoformat(timespec="seconds"))
 
 
 def _end_offer(st: AppState, r: Round, fx: Effects, vid: str, state: OfferState) -> None:
@@ -215,7 +220,7 @@ def _offers_in_order(st: AppState, r: Round) -> list[Offer]:
     return sorted(r.open_offers(), key=key)
 
 
-def _close_round(st: AppState, fx: Effects, reason: str, *, tell: bool = True) -> None:
+def _close_round(st: AppState, fx: Effects, reason: RoundEnd, *, tell: bool = True) -> None:
     """End the open round: unclaimed held spots become free, open offers were not selected."""
     r = st.round
     assert r is not None
@@ -223,15 +228,14 @@ def _close_round(st: AppState, fx: Effects, reason: str, *, tell: bool = True) -
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
         if tell:
             _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
-            _log(st, fx, "not_selected", offer.volunteer_id, reason)
+            _log(st, fx, A.NOT_SELECTED, offer.volunteer_id, reason=reason.value)
     released = r.held
     r.held = 0
     r.closed_at = fx.now
-    r.close_reason = reason
+    r.close_reason = reason.value
     st.touch(r)
     st.round = None
-    tail = f"; {released} held spot(s) became free" if released else ""
-    _log(st, fx, "round_closed", None, reason + tail)
+    _log(st, fx, A.ROUND_CLOSED, reason=reason.value, released=released)
 
 
 def _timeout(st: AppState) -> timedelta:
@@ -253,7 +257,7 @@ def spots_freed(st: AppState, fx: Effects, n: int) -> None:
             if not st.wait_keys:
                 return
             first = st.wait_keys[0][2]
-            _sign_up(st, fx, first, fx.now, "promoted automatically from the waitlist")
+            _sign_up(st, fx, first, fx.now, A.PROMOTED_AUTO)
         return
     if policy == "broadcast":
         _broadcast(st, fx, n)
@@ -267,7 +271,7 @@ def _broadcast(st: AppState, fx: Effects, n: int) -> None:
     if r is None:
         r = Round("broadcast", 0, fx.now, deadline)
         st.round = r
-        _log(st, fx, "round_opened", None, f"{n} spot(s) offered to the whole waitlist")
+        _log(st, fx, A.ROUND_OPENED, spots=n, policy="broadcast")
     waiting = st.waitlist()
     # Every waitlisted volunteer is offered, so holding more spots than that would keep spots
     # from newcomers for nobody: the surplus stays free.
@@ -288,7 +292,7 @@ def _timed(st: AppState, fx: Effects, n: int) -> None:
     if r is None:
         r = Round("timed", 0, fx.now, fx.now + _timeout(st))
         st.round = r
-        _log(st, fx, "round_opened", None, f"{n} spot(s) offered in turn down the waitlist")
+        _log(st, fx, A.ROUND_OPENED, spots=n, policy="timed")
     r.held += n
     st.touch(r)
     _fill_timed(st, fx)
@@ -314,7 +318,7 @@ def _fill_timed(st: AppState, fx: Effects) -> None:
         _offer(st, r, fx, vid, expires)
     opened = r.open_offers()
     if not opened:
-        _close_round(st, fx, "nobody left on the waitlist to offer the spot to")
+        _close_round(st, fx, RoundEnd.NOBODY_LEFT)
         return
     r.held = min(r.held, len(opened))  # a spot nobody can be offered is free
     r.deadline = min(o.expires_at for o in opened)
@@ -331,7 +335,7 @@ def _offer_lost(st: AppState, fx: Effects) -> None:
         return
     opened = r.open_offers()
     if not opened:
-        _close_round(st, fx, "every offered volunteer withdrew")
+        _close_round(st, fx, RoundEnd.ALL_WITHDREW)
     else:
         r.held = min(r.held, len(opened))  # held spots never outnumber the open offers
 
@@ -345,19 +349,13 @@ def expire(st: AppState, fx: Effects) -> None:
     if r is None or fx.now < r.deadline:
         return
     if r.policy == "broadcast":
-        _close_round(st, fx, "nobody claimed the spot before the offer expired")
+        _close_round(st, fx, RoundEnd.EXPIRED)
         return
     for offer in _offers_in_order(st, r):
         if offer.expires_at <= fx.now:
             _end_offer(st, r, fx, offer.volunteer_id, "passed")
             _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
-            _log(
-                st,
-                fx,
-                "offer_expired",
-                offer.volunteer_id,
-                "did not claim in time; offer passed on",
-            )
+            _log(st, fx, A.OFFER_EXPIRED, offer.volunteer_id)
     st.touch(r)
     _fill_timed(st, fx)
 
@@ -368,7 +366,7 @@ def expire(st: AppState, fx: Effects) -> None:
 def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
     """An accepted response or a waitlist request from volunteer vid."""
     if st.status != "open":
-        _answer_not_open(st, fx, vid, "response")
+        _answer_not_open(st, fx, vid, "accepted")
         return
     p = st.participants.get(vid)
     if p is not None and p.state == "signed":
@@ -379,26 +377,29 @@ def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
         _claim(st, fx, r, vid)
         return
     if st.free > 0:
-        _sign_up(st, fx, vid, responded_at, "took a free spot")
+        _sign_up(st, fx, vid, responded_at, A.SIGNED_UP)
         return
     if p is not None:
         return  # already waiting: a repeated request changes nothing
     st.put(Participant(vid, "waiting", responded_at, _next_seq(st), fx.now))
     position = st.position(vid)
     fx.outbound.append(m.volunteer_waiting(st.fund_id, st.id, vid, position, fx.now))
-    _log(st, fx, "waitlisted", vid, f"no free spot; waitlisted at position {position}")
+    _log(st, fx, A.WAITLISTED, vid, position=position)
     if r is not None and r.policy == "broadcast":
         st.touch(r)
         _offer(st, r, fx, vid, r.deadline)
 
 
-def _claim(st: AppState, fx: Effects, r: Round, vid: str) -> None:
+def _claim(st: AppState, fx: Effects, r: Round, vid: str, *, by_coordinator: bool = False) -> None:
     r.held -= 1
     st.touch(r)
     _end_offer(st, r, fx, vid, "claimed")
-    _sign_up(st, fx, vid, fx.now, "claimed the offered spot")
+    if by_coordinator:
+        _sign_up(st, fx, vid, fx.now, A.PROMOTED, into="offer")
+    else:
+        _sign_up(st, fx, vid, fx.now, A.CLAIMED)
     if r.held == 0:
-        _close_round(st, fx, "every offered spot was claimed")
+        _close_round(st, fx, RoundEnd.ALL_CLAIMED)
     elif r.policy == "timed":
         _fill_timed(st, fx)
 
@@ -406,24 +407,18 @@ def _claim(st: AppState, fx: Effects, r: Round, vid: str) -> None:
 def decline(st: AppState, fx: Effects, vid: str) -> None:
     """A declined response: withdraw vid from the roster, the waitlist or an offer."""
     if st.status != "open":
-        _answer_not_open(st, fx, vid, "withdrawal")
+        _answer_not_open(st, fx, vid, "declined")
         return
     p = st.participants.get(vid)
     if p is None:
-        _log(
-            st,
-            fx,
-            "ignored",
-            vid,
-            "withdrawal from a volunteer who was neither signed up nor waiting",
-        )
+        _log(st, fx, A.WITHDRAWAL_IGNORED, vid)
         return
     st.drop(vid)
     if p.state == "signed":
-        _log(st, fx, "withdrew", vid, "left the roster; a spot freed")
+        _log(st, fx, A.WITHDREW, vid)
         spots_freed(st, fx, 1)
         return
-    _log(st, fx, "left_waitlist", vid, "left the waitlist")
+    _log(st, fx, A.LEFT_WAITLIST, vid)
     _leave_offer(st, fx, vid, "withdrawn")
 
 
@@ -434,38 +429,31 @@ def _leave_offer(st: AppState, fx: Effects, vid: str, state: OfferState) -> None
         _offer_lost(st, fx)
 
 
-def _answer_not_open(st: AppState, fx: Effects, vid: str, what: str) -> None:
+def _answer_not_open(
+    st: AppState, fx: Effects, vid: str, request: Literal["accepted", "declined"]
+) -> None:
     status = m.STATUS_CANCELLED if st.status == "cancelled" else m.STATUS_CLOSED
     _notify(st, fx, vid, status)
-    _log(
-        st,
-        fx,
-        f"{what}_to_{st.status}",
-        vid,
-        f"{what} reached a {st.status} application; nothing changed",
-    )
+    _log(st, fx, A.ANSWERED_NOT_OPEN, vid, request=request, status=st.status)
 
 
 # ---- coordinator actions --------------------------------------------------------------
-# Each returns None when applied, or the reason it was refused (and then changed nothing).
+# Each returns None when applied, or the Refusal that says why it changed nothing.
 
 
-def set_capacity(st: AppState, fx: Effects, capacity: int) -> str | None:
+def set_capacity(st: AppState, fx: Effects, capacity: int) -> Refusal | None:
     if st.status == "cancelled":
-        return "the application is cancelled"
+        return refuse(R.APP_CANCELLED)
     if not 1 <= capacity <= MAX_CAPACITY:
-        return f"capacity must be between 1 and {MAX_CAPACITY}"
+        return refuse(R.CAPACITY_RANGE, max=MAX_CAPACITY)
     if capacity < st.signed_count:
-        return (
-            f"cannot lower capacity to {capacity}: {st.signed_count} volunteers are signed up; "
-            "remove volunteers first"
-        )
+        return refuse(R.BELOW_SIGNED_UP, capacity=capacity, signed=st.signed_count)
     old = st.capacity
     if capacity == old:
         return None
     st.capacity = capacity
     st.app_dirty = True
-    _log(st, fx, "capacity_changed", None, f"capacity {old} → {capacity}")
+    _log(st, fx, A.CAPACITY_CHANGED, old=old, new=capacity)
     if capacity > old:
         spots_freed(st, fx, capacity - old)
     else:
@@ -482,17 +470,17 @@ def _shrink_held(st: AppState, fx: Effects) -> None:
     r.held += st.free  # free is negative by exactly the held spots that vanished
     st.touch(r)
     if r.held == 0:
-        _close_round(st, fx, "capacity lowered; no spot left to offer")
+        _close_round(st, fx, RoundEnd.CAPACITY_LOWERED)
     elif r.policy == "timed":
-        _withdraw_surplus_offers(st, fx, r, "capacity lowered; offer withdrawn")
+        _withdraw_surplus_offers(st, fx, r, RoundEnd.CAPACITY_LOWERED)
 
 
-def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: str) -> None:
+def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: RoundEnd) -> None:
     """Timed: one open offer per held spot; the latest offered, then the last in line, lose."""
     for offer in _offers_in_order(st, r)[r.held :]:
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
         _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
-        _log(st, fx, "not_selected", offer.volunteer_id, why)
+        _log(st, fx, A.NOT_SELECTED, offer.volunteer_id, reason=why.value)
 
 
 def _announce_update(st: AppState, fx: Effects) -> None:
@@ -500,81 +488,81 @@ def _announce_update(st: AppState, fx: Effects) -> None:
         fx.outbound.append(m.application_updated(st.fields(), st.status))  # type: ignore[arg-type]
 
 
-def remove(st: AppState, fx: Effects, vid: str) -> str | None:
+def remove(st: AppState, fx: Effects, vid: str) -> Refusal | None:
     if st.status == "cancelled":
-        return "the application is cancelled"
+        return refuse(R.APP_CANCELLED)
     p = st.drop(vid)
     if p is None:
-        return f"volunteer {vid} is neither signed up nor waiting"
+        return refuse(R.NOT_PARTICIPANT, volunteer=vid)
     _notify(st, fx, vid, m.STATUS_REMOVED)
     if p.state == "signed":
-        _log(st, fx, "removed", vid, "removed from the roster by the coordinator; a spot freed")
+        _log(st, fx, A.REMOVED, vid, place="roster")
         spots_freed(st, fx, 1)
     else:
-        _log(st, fx, "removed", vid, "removed from the waitlist by the coordinator")
+        _log(st, fx, A.REMOVED, vid, place="waitlist")
         _leave_offer(st, fx, vid, "removed")
     return None
 
 
-def promote(st: AppState, fx: Effects, vid: str) -> str | None:
+def promote(st: AppState, fx: Effects, vid: str) -> Refusal | None:
     if st.status not in ("open", "closed"):
-        return f"the application is {st.status}"
+        return refuse(R.NOT_OPEN_OR_CLOSED, status=st.status)
     p = st.participants.get(vid)
     if p is None or p.state != "waiting":
-        return f"volunteer {vid} is not on the waitlist"
+        return refuse(R.NOT_WAITING, volunteer=vid)
     r = st.round
     if st.free > 0:
         if r is not None and vid in r.offers and r.offers[vid].state == "open":
             _end_offer(st, r, fx, vid, "claimed")
-        _sign_up(st, fx, vid, fx.now, "promoted from the waitlist by the coordinator")
+        _sign_up(st, fx, vid, fx.now, A.PROMOTED, into="free")
         if r is not None:
             _offer_lost(st, fx)
         return None
     if r is not None and r.held > 0:
         if vid in r.offers and r.offers[vid].state == "open":
-            _claim(st, fx, r, vid)
+            _claim(st, fx, r, vid, by_coordinator=True)
             return None
         r.held -= 1
         st.touch(r)
-        _sign_up(st, fx, vid, fx.now, "promoted into a held spot by the coordinator")
+        _sign_up(st, fx, vid, fx.now, A.PROMOTED, into="held")
         if r.held == 0:
-            _close_round(st, fx, "the coordinator filled the held spot")
+            _close_round(st, fx, RoundEnd.COORDINATOR_FILLED)
         elif r.policy == "timed":
-            _withdraw_surplus_offers(st, fx, r, "the coordinator filled a held spot")
+            _withdraw_surplus_offers(st, fx, r, RoundEnd.COORDINATOR_FILLED)
         return None
-    return "no free spot: raise the capacity first"
+    return refuse(R.NO_FREE_SPOT)
 
 
-def close(st: AppState, fx: Effects) -> str | None:
+def close(st: AppState, fx: Effects) -> Refusal | None:
     if st.status != "open":
-        return f"only an open application can be closed; this one is {st.status}"
+        return refuse(R.NOT_OPEN, status=st.status)
     if st.round is not None:
-        _close_round(st, fx, "the application was closed")
+        _close_round(st, fx, RoundEnd.APP_CLOSED)
     st.status = "closed"
     st.app_dirty = True
-    _log(st, fx, "closed", None, "closed: later responses are answered «заявка закрыта»")
+    _log(st, fx, A.CLOSED)
     _announce_update(st, fx)
     return None
 
 
-def reopen(st: AppState, fx: Effects) -> str | None:
+def reopen(st: AppState, fx: Effects) -> Refusal | None:
     if st.status != "closed":
-        return f"only a closed application can be reopened; this one is {st.status}"
+        return refuse(R.NOT_CLOSED, status=st.status)
     st.status = "open"
     st.app_dirty = True
-    _log(st, fx, "reopened", None, "reopened for responses")
+    _log(st, fx, A.REOPENED)
     _announce_update(st, fx)
     spots_freed(st, fx, st.free)
     return None
 
 
-def cancel(st: AppState, fx: Effects) -> str | None:
+def cancel(st: AppState, fx: Effects) -> Refusal | None:
     if st.status == "cancelled":
-        return "the application is already cancelled"
+        return refuse(R.ALREADY_CANCELLED)
     was_published = st.status != "draft"
     if st.round is not None:
         # Everyone offered is told «заявка отменена» below; «не выбрал» too would contradict it.
-        _close_round(st, fx, "the application was cancelled", tell=False)
+        _close_round(st, fx, RoundEnd.APP_CANCELLED, tell=False)
     st.status = "cancelled"
     st.app_dirty = True
     if was_published:
@@ -584,23 +572,17 @@ def cancel(st: AppState, fx: Effects) -> str | None:
     signed = [p.volunteer_id for p in by_arrival if p.state == "signed"]
     for vid in signed + st.waitlist():
         _notify(st, fx, vid, m.STATUS_CANCELLED)
-    _log(
-        st,
-        fx,
-        "cancelled",
-        None,
-        f"cancelled; {len(signed)} signed up and {len(st.wait_keys)} waiting were told",
-    )
+    _log(st, fx, A.CANCELLED, signed=len(signed), waiting=len(st.wait_keys))
     return None
 
 
-def publish(st: AppState, fx: Effects) -> str | None:
+def publish(st: AppState, fx: Effects) -> Refusal | None:
     if st.status != "draft":
-        return f"the application is already {st.status}"
+        return refuse(R.ALREADY_PUBLISHED, status=st.status)
     st.status = "open"
     st.app_dirty = True
     fx.outbound.append(m.application_created(st.fields()))
-    _log(st, fx, "published", None, f"published with {st.capacity} spot(s)")
+    _log(st, fx, A.PUBLISHED, spots=st.capacity)
     return None
 
 
@@ -613,9 +595,9 @@ def edit(
     day: date,
     start: time,
     end: time,
-) -> str | None:
+) -> Refusal | None:
     if st.status == "cancelled":
-        return "the application is cancelled"
+        return refuse(R.APP_CANCELLED)
     changed = [
         label
         for label, old, new in (
@@ -631,25 +613,19 @@ def edit(
         return None
     st.name, st.description, st.date, st.start, st.end = name, description, day, start, end
     st.app_dirty = True
-    _log(st, fx, "edited", None, "changed " + ", ".join(changed))
+    _log(st, fx, A.EDITED, fields=changed)
     _announce_update(st, fx)
     return None
 
 
-def set_policy(st: AppState, fx: Effects, policy: Policy, offer_timeout_s: int) -> str | None:
+def set_policy(st: AppState, fx: Effects, policy: Policy, offer_timeout_s: int) -> Refusal | None:
     if policy not in POLICIES:
-        return f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}"
+        return refuse(R.UNKNOWN_POLICY, policy=policy, choices=list(POLICIES))
     if not 60 <= offer_timeout_s <= MAX_OFFER_TIMEOUT_MIN * 60:
-        return f"offer timeout must be between 1 and {MAX_OFFER_TIMEOUT_MIN} minutes"
+        return refuse(R.OFFER_TIMEOUT_RANGE, max_min=MAX_OFFER_TIMEOUT_MIN)
     if (policy, offer_timeout_s) == (st.policy, st.offer_timeout_s):
         return None
     st.policy, st.offer_timeout_s = policy, offer_timeout_s
     st.app_dirty = True
-    _log(
-        st,
-        fx,
-        "policy_changed",
-        None,
-        f"freed spots: {policy}, offer timeout {offer_timeout_s // 60} min",
-    )
+    _log(st, fx, A.POLICY_CHANGED, policy=policy, offer_timeout_min=offer_timeout_s // 60)
     return None

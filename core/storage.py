@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -13,9 +15,11 @@ from typing import Any
 import peewee as pw
 from playhouse.migrate import SqliteMigrator, migrate
 
+from core.kinds import ActivityKind as A
+from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -161,7 +165,23 @@ def _v2(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)")
 
 
-MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v1, _v2]
+def _v3(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # Activity is a kind plus JSON parameters, no longer an English sentence: the readers say
+    # it in their own language. Old rows are read into the new form once, here.
+    db.execute_sql("ALTER TABLE activity ADD COLUMN params TEXT NOT NULL DEFAULT '{}'")
+    rows = db.execute_sql("SELECT id, kind, detail FROM activity").fetchall()
+    db.connection().executemany(
+        "UPDATE activity SET kind = ?, params = ? WHERE id = ?",
+        [(*_legacy_activity(kind, detail), row_id) for row_id, kind, detail in rows],
+    )
+    db.execute_sql("ALTER TABLE activity DROP COLUMN detail")
+    for english, reason in _LEGACY_REASONS.items():
+        db.execute_sql(
+            "UPDATE offer_round SET close_reason = ? WHERE close_reason = ?", (reason, english)
+        )
+
+
+MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v1, _v2, _v3]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -421,10 +441,18 @@ class Store:
 
     def add_activity(self, entries: Iterable[Activity]) -> None:
         self.conn.executemany(
-            "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, detail, cause)"
+            "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, params, cause)"
             " VALUES (?,?,?,?,?,?,?)",
             [
-                (a.application_id, _ts(a.at), a.actor, a.kind, a.volunteer_id, a.detail, a.cause)
+                (
+                    a.application_id,
+                    _ts(a.at),
+                    a.actor,
+                    a.kind.value,
+                    a.volunteer_id,
+                    json.dumps(a.params, ensure_ascii=False, separators=(",", ":")),
+                    a.cause,
+                )
                 for a in entries
             ],
         )
@@ -496,3 +524,94 @@ class Store:
         return int(
             self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
         )
+
+
+# ---- reading activity written before schema 3 ------------------------------------------------
+# Those rows hold the sentences the rules of that time wrote, in a handful of fixed shapes; this
+# reads them once, during the migration. A sentence of no known shape is kept as its text.
+
+_LEGACY_REASONS: dict[str, str] = {
+    "nobody claimed the spot before the offer expired": RoundEnd.EXPIRED,
+    "every offered spot was claimed": RoundEnd.ALL_CLAIMED,
+    "every offered volunteer withdrew": RoundEnd.ALL_WITHDREW,
+    "nobody left on the waitlist to offer the spot to": RoundEnd.NOBODY_LEFT,
+    "capacity lowered; no spot left to offer": RoundEnd.CAPACITY_LOWERED,
+    "capacity lowered; offer withdrawn": RoundEnd.CAPACITY_LOWERED,
+    "the coordinator filled the held spot": RoundEnd.COORDINATOR_FILLED,
+    "the coordinator filled a held spot": RoundEnd.COORDINATOR_FILLED,
+    "the application was closed": RoundEnd.APP_CLOSED,
+    "the application was cancelled": RoundEnd.APP_CANCELLED,
+}
+_LEGACY_SIGNUPS: dict[str, tuple[str, dict[str, object]]] = {
+    "took a free spot": (A.SIGNED_UP, {}),
+    "claimed the offered spot": (A.CLAIMED, {}),
+    "promoted automatically from the waitlist": (A.PROMOTED_AUTO, {}),
+    "promoted from the waitlist by the coordinator": (A.PROMOTED, {"into": "free"}),
+    "promoted into a held spot by the coordinator": (A.PROMOTED, {"into": "held"}),
+}
+_LEGACY_NUMBERS: dict[str, tuple[str, ...]] = {
+    "waitlisted": (r"position (\d+)", "position"),
+    "created": (r"with (\d+) spot", "spots"),
+    "published": (r"with (\d+) spot", "spots"),
+    "capacity_changed": (r"(\d+) → (\d+)", "old", "new"),
+    "cancelled": (r"(\d+) signed up and (\d+) waiting", "signed", "waiting"),
+}
+_LEGACY_PLAIN = {
+    "offer_expired": A.OFFER_EXPIRED,
+    "withdrew": A.WITHDREW,
+    "left_waitlist": A.LEFT_WAITLIST,
+    "ignored": A.WITHDRAWAL_IGNORED,
+    "closed": A.CLOSED,
+    "reopened": A.REOPENED,
+}
+
+
+def _legacy_activity(kind: str, detail: str) -> tuple[str, str]:
+    """An activity row of schema 2 (kind, English detail) as (kind, JSON parameters)."""
+    parsed = _read_legacy(kind, detail)
+    if parsed is None:
+        return A.LEGACY, json.dumps({"kind": kind, "text": detail}, ensure_ascii=False)
+    new_kind, params = parsed
+    return new_kind, json.dumps(params, ensure_ascii=False)
+
+
+def _read_legacy(kind: str, detail: str) -> tuple[str, dict[str, object]] | None:
+    if kind in _LEGACY_PLAIN:
+        return _LEGACY_PLAIN[kind], {}
+    if kind == "signed_up":
+        return _LEGACY_SIGNUPS.get(detail)
+    if kind in _LEGACY_NUMBERS:
+        pattern, *names = _LEGACY_NUMBERS[kind]
+        found = re.search(pattern, detail)
+        if found is None:
+            return None
+        return kind, dict(zip(names, map(int, found.groups()), strict=True))
+    if kind == "offered":
+        until = re.search(r"until (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)", detail)
+        return (A.OFFERED, {"until": f"{until[1]}T{until[2]}"}) if until else None
+    if kind == "not_selected":
+        reason = _LEGACY_REASONS.get(detail)
+        return (A.NOT_SELECTED, {"reason": reason}) if reason else None
+    if kind == "round_opened":
+        found = re.match(r"(\d+) spot", detail)
+        policy = "timed" if "in turn" in detail else "broadcast"
+        return (A.ROUND_OPENED, {"spots": int(found[1]), "policy": policy}) if found else None
+    if kind == "round_closed":
+        found = re.fullmatch(r"(.*?)(?:; (\d+) held spot\(s\) became free)?", detail)
+        reason = _LEGACY_REASONS.get(found[1]) if found else None
+        if found is None or reason is None:
+            return None
+        return A.ROUND_CLOSED, {"reason": reason, "released": int(found[2] or 0)}
+    if kind == "removed":
+        return A.REMOVED, {"place": "roster" if "roster" in detail else "waitlist"}
+    if kind == "edited":
+        return A.EDITED, {"fields": detail.removeprefix("changed ").split(", ")}
+    if kind == "policy_changed":
+        found = re.search(r"freed spots: (\w+), offer timeout (\d+) min", detail)
+        if found is None:
+            return None
+        return A.POLICY_CHANGED, {"policy": found[1], "offer_timeout_min": int(found[2])}
+    for request, prefix in (("accepted", "response_to_"), ("declined", "withdrawal_to_")):
+        if kind.startswith(prefix):
+            return A.ANSWERED_NOT_OPEN, {"request": request, "status": kind.removeprefix(prefix)}
+    return None

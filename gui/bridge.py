@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.config import Settings, load_settings
 from core.engine import ActionRefused, ApplicationForm, Committed
+from gui.display import refusal_text
 
 if TYPE_CHECKING:
     from core.queries import Queries
@@ -219,7 +220,8 @@ class Bridge(QObject):
         try:
             op()
         except ActionRefused as exc:
-            self.error_raised.emit(str(exc))
+            refusal = exc.refusal
+            self.error_raised.emit(refusal_text(refusal.kind, refusal.params, str(refusal)))
             return False
         except Exception as exc:
             log.exception("coordinator action failed")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime
 
@@ -126,188 +127,246 @@ def actor_text(actor: str, volunteer_id: str | None = None) -> str:
 
 
 # ---- the activity feed ---------------------------------------------------------------------------
-# Core logs one English sentence per decision (the stored record). The window says the same in
-# the interface language from the kind and the few parts of the detail that have a fixed shape;
-# anything else falls back to the kind alone, and the tooltip keeps core's own words.
+# Core records each decision as a kind plus parameters (core/kinds.py); here each kind has one
+# function that says it in the interface language. A kind this window does not know yet (a
+# newer core) falls back to core's English sentence rather than to nothing.
 
-
-def _reason(text: str) -> str | None:
-    return {
-        "nobody left on the waitlist to offer the spot to": translate(
-            "Activity", "nobody left on the waitlist to offer the spot to"
-        ),
-        "every offered volunteer withdrew": translate(
-            "Activity", "everyone who was offered the spot withdrew"
-        ),
-        "nobody claimed the spot before the offer expired": translate(
-            "Activity", "nobody claimed the spot before the offer expired"
-        ),
-        "every offered spot was claimed": translate("Activity", "every offered spot was claimed"),
-        "capacity lowered; no spot left to offer": translate(
-            "Activity", "capacity lowered, no spot left to offer"
-        ),
-        "capacity lowered; offer withdrawn": translate(
-            "Activity", "capacity lowered, the offer was withdrawn"
-        ),
-        "the coordinator filled the held spot": translate(
-            "Activity", "the coordinator gave the held spot to a volunteer"
-        ),
-        "the application was closed": translate("Activity", "the application was closed"),
-        "the application was cancelled": translate("Activity", "the application was cancelled"),
-    }.get(text)
+Params = Mapping[str, Any]
 
 
 def _with(head: str, tail: str | None) -> str:
     return f"{head}: {tail}" if tail else head
 
 
-_UNTIL = re.compile(r"until (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
-_FREED = re.compile(r"^(.*); (\d+) held spot\(s\) became free$")
+def round_end_text(reason: object) -> str | None:
+    """Why an offer round ended, as a clause; None for a reason this window does not know."""
+    return {
+        "nobody_left": translate("Activity", "nobody left on the waitlist to offer the spot to"),
+        "all_withdrew": translate("Activity", "everyone who was offered the spot withdrew"),
+        "expired": translate("Activity", "nobody claimed the spot before the offer expired"),
+        "all_claimed": translate("Activity", "every offered spot was claimed"),
+        "capacity_lowered": translate("Activity", "capacity lowered, no spot left to offer"),
+        "coordinator_filled": translate(
+            "Activity", "the coordinator gave the held spot to a volunteer"
+        ),
+        "app_closed": translate("Activity", "the application was closed"),
+        "app_cancelled": translate("Activity", "the application was cancelled"),
+    }.get(str(reason))
 
 
-def _number(pattern: str, detail: str) -> int | None:
-    found = re.search(pattern, detail)
-    return int(found.group(1)) if found else None
+def _not_selected(p: Params, row: ActivityRow) -> str:
+    reason = p.get("reason")
+    if reason == "capacity_lowered":  # one offer withdrawn, not the whole round
+        why: str | None = translate("Activity", "capacity lowered, the offer was withdrawn")
+    elif reason == "coordinator_filled":
+        why = translate("Activity", "the coordinator gave a held spot to another volunteer")
+    else:
+        why = round_end_text(reason)
+    return _with(translate("Activity", "not selected"), why)
+
+
+def _promoted(p: Params, row: ActivityRow) -> str:
+    into = p.get("into")
+    if into == "held":
+        return translate("Activity", "promoted by the coordinator into a held spot")
+    if into == "offer":
+        return translate("Activity", "promoted by the coordinator into the spot offered to them")
+    return translate("Activity", "promoted from the waitlist by the coordinator")
+
+
+def _offered(p: Params, row: ActivityRow) -> str:
+    expires = datetime.fromisoformat(p["until"])
+    same_day = to_local(expires).date() == to_local(row.at).date()
+    return translate("Activity", "offered a freed spot until %1").replace(
+        "%1", moment_text(expires, day=not same_day)
+    )
+
+
+def _round_opened(p: Params, row: ActivityRow) -> str:
+    n = int(p["spots"])
+    if p.get("policy") == "timed":
+        return Activity.tr("offer round opened: %n spot(s) offered in turn", "", n)
+    return Activity.tr("offer round opened: %n spot(s) offered to the whole waitlist", "", n)
+
+
+def _round_closed(p: Params, row: ActivityRow) -> str:
+    text = _with(translate("Activity", "offer round closed"), round_end_text(p.get("reason")))
+    released = int(p.get("released", 0))
+    if released:
+        text += Activity.tr("; %n held spot(s) became free", "", released)
+    return text
+
+
+def _answered_not_open(p: Params, row: ActivityRow) -> str:
+    withdrawal = p.get("request") == "declined"
+    if p.get("status") == "cancelled":
+        if withdrawal:
+            return translate("Activity", "withdrawal from a cancelled application; nothing changed")
+        return translate("Activity", "response to a cancelled application; nothing changed")
+    if withdrawal:
+        return translate("Activity", "withdrawal from a closed application; nothing changed")
+    return translate("Activity", "response to a closed application; nothing changed")
+
+
+def _two(text: str, a: object, b: object) -> str:
+    return text.replace("%1", str(a)).replace("%2", str(b))
+
+
+def _edited(p: Params, row: ActivityRow) -> str:
+    names = {
+        "name": translate("Activity", "name"),
+        "description": translate("Activity", "description"),
+        "date": translate("Activity", "date"),
+        "start": translate("Activity", "start"),
+        "end": translate("Activity", "end"),
+    }
+    changed = [names.get(f, f) for f in p.get("fields", [])]
+    return _with(translate("Activity", "details changed"), ", ".join(changed))
+
+
+_ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
+    "created": lambda p, r: Activity.tr("application created with %n spot(s)", "", p["spots"]),
+    "published": lambda p, r: Activity.tr("application published with %n spot(s)", "", p["spots"]),
+    "signed_up": lambda p, r: translate("Activity", "signed up: took a free spot"),
+    "claimed": lambda p, r: translate("Activity", "signed up: claimed the offered spot"),
+    "promoted_auto": lambda p, r: translate(
+        "Activity", "signed up: moved up from the waitlist automatically"
+    ),
+    "promoted": _promoted,
+    "waitlisted": lambda p, r: translate(
+        "Activity", "waitlisted: no free spot, number %1 in line"
+    ).replace("%1", str(p["position"])),
+    "offered": _offered,
+    "not_selected": _not_selected,
+    "offer_expired": lambda p, r: translate(
+        "Activity", "offer expired: not claimed in time, passed on"
+    ),
+    "round_opened": _round_opened,
+    "round_closed": _round_closed,
+    "withdrew": lambda p, r: translate("Activity", "withdrew: left the roster, a spot freed"),
+    "left_waitlist": lambda p, r: translate("Activity", "left the waitlist"),
+    "withdrawal_ignored": lambda p, r: translate(
+        "Activity", "ignored: withdrawal from someone neither signed up nor waiting"
+    ),
+    "answered_not_open": _answered_not_open,
+    "capacity_changed": lambda p, r: _two(
+        translate("Activity", "capacity changed from %1 to %2"), p["old"], p["new"]
+    ),
+    "removed": lambda p, r: (
+        translate("Activity", "removed from the roster by the coordinator; a spot freed")
+        if p.get("place") == "roster"
+        else translate("Activity", "removed from the waitlist by the coordinator")
+    ),
+    "closed": lambda p, r: translate(
+        "Activity", "application closed: later responses are told it is closed"
+    ),
+    "reopened": lambda p, r: translate("Activity", "application reopened for responses"),
+    "cancelled": lambda p, r: _two(
+        translate("Activity", "application cancelled; told %1 signed up and %2 waiting"),
+        p["signed"],
+        p["waiting"],
+    ),
+    "edited": _edited,
+    "policy_changed": lambda p, r: _two(
+        translate("Activity", "policy changed: %1; offers last %2 min"),
+        policy_text(str(p["policy"])),
+        p["offer_timeout_min"],
+    ),
+}
 
 
 def activity_text(row: ActivityRow) -> str:
-    """One human sentence for an activity row, in the interface language."""
-    kind, detail = row.kind, row.detail
-    if kind == "signed_up":
-        how = {
-            "took a free spot": translate("Activity", "took a free spot"),
-            "claimed the offered spot": translate("Activity", "claimed the offered spot"),
-            "promoted automatically from the waitlist": translate(
-                "Activity", "moved up from the waitlist automatically"
-            ),
-            "promoted from the waitlist by the coordinator": translate(
-                "Activity", "promoted from the waitlist by the coordinator"
-            ),
-            "promoted into a held spot by the coordinator": translate(
-                "Activity", "given a held spot by the coordinator"
-            ),
-        }.get(detail)
-        return _with(translate("Activity", "signed up"), how)
-    if kind == "waitlisted":
-        position = _number(r"position (\d+)", detail)
-        if position is None:
-            return translate("Activity", "waitlisted")
-        return translate("Activity", "waitlisted: no free spot, number %1 in line").replace(
-            "%1", str(position)
-        )
-    if kind == "offered":
-        until = _UNTIL.search(detail)
-        if until is None:
-            return translate("Activity", "offered a freed spot")
-        expires = datetime.fromisoformat(until.group(1))
-        same_day = to_local(expires).date() == to_local(row.at).date()
-        return translate("Activity", "offered a freed spot until %1").replace(
-            "%1", moment_text(expires, day=not same_day)
-        )
-    if kind == "withdrew":
-        return translate("Activity", "withdrew: left the roster, a spot freed")
-    if kind == "left_waitlist":
-        return translate("Activity", "left the waitlist")
-    if kind == "not_selected":
-        return _with(translate("Activity", "not selected"), _reason(detail))
-    if kind == "offer_expired":
-        return translate("Activity", "offer expired: not claimed in time, passed on")
-    if kind == "round_opened":
-        n = _number(r"^(\d+) spot", detail)
-        if n is None:
-            return translate("Activity", "offer round opened")
-        if "in turn" in detail:
-            return Activity.tr("offer round opened: %n spot(s) offered in turn", "", n)
-        return Activity.tr("offer round opened: %n spot(s) offered to the whole waitlist", "", n)
-    if kind == "round_closed":
-        freed = _FREED.match(detail)
-        reason = _reason(freed.group(1) if freed else detail)
-        text = _with(translate("Activity", "offer round closed"), reason)
-        if freed:
-            released = int(freed.group(2))
-            text += Activity.tr("; %n held spot(s) became free", "", released)
-        return text
-    if kind == "ignored":
-        return translate(
-            "Activity", "ignored: withdrawal from someone neither signed up nor waiting"
-        )
-    late = {
-        "response_to_closed": translate(
-            "Activity", "response to a closed application; nothing changed"
+    """One sentence for an activity row, in the interface language."""
+    render = _ACTIVITY.get(row.kind)
+    if render is None:
+        return row.english()  # a kind from a newer core, or a legacy row kept as it was
+    try:
+        return render(row.params, row)
+    except (KeyError, TypeError, ValueError):
+        return row.english()
+
+
+# ---- refused coordinator actions -------------------------------------------------------------
+
+
+def _one(text: str, a: object) -> str:
+    return text.replace("%1", str(a))
+
+
+def _form_errors(p: Params) -> str:
+    names = {
+        "name": translate("Refusal", "name"),
+        "description": translate("Refusal", "description"),
+        "date": translate("Refusal", "date"),
+        "start": translate("Refusal", "start"),
+        "end": translate("Refusal", "end"),
+        "spots": translate("Refusal", "spots"),
+        "policy": translate("Refusal", "freed spots"),
+        "offer_timeout": translate("Refusal", "offer time"),
+    }
+    fields = ", ".join(names.get(f, f) for f in p.get("errors", {}))
+    return _one(translate("Refusal", "Check these fields: %1"), fields)
+
+
+_REFUSAL: dict[str, Callable[[Params], str]] = {
+    "no_application": lambda p: _one(
+        translate("Refusal", "There is no application %1"), p["application"]
+    ),
+    "app_cancelled": lambda p: translate("Refusal", "The application is cancelled"),
+    "already_cancelled": lambda p: translate("Refusal", "The application is already cancelled"),
+    "already_published": lambda p: _one(
+        translate("Refusal", "The application is already published (%1)"),
+        status_text(str(p["status"])),
+    ),
+    "not_open": lambda p: _one(
+        translate("Refusal", "Only an open application can be closed; this one is %1"),
+        status_text(str(p["status"])),
+    ),
+    "not_closed": lambda p: _one(
+        translate("Refusal", "Only a closed application can be reopened; this one is %1"),
+        status_text(str(p["status"])),
+    ),
+    "not_open_or_closed": lambda p: _one(
+        translate("Refusal", "Not possible: the application is %1"),
+        status_text(str(p["status"])),
+    ),
+    "capacity_range": lambda p: _one(
+        translate("Refusal", "The number of spots must be between 1 and %1"), p["max"]
+    ),
+    "below_signed_up": lambda p: _two(
+        translate(
+            "Refusal",
+            "Cannot lower the spots to %1: %2 volunteers are signed up; remove volunteers first",
         ),
-        "response_to_cancelled": translate(
-            "Activity", "response to a cancelled application; nothing changed"
-        ),
-        "response_to_draft": translate(
-            "Activity", "response to an unpublished application; nothing changed"
-        ),
-        "withdrawal_to_closed": translate(
-            "Activity", "withdrawal from a closed application; nothing changed"
-        ),
-        "withdrawal_to_cancelled": translate(
-            "Activity", "withdrawal from a cancelled application; nothing changed"
-        ),
-        "withdrawal_to_draft": translate(
-            "Activity", "withdrawal from an unpublished application; nothing changed"
-        ),
-    }.get(kind)
-    if late is not None:
-        return late
-    if kind == "capacity_changed":
-        found = re.search(r"(\d+) → (\d+)", detail)
-        if found is None:
-            return translate("Activity", "capacity changed")
-        return (
-            translate("Activity", "capacity changed from %1 to %2")
-            .replace("%1", found.group(1))
-            .replace("%2", found.group(2))
-        )
-    if kind == "removed":
-        if "roster" in detail:
-            return translate("Activity", "removed from the roster by the coordinator; a spot freed")
-        return translate("Activity", "removed from the waitlist by the coordinator")
-    if kind == "closed":
-        return translate("Activity", "application closed: later responses are told it is closed")
-    if kind == "reopened":
-        return translate("Activity", "application reopened for responses")
-    if kind == "cancelled":
-        found = re.search(r"(\d+) signed up and (\d+) waiting", detail)
-        if found is None:
-            return translate("Activity", "application cancelled")
-        return (
-            translate("Activity", "application cancelled; told %1 signed up and %2 waiting")
-            .replace("%1", found.group(1))
-            .replace("%2", found.group(2))
-        )
-    if kind in ("created", "published"):
-        n = _number(r"with (\d+) spot", detail)
-        if kind == "created":
-            if n is None:
-                return translate("Activity", "application created")
-            return Activity.tr("application created with %n spot(s)", "", n)
-        if n is None:
-            return translate("Activity", "application published")
-        return Activity.tr("application published with %n spot(s)", "", n)
-    if kind == "edited":
-        names = {
-            "name": translate("Activity", "name"),
-            "description": translate("Activity", "description"),
-            "date": translate("Activity", "date"),
-            "start": translate("Activity", "start"),
-            "end": translate("Activity", "end"),
-        }
-        changed = [names[f] for f in detail.removeprefix("changed ").split(", ") if f in names]
-        return _with(translate("Activity", "details changed"), ", ".join(changed))
-    if kind == "policy_changed":
-        found = re.search(r"freed spots: (\w+), offer timeout (\d+) min", detail)
-        if found is None:
-            return translate("Activity", "policy changed")
-        return (
-            translate("Activity", "policy changed: %1; offers last %2 min")
-            .replace("%1", policy_text(found.group(1)))
-            .replace("%2", found.group(2))
-        )
-    return f"{kind.replace('_', ' ')}: {detail}"  # a kind this window does not know yet
+        p["capacity"],
+        p["signed"],
+    ),
+    "not_participant": lambda p: _one(
+        translate("Refusal", "Volunteer %1 is neither signed up nor waiting"), p["volunteer"]
+    ),
+    "not_waiting": lambda p: _one(
+        translate("Refusal", "Volunteer %1 is not on the waitlist"), p["volunteer"]
+    ),
+    "no_free_spot": lambda p: translate("Refusal", "No free spot: raise the number of spots first"),
+    "unknown_policy": lambda p: _one(
+        translate("Refusal", "Unknown way to offer freed spots: %1"), p["policy"]
+    ),
+    "offer_timeout_range": lambda p: _one(
+        translate("Refusal", "The offer time must be between 1 and %1 minutes"), p["max_min"]
+    ),
+    "invalid_form": _form_errors,
+}
+
+
+def refusal_text(kind: str, params: Params, english: str = "") -> str:
+    """Why a coordinator action changed nothing, in the interface language."""
+    render = _REFUSAL.get(kind)
+    if render is None:
+        return english or kind.replace("_", " ")
+    try:
+        return render(params)
+    except (KeyError, TypeError, ValueError):
+        return english or kind.replace("_", " ")
 
 
 def short_id(message_id: str | None) -> str:

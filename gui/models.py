@@ -546,7 +546,7 @@ class ActivityModel(KeyedTableModel):
                 return None
             return tr("Message that caused it: %1").replace("%1", row.cause)
         if column == self.WHAT:
-            return tr("As recorded: %1").replace("%1", row.detail)  # core's own words
+            return activity_text(row)  # the whole sentence where the column elides it
         return full_moment_text(row.at)
 
     @property

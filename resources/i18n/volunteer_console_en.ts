@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+224"/>
+        <location filename="../../gui/display.py" line="+188"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>
@@ -28,7 +28,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+32"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>application created with %n spot</numerusform>
@@ -36,7 +36,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+2"/>
         <source>application published with %n spot(s)</source>
         <translation>
             <numerusform>application published with %n spot</numerusform>
@@ -47,7 +47,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+170"/>
+        <location filename="../../gui/message_log.py" line="+169"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

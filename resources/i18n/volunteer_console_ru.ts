@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+102"/>
+        <location filename="../../gui/display.py" line="+99"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+50"/>
+        <location filename="../../gui/models.py" line="+51"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,17 +54,12 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+413"/>
+        <location line="+491"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>As recorded: %1</source>
-        <translation>Запись в журнале: %1</translation>
-    </message>
-    <message>
-        <location filename="../../gui/app.py" line="+55"/>
+        <location filename="../../gui/app.py" line="+72"/>
         <source>Park clean-up</source>
         <translation>Уборка парка</translation>
     </message>
@@ -74,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -84,7 +79,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+57"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -122,22 +117,22 @@
         <translation>волонтёр %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>nobody left on the waitlist to offer the spot to</source>
         <translation>в листе ожидания не осталось никого, кому можно предложить место</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>everyone who was offered the spot withdrew</source>
         <translation>все, кому предложили место, отказались</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>nobody claimed the spot before the offer expired</source>
         <translation>никто не принял место до истечения срока</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>every offered spot was claimed</source>
         <translation>все предложенные места заняты</translation>
     </message>
@@ -147,12 +142,12 @@
         <translation>число мест уменьшено, предлагать больше нечего</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>capacity lowered, the offer was withdrawn</source>
         <translation>число мест уменьшено, предложение отозвано</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
         <source>the coordinator gave the held spot to a volunteer</source>
         <translation>координатор отдал удержанное место волонтёру</translation>
     </message>
@@ -167,82 +162,42 @@
         <translation>заявка отменена</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>took a free spot</source>
-        <translation>занял свободное место</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>claimed the offered spot</source>
-        <translation>принял предложенное место</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>moved up from the waitlist automatically</source>
-        <translation>автоматически переведён из листа ожидания</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+21"/>
         <source>promoted from the waitlist by the coordinator</source>
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>given a held spot by the coordinator</source>
-        <translation>координатор отдал удержанное место</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>signed up</source>
-        <translation>записан</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>waitlisted</source>
-        <translation>в листе ожидания</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+64"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>offered a freed spot</source>
-        <translation>предложено освободившееся место</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="-58"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+68"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>left the waitlist</source>
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-84"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+78"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>offer round opened</source>
-        <translation>открыт раунд предложений</translation>
-    </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-55"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
@@ -274,57 +229,57 @@
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+36"/>
+        <source>signed up: took a free spot</source>
+        <translation>записан: занял свободное место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>signed up: claimed the offered spot</source>
+        <translation>записан: принял предложенное место</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>signed up: moved up from the waitlist automatically</source>
+        <translation>записан: автоматически переведён из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>ignored: withdrawal from someone neither signed up nor waiting</source>
         <translation>без изменений: отказ от того, кто не был ни записан, ни в листе ожидания</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-42"/>
         <source>response to a closed application; nothing changed</source>
         <translation>отклик на закрытую заявку; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-3"/>
         <source>response to a cancelled application; nothing changed</source>
         <translation>отклик на отменённую заявку; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>response to an unpublished application; nothing changed</source>
-        <translation>отклик на неопубликованную заявку; ничего не изменилось</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>withdrawal from a closed application; nothing changed</source>
         <translation>отказ от закрытой заявки; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-3"/>
         <source>withdrawal from a cancelled application; nothing changed</source>
         <translation>отказ от отменённой заявки; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>withdrawal from an unpublished application; nothing changed</source>
-        <translation>отказ от неопубликованной заявки; ничего не изменилось</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>capacity changed</source>
-        <translation>число мест изменено</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+51"/>
         <source>capacity changed from %1 to %2</source>
         <translation>число мест изменено: было %1, стало %2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>removed from the roster by the coordinator; a spot freed</source>
         <translation>координатор исключил из списка записавшихся; место освободилось</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>removed from the waitlist by the coordinator</source>
         <translation>координатор исключил из листа ожидания</translation>
     </message>
@@ -334,27 +289,17 @@
         <translation>заявка закрыта: на новые отклики ответим, что она закрыта</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>application reopened for responses</source>
         <translation>заявка снова открыта для откликов</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>application cancelled</source>
-        <translation>заявка отменена</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>application cancelled; told %1 signed up and %2 waiting</source>
         <translation>заявка отменена; сообщили записавшимся (%1) и ожидающим (%2)</translation>
     </message>
-    <message>
-        <location line="+8"/>
-        <source>application created</source>
-        <translation>заявка создана</translation>
-    </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="-39"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>заявка создана, мест: %n</numerusform>
@@ -362,13 +307,8 @@
             <numerusform>заявка создана, мест: %n</numerusform>
         </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>application published</source>
-        <translation>заявка опубликована</translation>
-    </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+2"/>
         <source>application published with %n spot(s)</source>
         <translation>
             <numerusform>заявка опубликована, мест: %n</numerusform>
@@ -377,12 +317,27 @@
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-13"/>
         <source>name</source>
         <translation>название</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-55"/>
+        <source>the coordinator gave a held spot to another volunteer</source>
+        <translation>координатор отдал удержанное место другому волонтёру</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>promoted by the coordinator into a held spot</source>
+        <translation>переведён координатором на удержанное место</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>promoted by the coordinator into the spot offered to them</source>
+        <translation>переведён координатором на предложенное ему место</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>description</source>
         <translation>описание</translation>
     </message>
@@ -407,12 +362,7 @@
         <translation>изменены данные заявки</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>policy changed</source>
-        <translation>порядок изменён</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+49"/>
         <source>policy changed: %1; offers last %2 min</source>
         <translation>порядок изменён: %1; предложение действует %2 мин</translation>
     </message>
@@ -558,7 +508,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+66"/>
+        <location filename="../../gui/detail_panel.py" line="+67"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -599,14 +549,14 @@
         <translation>Выберите заявку слева или создайте новую.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>%1 · %2 · %3 · offers last %4 min
 Application id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин
 ID заявки %5</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+24"/>
         <source>Roster (%1)</source>
         <translation>Записавшиеся (%1)</translation>
     </message>
@@ -626,7 +576,7 @@ ID заявки %5</translation>
         <translation>Удержано мест: %1 с %2; предложено волонтёрам: %3, ждут ответа: %4.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Closing…</source>
         <translation>Завершается…</translation>
     </message>
@@ -808,18 +758,18 @@ ID заявки %5</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+116"/>
+        <location line="+121"/>
         <source>Exchange</source>
         <translation>Обменник</translation>
     </message>
     <message>
-        <location line="-115"/>
-        <location line="+116"/>
+        <location line="-120"/>
+        <location line="+121"/>
         <source>Routing key</source>
         <translation>Ключ маршрутизации</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-120"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
@@ -829,7 +779,7 @@ ID заявки %5</translation>
         <translation>Результат</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+117"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>
@@ -847,7 +797,7 @@ ID заявки %5</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+73"/>
+        <location filename="../../gui/main_window.py" line="+79"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1042,7 +992,7 @@ ID заявки %5</translation>
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+202"/>
+        <location line="+223"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -1195,7 +1145,7 @@ ID заявки %5</translation>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+68"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1260,6 +1210,124 @@ ID заявки %5</translation>
         <location line="+6"/>
         <source>No queue figures yet.</source>
         <translation>Данных об очередях пока нет.</translation>
+    </message>
+</context>
+<context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../gui/display.py" line="+27"/>
+        <source>name</source>
+        <translation>название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>description</source>
+        <translation>описание</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>date</source>
+        <translation>дата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>start</source>
+        <translation>начало</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>end</source>
+        <translation>конец</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>spots</source>
+        <translation>число мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>freed spots</source>
+        <translation>освободившиеся места</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>offer time</source>
+        <translation>срок предложения</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check these fields: %1</source>
+        <translation>Проверьте поля: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>There is no application %1</source>
+        <translation>Заявки %1 нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The application is cancelled</source>
+        <translation>Заявка отменена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The application is already cancelled</source>
+        <translation>Заявка уже отменена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The application is already published (%1)</source>
+        <translation>Заявка уже опубликована (%1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only an open application can be closed; this one is %1</source>
+        <translation>Закрыть можно только открытую заявку; эта заявка: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only a closed application can be reopened; this one is %1</source>
+        <translation>Открыть снова можно только закрытую заявку; эта заявка: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not possible: the application is %1</source>
+        <translation>Невозможно: заявка %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The number of spots must be between 1 and %1</source>
+        <translation>Число мест должно быть от 1 до %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot lower the spots to %1: %2 volunteers are signed up; remove volunteers first</source>
+        <translation>Нельзя уменьшить число мест до %1: записанных волонтёров больше (%2); сначала исключите кого-нибудь</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Volunteer %1 is neither signed up nor waiting</source>
+        <translation>Волонтёр %1 не записан и не в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Volunteer %1 is not on the waitlist</source>
+        <translation>Волонтёра %1 нет в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No free spot: raise the number of spots first</source>
+        <translation>Нет свободного места: сначала увеличьте число мест</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown way to offer freed spots: %1</source>
+        <translation>Неизвестный порядок для освободившихся мест: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The offer time must be between 1 and %1 minutes</source>
+        <translation>Срок предложения должен быть от 1 до %1 минут</translation>
     </message>
 </context>
 <context>
@@ -1507,7 +1575,7 @@ ID заявки %5</translation>
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-262"/>
+        <location filename="../../gui/display.py" line="-308"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -1534,7 +1602,7 @@ ID заявки %5</translation>
 <context>
     <name>display</name>
     <message>
-        <location line="+34"/>
+        <location line="+30"/>
         <source>offer freed spots to the whole waitlist</source>
         <translation>освободившиеся места предлагаются всему листу ожидания</translation>
     </message>
@@ -1552,7 +1620,7 @@ ID заявки %5</translation>
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-246"/>
+        <location filename="../../gui/models.py" line="-262"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -1587,20 +1655,20 @@ ID заявки %5</translation>
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+142"/>
-        <location line="+17"/>
-        <location line="+25"/>
-        <location line="+26"/>
+        <location line="+154"/>
+        <location line="+18"/>
+        <location line="+28"/>
+        <location line="+27"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-72"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -1615,7 +1683,7 @@ ID заявки %5</translation>
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>
@@ -1630,7 +1698,7 @@ ID заявки %5</translation>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>

@@ -126,7 +126,7 @@ def _final_state(db: Path) -> dict[str, object]:
         # Timestamps come from the stream's clock, so bodies are compared whole and in order.
         "outbox": rows("SELECT exchange, routing_key, action, body FROM outbox ORDER BY seq"),
         "activity": rows(
-            "SELECT application_id, at, actor, kind, volunteer_id, detail, cause FROM activity"
+            "SELECT application_id, at, actor, kind, volunteer_id, params, cause FROM activity"
             " ORDER BY id"
         ),
         "activity_kinds": Counter(k for (k,) in c.execute("SELECT kind FROM activity")),

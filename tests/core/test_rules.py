@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from core import messages as m
 from core.clock import ManualClock
 from core.engine import ActionRefused, Engine
+from core.kinds import RefusalKind
 from tests.helpers.asyncapi import SEED
 from tests.helpers.console import (
     CANCELLED,
@@ -645,3 +647,76 @@ def test_waitlist_request_with_disagreeing_fields_is_rejected(c: Console) -> Non
     )
     assert c.sent() == []
     assert c.roster() == []
+
+
+# ---- who acted, as the activity feed records it ------------------------------------------
+
+
+def _feed(c: Console) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+    """(actor, kind, volunteer, params) of every activity entry since the application began."""
+    rows = c.engine.store.conn.execute(
+        "SELECT actor, kind, volunteer_id, params FROM activity WHERE application_id = ?"
+        " ORDER BY id",
+        (c.app,),
+    ).fetchall()
+    return [(a, k, v, json.loads(p)) for a, k, v, p in rows]
+
+
+def test_promoting_an_offered_volunteer_is_logged_as_the_coordinators_act(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.sent()
+    start = len(_feed(c))
+    c.engine.promote(c.app, "702")  # 702 holds an offer: the coordinator gives it to them
+    assert c.sent() == [c.note(702, SIGNED), c.note(703, NOT_SELECTED)]
+    assert _feed(c)[start:] == [
+        ("coordinator", "promoted", "702", {"into": "offer"}),
+        ("coordinator", "not_selected", "703", {"reason": "all_claimed"}),
+        ("coordinator", "round_closed", None, {"reason": "all_claimed", "released": 0}),
+    ]
+
+
+def test_a_volunteers_own_claim_is_logged_as_theirs(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.decline(701)
+    start = len(_feed(c))
+    c.accept(702)
+    assert _feed(c)[start:] == [
+        ("volunteer 702", "claimed", "702", {}),
+        ("volunteer 702", "round_closed", None, {"reason": "all_claimed", "released": 0}),
+    ]
+
+
+def test_each_way_into_the_roster_has_its_own_kind(c: Console) -> None:
+    c.create(1, policy="auto")
+    c.accept(701, 702, 703)
+    c.decline(701)  # auto: 702 moves up
+    c.engine.set_capacity(c.app, 3)  # one more spot: auto again, to 703
+    c.accept(704)  # a free spot is left
+    signups = [(a, k, v, p) for a, k, v, p in _feed(c) if v and k not in ("waitlisted", "withdrew")]
+    assert signups == [
+        ("volunteer 701", "signed_up", "701", {}),
+        ("volunteer 701", "promoted_auto", "702", {}),
+        ("coordinator", "promoted_auto", "703", {}),
+        ("volunteer 704", "signed_up", "704", {}),
+    ]
+
+
+def test_refusals_carry_a_kind_and_parameters(c: Console) -> None:
+    c.create(1)
+    c.accept(701)
+    with pytest.raises(ActionRefused) as info:
+        c.engine.set_capacity(c.app, 0)
+    assert (info.value.kind, dict(info.value.refusal.params)) == (
+        RefusalKind.CAPACITY_RANGE,
+        {"max": 10_000},
+    )
+    with pytest.raises(ActionRefused) as info:
+        c.engine.promote(c.app, "799")
+    assert (info.value.kind, dict(info.value.refusal.params)) == (
+        RefusalKind.NOT_WAITING,
+        {"volunteer": "799"},
+    )
+    assert str(info.value) == "volunteer 799 is not on the waitlist"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,7 +25,7 @@ def test_database_is_opened_with_wal_full_sync_and_foreign_keys(store: Store) ->
         "foreign_keys": 1,
         "busy_timeout": 10_000,
     }
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_v1_database_opens_after_upgrade_with_its_data_intact(
@@ -58,7 +59,7 @@ def test_v1_database_opens_after_upgrade_with_its_data_intact(
     old.close()
 
     store = Store(path)
-    assert store.schema_version() == 2
+    assert store.schema_version() == SCHEMA_VERSION
     inbox_columns = {r[1] for r in store.conn.execute("PRAGMA table_info(inbox)")}
     assert {
         "exchange",
@@ -88,18 +89,89 @@ def test_v1_database_opens_after_upgrade_with_its_data_intact(
     store.close()
 
 
+def test_v2_activity_sentences_become_kinds_with_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    old = Store(path, upto_version=2)
+    rows = [
+        ("volunteer 7", "signed_up", "took a free spot"),
+        ("coordinator", "signed_up", "promoted into a held spot by the coordinator"),
+        ("volunteer 8", "waitlisted", "no free spot; waitlisted at position 3"),
+        ("volunteer 8", "offered", "offered a freed spot until 2026-03-01 10:30:00 UTC"),
+        ("clock", "not_selected", "capacity lowered; offer withdrawn"),
+        ("volunteer 7", "round_opened", "2 spot(s) offered in turn down the waitlist"),
+        (
+            "clock",
+            "round_closed",
+            "nobody claimed the spot before the offer expired; 2 held spot(s) became free",
+        ),
+        ("volunteer 7", "round_closed", "every offered spot was claimed"),
+        ("volunteer 9", "withdrawal_to_cancelled", "withdrawal reached a cancelled application"),
+        ("coordinator", "capacity_changed", "capacity 4 → 6"),
+        ("coordinator", "removed", "removed from the roster by the coordinator; a spot freed"),
+        ("coordinator", "cancelled", "cancelled; 2 signed up and 1 waiting were told"),
+        ("coordinator", "edited", "changed name, date"),
+        ("coordinator", "policy_changed", "freed spots: auto, offer timeout 30 min"),
+        ("volunteer 9", "ignored", "withdrawal from a volunteer who was neither signed up"),
+        ("coordinator", "something_new", "a sentence of no known shape"),
+    ]
+    with old.transaction() as c:
+        c.executemany(
+            "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, detail, cause)"
+            " VALUES ('1', '2026-03-01T10:00:00', ?, ?, NULL, ?, NULL)",
+            rows,
+        )
+        c.execute(
+            "INSERT INTO offer_round (application_id, policy, held, opened_at, deadline,"
+            " closed_at, close_reason) VALUES ('1', 'broadcast', 0, '2026-03-01T10:00:00',"
+            " '2026-03-01T10:30:00', '2026-03-01T10:30:00', 'every offered spot was claimed')"
+        )
+    old.close()
+
+    store = Store(path)
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(activity)")}
+    assert "params" in columns and "detail" not in columns
+    got = [
+        (kind, json.loads(params))
+        for kind, params in store.conn.execute("SELECT kind, params FROM activity ORDER BY id")
+    ]
+    assert got == [
+        ("signed_up", {}),
+        ("promoted", {"into": "held"}),
+        ("waitlisted", {"position": 3}),
+        ("offered", {"until": "2026-03-01T10:30:00"}),
+        ("not_selected", {"reason": "capacity_lowered"}),
+        ("round_opened", {"spots": 2, "policy": "timed"}),
+        ("round_closed", {"reason": "expired", "released": 2}),
+        ("round_closed", {"reason": "all_claimed", "released": 0}),
+        ("answered_not_open", {"request": "declined", "status": "cancelled"}),
+        ("capacity_changed", {"old": 4, "new": 6}),
+        ("removed", {"place": "roster"}),
+        ("cancelled", {"signed": 2, "waiting": 1}),
+        ("edited", {"fields": ["name", "date"]}),
+        ("policy_changed", {"policy": "auto", "offer_timeout_min": 30}),
+        ("withdrawal_ignored", {}),
+        ("legacy", {"kind": "something_new", "text": "a sentence of no known shape"}),
+    ]
+    assert store.conn.execute("SELECT close_reason FROM offer_round").fetchall() == [
+        ("all_claimed",)
+    ]
+    store.close()
+
+
 def test_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
+    future = SCHEMA_VERSION + 1
+    conn.execute(f"PRAGMA user_version = {future}")
     conn.close()
     with pytest.raises(RuntimeError) as info:
         Store(path)
     assert str(info.value) == (
-        f"{path} has schema version 3, newer than this program's 2: upgrade Volunteer Console"
+        f"{path} has schema version {future}, newer than this program's {SCHEMA_VERSION}:"
+        " upgrade Volunteer Console"
     )
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3  # left as it was
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == future  # left as it was
     conn.close()
 
 
@@ -107,7 +179,7 @@ def test_reopening_a_current_database_migrates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     Store(path).close()
     again = Store(path)
-    assert again.schema_version() == 2
+    assert again.schema_version() == SCHEMA_VERSION
     again.close()
 
 

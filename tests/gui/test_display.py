@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 import pytest
 from PySide6.QtCore import QLocale, Qt
 
+from core.engine import ActionRefused
+from core.kinds import RefusalKind, refuse
 from core.queries import ActivityRow
 from gui import i18n
 from gui.display import (
@@ -16,6 +18,7 @@ from gui.display import (
     actor_text,
     date_text,
     moment_text,
+    refusal_text,
     short_id,
     span_text,
     to_local,
@@ -51,8 +54,8 @@ def moscow():
     systime.tzset()
 
 
-def row(kind: str, detail: str, vid: str | None = "1204", actor: str = "clock") -> ActivityRow:
-    return ActivityRow(1, "1", T0, actor, kind, vid, detail, None)
+def row(kind: str, vid: str | None = "1204", actor: str = "clock", **params) -> ActivityRow:
+    return ActivityRow(1, "1", T0, actor, kind, vid, params, None)
 
 
 def test_dates_and_times_follow_the_interface_language(language):
@@ -75,50 +78,69 @@ def test_core_moments_are_shown_in_the_coordinators_local_time(language, moscow)
     assert moment_text(T0, seconds=True, day=False) == "23:05:07"
     assert moment_text(datetime(2026, 11, 26, 22, 0)) == "27 нояб. 01:00"  # the next local day
     model = ActivityModel()
-    model.append([row("offered", "offered a freed spot until 2026-11-26 20:35:07 UTC")])
+    model.append([row("offered", until="2026-11-26T20:35:07")])
     assert model.index(0, ActivityModel.TIME).data() == "26 нояб. 23:05:07"
     assert model.index(0, ActivityModel.WHAT).data() == "предложено освободившееся место до 23:35"
 
 
 def test_each_activity_kind_reads_as_a_russian_sentence(language):
     language("ru")
-    cases = {
-        ("signed_up", "took a free spot"): "записан: занял свободное место",
-        ("signed_up", "claimed the offered spot"): "записан: принял предложенное место",
-        ("waitlisted", "no free spot; waitlisted at position 3"): (
-            "в листе ожидания: мест нет, 3-й в очереди"
-        ),
-        ("withdrew", "left the roster; a spot freed"): (
-            "отказался: ушёл из списка, место освободилось"
-        ),
-        ("not_selected", "every offered spot was claimed"): (
-            "не выбран: все предложенные места заняты"
-        ),
-        ("round_opened", "1 spot(s) offered to the whole waitlist"): (
-            "открыт раунд предложений: 1 место предложено всему листу ожидания"
+    cases = [
+        (row("signed_up"), "записан: занял свободное место"),
+        (row("claimed"), "записан: принял предложенное место"),
+        (row("promoted", into="offer"), "переведён координатором на предложенное ему место"),
+        (row("promoted", into="held"), "переведён координатором на удержанное место"),
+        (row("waitlisted", position=3), "в листе ожидания: мест нет, 3-й в очереди"),
+        (row("withdrew"), "отказался: ушёл из списка, место освободилось"),
+        (row("not_selected", reason="all_claimed"), "не выбран: все предложенные места заняты"),
+        (
+            row("round_opened", spots=1, policy="broadcast"),
+            "открыт раунд предложений: 1 место предложено всему листу ожидания",
         ),
         (
-            "round_closed",
-            "nobody claimed the spot before the offer expired; 2 held spot(s) became free",
-        ): (
+            row("round_closed", reason="expired", released=2),
             "раунд предложений закрыт: никто не принял место до истечения срока; "
-            "освободились 2 удержанных места"
+            "освободились 2 удержанных места",
         ),
-        ("capacity_changed", "capacity 4 → 6"): "число мест изменено: было 4, стало 6",
-        ("response_to_closed", "response reached a closed application; nothing changed"): (
-            "отклик на закрытую заявку; ничего не изменилось"
+        (row("capacity_changed", old=4, new=6), "число мест изменено: было 4, стало 6"),
+        (
+            row("answered_not_open", request="accepted", status="closed"),
+            "отклик на закрытую заявку; ничего не изменилось",
         ),
-        ("created", "created with 5 spot(s)"): "заявка создана, мест: 5",
-        ("edited", "changed name, date"): "изменены данные заявки: название, дата",
-        ("policy_changed", "freed spots: auto, offer timeout 30 min"): (
+        (row("created", spots=5), "заявка создана, мест: 5"),
+        (row("edited", fields=["name", "date"]), "изменены данные заявки: название, дата"),
+        (
+            row("policy_changed", policy="auto", offer_timeout_min=30),
             "порядок изменён: первый в очереди записывается автоматически; "
-            "предложение действует 30 мин"
+            "предложение действует 30 мин",
         ),
-    }
-    for (kind, detail), sentence in cases.items():
-        assert activity_text(row(kind, detail)) == sentence, kind
+    ]
+    for r, sentence in cases:
+        assert activity_text(r) == sentence, r.kind
     # a reason this window does not know: the kind alone, never the English words
-    assert activity_text(row("not_selected", "some new reason")) == "не выбран"
+    assert activity_text(row("not_selected", reason="some_new_reason")) == "не выбран"
+    # a kind from a newer core: its English sentence rather than nothing
+    assert activity_text(row("legacy", text="as it was")) == "as it was"
+
+
+def test_each_refusal_reads_as_a_russian_sentence(language):
+    language("ru")
+    refused = ActionRefused(refuse(RefusalKind.BELOW_SIGNED_UP, capacity=2, signed=3))
+    assert str(refused) == (
+        "cannot lower capacity to 2: 3 volunteers are signed up; remove volunteers first"
+    )
+    assert refusal_text(refused.kind, refused.refusal.params) == (
+        "Нельзя уменьшить число мест до 2: записанных волонтёров больше (3);"
+        " сначала исключите кого-нибудь"
+    )
+    assert refusal_text("no_free_spot", {}) == "Нет свободного места: сначала увеличьте число мест"
+    assert refusal_text("not_open", {"status": "cancelled"}) == (
+        "Закрыть можно только открытую заявку; эта заявка: отменена"
+    )
+    assert refusal_text("invalid_form", {"errors": {"name": "x", "date": "y"}}) == (
+        "Проверьте поля: название, дата"
+    )
+    assert refusal_text("something_new", {}, "in English") == "in English"
 
 
 def test_actors_are_translated_and_the_model_keeps_cores_words_in_tooltips(language):
@@ -129,11 +151,9 @@ def test_actors_are_translated_and_the_model_keeps_cores_words_in_tooltips(langu
     assert actor_text("volunteer 1057", "1204") == "волонтёр 1057"
     cause = "4cc6f4b1-2e0a-4c4e-9f1e-0a6a3c1b2d3e"
     model = ActivityModel()
-    model.append(
-        [ActivityRow(1, "1", T0, "volunteer 1204", "signed_up", "1204", "took a free spot", cause)]
-    )
+    model.append([ActivityRow(1, "1", T0, "volunteer 1204", "signed_up", "1204", {}, cause)])
     assert model.index(0, ActivityModel.CAUSE).data() == short_id(cause) == "4cc6f4b1"
     tip = Qt.ItemDataRole.ToolTipRole
     assert cause in model.index(0, ActivityModel.CAUSE).data(tip)
-    assert "took a free spot" in model.index(0, ActivityModel.WHAT).data(tip)
+    assert model.index(0, ActivityModel.WHAT).data(tip) == "записан: занял свободное место"
     assert model.headerData(ActivityModel.WHAT, Qt.Orientation.Horizontal) == "Что произошло"

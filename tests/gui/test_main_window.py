@@ -133,7 +133,7 @@ def test_responses_fill_roster_and_waitlist_and_a_withdrawal_opens_an_offer_roun
     assert console.volunteers.to(4) == ["место доступно", "записан"]
     feed = [(r.kind, r.volunteer_id) for r in console.detail.activity_model.rows()]
     assert ("round_opened", None) in feed
-    assert feed[:3] == [("round_closed", None), ("not_selected", "3"), ("signed_up", "4")]
+    assert feed[:3] == [("round_closed", None), ("not_selected", "3"), ("claimed", "4")]
 
 
 def test_each_coordinator_action_changes_the_view_and_sends_its_messages(console):

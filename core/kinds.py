@@ -1,0 +1,221 @@
+"""What happened, why an action was refused, why a message was rejected: a kind plus parameters.
+
+Core records each of these as data: a kind (the enums below) and a small dict of JSON values.
+Every reader says them in its own language from the same data: the window through Qt's
+translations (gui/display.py, one function per kind), the command line and the logs in
+English (the functions here, one per kind). Nothing ever parses these sentences back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Params = Mapping[str, Any]  # JSON values only: str, int, bool, None, lists and dicts of them
+
+
+# ---- the activity log -------------------------------------------------------------------------
+
+
+class ActivityKind(StrEnum):
+    """One decision in an application's activity feed. Values are stored: never rename one."""
+
+    CREATED = "created"  # spots
+    PUBLISHED = "published"  # spots
+    SIGNED_UP = "signed_up"  # took a free spot
+    CLAIMED = "claimed"  # claimed the spot offered to them
+    PROMOTED_AUTO = "promoted_auto"  # first in line, moved up by the "auto" policy
+    PROMOTED = "promoted"  # by the coordinator; into: free | held | offer
+    WAITLISTED = "waitlisted"  # position
+    OFFERED = "offered"  # until (UTC, YYYY-MM-DDTHH:MM:SS)
+    NOT_SELECTED = "not_selected"  # reason (RoundEnd)
+    OFFER_EXPIRED = "offer_expired"  # timed: not claimed in time, passed on
+    ROUND_OPENED = "round_opened"  # spots, policy (broadcast | timed)
+    ROUND_CLOSED = "round_closed"  # reason (RoundEnd), released (held spots that became free)
+    WITHDREW = "withdrew"  # left the roster, a spot freed
+    LEFT_WAITLIST = "left_waitlist"
+    WITHDRAWAL_IGNORED = "withdrawal_ignored"  # from someone neither signed up nor waiting
+    ANSWERED_NOT_OPEN = "answered_not_open"  # request (accepted | declined), status
+    CAPACITY_CHANGED = "capacity_changed"  # old, new
+    REMOVED = "removed"  # by the coordinator; place: roster | waitlist
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"  # signed, waiting (how many were told)
+    EDITED = "edited"  # fields: [name, description, date, start, end]
+    POLICY_CHANGED = "policy_changed"  # policy, offer_timeout_min
+    LEGACY = "legacy"  # a row older than this schema that could not be read: text
+
+
+class RoundEnd(StrEnum):
+    """Why an offer round ended, or why one offer in it did."""
+
+    EXPIRED = "expired"
+    ALL_CLAIMED = "all_claimed"
+    ALL_WITHDREW = "all_withdrew"
+    NOBODY_LEFT = "nobody_left"
+    CAPACITY_LOWERED = "capacity_lowered"
+    COORDINATOR_FILLED = "coordinator_filled"
+    APP_CLOSED = "app_closed"
+    APP_CANCELLED = "app_cancelled"
+
+
+_ROUND_END_EN: dict[str, str] = {
+    RoundEnd.EXPIRED: "nobody claimed the spot before the offer expired",
+    RoundEnd.ALL_CLAIMED: "every offered spot was claimed",
+    RoundEnd.ALL_WITHDREW: "every offered volunteer withdrew",
+    RoundEnd.NOBODY_LEFT: "nobody left on the waitlist to offer the spot to",
+    RoundEnd.CAPACITY_LOWERED: "capacity lowered; no spot left to offer",
+    RoundEnd.COORDINATOR_FILLED: "the coordinator filled the held spot",
+    RoundEnd.APP_CLOSED: "the application was closed",
+    RoundEnd.APP_CANCELLED: "the application was cancelled",
+}
+
+_NOT_SELECTED_EN: dict[str, str] = {
+    **_ROUND_END_EN,
+    RoundEnd.CAPACITY_LOWERED: "capacity lowered; offer withdrawn",
+    RoundEnd.COORDINATOR_FILLED: "the coordinator filled a held spot",
+}
+
+
+def round_end_text(reason: str) -> str:
+    return _ROUND_END_EN.get(reason, reason)
+
+
+def _round_closed_en(p: Params) -> str:
+    released = int(p.get("released", 0))
+    tail = f"; {released} held spot(s) became free" if released else ""
+    return f"offer round closed: {round_end_text(p.get('reason', ''))}{tail}"
+
+
+def _when_en(text: str) -> str:
+    return text.replace("T", " ") + " UTC"
+
+
+_ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
+    ActivityKind.CREATED: lambda p: f"created with {p['spots']} spot(s)",
+    ActivityKind.PUBLISHED: lambda p: f"published with {p['spots']} spot(s)",
+    ActivityKind.SIGNED_UP: lambda p: "signed up: took a free spot",
+    ActivityKind.CLAIMED: lambda p: "signed up: claimed the offered spot",
+    ActivityKind.PROMOTED_AUTO: lambda p: "signed up: promoted automatically from the waitlist",
+    ActivityKind.PROMOTED: lambda p: {
+        "held": "promoted into a held spot by the coordinator",
+        "offer": "promoted by the coordinator into the spot offered to them",
+    }.get(p.get("into", ""), "promoted from the waitlist by the coordinator"),
+    ActivityKind.WAITLISTED: lambda p: f"no free spot; waitlisted at position {p['position']}",
+    ActivityKind.OFFERED: lambda p: f"offered a freed spot until {_when_en(p['until'])}",
+    ActivityKind.NOT_SELECTED: lambda p: (
+        "not selected: " + _NOT_SELECTED_EN.get(str(p.get("reason")), str(p.get("reason")))
+    ),
+    ActivityKind.OFFER_EXPIRED: lambda p: "did not claim in time; offer passed on",
+    ActivityKind.ROUND_OPENED: lambda p: (
+        f"{p['spots']} spot(s) offered "
+        + ("in turn down the waitlist" if p.get("policy") == "timed" else "to the whole waitlist")
+    ),
+    ActivityKind.ROUND_CLOSED: _round_closed_en,
+    ActivityKind.WITHDREW: lambda p: "withdrew: left the roster; a spot freed",
+    ActivityKind.LEFT_WAITLIST: lambda p: "left the waitlist",
+    ActivityKind.WITHDRAWAL_IGNORED: lambda p: (
+        "withdrawal from a volunteer who was neither signed up nor waiting"
+    ),
+    ActivityKind.ANSWERED_NOT_OPEN: lambda p: (
+        f"{'withdrawal' if p.get('request') == 'declined' else 'response'} reached a"
+        f" {p.get('status')} application; nothing changed"
+    ),
+    ActivityKind.CAPACITY_CHANGED: lambda p: f"capacity {p['old']} → {p['new']}",
+    ActivityKind.REMOVED: lambda p: (
+        "removed from the roster by the coordinator; a spot freed"
+        if p.get("place") == "roster"
+        else "removed from the waitlist by the coordinator"
+    ),
+    ActivityKind.CLOSED: lambda p: "closed: later responses are answered «заявка закрыта»",
+    ActivityKind.REOPENED: lambda p: "reopened for responses",
+    ActivityKind.CANCELLED: lambda p: (
+        f"cancelled; {p['signed']} signed up and {p['waiting']} waiting were told"
+    ),
+    ActivityKind.EDITED: lambda p: "changed " + ", ".join(p.get("fields", [])),
+    ActivityKind.POLICY_CHANGED: lambda p: (
+        f"freed spots: {p['policy']}, offer timeout {p['offer_timeout_min']} min"
+    ),
+    ActivityKind.LEGACY: lambda p: str(p.get("text", "")),
+}
+
+
+def activity_english(kind: str, params: Params) -> str:
+    """An activity entry as one English sentence (the CLI, logs, the window's tooltip)."""
+    render = _ACTIVITY_EN.get(kind)
+    if render is None:
+        return kind.replace("_", " ")
+    try:
+        return render(params)
+    except (KeyError, TypeError, ValueError):
+        return kind.replace("_", " ")
+
+
+# ---- refused coordinator actions --------------------------------------------------------------
+
+
+class RefusalKind(StrEnum):
+    NO_APPLICATION = "no_application"  # application
+    APP_CANCELLED = "app_cancelled"
+    ALREADY_CANCELLED = "already_cancelled"
+    ALREADY_PUBLISHED = "already_published"  # status
+    NOT_OPEN = "not_open"  # status: close needs an open application
+    NOT_CLOSED = "not_closed"  # status: reopen needs a closed one
+    NOT_OPEN_OR_CLOSED = "not_open_or_closed"  # status: promote needs open or closed
+    CAPACITY_RANGE = "capacity_range"  # max
+    BELOW_SIGNED_UP = "below_signed_up"  # capacity, signed
+    NOT_PARTICIPANT = "not_participant"  # volunteer
+    NOT_WAITING = "not_waiting"  # volunteer
+    NO_FREE_SPOT = "no_free_spot"
+    UNKNOWN_POLICY = "unknown_policy"  # policy, choices
+    OFFER_TIMEOUT_RANGE = "offer_timeout_range"  # max_min
+    INVALID_FORM = "invalid_form"  # errors: {field: English text}
+
+
+_REFUSAL_EN: dict[str, Callable[[Params], str]] = {
+    RefusalKind.NO_APPLICATION: lambda p: f"no application {p['application']}",
+    RefusalKind.APP_CANCELLED: lambda p: "the application is cancelled",
+    RefusalKind.ALREADY_CANCELLED: lambda p: "the application is already cancelled",
+    RefusalKind.ALREADY_PUBLISHED: lambda p: f"the application is already {p['status']}",
+    RefusalKind.NOT_OPEN: lambda p: (
+        f"only an open application can be closed; this one is {p['status']}"
+    ),
+    RefusalKind.NOT_CLOSED: lambda p: (
+        f"only a closed application can be reopened; this one is {p['status']}"
+    ),
+    RefusalKind.NOT_OPEN_OR_CLOSED: lambda p: f"the application is {p['status']}",
+    RefusalKind.CAPACITY_RANGE: lambda p: f"capacity must be between 1 and {p['max']}",
+    RefusalKind.BELOW_SIGNED_UP: lambda p: (
+        f"cannot lower capacity to {p['capacity']}: {p['signed']} volunteers are signed up;"
+        " remove volunteers first"
+    ),
+    RefusalKind.NOT_PARTICIPANT: lambda p: (
+        f"volunteer {p['volunteer']} is neither signed up nor waiting"
+    ),
+    RefusalKind.NOT_WAITING: lambda p: f"volunteer {p['volunteer']} is not on the waitlist",
+    RefusalKind.NO_FREE_SPOT: lambda p: "no free spot: raise the capacity first",
+    RefusalKind.UNKNOWN_POLICY: lambda p: (
+        f"unknown policy {p['policy']!r}; choose one of {', '.join(p['choices'])}"
+    ),
+    RefusalKind.OFFER_TIMEOUT_RANGE: lambda p: (
+        f"offer timeout must be between 1 and {p['max_min']} minutes"
+    ),
+    RefusalKind.INVALID_FORM: lambda p: "; ".join(f"{k}: {v}" for k, v in p["errors"].items()),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a coordinator action changed nothing; str() is the English sentence."""
+
+    kind: RefusalKind
+    params: Params = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _REFUSAL_EN[self.kind](self.params)
+
+
+def refuse(kind: RefusalKind, **params: Any) -> Refusal:
+    return Refusal(kind, params)
