@@ -48,6 +48,7 @@ examples:
   volunteer-console app show 123456789      roster, waitlist and offer round of one application
   volunteer-console simulate --volunteers 20 --rate 5 --seed 1
   volunteer-console --data-dir /srv/fund app list --fund-id 42
+  volunteer-console install-desktop-entry   add the console to the desktop's menu
 
 common options (--data-dir, --broker, --fund-id, -v) go before or after the subcommand.
 The broker URL comes from --broker, else $VOLUNTEER_CONSOLE_BROKER, else settings.json plus
@@ -266,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after this long (default: when every volunteer is answered and all is quiet)",
     )
     sim.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+
+    desk = sub.add_parser(
+        "install-desktop-entry",
+        parents=[common],
+        formatter_class=fmt,
+        help="add the console to the desktop's application menu (this user)",
+        description="Write volunteer-console.desktop and its icon under $XDG_DATA_HOME "
+        "(default ~/.local/share): applications/ and icons/hicolor/. The entry starts this "
+        "installation of the console. Run it again after moving the installation.",
+    )
+    desk.add_argument(
+        "--remove", action="store_true", help="take the entry and its icon out of the menu again"
+    )
     return root
 
 
@@ -746,6 +760,23 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_OK
 
 
+def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from core import desktop
+
+    out = out or sys.stdout
+    try:
+        done = desktop.remove() if args.remove else desktop.install()
+    except (OSError, RuntimeError) as exc:
+        _err(f"error: {exc}")
+        return EXIT_REFUSED
+    verb = "removed" if args.remove else "wrote"
+    for path in done:
+        print(f"{verb} {path}", file=out)
+    if not done:
+        print("no desktop entry was installed", file=out)
+    return EXIT_OK
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
     if args.headless:
@@ -754,4 +785,6 @@ def run_command(args: argparse.Namespace) -> int:
         return run_app_command(args)
     if args.command == "simulate":
         return run_simulate(args)
+    if args.command == "install-desktop-entry":
+        return run_desktop_entry(args)
     raise AssertionError(f"unhandled command {args.command}")

@@ -86,6 +86,7 @@ def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) ->
     assert isinstance(app, QApplication)
     app.setApplicationName("Volunteer Console")
     app.setOrganizationName("volunteer-console")
+    app.setDesktopFileName("volunteer-console")  # Wayland matches the window to the menu entry
     # Closing the last window must not stop the loop under main(): we await the signal instead.
     app.setQuitOnLastWindowClosed(False)
     settings = load_settings(data_dir)

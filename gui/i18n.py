@@ -7,9 +7,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from core.resources import resource_path
+
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
 SOURCE_LANGUAGE = "en"
 LANGUAGES = {"en": "English", "ru": "Русский"}  # each named in itself
 
@@ -18,7 +19,7 @@ _installed: list[QTranslator] = []
 
 
 def qm_path(language: str) -> Path:
-    return I18N_DIR / f"volunteer_console_{language}.qm"
+    return resource_path("i18n", f"volunteer_console_{language}.qm")
 
 
 def available_languages() -> dict[str, str]:
@@ -54,6 +55,7 @@ def install_translator(app: QCoreApplication, language: str) -> str:
     if ours.load(str(qm_path(used))):
         app.installTranslator(ours)
         _installed.append(ours)
+        log.info("interface language %s from %s", used, qm_path(used))
     elif used != SOURCE_LANGUAGE:
         log.warning("could not load %s; staying in English", qm_path(used))
         return install_translator(app, SOURCE_LANGUAGE)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
+
+from core.resources import resource_path
 
 log = logging.getLogger(__name__)
 
@@ -15,28 +17,9 @@ MESSAGE_MS = 8000
 
 
 def app_icon() -> QIcon:
-    """The console's icon, drawn: a green badge with a white heart (a charity, people helping)."""
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(QColor(46, 125, 50)))
-        p.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
-        s = size / 32.0
-        heart = QPainterPath()
-        heart.moveTo(16 * s, 26 * s)
-        heart.cubicTo(4 * s, 18 * s, 5 * s, 7 * s, 11 * s, 7 * s)
-        heart.cubicTo(14 * s, 7 * s, 16 * s, 10 * s, 16 * s, 11 * s)
-        heart.cubicTo(16 * s, 10 * s, 18 * s, 7 * s, 21 * s, 7 * s)
-        heart.cubicTo(27 * s, 7 * s, 28 * s, 18 * s, 16 * s, 26 * s)
-        p.setBrush(QBrush(QColor("white")))
-        p.setPen(QPen(QColor("white"), max(1.0, s)))
-        p.drawPath(heart)
-        p.end()
-        icon.addPixmap(pixmap)
+    """The console's icon (a green badge with a white heart), the same file the menu entry uses."""
+    icon = QIcon(str(resource_path("icons", "volunteer-console.svg")))
+    icon.addFile(str(resource_path("icons", "volunteer-console.png")))
     return icon
 
 
