@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -31,6 +33,48 @@ class Delivery:
     routing_key: str = ""
     message_id: str | None = None
     app_id: str | None = None
+    redelivered: bool = False  # the broker's flag: delivered before and not acknowledged
+
+
+# A redelivered message without message_id was delivered before and not acknowledged, so it
+# is among the last messages processed when its channel went away: at most the prefetch of
+# the two consumed queues (2 x 500). Only there is its content looked for; see CONTRACT.md.
+REDELIVERY_WINDOW = 4096
+
+
+def scoped_id(sender: str, message_id: str) -> str:
+    """The inbox key of a message id: the sender's app_id is part of it, length-prefixed."""
+    return f"{len(sender)}:{sender}:{message_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class InboxKey:
+    """How the inbox knows one delivery: by its sender's message id, else by its content."""
+
+    key: str  # the inbox row's primary key
+    shown: str  # the id shown in results, logs and the rejected list
+    content_hash: str | None  # set only for a message without message_id
+
+    @property
+    def legacy(self) -> str:
+        """The key this id had before ids were scoped by sender (schema version 3)."""
+        return f"legacy:{self.shown}"
+
+    def row(self, d: Delivery) -> tuple[str, str, str, str | None]:
+        """The inbox columns key, message_id, sender, content_hash."""
+        return (self.key, self.shown, d.app_id or "", self.content_hash)
+
+    @classmethod
+    def of(cls, d: Delivery) -> InboxKey:
+        sender = d.app_id or ""
+        if d.message_id:
+            # Ids are scoped by sender: another app_id's X is another message.
+            return cls(scoped_id(sender, d.message_id), d.message_id, None)
+        digest = hashlib.sha256(
+            b"\0".join([sender.encode(), d.exchange.encode(), d.routing_key.encode(), d.body])
+        ).hexdigest()
+        # Unique per processing: equal bodies sent twice are two messages.
+        return cls(f"content:{digest}:{uuid.uuid4().hex}", f"sha256:{digest}", digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,16 +215,13 @@ class Engine:
         try:
             with self.store.transaction():
                 self._refresh()
-                ids = [
-                    d.message_id or m.fallback_message_id(d.exchange, d.routing_key, d.body)
-                    for d in deliveries
-                ]
-                seen = self.store.seen_message_ids(ids)
-                for d, mid in zip(deliveries, ids, strict=True):
-                    if mid in seen:
+                keys = [InboxKey.of(d) for d in deliveries]
+                duplicate = self._duplicates(deliveries, keys)
+                for d, ik, dup in zip(deliveries, keys, duplicate, strict=True):
+                    mid = ik.shown
+                    if dup:
                         results.append(Result("duplicate", mid))
                         continue
-                    seen.add(mid)
                     outcome, reason, req = self._apply_one(d, mid, now, touched, outbound, activity)
                     results.append(Result(outcome, mid, reason))
                     logged = LoggedMessage(
@@ -195,7 +236,7 @@ class Engine:
                         outcome if not reason else f"{outcome}: {reason}",
                     )
                     change.messages.append(logged)
-                    inbox.append((mid, _ts(now), outcome, *logged.row()))
+                    inbox.append((*ik.row(d), _ts(now), outcome, *logged.row()))
                     if outcome == "rejected":
                         rejected.append(_rejected_row(d, mid, now, reason))
                     elif outcome == "applied":
@@ -212,6 +253,29 @@ class Engine:
             raise
         self._emit(change)
         return results
+
+    def _duplicates(self, deliveries: Sequence[Delivery], keys: list[InboxKey]) -> list[bool]:
+        """Which deliveries were processed before: by sender and message id; without an id,
+        only a redelivery can be, and only one whose content was processed just before."""
+        by_id = [k for k in keys if k.content_hash is None]
+        seen = self.store.seen_inbox_keys([k.key for k in by_id] + [k.legacy for k in by_id])
+        hashes = [
+            k.content_hash
+            for d, k in zip(deliveries, keys, strict=True)
+            if k.content_hash is not None and d.redelivered
+        ]
+        earlier = self.store.recent_content_counts(hashes, REDELIVERY_WINDOW) if hashes else {}
+        out = []
+        for d, k in zip(deliveries, keys, strict=True):
+            if k.content_hash is None:
+                out.append(k.key in seen or k.legacy in seen)
+                seen.add(k.key)
+            elif d.redelivered and earlier.get(k.content_hash, 0) > 0:
+                earlier[k.content_hash] -= 1  # one earlier processing answers one redelivery
+                out.append(True)
+            else:
+                out.append(False)
+        return out
 
     def _apply_one(
         self,
@@ -284,14 +348,27 @@ class Engine:
         change.outbound += len(outbound)
 
     def _record_internal_error(self, d: Delivery, exc: Exception) -> Result:
-        mid = d.message_id or m.fallback_message_id(d.exchange, d.routing_key, d.body)
+        ik = InboxKey.of(d)
+        mid = ik.shown
         reason = f"internal error while applying: {type(exc).__name__}: {exc}"
         now = self.clock.now()
         try:
             with self.store.transaction():
-                if not self.store.seen_message_ids([mid]):
+                if not self._duplicates([d], [ik])[0]:
                     self.store.add_inbox(
-                        [(mid, _ts(now), "rejected", d.exchange, d.routing_key, "", None, None, "")]
+                        [
+                            (
+                                *ik.row(d),
+                                _ts(now),
+                                "rejected",
+                                d.exchange,
+                                d.routing_key,
+                                "",
+                                None,
+                                None,
+                                "",
+                            )
+                        ]
                     )
                     self.store.add_rejected([_rejected_row(d, mid, now, reason)])
         except Exception:

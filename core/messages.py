@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import uuid
@@ -301,12 +300,6 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
         return Ignored(f"{action} is published by consoles, not answered by one")
     shown = json.dumps(action, ensure_ascii=False)[:80]
     return Rejected(f"unknown action {shown}")
-
-
-def fallback_message_id(exchange: str, routing_key: str, body: bytes) -> str:
-    """An id for a message that arrived without one: equal bodies count as one message."""
-    digest = hashlib.sha256(b"\0".join([exchange.encode(), routing_key.encode(), body]))
-    return "sha256:" + digest.hexdigest()
 
 
 # ---- outbound -------------------------------------------------------------------------

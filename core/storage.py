@@ -19,7 +19,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -181,7 +181,34 @@ def _v3(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v1, _v2, _v3]
+def _v4(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # The inbox is keyed by (sender, message id) instead of the bare id: another sender's X
+    # is another message. A message without an id gets a unique key and its content hash,
+    # which only a redelivery is looked up by. Rows recorded before did not keep their sender:
+    # they are keyed "legacy:<id>" and match that id from any sender until retention prunes
+    # them. They keep their rowids: the message log is ordered by them.
+    db.execute_sql(
+        "CREATE TABLE inbox_v3 (key TEXT NOT NULL PRIMARY KEY, message_id TEXT NOT NULL,"
+        " sender TEXT NOT NULL DEFAULT '', content_hash TEXT, received_at TEXT NOT NULL,"
+        " outcome TEXT NOT NULL, exchange TEXT NOT NULL DEFAULT '',"
+        " routing_key TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',"
+        " application_id TEXT, volunteer_id TEXT, body TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute_sql(
+        "INSERT INTO inbox_v3 (rowid, key, message_id, received_at, outcome, exchange,"
+        " routing_key, action, application_id, volunteer_id, body)"
+        " SELECT rowid, 'legacy:' || message_id, message_id, received_at, outcome, exchange,"
+        " routing_key, action, application_id, volunteer_id, body FROM inbox"
+    )
+    db.execute_sql("DROP TABLE inbox")
+    db.execute_sql("ALTER TABLE inbox_v3 RENAME TO inbox")
+    db.execute_sql("CREATE INDEX inbox_received ON inbox(received_at)")
+    db.execute_sql(
+        "CREATE INDEX inbox_content ON inbox(content_hash) WHERE content_hash IS NOT NULL"
+    )
+
+
+MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [_v1, _v2, _v3, _v4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -459,8 +486,9 @@ class Store:
 
     def add_inbox(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self.conn.executemany(
-            "INSERT INTO inbox (message_id, received_at, outcome, exchange, routing_key, action,"
-            " application_id, volunteer_id, body) VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO inbox (key, message_id, sender, content_hash, received_at, outcome,"
+            " exchange, routing_key, action, application_id, volunteer_id, body)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
 
@@ -472,18 +500,34 @@ class Store:
             rows,
         )
 
-    def seen_message_ids(self, ids: list[str]) -> set[str]:
+    def seen_inbox_keys(self, ids: list[str]) -> set[str]:
+        """Which of these inbox keys (see engine.InboxKey) are recorded already."""
         seen: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             seen.update(
                 r[0]
-                for r in self.conn.execute(
-                    f"SELECT message_id FROM inbox WHERE message_id IN ({marks})", chunk
-                )
+                for r in self.conn.execute(f"SELECT key FROM inbox WHERE key IN ({marks})", chunk)
             )
         return seen
+
+    def recent_content_counts(self, hashes: list[str], window: int) -> dict[str, int]:
+        """How often each content hash was processed among the last `window` inbox rows."""
+        (last,) = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM inbox").fetchone()
+        counts: dict[str, int] = {}
+        unique = sorted(set(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            counts.update(
+                self.conn.execute(
+                    f"SELECT content_hash, COUNT(*) FROM inbox WHERE content_hash IN ({marks})"
+                    " AND rowid > ? GROUP BY content_hash",
+                    (*chunk, last - window),
+                ).fetchall()
+            )
+        return counts
 
     # -- outbox relay -------------------------------------------------------------------
     def pending_outbox(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:

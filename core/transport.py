@@ -613,6 +613,7 @@ class Transport:
                     routing_key=msg.routing_key or "",
                     message_id=props.message_id,
                     app_id=props.app_id,
+                    redelivered=bool(msg.redelivered),
                 )
             )
         channel = live[0][2].channel

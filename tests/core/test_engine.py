@@ -97,23 +97,66 @@ def test_redelivery_in_a_later_batch_is_a_duplicate(engine: Engine) -> None:
     assert dump(engine.store) == before
 
 
-def test_message_without_an_id_is_deduplicated_by_its_content(engine: Engine) -> None:
+def no_id(app: str, vid: int, status: str, *, redelivered: bool = False) -> Delivery:
+    """A response sent without message_id, as a careless volunteer-side client does."""
+    d = resp(app, vid, status)
+    key = m.response_key("123", app)
+    return Delivery(d.body, routing_key=key, app_id="volunteer-app", redelivered=redelivered)
+
+
+def test_equal_bodies_without_an_id_are_separate_messages(engine: Engine) -> None:
     app = engine.create_application(FORM)
-    raw = json.dumps(
-        {
-            "action": "volunteer_response",
-            "data": {
-                "volunteer_id": 701,
-                "volunteer_application_id": int(app),
-                "status": "declined",
-            },
-        }
-    ).encode()
-    d = Delivery(raw, routing_key=m.response_key("123", app))
-    first, second = engine.handle([d]), engine.handle([d])
-    expected_id = m.fallback_message_id(m.RESPONSE_EXCHANGE, m.response_key("123", app), raw)
-    assert first == [Result("applied", expected_id)]
-    assert second == [Result("duplicate", expected_id)]
+    sequence = [no_id(app, 701, "accepted"), no_id(app, 701, "declined")]
+    sequence.append(no_id(app, 701, "accepted"))  # the same bytes as the first
+    outcomes = [engine.handle([d])[0].outcome for d in sequence]
+    assert outcomes == ["applied", "applied", "applied"]
+    assert roster(engine, app) == ["701"]
+
+
+def test_a_redelivery_without_an_id_takes_effect_once(engine: Engine) -> None:
+    app = engine.create_application(FORM)
+    for d in (no_id(app, 701, "accepted"), no_id(app, 701, "declined")):
+        engine.handle([d])
+    engine.handle([no_id(app, 701, "accepted")])  # committed; its ack was lost with the channel
+    before = dump(engine.store)
+    # Both acceptances carry the same bytes: the redelivered one is taken for one of them,
+    # and a second redelivered copy finds the other.
+    again = engine.handle([no_id(app, 701, "accepted", redelivered=True)] * 2)
+    assert [r.outcome for r in again] == ["duplicate", "duplicate"]
+    assert again[0].message_id.startswith("sha256:")
+    assert dump(engine.store) == before
+    # A message can be redelivered again (its ack lost twice): still the same message.
+    assert engine.handle([no_id(app, 701, "accepted", redelivered=True)])[0].outcome == (
+        "duplicate"
+    )
+    # Redelivered but never processed (its batch was handed back before the commit).
+    assert engine.handle([no_id(app, 702, "accepted", redelivered=True)])[0].outcome == ("applied")
+    assert roster(engine, app) == ["701", "702"]
+
+
+def test_a_redelivery_without_an_id_is_looked_for_only_in_the_redelivery_window(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("core.engine.REDELIVERY_WINDOW", 3)
+    app = engine.create_application(FORM)
+    engine.handle([no_id(app, 701, "accepted")])
+    engine.handle([resp(app, 800 + i) for i in range(3)])  # three later messages
+    # Four messages back is past any unacknowledged window: not a redelivery of that one.
+    [result] = engine.handle([no_id(app, 701, "declined", redelivered=True)])
+    assert result.outcome == "applied"
+    [result] = engine.handle([no_id(app, 701, "accepted", redelivered=True)])
+    assert result.outcome == "applied"
+
+
+def test_message_ids_are_scoped_by_sender(engine: Engine) -> None:
+    app = engine.create_application(FORM)
+    forged = Delivery(b"{}", message_id="X", app_id=console_app_id("123"))
+    genuine = resp(app, 701, mid="X")
+    genuine = Delivery(genuine.body, message_id="X", app_id="volunteer-app")
+    assert engine.handle([forged])[0].outcome == "ignored"
+    assert engine.handle([genuine]) == [Result("applied", "X")]
+    assert roster(engine, app) == ["701"]
+    assert engine.handle([genuine]) == [Result("duplicate", "X")]  # the same sender's X again
 
 
 def test_poison_message_in_a_batch_does_not_sink_the_rest(engine: Engine) -> None:

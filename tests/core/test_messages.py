@@ -210,15 +210,6 @@ def test_bad_timestamps_are_rejected() -> None:
 # ---- ids and keys --------------------------------------------------------------------
 
 
-def test_fallback_message_id_is_stable_per_exchange_key_and_body() -> None:
-    a = m.fallback_message_id("x", "k", b"{}")
-    assert a == m.fallback_message_id("x", "k", b"{}")
-    assert a.startswith("sha256:") and len(a) == len("sha256:") + 64
-    others = {m.fallback_message_id("x", "k2", b"{}"), m.fallback_message_id("y", "k", b"{}")}
-    assert len({a, *others}) == 3
-    assert a != m.fallback_message_id("x", "k", b"{} ")
-
-
 def test_routing_keys_sanitise_dots_and_wildcards() -> None:
     assert m.response_key("f.1", "a*b#c") == "fund.f_1.response.a_b_c"
     assert m.waiting_key("7", "99") == "fund.7.waiting.99"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.clock import ManualClock
-from core.engine import ApplicationForm, Delivery, Engine
+from core.engine import ApplicationForm, Delivery, Engine, Result
 from core.storage import SCHEMA_VERSION, Store
 
 
@@ -204,15 +204,18 @@ def test_outbox_rows_are_pending_until_marked_sent(engine: Engine, clock: Manual
     assert sent.fetchone() == ("2026-03-02T09:00:01", 2)
 
 
-def test_seen_message_ids_handles_more_ids_than_one_query_takes(store: Store) -> None:
+LOG_COLUMNS = ("", "", "", None, None, "")  # exchange, key, action, application, volunteer, body
+
+
+def test_seen_inbox_keys_handles_more_ids_than_one_query_takes(store: Store) -> None:
     with store.transaction():
         store.add_inbox(
             [
-                (f"m{i}", "2026-01-01T00:00:00", "applied", "", "", "", None, None, "")
+                (f"m{i}", f"m{i}", "", None, "2026-01-01T00:00:00", "applied", *LOG_COLUMNS)
                 for i in range(0, 1200, 2)
             ]
         )
-    seen = store.seen_message_ids([f"m{i}" for i in range(1200)])
+    seen = store.seen_inbox_keys([f"m{i}" for i in range(1200)])
     assert seen == {f"m{i}" for i in range(0, 1200, 2)}
 
 
@@ -267,3 +270,38 @@ def test_a_reloaded_offer_round_lists_its_offers_in_the_live_order(tmp_path):
     assert reloaded is not None and reloaded.round is not None
     assert list(reloaded.round.offers) == live
     assert live == [f"w{i}" for i in range(30)]
+
+
+def test_v3_inbox_is_rekeyed_by_sender_keeping_its_rows_in_order(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "v3.db"
+    old = Store(path, upto_version=3)
+    with old.transaction() as c:
+        c.executemany(
+            "INSERT INTO inbox (message_id, received_at, outcome, exchange, routing_key, action,"
+            " application_id, volunteer_id, body) VALUES (?, '2026-03-01T10:00:00', 'applied',"
+            " 'x', 'k', 'volunteer_response/accepted', '456', '701', '{}')",
+            [("b-second",), ("a-first",)],
+        )
+        c.execute("DELETE FROM inbox WHERE message_id = 'b-second'")
+        c.execute(
+            "INSERT INTO inbox (message_id, received_at, outcome, exchange, routing_key, action,"
+            " body) VALUES ('c-third', '2026-03-01T10:00:01', 'ignored', '', '', '', '')"
+        )
+    before = old.conn.execute("SELECT rowid, message_id FROM inbox ORDER BY rowid").fetchall()
+    old.close()
+
+    store = Store(path)
+    rows = store.conn.execute(
+        "SELECT rowid, key, message_id, sender, content_hash, outcome, body FROM inbox"
+        " ORDER BY rowid"
+    ).fetchall()
+    assert [(r[0], r[2]) for r in rows] == before  # the message log's order is kept
+    assert rows[0][1:] == ("legacy:a-first", "a-first", "", None, "applied", "{}")
+    engine = Engine(store, "123", clock)
+    # An id recorded before senders were kept still dedupes, whoever sends it.
+    assert engine.handle([Delivery(b"{}", message_id="a-first", app_id="any")]) == [
+        Result("duplicate", "a-first")
+    ]
+    store.close()

@@ -19,7 +19,7 @@ from datetime import time as clock_time
 
 from core import messages as m
 from core.clock import ManualClock, format_ts
-from core.engine import ActionRefused, ApplicationForm, Delivery, Engine
+from core.engine import ActionRefused, ApplicationForm, Delivery, Engine, scoped_id
 from core.storage import Store
 
 FUND = "crash"
@@ -176,8 +176,8 @@ def main(argv: list[str]) -> int:
     ids = ensure_apps(engine, store)
     batches = build_stream(seed, ids)
     fresh = first_fresh(batches)
-    seen = store.seen_message_ids(list(fresh.values()))
-    resume = max((b for b, mid in fresh.items() if mid in seen), default=-1)
+    seen = store.seen_inbox_keys([scoped_id("", mid) for mid in fresh.values()])
+    resume = max((b for b, mid in fresh.items() if scoped_id("", mid) in seen), default=-1)
     print(f"resume {resume}", flush=True)
     delivered = 0
     for b, batch in enumerate(batches):
