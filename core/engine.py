@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -124,6 +126,10 @@ class Committed:
 
 Listener = Callable[[Committed], None]
 
+# Applications whose state stays in memory between batches, least recently used dropped first:
+# the ones volunteers are answering now. A fund's years of past applications stay on disk.
+CACHE_SIZE = 64
+
 
 class ActionRefused(Exception):
     """A coordinator operation that the rules or the form refused: a kind plus parameters.
@@ -149,9 +155,12 @@ class Engine:
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
         self.console_app_id = console_app_id(fund_id)
-        self._cache: dict[str, AppState] = {}
+        self._cache: OrderedDict[str, AppState] = OrderedDict()
         self._seen_version = store.data_version()
         self._listeners: list[Listener] = []
+        # The console runs the engine on its writer thread; tests and scripts may also call
+        # it from theirs. One caller at a time keeps the cache and its transaction together.
+        self._lock = threading.RLock()
 
     # -- listeners ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -167,11 +176,18 @@ class Engine:
     # -- state cache --------------------------------------------------------------------
     def _state(self, app_id: str) -> AppState | None:
         st = self._cache.get(app_id)
-        if st is None:
-            st = self.store.load_state(app_id)
-            if st is not None:
-                self._cache[app_id] = st
+        if st is not None:
+            self._cache.move_to_end(app_id)
+            return st
+        st = self.store.load_state(app_id)
+        if st is not None:
+            self._remember(st)
         return st
+
+    def _remember(self, st: AppState) -> None:
+        self._cache[st.id] = st
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
 
     def _refresh(self) -> None:
         """Drop the cache when another process (the CLI, another console) has committed."""
@@ -189,6 +205,10 @@ class Engine:
         """
         if not deliveries:
             return []
+        with self._lock:
+            return self._handle_all(deliveries)
+
+    def _handle_all(self, deliveries: Sequence[Delivery]) -> list[Result]:
         try:
             return self._handle(deliveries)
         except Exception:
@@ -380,6 +400,10 @@ class Engine:
     # -- the clock ----------------------------------------------------------------------
     def tick(self) -> int:
         """Apply offer deadlines that have passed; returns how many applications changed."""
+        with self._lock:
+            return self._tick()
+
+    def _tick(self) -> int:
         now = self.clock.now()
         due = self.store.conn.execute(
             "SELECT DISTINCT application_id FROM offer_round"
@@ -400,6 +424,12 @@ class Engine:
 
     # -- coordinator operations ----------------------------------------------------------
     def _run(
+        self, app_id: str, actor: str, op: Callable[[AppState, Effects], Refusal | None]
+    ) -> None:
+        with self._lock:
+            self._run_locked(app_id, actor, op)
+
+    def _run_locked(
         self, app_id: str, actor: str, op: Callable[[AppState, Effects], Refusal | None]
     ) -> None:
         now = self.clock.now()
@@ -448,12 +478,13 @@ class Engine:
         if publish:
             rules.publish(st, fx)
         change = Committed()
-        with self.store.transaction():
-            self._refresh()
-            self.store.insert_application(st)
-            self._write({st.id: st}, fx.outbound, fx.activity, now, change)
-        self._cache[app_id] = st
-        self._emit(change)
+        with self._lock:
+            with self.store.transaction():
+                self._refresh()
+                self.store.insert_application(st)
+                self._write({st.id: st}, fx.outbound, fx.activity, now, change)
+            self._remember(st)
+            self._emit(change)
         return app_id
 
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
@@ -506,13 +537,15 @@ class Engine:
 
     # -- reads --------------------------------------------------------------------------
     def state(self, app_id: str) -> AppState | None:
-        """The current state of one application (read-only by convention)."""
-        self._refresh()
-        return self._state(app_id)
+        """The current state of one application (for the rules' tests; the window uses Queries)."""
+        with self._lock:
+            self._refresh()
+            return self._state(app_id)
 
     def application_ids(self) -> list[str]:
-        self._refresh()
-        return self.store.application_ids()
+        with self._lock:
+            self._refresh()
+            return self.store.application_ids()
 
 
 def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:

@@ -1,14 +1,18 @@
-"""Read side: immutable rows for the window and the CLI, built from engine state and the logs."""
+"""Read side: immutable rows for the window and the CLI, read from SQL on its own connection."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
 
-from core.engine import Engine
 from core.kinds import Params, activity_english
-from core.rules import AppState
+from core.storage import BUSY_TIMEOUT_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,87 +122,164 @@ class RejectedRow:
     body: str
 
 
-def summary_of(st: AppState) -> AppSummary:
-    r = st.round
+_dt = datetime.fromisoformat
+
+# One application's row with its counts and its open round (the newest open one), in the
+# order _summary reads them. The counts live on the application row (kept by the engine in
+# the same transaction as the participation rows): no application's state is loaded to list it.
+_SUMMARY_SQL = (
+    "SELECT a.id, a.name, a.description, a.date, a.start, a.end, a.capacity, a.signed_count,"
+    " a.waiting_count, a.status, a.policy, a.offer_timeout_s, a.updated_at, r.id, r.held,"
+    " r.deadline, (SELECT COUNT(*) FROM offer o WHERE o.round_id = r.id AND o.state = 'open')"
+    " FROM application a LEFT JOIN offer_round r ON r.id = (SELECT MAX(x.id) FROM offer_round x"
+    "  WHERE x.application_id = a.id AND x.closed_at IS NULL)"
+)
+
+_WAIT_SQL = (
+    "SELECT p.volunteer_id, p.since, p.responded_at, o.state FROM participation p"
+    " LEFT JOIN offer o ON o.round_id = ? AND o.volunteer_id = p.volunteer_id"
+    " WHERE p.application_id = ? AND p.state = 'waiting'"
+    " ORDER BY p.responded_at, p.seq, p.volunteer_id"
+)
+
+
+def _summary(r: tuple[Any, ...]) -> AppSummary:
+    held = r[14] or 0
     return AppSummary(
-        id=st.id,
-        name=st.name,
-        description=st.description,
-        date=st.date,
-        start=st.start,
-        end=st.end,
-        capacity=st.capacity,
-        signed=st.signed_count,
-        held=st.held,
-        free=st.free,
-        waiting=len(st.wait_keys),
-        open_offers=len(r.open_offers()) if r else 0,
-        status=st.status,
-        policy=st.policy,
-        offer_timeout_min=st.offer_timeout_s // 60,
-        round_deadline=r.deadline if r else None,
-        updated_at=st.updated_at,
+        id=r[0],
+        name=r[1],
+        description=r[2],
+        date=date.fromisoformat(r[3]),
+        start=time.fromisoformat(r[4]),
+        end=time.fromisoformat(r[5]),
+        capacity=r[6],
+        signed=r[7],
+        held=held,
+        free=r[6] - r[7] - held,
+        waiting=r[8],
+        open_offers=r[16] if r[13] is not None else 0,
+        status=r[9],
+        policy=r[10],
+        offer_timeout_min=r[11] // 60,
+        round_deadline=_dt(r[15]) if r[15] else None,
+        updated_at=_dt(r[12]),
     )
 
 
-def detail_of(st: AppState) -> AppDetail:
-    r = st.round
-    roster = sorted(
-        (
-            RosterRow(p.volunteer_id, p.since)
-            for p in st.participants.values()
-            if p.state == "signed"
-        ),
-        key=lambda row: (row.since, row.volunteer_id),
-    )
-    waitlist = tuple(
-        WaitRow(
-            i,
-            vid,
-            st.participants[vid].since,
-            st.participants[vid].responded_at,
-            r.offers[vid].state if r and vid in r.offers else None,
-        )
-        for i, vid in enumerate(st.waitlist(), start=1)
-    )
-    round_view = None
-    if r is not None:
-        round_view = RoundView(
-            r.id,
-            r.policy,
-            r.held,
-            r.opened_at,
-            r.deadline,
-            tuple(
-                OfferView(o.volunteer_id, o.offered_at, o.expires_at, o.state)
-                for o in r.offers.values()
-            ),
-        )
-    return AppDetail(summary_of(st), tuple(roster), waitlist, round_view)
+def _path_of(source: Any) -> Path:
+    if isinstance(source, str | Path):
+        return Path(source)
+    store = getattr(source, "store", source)  # an Engine, or a Store
+    return Path(store.path)
 
 
 class Queries:
-    """Everything the window and the CLI read, in one place, never writing."""
+    """Everything the window and the CLI read, on a read-only connection of its own.
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.conn = engine.store.conn
+    It never touches the engine's cache (which the writer thread changes) and never writes:
+    every row is built from what is committed, so the window and the CLI see the same.
+    """
+
+    def __init__(self, source: Any) -> None:
+        self.path = _path_of(source)
+        self.conn = sqlite3.connect(
+            str(self.path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # autocommit: each read sees the newest commit
+            check_same_thread=False,
+        )
+        self.conn.execute("PRAGMA query_only = 1")
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: several queries see one committed state."""
+        c = self.conn
+        if c.in_transaction:
+            yield c
+            return
+        c.execute("BEGIN")
+        try:
+            yield c
+        finally:
+            c.execute("COMMIT")
 
     def summaries(self) -> list[AppSummary]:
-        out = []
-        for app_id in self.engine.application_ids():
-            st = self.engine.state(app_id)
-            if st is not None:
-                out.append(summary_of(st))
-        return out
+        """Every application, by date and start time."""
+        rows = self.conn.execute(_SUMMARY_SQL + " ORDER BY a.date, a.start, a.id").fetchall()
+        return [_summary(r) for r in rows]
 
     def summary(self, app_id: str) -> AppSummary | None:
-        st = self.engine.state(app_id)
-        return summary_of(st) if st else None
+        row = self.conn.execute(_SUMMARY_SQL + " WHERE a.id = ?", (app_id,)).fetchone()
+        return _summary(row) if row else None
 
     def detail(self, app_id: str) -> AppDetail | None:
-        st = self.engine.state(app_id)
-        return detail_of(st) if st else None
+        with self._snapshot():
+            summary = self.summary(app_id)
+            if summary is None:
+                return None
+            round_view = self.round(app_id)
+            return AppDetail(
+                summary,
+                tuple(self.roster(app_id)),
+                tuple(self.waitlist(app_id, round_view.id if round_view else None)),
+                round_view,
+            )
+
+    def roster(self, app_id: str) -> list[RosterRow]:
+        return [
+            RosterRow(vid, _dt(since))
+            for vid, since in self.conn.execute(
+                "SELECT volunteer_id, since FROM participation"
+                " WHERE application_id = ? AND state = 'signed' ORDER BY since, volunteer_id",
+                (app_id,),
+            )
+        ]
+
+    def waitlist(
+        self, app_id: str, round_id: int | None, *, offset: int = 0, limit: int = -1
+    ) -> list[WaitRow]:
+        """The waitlist in its order, from position offset + 1; with the open round's offers."""
+        rows = self.conn.execute(
+            _WAIT_SQL + " LIMIT ? OFFSET ?", (round_id, app_id, limit, offset)
+        ).fetchall()
+        return [
+            WaitRow(i, r[0], _dt(r[1]), _dt(r[2]), r[3])
+            for i, r in enumerate(rows, start=offset + 1)
+        ]
+
+    def waitlist_ids(self, app_id: str) -> list[str]:
+        """Only the volunteer ids of the waitlist, in order (read from the index alone)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT volunteer_id FROM participation WHERE application_id = ?"
+                " AND state = 'waiting' ORDER BY responded_at, seq, volunteer_id",
+                (app_id,),
+            )
+        ]
+
+    def round(self, app_id: str) -> RoundView | None:
+        """The application's open offer round, with its offers in the order they were made."""
+        r = self.conn.execute(
+            "SELECT id, policy, held, opened_at, deadline FROM offer_round"
+            " WHERE application_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+            (app_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        offers = tuple(
+            OfferView(vid, _dt(offered), _dt(expires), state)
+            for vid, offered, expires, state in self.conn.execute(
+                "SELECT volunteer_id, offered_at, expires_at, state FROM offer WHERE round_id = ?"
+                " ORDER BY rowid",
+                (r[0],),
+            )
+        )
+        return RoundView(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]), offers)
 
     def activity(
         self, app_id: str | None = None, *, limit: int = 500, after_id: int = 0
@@ -227,7 +308,11 @@ class Queries:
         application_id: str | None = None,
         volunteer_id: str | None = None,
     ) -> list[MessageRow]:
-        """The message log, in and out, oldest first, at most limit rows of the newest."""
+        """The message log, in and out, oldest first, at most limit rows of the newest.
+
+        Each side is read newest first by its own key with LIMIT (rowid and seq grow with
+        time), and only those 2 x limit rows are merged: a million-row inbox is never sorted.
+        """
         filt, args = "", []
         if application_id is not None:
             filt += " AND application_id = ?"
@@ -235,25 +320,28 @@ class Queries:
         if volunteer_id is not None:
             filt += " AND volunteer_id = ?"
             args.append(volunteer_id)
-        rows = self.conn.execute(
-            "SELECT * FROM ("
-            " SELECT 'in:' || rowid, 'in', received_at, exchange, routing_key, action,"
-            "  application_id,"
-            f"  volunteer_id, body, outcome, rowid FROM inbox WHERE 1=1{filt}"
-            " UNION ALL"
-            " SELECT 'out:' || seq, 'out', created_at, exchange, routing_key, action,"
-            "  application_id,"
-            "  volunteer_id, body, CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END, seq"
-            f"  FROM outbox WHERE 1=1{filt}"
-            # the numeric id orders rows within one second ('in:10' sorts before 'in:9')
-            ") ORDER BY 3 DESC, 2 DESC, 11 DESC LIMIT ?",
-            [*args, *args, limit],
-        ).fetchall()
+        with self._snapshot() as c:
+            inbound = c.execute(
+                "SELECT rowid, received_at, exchange, routing_key, action, application_id,"
+                f" volunteer_id, body, outcome FROM inbox WHERE 1=1{filt}"
+                " ORDER BY rowid DESC LIMIT ?",
+                [*args, limit],
+            ).fetchall()
+            outbound = c.execute(
+                "SELECT seq, created_at, exchange, routing_key, action, application_id,"
+                " volunteer_id, body, CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END"
+                f" FROM outbox WHERE 1=1{filt} ORDER BY seq DESC LIMIT ?",
+                [*args, limit],
+            ).fetchall()
+        # newest first: by time, then out before in, then the numeric id (arrival order)
+        merged = sorted(
+            [("in", r) for r in inbound] + [("out", r) for r in outbound],
+            key=lambda dr: (dr[1][1], dr[0], dr[1][0]),
+            reverse=True,
+        )[:limit]
         return [
-            MessageRow(
-                r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9]
-            )
-            for r in reversed(rows)
+            MessageRow(f"{d}:{r[0]}", d, _dt(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+            for d, r in reversed(merged)
         ]
 
     def rejected(self, *, limit: int = 500) -> list[RejectedRow]:
@@ -277,4 +365,6 @@ class Queries:
         ]
 
     def backlog(self) -> int:
-        return self.engine.store.backlog()
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        )

@@ -14,6 +14,7 @@ from core.engine import Engine
 from core.queries import Queries
 from core.storage import Store
 from core.transport import BrokerStatus, Transport
+from core.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,17 @@ class ConsoleCore:
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
         self.store = Store(self.data_dir / DB_NAME)
+        # Every commit happens on this one thread; the engine (and its cache) is used only
+        # there, and the window reads through queries' own connection.
+        self.writer = Writer()
         self.engine = Engine(self.store, fund_id, self.clock)
-        self.queries = Queries(self.engine)
+        self.queries = Queries(self.store)
         self.transport = Transport(
-            self.engine, broker_url, prefetch=prefetch, flush_interval=flush_interval
+            self.engine,
+            broker_url,
+            prefetch=prefetch,
+            flush_interval=flush_interval,
+            writer=self.writer,
         )
         self._ticker: asyncio.Task[None] | None = None
         self._tick_now = asyncio.Event()
@@ -57,14 +65,20 @@ class ConsoleCore:
             self.data_dir,
             redact(self.transport.url),
         )
-        self.engine.subscribe(lambda _change: self._tick_now.set())
+        loop = asyncio.get_running_loop()
+
+        def wake_ticker(_change: object) -> None:  # called on the writer thread
+            with contextlib.suppress(RuntimeError):  # the loop is closing
+                loop.call_soon_threadsafe(self._tick_now.set)
+
+        self.engine.subscribe(wake_ticker)
         self._ticker = asyncio.create_task(self._tick_loop(), name="deadline-ticker")
         await self.transport.start()
 
     async def stop(self) -> None:
         """Drain the transport (acks, outbox), stop the ticker, close the store."""
         if not self._started:
-            self.store.close()
+            self._close_store()
             return
         self._started = False
         await self.transport.stop()
@@ -73,16 +87,28 @@ class ConsoleCore:
             with contextlib.suppress(BaseException):
                 await self._ticker
             self._ticker = None
+        self._close_store()
+
+    def _close_store(self) -> None:
+        """Close each thread's connection (the writer's last: it checkpoints), then the thread."""
+        self.queries.close()
         self.store.close()
+        self.writer.run(self.store.close)
+        self.writer.shutdown()
+
+    def _tick_once(self) -> float:
+        """Apply due deadlines; how long until the next one (on the writer thread)."""
+        self.engine.tick()
+        deadline = self.engine.next_deadline()
+        if deadline is None:
+            return TICK_EVERY
+        return min(TICK_EVERY, max(0.0, (deadline - self.clock.now()).total_seconds()))
 
     async def _tick_loop(self) -> None:
         while True:
             wait = TICK_EVERY
             try:
-                self.engine.tick()
-                deadline = self.engine.next_deadline()
-                if deadline is not None:
-                    wait = min(wait, max(0.0, (deadline - self.clock.now()).total_seconds()))
+                wait = await self.writer.call(self._tick_once)
             except Exception:
                 log.exception("the deadline ticker failed; trying again in %g s", TICK_EVERY)
             self._tick_now.clear()

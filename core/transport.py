@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 import aio_pika
@@ -28,7 +28,9 @@ from core import messages as m
 from core.config import redact
 from core.engine import Committed, Delivery, Engine
 from core.storage import OutboxRow
+from core.writer import Writer
 
+_T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 
@@ -143,9 +145,18 @@ class Transport:
     """Keeps one fund's console connected: consumes responses, relays the outbox."""
 
     def __init__(
-        self, engine: Engine, url: str, *, prefetch: int = 500, flush_interval: float = 0.005
+        self,
+        engine: Engine,
+        url: str,
+        *,
+        prefetch: int = 500,
+        flush_interval: float = 0.005,
+        writer: Writer | None = None,
     ) -> None:
         self.engine = engine
+        # Commits (batches, sent marks) run on the writer thread when there is one, so the
+        # loop only awaits them; without one (a bare transport in tests) they run inline.
+        self.writer = writer
         self.url = url
         self.prefetch = max(1, prefetch)
         self.flush_interval = max(0.0, flush_interval)
@@ -334,9 +345,24 @@ class Transport:
             self._notify()
 
     def _on_committed(self, change: Committed) -> None:
-        if change.outbound > 0:
-            self.wake()
-            self._backlog_changed()
+        if change.outbound <= 0:
+            return
+        loop = self._loop
+        if loop is not None and self.writer is not None and self.writer.in_writer():
+            # committed on the writer thread: asyncio objects are touched from the loop only
+            with contextlib.suppress(RuntimeError):  # the loop closed under a late commit
+                loop.call_soon_threadsafe(self._outbox_grew)
+            return
+        self._outbox_grew()
+
+    def _outbox_grew(self) -> None:
+        self.wake()
+        self._backlog_changed()
+
+    async def _commit(self, fn: Callable[..., _T], *args: Any) -> _T:
+        if self.writer is None:
+            return fn(*args)
+        return await self.writer.call(fn, *args)
 
     # -- connection supervisor ----------------------------------------------------------
     async def _sleep_unless_stopped(self, seconds: float) -> None:
@@ -618,7 +644,8 @@ class Transport:
             )
         channel = live[0][2].channel
         try:
-            results = self.engine.handle(deliveries)  # one transaction; committed on return
+            # one transaction, committed on the writer thread before this returns
+            results = await self._commit(self.engine.handle, deliveries)
         except Exception:
             log.exception("the engine failed on a batch; the broker will redeliver it")
             with contextlib.suppress(Exception):
@@ -740,8 +767,10 @@ class Transport:
                     if isinstance(outcome, BaseException):
                         error = outcome
                         with contextlib.suppress(Exception):
-                            store.mark_failed(
-                                row.seq, self._scrub(f"{type(outcome).__name__}: {outcome}")
+                            await self._commit(
+                                store.mark_failed,
+                                row.seq,
+                                self._scrub(f"{type(outcome).__name__}: {outcome}"),
                             )
                         break
                     confirmed.append(row.seq)
@@ -750,7 +779,7 @@ class Transport:
             # Only the confirmed prefix is marked: the rest go again, in order. One mark per
             # page, not per window: a mark is a transaction, and a lost one only re-sends.
             if confirmed:
-                store.mark_sent(confirmed, self.engine.clock.now())
+                await self._commit(store.mark_sent, confirmed, self.engine.clock.now())
                 self.published += len(confirmed)
                 self._backlog_changed()
             if error is not None:

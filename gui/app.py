@@ -164,9 +164,11 @@ async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyn
     if summaries:
         app_id = summaries[0].id
     else:
-        app_id = bridge.create_application(demo_form(bridge.clock.now().date()))
-        if app_id is None:
+        created = await bridge.create_application(demo_form(bridge.clock.now().date()))
+        if not created.ok or created.value is None:
+            bridge.error_raised.emit(created.refusal or "")
             return
+        app_id = created.value
     window.select_application(app_id)
     window.statusBar().showMessage(
         tr("Demo: %1 volunteers are answering over the broker").replace("%1", str(DEMO_VOLUNTEERS)),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.engine import ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN
+from gui.bridge import Op, OpResult
 from gui.display import date_text, local_today
 
 ERROR_STYLE = "color: #c62828;"
@@ -38,6 +39,7 @@ class AppDialog(QDialog):
         self.bridge = bridge
         self.app_id = app_id
         self.saved_id: str | None = None
+        self.pending: Op[Any] | None = None  # the save under way, if any
         self._signed = 0
         self.setWindowTitle(self.tr("New application") if app_id is None else self.tr("Edit"))
         self.setMinimumWidth(560)
@@ -195,28 +197,28 @@ class AppDialog(QDialog):
         return self.tr("Choose one of the listed options")
 
     def accept(self) -> None:
+        """Save through the bridge; the dialog closes once the commit is done, or shows why not."""
         if self.validate():
             return  # refused: errors are on screen, nothing saved
-        errors: list[str] = []
+        if self.pending is not None:
+            return  # a save is under way (a double click)
+        self.ok_button.setEnabled(False)
+        if self.app_id is None:
+            op: Op[Any] = self.bridge.create_application(self.form())
+        else:
+            op = self.bridge.edit_application(self.app_id, self.form())
+        self.pending = op
+        op.then(self._on_saved)
 
-        def collect(message: str) -> None:
-            errors.append(message)
-
-        self.bridge.error_raised.connect(collect)
-        try:
-            if self.app_id is None:
-                self.saved_id = self.bridge.create_application(self.form())
-                ok = self.saved_id is not None
-            else:
-                ok = self.bridge.edit_application(self.app_id, self.form())
-                self.saved_id = self.app_id if ok else None
-        finally:
-            self.bridge.error_raised.disconnect(collect)
-        if not ok:
+    def _on_saved(self, result: OpResult[Any]) -> None:
+        self.pending = None
+        if not result.ok:
             self.general_error.setText(
-                "; ".join(errors) or self.tr("The application could not be saved")
+                result.refusal or self.tr("The application could not be saved")
             )
+            self.ok_button.setEnabled(True)
             return
+        self.saved_id = self.app_id if self.app_id is not None else result.value
         super().accept()
 
 

@@ -3,27 +3,105 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.config import Settings, load_settings
-from core.engine import ActionRefused, ApplicationForm, Committed
+from core.engine import ActionRefused, ApplicationForm, Committed, Engine
+from core.queries import Queries
+from core.rules import Policy
+from core.writer import Writer
 from gui.display import refusal_text
-
-if TYPE_CHECKING:
-    from core.queries import Queries
 
 log = logging.getLogger(__name__)
 
 FLUSH_MS = 33  # one flush per frame: a burst of responses becomes a few dozen emissions
 RATE_WINDOW_S = 60.0
+
+
+T = TypeVar("T")
+
+
+class Core(Protocol):
+    """What the bridge needs of a console core (core.service.ConsoleCore, or a test's)."""
+
+    engine: Engine
+    queries: Queries
+    writer: Writer
+    transport: Any  # core.transport.Transport, or None without a broker
+    fund_id: str
+    data_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class OpResult(Generic[T]):
+    """What a coordinator operation came to: its value, or the reason it was refused."""
+
+    value: T | None = None
+    refusal: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+class Op(Generic[T]):
+    """A coordinator operation in flight, like Anki's CollectionOp.
+
+    Its commit runs on the core's writer thread, never on the GUI thread. Await it from a
+    coroutine, or give it callbacks with then(): they run on the GUI thread once the commit
+    is done and the bridge has flushed it, so a handler sees its own change on screen.
+    """
+
+    def __init__(self, what: str, future: concurrent.futures.Future[OpResult[T]]) -> None:
+        self.what = what
+        self._future = future
+        self._callbacks: list[Callable[[OpResult[T]], None]] = []
+        self._settled = False
+
+    def __await__(self) -> Generator[Any, None, OpResult[T]]:
+        return asyncio.wrap_future(self._future).__await__()
+
+    def done(self) -> bool:
+        """The result is in and every callback has run on the GUI thread."""
+        return self._settled
+
+    def result(self) -> OpResult[T]:
+        if not self._future.done():
+            raise RuntimeError(f"{self.what} is still running")
+        return self._future.result()
+
+    def wait(self, timeout: float = 30.0) -> OpResult[T]:
+        """Block for the commit (scripts and tests; the window uses then() or await)."""
+        return self._future.result(timeout)
+
+    def then(self, callback: Callable[[OpResult[T]], None]) -> Op[T]:
+        if self._settled:
+            callback(self.result())
+        else:
+            self._callbacks.append(callback)
+        return self
+
+    def _settle(self) -> None:
+        if self._settled:
+            return
+        self._settled = True
+        result = self.result()
+        for callback in self._callbacks:
+            try:
+                callback(result)
+            except Exception:
+                log.exception("a callback of %s failed", self.what)
+        self._callbacks.clear()
 
 
 class Bridge(QObject):
@@ -40,12 +118,14 @@ class Bridge(QObject):
     spot_freed = Signal(str)  # application name: a round opened
     application_filled = Signal(str)  # application name: signed reached capacity
     _wake = Signal()  # internal: starts the flush timer from whatever thread committed
+    _op_finished = Signal(object)  # internal: an Op's commit is done (emitted by the writer)
 
-    def __init__(self, core: Any, parent: QObject | None = None) -> None:
+    def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.core = core
         self.engine = core.engine
         self.queries: Queries = core.queries
+        self.writer: Writer = core.writer
         self._lock = threading.Lock()
         self._ids: set[str] = set()
         self._activity: list[Any] = []
@@ -64,6 +144,7 @@ class Bridge(QObject):
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush)
         self._wake.connect(self._start_flush_timer)
+        self._op_finished.connect(self._on_op_finished)
 
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(1000)
@@ -216,47 +297,61 @@ class Bridge(QObject):
         self._rate_timer.stop()
 
     # -- coordinator operations ------------------------------------------------------------------
-    def _do(self, op: Callable[[], Any]) -> bool:
-        try:
-            op()
-        except ActionRefused as exc:
-            refusal = exc.refusal
-            self.error_raised.emit(refusal_text(refusal.kind, refusal.params, str(refusal)))
-            return False
-        except Exception as exc:
-            log.exception("coordinator action failed")
-            self.error_raised.emit(f"{type(exc).__name__}: {exc}")
-            return False
-        return True
+    def submit(self, what: str, fn: Callable[[], T]) -> Op[T]:
+        """Run fn on the writer thread as an Op; a refusal or an error becomes its result."""
 
-    def create_application(self, form: ApplicationForm, publish: bool = True) -> str | None:
-        result: list[str] = []
-        ok = self._do(lambda: result.append(self.engine.create_application(form, publish=publish)))
-        return result[0] if ok else None
+        def run() -> OpResult[T]:
+            try:
+                return OpResult(fn())
+            except ActionRefused as exc:
+                refusal = exc.refusal  # said in the coordinator's language
+                return OpResult(refusal=refusal_text(refusal.kind, refusal.params, str(refusal)))
+            except Exception as exc:
+                log.exception("%s failed", what)
+                return OpResult(refusal=f"{type(exc).__name__}: {exc}")
 
-    def edit_application(self, app_id: str, form: ApplicationForm) -> bool:
-        return self._do(lambda: self.engine.edit_application(app_id, form))
+        op: Op[T] = Op(what, self.writer.submit(run))
+        # runs on the writer thread (queued to the GUI thread), or at once if already done
+        op._future.add_done_callback(lambda _f: self._op_finished.emit(op))
+        return op
 
-    def set_capacity(self, app_id: str, capacity: int) -> bool:
-        return self._do(lambda: self.engine.set_capacity(app_id, capacity))
+    @Slot(object)
+    def _on_op_finished(self, op: Op[Any]) -> None:
+        if op.result().ok:
+            self.flush()  # the coordinator's own action shows at once, not next frame
+        op._settle()
 
-    def remove_volunteer(self, app_id: str, volunteer_id: str) -> bool:
-        return self._do(lambda: self.engine.remove_volunteer(app_id, volunteer_id))
+    def create_application(self, form: ApplicationForm, publish: bool = True) -> Op[str]:
+        engine = self.engine
+        return self.submit(
+            "create application", lambda: engine.create_application(form, publish=publish)
+        )
 
-    def promote(self, app_id: str, volunteer_id: str) -> bool:
-        return self._do(lambda: self.engine.promote(app_id, volunteer_id))
+    def edit_application(self, app_id: str, form: ApplicationForm) -> Op[None]:
+        return self.submit("edit", lambda: self.engine.edit_application(app_id, form))
 
-    def publish(self, app_id: str) -> bool:
-        return self._do(lambda: self.engine.publish(app_id))
+    def set_capacity(self, app_id: str, capacity: int) -> Op[None]:
+        return self.submit("capacity", lambda: self.engine.set_capacity(app_id, capacity))
 
-    def close(self, app_id: str) -> bool:
-        return self._do(lambda: self.engine.close(app_id))
+    def remove_volunteer(self, app_id: str, volunteer_id: str) -> Op[None]:
+        return self.submit("remove", lambda: self.engine.remove_volunteer(app_id, volunteer_id))
 
-    def reopen(self, app_id: str) -> bool:
-        return self._do(lambda: self.engine.reopen(app_id))
+    def promote(self, app_id: str, volunteer_id: str) -> Op[None]:
+        return self.submit("promote", lambda: self.engine.promote(app_id, volunteer_id))
 
-    def cancel(self, app_id: str) -> bool:
-        return self._do(lambda: self.engine.cancel(app_id))
+    def publish(self, app_id: str) -> Op[None]:
+        return self.submit("publish", lambda: self.engine.publish(app_id))
 
-    def set_policy(self, app_id: str, policy: str, offer_timeout_min: int) -> bool:
-        return self._do(lambda: self.engine.set_policy(app_id, policy, offer_timeout_min))  # type: ignore[arg-type]
+    def close(self, app_id: str) -> Op[None]:
+        return self.submit("close", lambda: self.engine.close(app_id))
+
+    def reopen(self, app_id: str) -> Op[None]:
+        return self.submit("reopen", lambda: self.engine.reopen(app_id))
+
+    def cancel(self, app_id: str) -> Op[None]:
+        return self.submit("cancel", lambda: self.engine.cancel(app_id))
+
+    def set_policy(self, app_id: str, policy: Policy, offer_timeout_min: int) -> Op[None]:
+        return self.submit(
+            "policy", lambda: self.engine.set_policy(app_id, policy, offer_timeout_min)
+        )

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from core.config import save_settings
 from gui.app_dialog import AppDialog
+from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
 from gui.display import local_today, span_text, status_text
 from gui.export import export_roster_csv
@@ -74,7 +75,6 @@ class MainWindow(QMainWindow):
         self.confirm: Confirm = confirm or self._ask
         self.alert: Alert = alert or self._warn
         self.qsettings = qsettings or QSettings("volunteer-console", "console")
-        self._last_error = ""
         self.dialog: AppDialog | None = None
         self.setWindowTitle(self.tr("Volunteer Console — fund %1").replace("%1", bridge.fund_id))
         self.resize(self._first_size())
@@ -558,7 +558,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_error(self, message: str) -> None:
-        self._last_error = message
         self.statusBar().showMessage(message, 15_000)
 
     # -- dialogs that tests replace ----------------------------------------------------------------
@@ -577,12 +576,13 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _result(self, ok: bool) -> bool:
-        if ok:
-            self.bridge.flush()  # the coordinator's own action shows at once, not next frame
-        else:
-            self.alert(self._last_error)
-        return ok
+    def _result(self, op: Op[Any]) -> Op[Any]:
+        """An operation under way: a refusal is told once its commit has been tried."""
+        return op.then(self._on_op_result)
+
+    def _on_op_result(self, result: OpResult[Any]) -> None:
+        if not result.ok:
+            self.alert(result.refusal or self.tr("Not done"))
 
     # -- coordinator actions -----------------------------------------------------------------------
     def _name(self) -> str:
@@ -613,10 +613,10 @@ class MainWindow(QMainWindow):
             self.select_application(dlg.saved_id)
             self.statusBar().showMessage(self.tr("Saved"), 5000)
 
-    def change_capacity(self, capacity: int | None = None) -> bool:
+    def change_capacity(self, capacity: int | None = None) -> Op[None] | None:
         d = self.detail.detail
         if d is None:
-            return False
+            return None
         s = d.summary
         if capacity is None:
             value, ok = QInputDialog.getInt(
@@ -630,7 +630,7 @@ class MainWindow(QMainWindow):
                 10_000,
             )
             if not ok:
-                return False
+                return None
             capacity = value
         if capacity < s.capacity and not self.confirm(
             self.tr("Lower capacity"),
@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
             .replace("%2", str(s.capacity))
             .replace("%3", str(capacity)),
         ):
-            return False
+            return None
         return self._result(self.bridge.set_capacity(s.id, capacity))
 
     def _selected_volunteer(self) -> str | None:
@@ -650,39 +650,39 @@ class MainWindow(QMainWindow):
             return waiting
         return roster or waiting
 
-    def remove_volunteer(self, volunteer_id: str | None = None) -> bool:
+    def remove_volunteer(self, volunteer_id: str | None = None) -> Op[None] | None:
         app_id = self.current_app_id()
         vid = volunteer_id or self._selected_volunteer()
         if app_id is None or vid is None:
-            return False
+            return None
         if not self.confirm(
             self.tr("Remove volunteer"),
             self.tr("Remove %1 from «%2»? They will be told they were removed.")
             .replace("%1", vid)
             .replace("%2", self._name()),
         ):
-            return False
+            return None
         return self._result(self.bridge.remove_volunteer(app_id, vid))
 
-    def promote(self, volunteer_id: str | None = None) -> bool:
+    def promote(self, volunteer_id: str | None = None) -> Op[None] | None:
         app_id = self.current_app_id()
         vid = volunteer_id or self.detail.selected_waiting_volunteer()
         if app_id is None or vid is None:
-            return False
+            return None
         if not self.confirm(
             self.tr("Promote volunteer"),
             self.tr("Sign up %1 for «%2» now? They will be told they are signed up.")
             .replace("%1", vid)
             .replace("%2", self._name()),
         ):
-            return False
+            return None
         return self._result(self.bridge.promote(app_id, vid))
 
-    def publish(self) -> bool:
+    def publish(self) -> Op[None] | None:
         app_id = self.current_app_id()
-        return app_id is not None and self._result(self.bridge.publish(app_id))
+        return None if app_id is None else self._result(self.bridge.publish(app_id))
 
-    def close_application(self) -> bool:
+    def close_application(self) -> Op[None] | None:
         app_id = self.current_app_id()
         if app_id is None or not self.confirm(
             self.tr("Close application"),
@@ -690,14 +690,14 @@ class MainWindow(QMainWindow):
                 "%1", self._name()
             ),
         ):
-            return False
+            return None
         return self._result(self.bridge.close(app_id))
 
-    def reopen(self) -> bool:
+    def reopen(self) -> Op[None] | None:
         app_id = self.current_app_id()
-        return app_id is not None and self._result(self.bridge.reopen(app_id))
+        return None if app_id is None else self._result(self.bridge.reopen(app_id))
 
-    def cancel_application(self) -> bool:
+    def cancel_application(self) -> Op[None] | None:
         app_id = self.current_app_id()
         if app_id is None or not self.confirm(
             self.tr("Cancel application"),
@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
                 "This cannot be undone."
             ).replace("%1", self._name()),
         ):
-            return False
+            return None
         return self._result(self.bridge.cancel(app_id))
 
     def export_csv(self, path: str | Path | None = None) -> bool:

@@ -38,6 +38,7 @@ from core.clock import ManualClock
 from core.engine import ApplicationForm, Engine
 from core.queries import Queries
 from core.storage import Store
+from core.writer import Writer
 from gui.bridge import Bridge
 from gui.heap import HeapKeeper
 from gui.main_window import MainWindow
@@ -92,7 +93,7 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     engine = Engine(Store(data / "console.db"), "bench", clock)
     core = SimpleNamespace(
         engine=engine, store=engine.store, queries=Queries(engine), transport=None,
-        fund_id="bench", data_dir=data,
+        fund_id="bench", data_dir=data, writer=Writer(),
     )  # fmt: skip
     bridge = Bridge(core)
     window = MainWindow(
@@ -101,11 +102,17 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     window.resize(1380, 860)
     window.show()
     day = clock.now().date() + timedelta(days=1)
-    app_id = bridge.create_application(
-        ApplicationForm("Bench", day, dtime(10), dtime(12), args.capacity, offer_timeout_min=30)
+    app_id = (
+        bridge.create_application(
+            ApplicationForm("Bench", day, dtime(10), dtime(12), args.capacity, offer_timeout_min=30)
+        )
+        .wait()
+        .value
     )
     others = [
         bridge.create_application(ApplicationForm(f"Other {i}", day, dtime(9), dtime(11), 50))
+        .wait()
+        .value
         for i in range(args.others)
     ]
     assert app_id is not None
@@ -215,7 +222,7 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
             target = app_id if i % (args.others + 1) == 0 or not others else others[i % len(others)]
             batch.append(response("bench", target, f"v{i}"))
         h0 = time.perf_counter()
-        engine.handle(batch)
+        await core.writer.call(engine.handle, batch)  # as the transport does: off the GUI thread
         h1 = time.perf_counter()
         handle_ms.append((h1 - h0) * 1000)
         spans.append((h0, h1, "engine.handle"))
@@ -254,6 +261,8 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
         heap.stop()
     bridge.shutdown()
     window.close()
+    core.writer.run(engine.store.close)
+    core.writer.shutdown()
     engine.store.close()
     return {
         "responses": args.responses,

@@ -64,28 +64,49 @@ async def stage(
         await asyncio.sleep(0.05)
     today = core.clock.now().date()
     park_name, park_text, food_name, shelter_name = DEMO.get(language, DEMO["en"])
-    park = bridge.create_application(
-        ApplicationForm(
-            park_name, today + timedelta(days=1), time(10), time(13), 5, park_text, "broadcast", 2
+    park = (
+        bridge.create_application(
+            ApplicationForm(
+                park_name,
+                today + timedelta(days=1),
+                time(10),
+                time(13),
+                5,
+                park_text,
+                "broadcast",
+                2,
+            )
         )
+        .wait()
+        .value
     )
-    food = bridge.create_application(
-        ApplicationForm(food_name, today + timedelta(days=3), time(9), time(12), 8)
+    food = (
+        bridge.create_application(
+            ApplicationForm(food_name, today + timedelta(days=3), time(9), time(12), 8)
+        )
+        .wait()
+        .value
     )
-    shelter = bridge.create_application(
-        ApplicationForm(shelter_name, today + timedelta(days=6), time(15), time(17), 3)
+    shelter = (
+        bridge.create_application(
+            ApplicationForm(shelter_name, today + timedelta(days=6), time(15), time(17), 3)
+        )
+        .wait()
+        .value
     )
     assert park and food and shelter
     engine = core.engine
     park_people = ["1042", "1057", "1103", "1121", "1188", "1204", "1230", "1311", "1342"]
     for vid in park_people:
-        engine.handle([response(fund, park, vid)])
+        core.writer.run(engine.handle, [response(fund, park, vid)])
         await asyncio.sleep(0.02)
-    engine.handle([response(fund, park, "1057", "declined")])  # a spot frees: a round opens
+    core.writer.run(
+        engine.handle, [response(fund, park, "1057", "declined")]
+    )  # a spot frees: a round opens
     for vid in ("2001", "2002", "2003", "2004", "2005"):
-        engine.handle([response(fund, food, vid)])
+        core.writer.run(engine.handle, [response(fund, food, vid)])
     for vid in ("3001", "3002", "3003", "3004"):
-        engine.handle([response(fund, shelter, vid)])
+        core.writer.run(engine.handle, [response(fund, shelter, vid)])
     await asyncio.sleep(0.3)
     window.select_application(park)
     await asyncio.sleep(2.5)  # the countdown ticks, the outbox drains

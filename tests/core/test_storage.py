@@ -183,6 +183,46 @@ def test_reopening_a_current_database_migrates_nothing(tmp_path: Path) -> None:
     again.close()
 
 
+def test_v4_database_gets_its_counts_on_the_application_row(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "v4.db"
+    old = Store(path, upto_version=4)
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
+            " ('456', '123', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 1, 'open',"
+            " 'broadcast', 1800, '2026-03-01T10:00:00', '2026-03-01T10:00:00', 4)"
+        )
+        c.executemany(
+            "INSERT INTO participation VALUES ('456', ?, ?, ?, ?, '2026-03-01T10:00:00')",
+            [
+                ("701", "signed", "2026-03-01T10:00:00", 1),
+                ("703", "waiting", "2026-03-01T10:05:00", 3),
+                ("702", "waiting", "2026-03-01T10:05:00", 2),
+            ],
+        )
+    old.close()
+
+    store = Store(path)
+    assert store.conn.execute(
+        "SELECT signed_count, waiting_count FROM application WHERE id = '456'"
+    ).fetchone() == (1, 2)
+    indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(participation)")}
+    assert "participation_order" in indexes and "participation_app_state" not in indexes
+    engine = Engine(store, "123", clock)
+    raw = (
+        b'{"action":"volunteer_response","data":{"volunteer_id":704,'
+        b'"volunteer_application_id":456,"status":"accepted"}}'
+    )
+    assert engine.handle([Delivery(raw, message_id="new-1")])[0].outcome == "applied"
+    assert store.conn.execute(
+        "SELECT signed_count, waiting_count FROM application WHERE id = '456'"
+    ).fetchone() == (1, 3)
+    store.close()
+
+
 def test_outbox_rows_are_pending_until_marked_sent(engine: Engine, clock: ManualClock) -> None:
     form = ApplicationForm(name="A", day=date(2026, 3, 10), start=time(9), end=time(10), spots=1)
     engine.create_application(form)

@@ -261,6 +261,10 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
                 )
                 if i == 20:
                     core.engine.create_application(form(1, "Вторая"))
+            # all 45 committed (on the writer thread) before the backlog can mean "all sent"
+            await wait_until(
+                lambda: core.transport.consumed["responses"] == 45, what="45 responses handled"
+            )
             await wait_until(lambda: core.transport.status.backlog == 0, what="backlog 0")
             rows = core.store.conn.execute(
                 "SELECT message_id, exchange, sent_at FROM outbox ORDER BY seq"

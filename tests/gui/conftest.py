@@ -9,6 +9,7 @@ import pytest
 import qasync
 
 from core.queries import Queries
+from core.writer import Writer
 
 
 @pytest.fixture(scope="package")
@@ -29,12 +30,18 @@ def qloop(qapp):
 
 @pytest.fixture
 def local_core(engine):
-    """A console core without a broker: engine and queries only (the bridge needs no more)."""
-    return SimpleNamespace(
+    """A console core without a broker: engine, queries and the writer thread the bridge needs."""
+    writer = Writer()
+    core = SimpleNamespace(
         engine=engine,
         store=engine.store,
-        queries=Queries(engine),
+        queries=Queries(engine.store),
+        writer=writer,
         transport=None,
         fund_id=engine.fund_id,
         data_dir=engine.store.path.parent,
     )
+    yield core
+    core.queries.close()
+    writer.run(engine.store.close)
+    writer.shutdown()

@@ -10,6 +10,7 @@ from gui.app_dialog import AppDialog
 from gui.bridge import Bridge
 from gui.display import date_text
 from tests.helpers.factories import a_form, response
+from tests.helpers.qt import created
 
 
 def _dialog(qtbot, bridge, app_id=None) -> AppDialog:
@@ -78,7 +79,8 @@ def test_a_valid_form_creates_and_publishes_the_application(qtbot, qloop, local_
     dlg.policy.setCurrentIndex(dlg.policy.findData("timed"))
     dlg.offer_timeout.setValue(15)
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
-    assert dlg.result() == 1 and dlg.saved_id
+    qtbot.waitUntil(lambda: dlg.result() == 1)
+    assert dlg.saved_id
     s = local_core.queries.summary(dlg.saved_id)
     assert (s.name, s.capacity, s.status, s.policy, s.offer_timeout_min) == (
         "Food bank",
@@ -94,7 +96,7 @@ def test_editing_cannot_lower_spots_below_the_signed_up_and_saves_valid_changes(
     qtbot, qloop, local_core, clock
 ):
     bridge = Bridge(local_core)
-    app_id = bridge.create_application(a_form(clock, spots=4))
+    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=4)))
     for v in ("a", "b", "c"):
         local_core.engine.handle([response("123", app_id, v)])
     dlg = _dialog(qtbot, bridge, app_id)
@@ -105,6 +107,7 @@ def test_editing_cannot_lower_spots_below_the_signed_up_and_saves_valid_changes(
     dlg.spots.setValue(6)
     dlg.name.setText("Park clean-up (north)")
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.result() == 1)
     s = local_core.queries.summary(app_id)
     assert (s.name, s.capacity) == ("Park clean-up (north)", 6)
     bridge.shutdown()

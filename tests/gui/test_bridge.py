@@ -1,15 +1,15 @@
-"""The bridge: core commits become batched Qt signals; refused actions become error_raised."""
+"""The bridge: core commits become batched Qt signals; operations return results or refusals."""
 
 from __future__ import annotations
 
 from gui.bridge import Bridge
 from tests.helpers.factories import a_form, response
+from tests.helpers.qt import created, settled
 
 
 def test_a_burst_of_responses_becomes_one_batched_emission(qtbot, qloop, local_core, clock):
     bridge = Bridge(local_core)
-    app_id = bridge.create_application(a_form(clock, spots=5))
-    assert app_id is not None
+    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=5)))
     bridge.flush()
     batches: list[list[str]] = []
     activity: list[list] = []
@@ -27,25 +27,47 @@ def test_a_burst_of_responses_becomes_one_batched_emission(qtbot, qloop, local_c
     bridge.shutdown()
 
 
-def test_a_refused_action_emits_its_reason_and_returns_false(qtbot, qloop, local_core, clock):
+def test_a_refused_operation_returns_its_reason_and_changes_nothing(
+    qtbot, qloop, local_core, clock
+):
     bridge = Bridge(local_core)
-    app_id = bridge.create_application(a_form(clock, spots=3))
+    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=3)))
     local_core.engine.handle([response("123", app_id, "a"), response("123", app_id, "b")])
     errors: list[str] = []
     bridge.error_raised.connect(errors.append)
-    assert bridge.set_capacity(app_id, 1) is False
-    assert "2 volunteers are signed up" in errors[0]
-    assert bridge.set_capacity(app_id, 2) is True
+    refused = settled(qtbot, bridge.set_capacity(app_id, 1))
+    assert not refused.ok and "2 volunteers are signed up" in refused.refusal
+    assert local_core.queries.summary(app_id).capacity == 3
+    assert settled(qtbot, bridge.set_capacity(app_id, 2)).ok
     assert local_core.queries.summary(app_id).capacity == 2
+    assert errors == []  # a refusal is the operation's result, not a broadcast
+    bridge.shutdown()
+
+
+def test_an_operation_commits_on_the_writer_thread_and_can_be_awaited(
+    qtbot, qloop, local_core, clock
+):
+    import threading
+
+    from tests.helpers.qt import run_coro
+
+    bridge = Bridge(local_core)
+    threads: list[str] = []
+    local_core.engine.subscribe(lambda _c: threads.append(threading.current_thread().name))
+
+    async def create():
+        return await bridge.create_application(a_form(clock, spots=2))
+
+    result = run_coro(qtbot, create())
+    assert result.ok and local_core.queries.summary(result.value).capacity == 2
+    assert threads and all(name.startswith("core-writer") for name in threads)
     bridge.shutdown()
 
 
 def test_an_invalid_form_is_refused_and_nothing_is_created(qtbot, qloop, local_core, clock):
     bridge = Bridge(local_core)
-    errors: list[str] = []
-    bridge.error_raised.connect(errors.append)
-    assert bridge.create_application(a_form(clock, name="  ")) is None
-    assert errors and "name" in errors[0]
+    result = settled(qtbot, bridge.create_application(a_form(clock, name="  ")))
+    assert result.value is None and "name" in result.refusal
     assert local_core.queries.summaries() == []
     bridge.shutdown()
 
@@ -54,7 +76,7 @@ def test_a_withdrawal_emits_spot_freed_and_filling_emits_application_filled(
     qtbot, qloop, local_core, clock
 ):
     bridge = Bridge(local_core)
-    app_id = bridge.create_application(a_form(clock, name="Food bank", spots=2))
+    app_id = created(qtbot, bridge.create_application(a_form(clock, name="Food bank", spots=2)))
     bridge.flush()
     freed: list[str] = []
     filled: list[str] = []

@@ -18,7 +18,7 @@ from tests.helpers.broker import (
     delete_fund_queues,
 )
 from tests.helpers.factories import a_form, unique_fund
-from tests.helpers.qt import run_coro
+from tests.helpers.qt import created, run_coro, settled
 
 pytestmark = [
     pytest.mark.broker,
@@ -68,6 +68,13 @@ class Console:
     def wait(self, predicate, timeout: int = 15_000) -> None:
         self.qtbot.waitUntil(predicate, timeout=timeout)
 
+    def create(self, form) -> str:
+        return created(self.qtbot, self.bridge.create_application(form))
+
+    def done(self, op) -> bool:
+        """Whether a window action's operation went through (False: not started or refused)."""
+        return op is not None and settled(self.qtbot, op).ok
+
     @property
     def detail(self):
         return self.window.detail
@@ -93,7 +100,7 @@ def test_an_application_created_through_the_dialog_is_listed_and_announced(conso
     dlg.name.setText("Park clean-up")
     dlg.spots.setValue(5)
     console.qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
-    assert dlg.saved_id is not None
+    console.wait(lambda: dlg.saved_id is not None)
     app_id = dlg.saved_id
     console.wait(lambda: console.window.apps_model.row_of(app_id) >= 0)
     assert console.window.current_app_id() == app_id
@@ -106,7 +113,7 @@ def test_an_application_created_through_the_dialog_is_listed_and_announced(conso
 
 
 def test_responses_fill_roster_and_waitlist_and_a_withdrawal_opens_an_offer_round(console):
-    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    app_id = console.create(a_form(console.core.clock, spots=2))
     console.window.select_application(app_id)
     for v in (1, 2, 3, 4):
         console.respond(app_id, v)
@@ -138,36 +145,38 @@ def test_responses_fill_roster_and_waitlist_and_a_withdrawal_opens_an_offer_roun
 
 def test_each_coordinator_action_changes_the_view_and_sends_its_messages(console):
     w, vols = console.window, console.volunteers
-    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    app_id = console.create(a_form(console.core.clock, spots=2))
     w.select_application(app_id)
     for v in (1, 2, 3):
         console.respond(app_id, v)
     console.wait(lambda: console.waitlist() == ["3"])
 
-    assert w.change_capacity(3)  # raising frees a spot: an offer round for the waitlist
+    assert console.done(
+        w.change_capacity(3)
+    )  # raising frees a spot: an offer round for the waitlist
     console.wait(lambda: console.detail.count_labels["held"].text() == "1")
-    assert w.promote("3")
+    assert console.done(w.promote("3"))
     assert console.roster() == ["1", "2", "3"]
     console.wait(lambda: vols.to(3) == ["место доступно", "записан"])
 
-    assert w.remove_volunteer("2")
+    assert console.done(w.remove_volunteer("2"))
     assert console.roster() == ["1", "3"]
     console.wait(lambda: vols.to(2) == ["записан", "исключён"])
 
-    assert not w.change_capacity(1)  # refused: two signed up
+    assert not console.done(w.change_capacity(1))  # refused: two signed up
     assert "2 volunteers are signed up" in console.alerts[-1]
-    assert w.change_capacity(2)
+    assert console.done(w.change_capacity(2))
     assert console.detail.count_labels["signed"].text() == "2/2"
 
-    assert w.close_application()
+    assert console.done(w.close_application())
     assert w.apps_model.index(w.apps_model.row_of(app_id), 6).data() == "closed"
     assert w.act_reopen.isEnabled() and not w.act_close.isEnabled()
     console.respond(app_id, 9)
     console.wait(lambda: vols.to(9) == ["заявка закрыта"])
-    assert w.reopen()
+    assert console.done(w.reopen())
     assert w.act_close.isEnabled()
 
-    assert w.cancel_application()
+    assert console.done(w.cancel_application())
     assert console.detail.detail.summary.status == "cancelled"
     assert not w.act_edit.isEnabled()
     console.wait(lambda: bool(vols.of_action("cancel_volunteer_application")))
@@ -186,9 +195,9 @@ def test_each_coordinator_action_changes_the_view_and_sends_its_messages(console
 
 def test_a_refused_confirmation_changes_nothing(console):
     console.window.confirm = lambda *_: False
-    app_id = console.bridge.create_application(a_form(console.core.clock, spots=2))
+    app_id = console.create(a_form(console.core.clock, spots=2))
     console.window.select_application(app_id)
-    assert not console.window.cancel_application()
+    assert console.window.cancel_application() is None
     assert console.core.queries.summary(app_id).status == "open"
 
 
@@ -205,9 +214,9 @@ def test_offline_the_window_says_so_actions_still_work_and_the_backlog_drains_la
         assert label == "Offline — changes are saved and will be sent when the broker is back"
         assert "red" not in c.window.broker_label.styleSheet()
 
-        app_id = c.bridge.create_application(a_form(c.core.clock, spots=3))
+        app_id = c.create(a_form(c.core.clock, spots=3))
         c.window.select_application(app_id)
-        assert c.window.change_capacity(4)
+        assert c.done(c.window.change_capacity(4))
         c.wait(lambda: c.window.backlog_value == 2)
         assert c.window.backlog_label.text() == "2 message(s) waiting to be sent"
 
@@ -254,7 +263,7 @@ def test_every_window_model_passes_the_model_tester_with_live_data(
     ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)
     w = MainWindow(bridge, qsettings=ini)
     qtbot.addWidget(w)
-    app_id = bridge.create_application(a_form(clock, spots=2))
+    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=2)))
     for v in "abcd":
         local_core.engine.handle([response("123", app_id, v)])
     local_core.engine.handle([response("123", app_id, "a", "declined")])

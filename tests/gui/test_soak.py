@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
 from tests.helpers.factories import a_form, response
+from tests.helpers.qt import created
 
 RESPONSES = 10_500
 APPS = 40
@@ -25,7 +26,8 @@ def test_ten_thousand_responses_through_the_window_leave_it_alive_and_in_step_wi
     qtbot.addWidget(window)
     window.show()
     apps = [
-        bridge.create_application(a_form(clock, name=f"Shift {i}", spots=150)) for i in range(APPS)
+        created(qtbot, bridge.create_application(a_form(clock, name=f"Shift {i}", spots=150)))
+        for i in range(APPS)
     ]
     window.select_application(apps[0])
 
