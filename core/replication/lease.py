@@ -1,0 +1,109 @@
+"""The fund's lease: exactly one holder at a time, as RabbitMQ itself guarantees it.
+
+The holder declares the exclusive, auto-delete queue volunteer_console.fund.<F>.lease on its
+own connection; while that connection lives, any other declare of it fails with
+RESOURCE_LOCKED, and the broker deletes it the moment the connection ends: closed, reset by a
+killed process, or dropped after missed heartbeats when the holder hangs or is cut off.
+Contenders try again every retry_every seconds. Chosen over single active consumer because a
+declare answers at once whether one holds the lease, with no token message to keep unique,
+and the lease ends exactly when the holder's connection does, which is also when its consumers
+and unconfirmed publishes end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+import aio_pika
+import aiormq
+from aio_pika.abc import AbstractChannel, AbstractConnection
+from yarl import URL
+
+from core.replication.names import lease_queue
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 2  # seconds; the broker drops a silent holder after about two missed beats
+RETRY_EVERY = 0.5
+CONNECT_TIMEOUT = 5.0
+
+
+class Lease:
+    """One console's claim on a fund's lease, over a connection of its own."""
+
+    def __init__(
+        self,
+        url: str,
+        fund_id: str,
+        holder: str,
+        *,
+        heartbeat: int = HEARTBEAT,
+        retry_every: float = RETRY_EVERY,
+    ) -> None:
+        self.url = str(URL(url).update_query(heartbeat=heartbeat))
+        self.fund_id = fund_id
+        self.holder = holder
+        self.retry_every = retry_every
+        self.connection: AbstractConnection | None = None
+        self.lost = asyncio.Event()
+        self.held_since: float | None = None
+        self._channel: AbstractChannel | None = None
+        self.refusals = 0  # declares refused because another console held the lease
+
+    @property
+    def held(self) -> bool:
+        return self.held_since is not None and not self.lost.is_set()
+
+    async def try_acquire(self) -> bool:
+        """One attempt: True when this console now holds the lease."""
+        if self.held:
+            return True
+        if self.connection is None or self.connection.is_closed:
+            self.connection = await aio_pika.connect(
+                self.url,
+                timeout=CONNECT_TIMEOUT,
+                client_properties={
+                    "connection_name": f"volunteer-console fund {self.fund_id} lease {self.holder}"
+                },
+            )
+        channel = await self.connection.channel()
+        try:
+            await channel.declare_queue(
+                lease_queue(self.fund_id), exclusive=True, auto_delete=True, durable=False
+            )
+        except aiormq.exceptions.ChannelLockedResource:
+            self.refusals += 1
+            return False  # the broker closed this channel; the next attempt opens another
+        self._channel = channel
+        self.lost = asyncio.Event()
+        lost = self.lost
+        self.connection.close_callbacks.add(lambda *_: lost.set())
+        self.held_since = time.monotonic()
+        log.info("fund %s: %s holds the lease", self.fund_id, self.holder)
+        return True
+
+    async def acquire(self) -> None:
+        """Wait until this console holds the lease (connection failures are retried too)."""
+        while True:
+            try:
+                if await self.try_acquire():
+                    return
+            except (TimeoutError, OSError, aiormq.exceptions.AMQPError) as exc:
+                log.debug("fund %s: lease attempt failed: %s", self.fund_id, exc)
+                await self._drop_connection()
+            await asyncio.sleep(self.retry_every)
+
+    async def release(self) -> None:
+        """Give the lease up (closing the connection ends it at the broker at once)."""
+        self.held_since = None
+        self.lost.set()
+        await self._drop_connection()
+
+    async def _drop_connection(self) -> None:
+        conn, self.connection, self._channel = self.connection, None, None
+        if conn is not None and not conn.is_closed:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 3.0)

@@ -1,0 +1,231 @@
+"""The decision log: a RabbitMQ stream appended with confirms and read from a stored offset.
+
+Over plain AMQP 0.9.1 (no stream plugin): the stream is a durable queue with
+x-queue-type=stream; it is consumed with basic.qos set, manual acks and the consume argument
+x-stream-offset, and each delivery carries its offset in the x-stream-offset header. A reader
+applies the records at hand and stores the next offset in one SQLite transaction, then acks
+them: it resumes after the last record it applied, whatever stopped it. An apply callback that
+raises rolls its batch back and stalls the reader there (unacked), rather than skip a record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+
+from core.replication.names import log_arguments, log_stream
+from core.replication.records import SYNC, BadRecord, LogRecord, Position, verdict
+from core.replication.state import ReplicaState
+
+log = logging.getLogger(__name__)
+
+PUBLISH_TIMEOUT = 10.0
+READ_PREFETCH = 500
+FLUSH_DELAY = 0.002  # lets the deliveries already received join one transaction
+
+Apply = Callable[[sqlite3.Connection, LogRecord], None]
+
+
+class LogWriteFailed(RuntimeError):
+    """A record was not confirmed: its place in the log is unknown, the writer is done."""
+
+
+async def declare_log(
+    channel: AbstractChannel, fund_id: str, max_age: str | None = None
+) -> AbstractQueue:
+    arguments = log_arguments() if max_age is None else log_arguments(max_age)
+    return await channel.declare_queue(log_stream(fund_id), durable=True, arguments=arguments)
+
+
+async def publish_marker(channel: AbstractChannel, fund_id: str, nonce: str) -> None:
+    """Append a sync marker (never applied): a reader that reaches it has read all before it."""
+    marker = LogRecord(0, 0, SYNC, {"nonce": nonce})
+    await _publish(channel, fund_id, marker)
+
+
+async def _publish(channel: AbstractChannel, fund_id: str, record: LogRecord) -> None:
+    message = aio_pika.Message(
+        record.encode(),
+        message_id=record.message_id,
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        headers={"epoch": record.epoch, "seq": record.seq, "kind": record.kind},
+    )
+    # mandatory: a log that is not there must fail the append, not swallow it
+    await channel.default_exchange.publish(
+        message, routing_key=log_stream(fund_id), mandatory=True, timeout=PUBLISH_TIMEOUT
+    )
+
+
+class LogWriter:
+    """Appends records of one epoch, in order, each confirmed before the next is sent.
+
+    One writer per lease: its epoch is the lease's. After a failed append the record's fate is
+    unknown (it may be in the log), so the writer refuses further appends; the holder gives up
+    its lease and the next one reads the log to its end.
+    """
+
+    def __init__(self, channel: AbstractChannel, fund_id: str, epoch: int, next_seq: int = 0):
+        self.channel = channel
+        self.fund_id = fund_id
+        self.epoch = epoch
+        self.next_seq = next_seq
+        self.failed: BaseException | None = None
+        self._lock = asyncio.Lock()
+
+    async def append(self, kind: str, payload: dict) -> LogRecord:
+        async with self._lock:
+            if self.failed is not None:
+                raise LogWriteFailed(f"the log writer of epoch {self.epoch} failed before")
+            record = LogRecord(self.epoch, self.next_seq, kind, payload)
+            try:
+                await _publish(self.channel, self.fund_id, record)
+            except Exception as exc:
+                self.failed = exc
+                raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
+            self.next_seq += 1
+            return record
+
+
+class LogReader:
+    """Reads the fund's log from the stored position, applying each record once, in order.
+
+    Records of an epoch older than one already seen are fenced (counted, never applied); a
+    record repeating an applied (epoch, seq) is a duplicate; sync markers wake their waiters.
+    """
+
+    def __init__(
+        self,
+        channel: AbstractChannel,
+        fund_id: str,
+        state: ReplicaState,
+        apply: Apply | None = None,
+        *,
+        prefetch: int = READ_PREFETCH,
+    ) -> None:
+        self.channel = channel
+        self.fund_id = fund_id
+        self.state = state
+        self.apply = apply
+        self.prefetch = prefetch
+        self.position = state.position()
+        self.counts: Counter[str] = Counter()
+        self._markers: dict[str, asyncio.Future[Position]] = {}
+        self._listeners: list[Callable[[LogRecord, str], None]] = []
+        self._tag: str | None = None
+        self._queue: AbstractQueue | None = None
+        self._pending: list[AbstractIncomingMessage] = []
+        self._flushing = False
+
+    def subscribe(self, callback: Callable[[LogRecord, str], None]) -> None:
+        """callback(record, verdict) after each record is committed."""
+        self._listeners.append(callback)
+
+    async def start(self) -> None:
+        await self.channel.set_qos(prefetch_count=self.prefetch)
+        self._queue = await declare_log(self.channel, self.fund_id)
+        self.position = self.state.position()
+        self._tag = await self._queue.consume(
+            self._on_message, arguments={"x-stream-offset": self.position.next_offset}
+        )
+
+    async def stop(self) -> None:
+        if self._queue is not None and self._tag is not None and not self.channel.is_closed:
+            with contextlib.suppress(Exception):
+                await self._queue.cancel(self._tag)
+        self._tag = None
+        for waiter in self._markers.values():
+            waiter.cancel()
+        self._markers.clear()
+
+    async def read_to_end(self, channel: AbstractChannel, timeout: float = 30.0) -> Position:
+        """Append a marker through channel and wait until this reader reaches it: everything
+        in the log before it is then applied. The position after it."""
+        nonce = uuid.uuid4().hex
+        waiter = asyncio.get_running_loop().create_future()
+        self._markers[nonce] = waiter
+        try:
+            await publish_marker(channel, self.fund_id, nonce)
+            return await asyncio.wait_for(waiter, timeout)
+        finally:
+            self._markers.pop(nonce, None)
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        # Each delivery runs in its own task: they queue here and one of them commits them
+        # all in one SQLite transaction (synchronous=FULL costs a sync per transaction), then
+        # acks them with one multiple ack.
+        self._pending.append(message)
+        if self._flushing:
+            return
+        self._flushing = True
+        try:
+            await asyncio.sleep(FLUSH_DELAY)
+            while self._pending:
+                batch, self._pending = self._pending, []
+                batch.sort(key=lambda m: m.delivery_tag or 0)
+                done = self._handle_batch(batch)
+                await batch[-1].ack(multiple=True)
+                for record, what in done:
+                    self._notify(record, what)
+        finally:
+            self._flushing = False
+
+    def _notify(self, record: LogRecord, what: str) -> None:
+        if what == "marker":
+            waiter = self._markers.get(str(record.payload.get("nonce")))
+            if waiter is not None and not waiter.done():
+                waiter.set_result(self.position)
+        for callback in self._listeners:
+            callback(record, what)
+
+    def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[tuple[LogRecord, str]]:
+        """Apply a batch of deliveries in one transaction; what each record was."""
+        position = self.position
+        done: list[tuple[LogRecord, str]] = []
+        counts: Counter[str] = Counter()
+        with self.state.transaction() as conn:
+            for message in batch:
+                offset = (message.headers or {}).get("x-stream-offset")
+                if not isinstance(offset, int):
+                    log.error("log delivery without an x-stream-offset header skipped")
+                    counts["bad"] += 1
+                    continue
+                if offset < position.next_offset:
+                    continue  # a stream may deliver from the start of the chunk asked for
+                try:
+                    record = LogRecord.decode(message.body, offset)
+                except BadRecord as exc:
+                    log.warning("log record at offset %d skipped: %s", offset, exc)
+                    counts["bad"] += 1
+                    position = Position(offset + 1, position.epoch, position.seq)
+                    continue
+                what = verdict(position, record)
+                if what == "apply":
+                    if self.apply is not None:
+                        self.apply(conn, record)
+                    self.state.note_command(conn, record)
+                    position = Position(offset + 1, record.epoch, record.seq)
+                else:
+                    if what == "fenced":
+                        log.warning(
+                            "log record %s at offset %d fenced: epoch %d is over",
+                            record.message_id,
+                            offset,
+                            record.epoch,
+                        )
+                    position = Position(offset + 1, position.epoch, position.seq)
+                counts[what] += 1
+                done.append((record, what))
+            self.state.advance(conn, position)
+        # only once committed: a rolled-back batch leaves the reader where it was
+        self.position = position
+        self.counts.update(counts)
+        return done

@@ -1,0 +1,375 @@
+"""The decision log, the lease and the commands queue against a private RabbitMQ node."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from uuid import uuid4
+
+import aio_pika
+import pytest
+
+from core.replication.arbiter import Decision, FundMember
+from core.replication.commands import Command, CommandSender
+from core.replication.log import LogReader, LogWriter, _publish, declare_log
+from core.replication.records import COMMAND, EPOCH, LogRecord
+from core.replication.state import ReplicaState
+from tests.helpers.broker import TcpProxy
+from tests.helpers.rabbit_node import RabbitNode, private_cluster, private_node
+
+ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def node():
+    with private_node() as n:
+        yield n
+
+
+def new_fund() -> str:
+    return f"r{uuid4().hex[:8]}"
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 30, what: str = "") -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.02)
+
+
+async def read_whole_log(url: str, fund: str, db: Path) -> list[LogRecord]:
+    """Every applied record of a fund's log, read by a fresh replica."""
+    seen: list[LogRecord] = []
+    state = ReplicaState(db, fund)
+    conn = await aio_pika.connect(url)
+    try:
+        reader = LogReader(await conn.channel(), fund, state, lambda _db, r: seen.append(r))
+        await reader.start()
+        await reader.read_to_end(await conn.channel(publisher_confirms=True))
+        await reader.stop()
+    finally:
+        await conn.close()
+        state.close()
+    return seen
+
+
+def test_log_is_read_in_order_and_resumes_from_the_offset_stored_in_sqlite(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    fund = new_fund()
+    db = tmp_path / "replica.db"
+
+    async def scenario() -> tuple[list[LogRecord], list[LogRecord], float]:
+        conn = await aio_pika.connect(node.url)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund)
+            writer = LogWriter(ch, fund, epoch=1)
+            for i in range(10):
+                await writer.append("decision", {"i": i})
+
+            first: list[LogRecord] = []
+            state = ReplicaState(db, fund)
+            reader = LogReader(await conn.channel(), fund, state, lambda _db, r: first.append(r))
+            await reader.start()
+            await reader.read_to_end(ch)
+            await reader.stop()
+            state.close()
+
+            # The replica is away while more is decided, then resumes from its stored offset.
+            for i in range(10, 15):
+                await writer.append("decision", {"i": i})
+            second: list[LogRecord] = []
+            state = ReplicaState(db, fund)
+            reader = LogReader(await conn.channel(), fund, state, lambda _db, r: second.append(r))
+            resumed_at = state.position().next_offset
+            await reader.start()
+            await reader.read_to_end(ch)
+            await reader.stop()
+            state.close()
+        finally:
+            await conn.close()
+        return first, second, resumed_at
+
+    first, second, resumed_at = asyncio.run(scenario())
+
+    assert [(r.epoch, r.seq, r.payload["i"]) for r in first] == [(1, i, i) for i in range(10)]
+    assert [r.offset for r in first] == list(range(10))
+    assert resumed_at == 11  # after the ten records and the first reader's sync marker
+    assert [(r.seq, r.payload["i"]) for r in second] == [(i, i) for i in range(10, 15)]
+    assert [r.offset for r in second] == list(range(11, 16))
+
+
+def test_a_deposed_epoch_is_fenced_and_a_resent_record_applied_once(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    fund = new_fund()
+
+    async def scenario() -> tuple[list[tuple[int, int, str]], dict[str, int]]:
+        conn = await aio_pika.connect(node.url)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund)
+            old = LogWriter(ch, fund, epoch=1)
+            await old.append(EPOCH, {"holder": "A"})
+            await old.append("decision", {"by": "A"})
+            new = LogWriter(ch, fund, epoch=2)
+            await new.append(EPOCH, {"holder": "B"})
+            # A, deposed but not yet aware of it, still writes; B resends a record whose
+            # confirm it did not see.
+            await old.append("decision", {"by": "A, late"})
+            await _publish(ch, fund, LogRecord(2, 0, EPOCH, {"holder": "B"}))
+            await new.append("decision", {"by": "B"})
+
+            applied: list[tuple[int, int, str]] = []
+            state = ReplicaState(tmp_path / "replica.db", fund)
+            reader = LogReader(
+                await conn.channel(),
+                fund,
+                state,
+                lambda _db, r: applied.append((r.epoch, r.seq, r.payload.get("by", r.kind))),
+            )
+            await reader.start()
+            await reader.read_to_end(ch)
+            await reader.stop()
+            state.close()
+        finally:
+            await conn.close()
+        return applied, dict(reader.counts)
+
+    applied, counts = asyncio.run(scenario())
+
+    assert applied == [(1, 0, "epoch"), (1, 1, "A"), (2, 0, "epoch"), (2, 1, "B")]
+    assert counts == {"apply": 4, "fenced": 1, "duplicate": 1, "marker": 1}
+
+
+class Worker:
+    """A lease contender in its own process (tests/helpers/lease_worker.py)."""
+
+    def __init__(self, url: str, fund: str, db: Path, holder: str, heartbeat: int) -> None:
+        beat = str(heartbeat)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.lease_worker", url, fund, str(db), holder, beat],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.strip())
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.proc.wait(30)
+
+
+@pytest.mark.parametrize(("fault", "beat"), [("SIGKILL", 2), ("SIGSTOP", 2)])
+def test_one_of_two_contenders_holds_the_lease_and_the_other_takes_over_when_it_dies(
+    node: RabbitNode, tmp_path: Path, fault: str, beat: int
+) -> None:
+    """SIGKILL: the kernel closes the holder's socket. SIGSTOP: the holder hangs with its
+    connection open, and only the missed heartbeats (2 s) end it."""
+    fund = new_fund()
+    figures: dict[str, float] = {}
+
+    async def scenario() -> FundMember:
+        worker = Worker(node.url, fund, tmp_path / "a.db", "A", heartbeat=beat)
+        state = ReplicaState(tmp_path / "b.db", fund)
+        b = FundMember(node.url, fund, state, lambda _c: Decision(True), holder="B", heartbeat=beat)
+        try:
+            await wait_until(lambda: "holding 0" in worker.lines, 60, "A holds the lease")
+            await b.start()
+            await wait_until(lambda: b.lease.refusals >= 2, 30, "B refused the lease twice")
+            assert not b.holding.is_set()
+
+            hit = time.monotonic()
+            os.kill(worker.proc.pid, getattr(signal, fault))
+            await asyncio.wait_for(b.holding.wait(), 60)
+            assert b.became_holder_at is not None
+            figures["failover_s"] = b.became_holder_at - hit
+            return b
+        finally:
+            await b.stop()
+            state.close()
+            worker.close()
+
+    b = asyncio.run(scenario())
+
+    assert b.decided == []
+    records = asyncio.run(read_whole_log(node.url, fund, tmp_path / "check.db"))
+    assert [(r.epoch, r.kind, r.payload) for r in records] == [
+        (0, EPOCH, {"holder": "A"}),
+        (1, EPOCH, {"holder": "B"}),
+    ]
+    print(f"lease failover after {fault} of the holder (heartbeat {beat} s): {figures}")
+
+
+def test_a_command_takes_effect_once_across_resends_and_a_failover(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    fund = new_fund()
+    decided: list[tuple[str, str]] = []
+
+    def decide_as(holder: str) -> Callable[[Command], Decision]:
+        def decide(command: Command) -> Decision:
+            decided.append((holder, command.command_id))
+            if command.payload.get("spots", 0) < 0:
+                return Decision(False, "spots must not be negative")
+            return Decision(True, details={"decided_by": holder})
+
+        return decide
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        proxy = TcpProxy("127.0.0.1", node.port)
+        await proxy.reserve()
+        await proxy.open()
+        sa, sb = ReplicaState(tmp_path / "a.db", fund), ReplicaState(tmp_path / "b.db", fund)
+        a = FundMember(proxy.url, fund, sa, decide_as("A"), holder="A")
+        b = FundMember(node.url, fund, sb, decide_as("B"), holder="B")
+        conn = await aio_pika.connect(node.url)
+        try:
+            await a.start()
+            await asyncio.wait_for(a.holding.wait(), 30)
+            await b.start()
+            await wait_until(lambda: b.lease.refusals >= 1, 30, "B refused the lease")
+            sender = CommandSender(await conn.channel(publisher_confirms=True), fund, "C")
+            c1 = await sender.send("change_capacity", {"spots": 5})
+            await sender.send(c1.action, c1.payload, command_id=c1.command_id)  # resent
+            c2 = await sender.send("change_capacity", {"spots": -1})
+            await wait_until(lambda: sb.command_outcome(c2.command_id) is not None, 30, "c2")
+
+            await proxy.close()  # A is cut off from the broker
+            await asyncio.wait_for(b.holding.wait(), 30)
+            await sender.send(c1.action, c1.payload, command_id=c1.command_id)  # resent again
+            c3 = await sender.send("change_capacity", {"spots": 7})
+            await wait_until(lambda: sb.command_outcome(c3.command_id) is not None, 30, "c3")
+            outcomes = [
+                str((sb.command_outcome(c.command_id) or {}).get("status")) for c in (c1, c2, c3)
+            ]
+            return [c1.command_id, c2.command_id, c3.command_id], outcomes, a.decided + b.decided
+        finally:
+            await a.stop()
+            await b.stop()
+            await conn.close()
+            await proxy.close()
+            sa.close()
+            sb.close()
+
+    ids, outcomes, _ = asyncio.run(scenario())
+    c1, c2, c3 = ids
+
+    assert decided == [("A", c1), ("A", c2), ("B", c3)]
+    assert outcomes == ["applied", "refused", "applied"]
+    records = asyncio.run(read_whole_log(node.url, fund, tmp_path / "check.db"))
+    assert [(r.epoch, r.kind, r.payload.get("command_id")) for r in records] == [
+        (0, EPOCH, None),
+        (0, COMMAND, c1),
+        (0, COMMAND, c2),
+        (1, EPOCH, None),
+        (1, COMMAND, c3),
+    ]
+    assert records[2].payload["reason"] == "spots must not be negative"
+
+
+def test_log_read_rate(node: RabbitNode, tmp_path: Path) -> None:
+    """Not a speed assertion: 2,000 records appended and read back whole, rate printed."""
+    fund = new_fund()
+    count = 2000
+
+    async def scenario() -> tuple[int, float, float]:
+        conn = await aio_pika.connect(node.url)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund)
+            writer = LogWriter(ch, fund, epoch=0)
+            began = time.monotonic()
+            for i in range(count):
+                await writer.append("decision", {"i": i, "rows": [["participation", i, "x"]]})
+            wrote = time.monotonic() - began
+            applied: list[int] = []
+            state = ReplicaState(tmp_path / "replica.db", fund)
+            reader = LogReader(
+                await conn.channel(), fund, state, lambda _db, r: applied.append(r.payload["i"])
+            )
+            began = time.monotonic()
+            await reader.start()
+            await reader.read_to_end(ch, timeout=120)
+            read = time.monotonic() - began
+            await reader.stop()
+            state.close()
+            assert applied == list(range(count))
+        finally:
+            await conn.close()
+        return len(applied), wrote, read
+
+    n, wrote, read = asyncio.run(scenario())
+    assert n == count
+    print(
+        f"log: {count} appends awaited one by one {count / wrote:.0f}/s; "
+        f"read+applied (one SQLite transaction each) {count / read:.0f}/s"
+    )
+
+
+@pytest.mark.slow
+def test_on_a_cluster_the_lease_and_the_log_survive_the_loss_of_the_holders_node(
+    tmp_path: Path,
+) -> None:
+    fund = new_fund()
+    figures: dict[str, float] = {}
+    with private_cluster(3) as nodes:
+        figures["cluster_formed_s"] = nodes[0].timings["cluster"]
+
+        async def scenario() -> list[str]:
+            sa, sb = ReplicaState(tmp_path / "a.db", fund), ReplicaState(tmp_path / "b.db", fund)
+            a = FundMember(nodes[0].url, fund, sa, lambda _c: Decision(True), holder="A")
+            b = FundMember(nodes[1].url, fund, sb, lambda _c: Decision(True), holder="B")
+            conn = await aio_pika.connect(nodes[2].url)
+            try:
+                await a.start()
+                await asyncio.wait_for(a.holding.wait(), 60)
+                await b.start()
+                await wait_until(lambda: b.lease.refusals >= 1, 30, "B refused the lease")
+                sender = CommandSender(await conn.channel(publisher_confirms=True), fund, "C")
+                sent = [await sender.send("publish", {"n": i}) for i in range(5)]
+                await wait_until(
+                    lambda: all(sb.command_outcome(c.command_id) for c in sent), 60, "decided"
+                )
+                hit = time.monotonic()
+                await asyncio.to_thread(nodes[0].kill)
+                await asyncio.wait_for(b.holding.wait(), 120)
+                assert b.became_holder_at is not None
+                figures["failover_after_node_kill_s"] = b.became_holder_at - hit
+                more = [await sender.send("publish", {"n": i}) for i in range(5, 8)]
+                await wait_until(
+                    lambda: all(sb.command_outcome(c.command_id) for c in more), 60, "decided"
+                )
+                return [c.command_id for c in sent + more]
+            finally:
+                await a.stop()
+                await b.stop()
+                await conn.close()
+                sa.close()
+                sb.close()
+
+        ids = asyncio.run(scenario())
+        records = asyncio.run(read_whole_log(nodes[2].url, fund, tmp_path / "check.db"))
+    commands = [r.payload["command_id"] for r in records if r.kind == COMMAND]
+    assert commands == ids
+    assert [r.epoch for r in records if r.kind == EPOCH] == [0, 1]
+    print(f"cluster lease/log figures: {figures}")
