@@ -25,7 +25,6 @@ from core.storage import Store
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "console.db"  # the same file as core.service.DB_NAME (a test holds them equal)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 _FUND_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -377,7 +376,7 @@ def _err(text: str) -> None:
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
-    store = Store(args.data_dir / DB_NAME)
+    store = Store(config.db_path(args.data_dir))
     return Engine(store, args.fund_id)
 
 
@@ -685,7 +684,7 @@ def run_headless(args: argparse.Namespace) -> int:
 
 def newest_open_application(args: argparse.Namespace) -> str | None:
     """The newest open application of this fund in the local database, if there is one."""
-    path = args.data_dir / DB_NAME
+    path = config.db_path(args.data_dir)
     if not path.exists():
         return None
     engine = open_engine(args)

@@ -18,6 +18,7 @@ APP_NAME = "volunteer-console"
 BROKER_ENV = "VOLUNTEER_CONSOLE_BROKER"
 DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
 KEYRING_SERVICE = "volunteer-console"
+DB_NAME = "console.db"  # in the data directory, beside settings.json
 
 
 def default_data_dir() -> Path:
@@ -39,6 +40,11 @@ class Settings(BaseModel):
 
 def settings_path(data_dir: Path) -> Path:
     return data_dir / "settings.json"
+
+
+def db_path(data_dir: Path) -> Path:
+    """The console's SQLite file: the window, the service and every command open this one."""
+    return data_dir / DB_NAME
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -578,6 +578,11 @@ def _volunteer_of(o: m.Outbound) -> str | None:
     return None if value is None else str(value)
 
 
+# The form's limits; the window's dialog and the command line check them through errors().
+MAX_NAME_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 4000
+
+
 @dataclass(frozen=True, slots=True)
 class ApplicationForm:
     """The coordinator's form for creating or editing an application, with its checks."""
@@ -596,10 +601,10 @@ class ApplicationForm:
         errs: dict[str, str] = {}
         if not self.name.strip():
             errs["name"] = "a name is required"
-        elif len(self.name.strip()) > 200:
-            errs["name"] = "at most 200 characters"
-        if len(self.description) > 4000:
-            errs["description"] = "at most 4000 characters"
+        elif len(self.name.strip()) > MAX_NAME_LENGTH:
+            errs["name"] = f"at most {MAX_NAME_LENGTH} characters"
+        if len(self.description) > MAX_DESCRIPTION_LENGTH:
+            errs["description"] = f"at most {MAX_DESCRIPTION_LENGTH} characters"
         if self.day < today:
             errs["date"] = f"the date is in the past (today is {today.isoformat()})"
         if self.end <= self.start:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.clock import Clock, SystemClock
-from core.config import redact
+from core.config import db_path, redact
 from core.engine import Engine
 from core.queries import Queries
 from core.storage import Store
@@ -18,7 +18,6 @@ from core.writer import Writer
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "console.db"
 TICK_EVERY = 1.0  # offer deadlines are checked at least this often
 
 
@@ -38,7 +37,7 @@ class ConsoleCore:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
-        self.store = Store(self.data_dir / DB_NAME)
+        self.store = Store(db_path(self.data_dir))
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
         self.writer = Writer()

@@ -163,7 +163,7 @@ class Transport:
         self.queues = queue_names(engine.fund_id)
         self._password = urlsplit(url).password or ""
         self._callbacks: list[Callable[[BrokerStatus], None]] = []
-        self._status = BrokerStatus("offline", self._backlog(), "not started", _utcnow())
+        self._status = BrokerStatus("offline", self._backlog(0), "not started", _utcnow())
         self._session: _Session | None = None
         self._generation = 0
         self._ever_connected = False
@@ -300,11 +300,11 @@ class Transport:
             text = text.replace(self._password, "***")
         return text
 
-    def _backlog(self) -> int:
+    def _backlog(self, last_known: int) -> int:
         try:
             return self.engine.store.backlog()
-        except Exception:
-            return self._status.backlog if hasattr(self, "_status") else 0
+        except Exception:  # the store is closing or busy: keep showing the last figure
+            return last_known
 
     def _set_state(self, state: State, detail: str, level: int = logging.INFO) -> None:
         # detail is built from redact()ed URLs and _scrub()bed exception texts only
@@ -312,7 +312,7 @@ class Transport:
         if old.state == state and old.detail == detail:
             return
         since = old.since if old.state == state else _utcnow()
-        self._status = BrokerStatus(state, self._backlog(), detail, since)
+        self._status = BrokerStatus(state, self._backlog(old.backlog), detail, since)
         if old.state != state:
             log.log(level, "broker %s: %s", state, detail)
         self._notify()
@@ -338,7 +338,7 @@ class Transport:
     def _emit_backlog(self) -> None:
         self._backlog_handle = None
         self._backlog_sent_at = time.monotonic()
-        backlog = self._backlog()
+        backlog = self._backlog(self._status.backlog)
         if backlog != self._status.backlog:
             old = self._status
             self._status = BrokerStatus(old.state, backlog, old.detail, old.since)

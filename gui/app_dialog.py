@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine import ApplicationForm
+from core.engine import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN
 from gui.bridge import Op, OpResult
 from gui.display import date_text, local_today
@@ -177,9 +177,9 @@ class AppDialog(QDialog):
         if key == "name":
             if not form.name.strip():
                 return self.tr("A name is required")
-            return self.tr("At most 200 characters")
+            return self.tr("At most %1 characters").replace("%1", str(MAX_NAME_LENGTH))
         if key == "description":
-            return self.tr("At most 4000 characters")
+            return self.tr("At most %1 characters").replace("%1", str(MAX_DESCRIPTION_LENGTH))
         if key == "date":
             return self.tr("The date is in the past (today is %1)").replace(
                 "%1", date_text(self._today(), year=True)

@@ -19,6 +19,9 @@ CHECK_MS = 5_000
 MIN_SPACING_S = 30.0  # at most one idle full collection per this long
 MAX_DEFER_S = 300.0  # a load that never pauses still gets a full collection this often
 NEVER = 1_000_000_000  # a third threshold no count reaches: no automatic full collection
+# Python 3.14's collector is incremental: it has no generation 1, ignores the third threshold
+# and already spreads the old generation over small increments, so there is no long full
+# collection to move. The keeper sees that the threshold did not take and only freezes.
 
 
 class HeapKeeper(QObject):
@@ -40,6 +43,7 @@ class HeapKeeper(QObject):
         self._previous: tuple[int, int, int] | None = None
         self._last_full = clock()
         self.full_collections = 0
+        self.holds_full_collections = False  # known after start()
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_MS)
         self._timer.timeout.connect(self.check)
@@ -53,6 +57,10 @@ class HeapKeeper(QObject):
             self._previous = gc.get_threshold()
             young, middle, _ = self._previous
             gc.set_threshold(young, middle, NEVER)
+            self.holds_full_collections = gc.get_threshold()[2] == NEVER
+        if not self.holds_full_collections:
+            log.debug("incremental collector: only the startup heap is frozen")
+            return
         self._last_full = self._clock()
         self._timer.start()
 
@@ -62,11 +70,14 @@ class HeapKeeper(QObject):
         if self._previous is not None:
             gc.set_threshold(*self._previous)
             self._previous = None
+        self.holds_full_collections = False
         gc.unfreeze()
 
     @Slot()
     def check(self) -> bool:
         """Run a full collection if the window is idle (or it has waited too long)."""
+        if not self.holds_full_collections:
+            return False
         now = self._clock()
         since = now - self._last_full
         idle = now - self._busy_at() >= IDLE_S

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import pytest
 
 import main
 from core import cli
+from core.config import DB_NAME
 from core.engine import Delivery, Engine
 from core.storage import Store
 
@@ -214,7 +216,7 @@ def _with_signed_volunteers(data_dir: Path, fund: str, n: int) -> str:
         "app", "create", "--data-dir", str(data_dir), "--fund-id", fund, "--name", "Shelter",
         "--spots", "3", "--date", TOMORROW, "--start", "10:00", "--end", "12:00",
     ).stdout.strip()  # fmt: skip
-    store = Store(data_dir / cli.DB_NAME)
+    store = Store(data_dir / DB_NAME)
     try:
         engine = Engine(store, fund)
         bodies = [
@@ -264,10 +266,21 @@ def test_app_remove_and_promote_print_the_outcome_or_the_refusal(tmp_path):
     assert missing.returncode == 1 and "no application 999" in missing.stderr
 
 
-def test_data_dir_file_is_the_one_the_console_uses():
-    from core import service
+def test_an_application_made_on_the_command_line_is_in_the_console_of_that_data_dir(tmp_path):
+    from core.service import ConsoleCore
 
-    assert cli.DB_NAME == service.DB_NAME
+    made = run(
+        "app", "create", "--data-dir", str(tmp_path), "--name", "Shelter", "--spots", "2",
+        "--date", TOMORROW, "--start", "9:00", "--end", "12:00",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    core = ConsoleCore(tmp_path, "1", BROKER)
+    try:
+        assert [(s.id, s.name) for s in core.queries.summaries()] == [
+            (made.stdout.strip(), "Shelter")
+        ]
+    finally:
+        asyncio.run(core.stop())
 
 
 @pytest.mark.broker
@@ -353,7 +366,7 @@ def test_headless_service_stops_cleanly_on_sigterm(tmp_path):
         assert code == 0, service.log
         assert "Traceback" not in service.log
         assert "headless console stopped cleanly" in service.log
-        assert (tmp_path / cli.DB_NAME).exists()
+        assert (tmp_path / DB_NAME).exists()
     finally:
         import asyncio
 

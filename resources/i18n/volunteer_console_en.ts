@@ -36,7 +36,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+1"/>
         <source>application published with %n spot(s)</source>
         <translation>
             <numerusform>application published with %n spot</numerusform>

@@ -69,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -79,7 +79,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+59"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -167,17 +167,17 @@
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+62"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-56"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+66"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
@@ -187,17 +187,17 @@
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="-84"/>
+        <location line="-82"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+76"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
     <message numerus="yes">
-        <location line="-55"/>
+        <location line="-53"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
@@ -229,7 +229,7 @@
         </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>signed up: took a free spot</source>
         <translation>записан: занял свободное место</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>без изменений: отказ от того, кто не был ни записан, ни в листе ожидания</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-40"/>
         <source>response to a closed application; nothing changed</source>
         <translation>отклик на закрытую заявку; ничего не изменилось</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>отказ от отменённой заявки; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+49"/>
         <source>capacity changed from %1 to %2</source>
         <translation>число мест изменено: было %1, стало %2</translation>
     </message>
@@ -299,7 +299,7 @@
         <translation>заявка отменена; сообщили записавшимся (%1) и ожидающим (%2)</translation>
     </message>
     <message numerus="yes">
-        <location line="-39"/>
+        <location line="-37"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>заявка создана, мест: %n</numerusform>
@@ -308,7 +308,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+1"/>
         <source>application published with %n spot(s)</source>
         <translation>
             <numerusform>заявка опубликована, мест: %n</numerusform>
@@ -317,7 +317,7 @@
         </translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-12"/>
         <source>name</source>
         <translation>название</translation>
     </message>
@@ -362,7 +362,7 @@
         <translation>изменены данные заявки</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+47"/>
         <source>policy changed: %1; offers last %2 min</source>
         <translation>порядок изменён: %1; предложение действует %2 мин</translation>
     </message>
@@ -370,7 +370,7 @@
 <context>
     <name>AppDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+42"/>
+        <location filename="../../gui/app_dialog.py" line="+44"/>
         <source>New application</source>
         <translation>Новая заявка</translation>
     </message>
@@ -461,13 +461,9 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>At most 200 characters</source>
-        <translation>Не более 200 символов</translation>
-    </message>
-    <message>
         <location line="+2"/>
-        <source>At most 4000 characters</source>
-        <translation>Не более 4000 символов</translation>
+        <source>At most %1 characters</source>
+        <translation>Не более %1 символов</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -500,7 +496,7 @@
         <translation>Выберите один из вариантов</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+20"/>
         <source>The application could not be saved</source>
         <translation>Не удалось сохранить заявку</translation>
     </message>
@@ -1027,12 +1023,13 @@ ID заявки %5</translation>
         <translation>%1 откликов/мин</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
+        <location line="+10"/>
         <source>Not done</source>
         <translation>Не выполнено</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+29"/>
         <source>Saved</source>
         <translation>Сохранено</translation>
     </message>
@@ -1547,7 +1544,7 @@ ID заявки %5</translation>
 <context>
     <name>TrayNotifier</name>
     <message>
-        <location filename="../../gui/tray.py" line="+54"/>
+        <location filename="../../gui/tray.py" line="+37"/>
         <source>Volunteer Console</source>
         <translation>Консоль волонтёров</translation>
     </message>
@@ -1575,7 +1572,7 @@ ID заявки %5</translation>
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-308"/>
+        <location filename="../../gui/display.py" line="-306"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

@@ -31,8 +31,9 @@ from typing import Any
 import aio_pika
 
 from core import messages as m
+from core.config import DB_NAME
 from core.engine import ApplicationForm, Engine
-from core.service import DB_NAME, ConsoleCore
+from core.service import ConsoleCore
 from core.storage import Store
 from core.transport import consumer_queue_arguments, queue_names
 from tests.helpers.broker import BROKER_URL, delete_fund_queues

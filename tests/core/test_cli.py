@@ -12,6 +12,7 @@ from uuid import uuid4
 import pytest
 
 from core import cli
+from core.config import DB_NAME
 from core.engine import ApplicationForm
 from core.service import ConsoleCore
 from tests.helpers.broker import (
@@ -105,7 +106,7 @@ def test_cli_changes_reach_the_running_console_and_its_relay_sends_them(tmp_path
 def test_the_newest_open_application_is_found_in_the_local_database(tmp_path: Path) -> None:
     args = cli.parse_args(["simulate", "--data-dir", str(tmp_path), "--fund-id", "f1"])
     assert cli.newest_open_application(args) is None
-    assert not (tmp_path / cli.DB_NAME).exists(), "looking creates no database"
+    assert not (tmp_path / DB_NAME).exists(), "looking creates no database"
     engine = cli.open_engine(args)
     try:
 

@@ -19,8 +19,9 @@ import aio_pika
 import pytest
 
 from core.clock import SystemClock
+from core.config import DB_NAME
 from core.engine import ApplicationForm, Engine
-from core.service import DB_NAME, ConsoleCore
+from core.service import ConsoleCore
 from core.storage import Store
 from core.transport import REJECTION_HEADER, BrokerStatus
 from tests.helpers.broker import (

@@ -14,10 +14,12 @@ from core.writer import Writer
 
 @pytest.fixture(scope="package")
 def qloop(qapp):
-    """The only pattern that works (STACK-NOTES): one loop for all GUI tests, already running.
+    """One qasync loop for all GUI tests, already running: the only pattern that worked.
 
     Coroutines are started with asyncio.ensure_future and awaited with qtbot.waitUntil(task.done);
-    the loop runs whenever qtbot spins Qt. A function-scoped loop would quit the QApplication.
+    the loop runs whenever qtbot spins Qt. A function-scoped loop would quit the QApplication
+    (loop.stop() calls QApplication.exit(), and every later test times out); pytest-asyncio's
+    own loop does not run while qtbot spins Qt, so waitUntil times out.
     The loop claims to be running, so once the GUI tests are done it must stop claiming it, or
     every later test's asyncio.run() refuses to start. It is not stopped: stop() quits Qt.
     """

@@ -58,3 +58,32 @@ def test_a_load_that_never_pauses_still_gets_a_full_collection(keeper):
     now[0] += MAX_DEFER_S + 1
     busy[0] = now[0]
     assert k.check() is True
+
+
+def test_on_the_supported_pythons_the_keeper_holds_full_collections(keeper):
+    k, _now, _busy = keeper
+    assert k.holds_full_collections  # 3.11-3.13 (pyproject's requires-python)
+
+
+def test_an_incremental_collector_is_left_alone_and_only_the_startup_heap_frozen(qapp, monkeypatch):
+    # Python 3.14's gc API (not installed here): set_threshold ignores the third value and
+    # get_threshold's third is always 0. The real collector is not touched while it is faked.
+    kept = list(gc.get_threshold()[:2])
+    monkeypatch.setattr(gc, "get_threshold", lambda: (kept[0], kept[1], 0))
+    monkeypatch.setattr(
+        gc,
+        "set_threshold",
+        lambda young, middle=10, *_: kept.__setitem__(slice(None), [young, middle]),
+    )
+    now = [1000.0]
+    k = HeapKeeper(lambda: 0.0, clock=lambda: now[0])
+    k.start()
+    try:
+        assert k.holds_full_collections is False
+        assert gc.get_freeze_count() > 0
+        now[0] += MAX_DEFER_S + 1
+        assert k.check() is False and k.full_collections == 0
+        assert not k._timer.isActive()
+    finally:
+        k.stop()
+    assert gc.get_freeze_count() == 0
