@@ -77,6 +77,19 @@ def _python(version: str) -> str | None:
     return str(pyenv[-1]) if pyenv else shutil.which(f"python{version}")
 
 
+def test_every_python_package_of_the_console_is_in_the_wheel():
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for top in ("core", "gui")
+        for p in (ROOT / top).rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert folders - listed == set(), "add these to [tool.setuptools] packages"
+
+
 def _clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(QT_QPA_PLATFORM="offscreen", **extra)
