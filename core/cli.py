@@ -134,6 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the console as a service with no window; logs to stderr, stops cleanly "
         "on Ctrl+C or SIGTERM after finishing the work in flight",
     )
+    root.add_argument(
+        "--retention-days",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="with --headless: how long inbox ids, rejected messages and the message log are "
+        f"kept (default: settings.json, else {config.DEFAULT_RETENTION_DAYS})",
+    )
     mode.add_argument(
         "--demo",
         action="store_true",
@@ -300,6 +308,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if not _FUND_RE.match(fund):
         parser.error(f"--fund-id: letters, digits, _ and - only, 1 to 64 of them (got {fund!r})")
     args.fund_id = fund
+    if args.retention_days is not None and not 1 <= args.retention_days <= 3650:
+        parser.error(f"--retention-days: 1 to 3650 days (got {args.retention_days})")
     return args
 
 
@@ -663,7 +673,7 @@ def run_headless(args: argparse.Namespace) -> int:
     async def go() -> None:
         stop = asyncio.Event()
         _on_signals(stop)
-        core = ConsoleCore(args.data_dir, args.fund_id, url)
+        core = ConsoleCore(args.data_dir, args.fund_id, url, retention_days=args.retention_days)
         log.info(
             "headless console: fund %s, data %s, broker %s",
             args.fund_id,

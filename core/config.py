@@ -19,6 +19,7 @@ BROKER_ENV = "VOLUNTEER_CONSOLE_BROKER"
 DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
 KEYRING_SERVICE = "volunteer-console"
 DB_NAME = "console.db"  # in the data directory, beside settings.json
+DEFAULT_RETENTION_DAYS = 30
 
 
 def default_data_dir() -> Path:
@@ -36,6 +37,9 @@ class Settings(BaseModel):
     default_policy: Literal["broadcast", "auto", "timed"] = "broadcast"
     default_offer_timeout_min: int = Field(default=30, ge=1, le=7 * 24 * 60)
     language: Literal["system", "en", "ru"] = "system"
+    # How long the inbox ids, the rejected messages and the message log are kept. Longer than
+    # any redelivery: see "Retention" in resources/CONTRACT.md.
+    retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=3650)
 
 
 def settings_path(data_dir: Path) -> Path:

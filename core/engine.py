@@ -43,6 +43,9 @@ class Delivery:
 # the two consumed queues (2 x 500). Only there is its content looked for; see CONTRACT.md.
 REDELIVERY_WINDOW = 4096
 
+# How much of an inbound body the local logs keep (the message log, a rejected message).
+KEPT_BODY_BYTES = 4096
+
 
 def scoped_id(sender: str, message_id: str) -> str:
     """The inbox key of a message id: the sender's app_id is part of it, length-prefixed."""
@@ -252,11 +255,14 @@ class Engine:
                         _action_of(req),
                         req.application_id if req else None,
                         req.volunteer_id if req else None,
-                        d.body[: m.MAX_BODY_BYTES].decode("utf-8", "replace"),
+                        d.body[:KEPT_BODY_BYTES].decode("utf-8", "replace"),
                         outcome if not reason else f"{outcome}: {reason}",
                     )
                     change.messages.append(logged)
-                    inbox.append((*ik.row(d), _ts(now), outcome, *logged.row()))
+                    columns = logged.row()
+                    if outcome == "rejected":  # its body is kept once, in the rejected row
+                        columns = (*columns[:-1], "")
+                    inbox.append((*ik.row(d), _ts(now), outcome, *columns))
                     if outcome == "rejected":
                         rejected.append(_rejected_row(d, mid, now, reason))
                     elif outcome == "applied":
@@ -549,9 +555,13 @@ class Engine:
 
 
 def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:
-    """A rejected table row: what came in (its first 64 KiB), from where, and why."""
-    body = d.body[: m.MAX_BODY_BYTES]
-    return (mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), body)
+    """A rejected table row: what came in (its first 4 KiB, size and SHA-256), from where, why.
+
+    Only a prefix is kept so that no sender can grow the disk by sending large junk; the
+    broker's dead-letter queue holds the whole message."""
+    body = d.body[:KEPT_BODY_BYTES]
+    digest = hashlib.sha256(d.body).hexdigest()
+    return (mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), body, digest)
 
 
 def console_app_id(fund_id: str) -> str:

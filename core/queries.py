@@ -323,7 +323,7 @@ class Queries:
         with self._snapshot() as c:
             inbound = c.execute(
                 "SELECT rowid, received_at, exchange, routing_key, action, application_id,"
-                f" volunteer_id, body, outcome FROM inbox WHERE 1=1{filt}"
+                f" volunteer_id, body, outcome, message_id FROM inbox WHERE 1=1{filt}"
                 " ORDER BY rowid DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
@@ -333,6 +333,10 @@ class Queries:
                 f" FROM outbox WHERE 1=1{filt} ORDER BY seq DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
+            # A rejected message's body is kept once, in its rejected row.
+            kept = self._rejected_bodies(
+                c, [r[9] for r in inbound if r[8] == "rejected" and not r[7]]
+            )
         # newest first: by time, then out before in, then the numeric id (arrival order)
         merged = sorted(
             [("in", r) for r in inbound] + [("out", r) for r in outbound],
@@ -340,9 +344,32 @@ class Queries:
             reverse=True,
         )[:limit]
         return [
-            MessageRow(f"{d}:{r[0]}", d, _dt(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+            MessageRow(
+                f"{d}:{r[0]}",
+                d,
+                _dt(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7] or (kept.get(r[9], "") if d == "in" else ""),
+                r[8],
+            )
             for d, r in reversed(merged)
         ]
+
+    @staticmethod
+    def _rejected_bodies(c: sqlite3.Connection, message_ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(message_ids), 500):
+            chunk = message_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for mid, body in c.execute(
+                f"SELECT message_id, body FROM rejected WHERE message_id IN ({marks})", chunk
+            ):
+                out[mid] = bytes(body).decode("utf-8", "replace")
+        return out
 
     def rejected(self, *, limit: int = 500) -> list[RejectedRow]:
         rows = self.conn.execute(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.clock import Clock, SystemClock
-from core.config import db_path, redact
+from core.config import db_path, load_settings, redact
 from core.engine import Engine
 from core.queries import Queries
 from core.storage import Store
@@ -19,6 +19,10 @@ from core.writer import Writer
 log = logging.getLogger(__name__)
 
 TICK_EVERY = 1.0  # offer deadlines are checked at least this often
+PRUNE_FIRST = 30.0  # s after start: the start itself stays quick
+PRUNE_EVERY = 3600.0
+PRUNE_BATCH = 500  # rows per transaction: the write lock is never held long
+PRUNE_PAUSE = 0.1  # s between batches, so consuming and the window go on meanwhile
 
 
 class ConsoleCore:
@@ -33,10 +37,14 @@ class ConsoleCore:
         *,
         prefetch: int = 500,
         flush_interval: float = 0.005,
+        retention_days: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
+        if retention_days is None:
+            retention_days = load_settings(self.data_dir).retention_days
+        self.retention = timedelta(days=retention_days)
         self.store = Store(db_path(self.data_dir))
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
@@ -51,6 +59,7 @@ class ConsoleCore:
             writer=self.writer,
         )
         self._ticker: asyncio.Task[None] | None = None
+        self._pruner: asyncio.Task[None] | None = None
         self._tick_now = asyncio.Event()
         self._started = False
 
@@ -72,6 +81,7 @@ class ConsoleCore:
 
         self.engine.subscribe(wake_ticker)
         self._ticker = asyncio.create_task(self._tick_loop(), name="deadline-ticker")
+        self._pruner = asyncio.create_task(self._prune_loop(), name="log-pruner")
         await self.transport.start()
 
     async def stop(self) -> None:
@@ -81,11 +91,12 @@ class ConsoleCore:
             return
         self._started = False
         await self.transport.stop()
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(BaseException):
-                await self._ticker
-            self._ticker = None
+        for task in (self._ticker, self._pruner):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+        self._ticker = self._pruner = None
         self._close_store()
 
     def _close_store(self) -> None:
@@ -114,6 +125,25 @@ class ConsoleCore:
             # A commit may open an earlier deadline: wake up and look again.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._tick_now.wait(), max(wait, 0.05))
+
+    def prune_once(self) -> int:
+        """One small batch of log rows past the retention; how many went (writer thread)."""
+        return self.store.prune(self.clock.now(), self.retention, limit=PRUNE_BATCH)
+
+    async def _prune_loop(self) -> None:
+        await asyncio.sleep(PRUNE_FIRST)
+        while True:
+            try:
+                gone = total = await self.writer.call(self.prune_once)
+                while gone >= PRUNE_BATCH:
+                    await asyncio.sleep(PRUNE_PAUSE)
+                    gone = await self.writer.call(self.prune_once)
+                    total += gone
+                if total:
+                    log.info("pruned %d log rows older than %s", total, self.retention)
+            except Exception:
+                log.exception("pruning the logs failed; trying again in %g s", PRUNE_EVERY)
+            await asyncio.sleep(PRUNE_EVERY)
 
 
 async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:

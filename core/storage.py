@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -228,12 +229,33 @@ def _v5(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("DROP INDEX IF EXISTS participation_app_state")  # a prefix of the new one
 
 
+def _v6(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # A rejected body is kept once (in rejected, not also in the inbox) and only its first
+    # 4 KiB, with its size and SHA-256; the logs get a retention, pruned by received_at.
+    db.execute_sql("ALTER TABLE rejected ADD COLUMN sha256 TEXT")
+    conn = db.connection()
+    rows = conn.execute("SELECT id, size, body FROM rejected").fetchall()
+    conn.executemany(
+        "UPDATE rejected SET body = ?, sha256 = ? WHERE id = ?",
+        [
+            # A body kept whole (up to 64 KiB before) still gives its digest.
+            (bytes(body[:4096]), hashlib.sha256(body).hexdigest() if len(body) == size else None, i)
+            for i, size, body in rows
+        ],
+    )
+    conn.execute("UPDATE inbox SET body = '' WHERE outcome = 'rejected'")
+    conn.execute("UPDATE inbox SET body = substr(body, 1, 4096) WHERE length(body) > 4096")
+    conn.execute("CREATE INDEX rejected_received ON rejected(received_at)")
+    conn.execute("CREATE INDEX rejected_message ON rejected(message_id)")
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
     _v3,
     _v4,
     _v5,
+    _v6,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -525,8 +547,8 @@ class Store:
     def add_rejected(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self.conn.executemany(
             "INSERT INTO rejected"
-            " (message_id, received_at, exchange, routing_key, reason, size, body)"
-            " VALUES (?,?,?,?,?,?,?)",
+            " (message_id, received_at, exchange, routing_key, reason, size, body, sha256)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             rows,
         )
 
@@ -558,6 +580,41 @@ class Store:
                 ).fetchall()
             )
         return counts
+
+    # -- retention ----------------------------------------------------------------------
+    def prune(self, now: datetime, keep: timedelta, *, limit: int = 500) -> int:
+        """Delete up to `limit` log rows older than `keep`, in one short transaction; returns
+        how many went. Called again until it returns less than `limit`.
+
+        Inbox ids count from the newest message recorded, not from the clock: a console that
+        was down longer than `keep` still knows every id the broker may redeliver to it."""
+        with self.transaction() as c:
+            (newest,) = c.execute("SELECT MAX(received_at) FROM inbox").fetchone()
+            inbox_cutoff = _ts(min(now, _dt(newest) or now) - keep)
+            cutoff = _ts(now - keep)
+            gone = 0
+            for sql, arg in (
+                (
+                    "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox"
+                    " WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+                    inbox_cutoff,
+                ),
+                (
+                    "DELETE FROM rejected WHERE id IN (SELECT id FROM rejected"
+                    " WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+                    cutoff,
+                ),
+                (
+                    # Only what was sent: a pending row waits for the broker however old.
+                    "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox"
+                    " WHERE sent_at < ? ORDER BY sent_at LIMIT ?)",
+                    cutoff,
+                ),
+            ):
+                gone += c.execute(sql, (arg, limit - gone)).rowcount
+                if gone >= limit:
+                    break
+        return gone
 
     # -- outbox relay -------------------------------------------------------------------
     def pending_outbox(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
