@@ -11,13 +11,13 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from core import config
-from core.clock import utcnow
+from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.queries import ActivityRow, AppDetail, AppSummary, Queries
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
@@ -171,7 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--name", required=True, help="short title volunteers see")
     create.add_argument("--spots", required=True, metavar="N", help=f"capacity, 1..{MAX_CAPACITY}")
-    create.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day of the shift")
+    create.add_argument(
+        "--date",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help='the day of the shift (local; also "today" or "tomorrow")',
+    )
     create.add_argument("--start", required=True, metavar="HH:MM", help="start time (local)")
     create.add_argument("--end", required=True, metavar="HH:MM", help="end time, after --start")
     create.add_argument("--description", default="", help="what volunteers will do")
@@ -385,15 +390,18 @@ def _err(text: str) -> None:
 # ---- app commands ---------------------------------------------------------------------------
 
 
-def open_engine(args: argparse.Namespace) -> Engine:
+def open_engine(args: argparse.Namespace, clock: Clock | None = None) -> Engine:
     store = Store(config.db_path(args.data_dir))
-    return Engine(store, args.fund_id)
+    return Engine(store, args.fund_id, clock)
 
 
-def _parse_fields(args: argparse.Namespace) -> tuple[ApplicationForm | None, dict[str, str]]:
+def _parse_fields(
+    args: argparse.Namespace, clock: Clock
+) -> tuple[ApplicationForm | None, dict[str, str]]:
     settings = config.load_settings(args.data_dir)
     errors: dict[str, str] = {}
-    day, start, end, spots, timeout = date.today(), time(0), time(0), 1, 30
+    now = local_now(clock)  # the coordinator's wall, as the window and the engine see it
+    day, start, end, spots, timeout = now.date(), time(0), time(0), 1, 30
 
     def parsed(key: str, text: str, fn: Callable[[str], Any], fmt: str, fallback: Any) -> Any:
         # A placeholder stands in for a bad value so the form still checks the other fields.
@@ -403,7 +411,7 @@ def _parse_fields(args: argparse.Namespace) -> tuple[ApplicationForm | None, dic
             errors[key] = f"expected {fmt}, got {text!r}"
             return fallback
 
-    day = parsed("date", args.date, date.fromisoformat, "YYYY-MM-DD", day)
+    day = parsed("date", args.date, lambda t: _parse_date(t, now.date()), "YYYY-MM-DD", day)
     start = parsed("start", args.start, _parse_time, "HH:MM", start)
     end = parsed("end", args.end, _parse_time, "HH:MM", end)
     spots = parsed("spots", args.spots, int, "a whole number", spots)
@@ -422,9 +430,19 @@ def _parse_fields(args: argparse.Namespace) -> tuple[ApplicationForm | None, dic
         policy=policy,
         offer_timeout_min=timeout,
     )
-    for key, msg in form.errors(today=utcnow().date()).items():
+    for key, msg in form.errors(now=now).items():
         errors.setdefault(key, msg)
     return (None if errors else form), errors
+
+
+def _parse_date(text: str, today: date) -> date:
+    """YYYY-MM-DD, or "today" / "tomorrow" on the coordinator's wall."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    return date.fromisoformat(text)
 
 
 def _parse_time(text: str) -> time:
@@ -445,8 +463,9 @@ _OPTION_OF = {
 }
 
 
-def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
-    form, errors = _parse_fields(args)
+def cmd_create(args: argparse.Namespace, out: TextIO, clock: Clock | None = None) -> int:
+    clock = clock or SystemClock()
+    form, errors = _parse_fields(args, clock)
     if form is None:
         for key in _OPTION_OF:
             if key in errors:
@@ -455,7 +474,7 @@ def cmd_create(args: argparse.Namespace, out: TextIO) -> int:
             if key not in _OPTION_OF:
                 _err(f"error: {key}: {msg}")
         return EXIT_USAGE
-    engine = open_engine(args)
+    engine = open_engine(args, clock)
     try:
         app_id = engine.create_application(form, publish=not args.draft)
     except ActionRefused as exc:
@@ -639,11 +658,13 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
 }
 
 
-def run_app_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def run_app_command(
+    args: argparse.Namespace, out: TextIO | None = None, *, clock: Clock | None = None
+) -> int:
     out = out or sys.stdout
     cmd = args.app_command
     if cmd == "create":
-        return cmd_create(args, out)
+        return cmd_create(args, out, clock)
     if cmd == "list":
         return cmd_list(args, out)
     if cmd == "show":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -12,19 +12,25 @@ def utcnow() -> datetime:
 
 
 class Clock(Protocol):
+    # The coordinator's time zone; None is the machine's own (what the CLI and window use).
+    tz: tzinfo | None
+
     def now(self) -> datetime: ...
 
 
 class SystemClock:
+    tz: tzinfo | None = None
+
     def now(self) -> datetime:
         return utcnow()
 
 
 class ManualClock:
-    """A clock that only moves when told to: for tests and replays."""
+    """A clock that only moves when told to: for tests and replays (tz: the wall it hangs on)."""
 
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, tz: tzinfo | None = UTC) -> None:
         self._now = start or datetime(2026, 1, 1, 9, 0, 0)
+        self.tz = tz
 
     def now(self) -> datetime:
         return self._now
@@ -40,3 +46,19 @@ class ManualClock:
 def format_ts(when: datetime) -> str:
     """The contract's timestamp form: YYYY-MM-DDTHH:MM:SS, UTC, no offset."""
     return when.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# -- the coordinator's wall clock ---------------------------------------------------------------
+# An application's date and hours are what the coordinator typed: local wall-clock time, kept
+# without a zone. So "today" and "already over" are decided on that wall, never on UTC: the
+# engine, the dialog, the CLI and the Past filter all ask these two functions.
+
+
+def local_now(clock: Clock) -> datetime:
+    """The clock's now on the coordinator's wall (naive local time)."""
+    return clock.now().replace(tzinfo=UTC).astimezone(clock.tz).replace(tzinfo=None)
+
+
+def shift_over(day: date, end: time, now_local: datetime) -> bool:
+    """True once a shift's end has passed on the coordinator's wall (the Past filter)."""
+    return datetime.combine(day, end) <= now_local

@@ -70,6 +70,28 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     os.replace(tmp, path)  # atomic: a crash never leaves half a settings file
 
 
+def update_settings(data_dir: Path, changes: dict[str, object]) -> Settings:
+    """Write only what changed: the file keeps every other key as it was (or absent).
+
+    Raises ValueError (pydantic's ValidationError) for a bad value, OSError for a bad disk.
+    """
+    path = settings_path(data_dir)
+    raw: dict[str, object] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            raw = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError) as exc:
+            log.warning("replacing unreadable settings in %s: %s", path, exc)
+    raw.update(changes)
+    settings = Settings.model_validate(raw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(raw, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return settings
+
+
 def get_password(user: str) -> str | None:
     """The broker password from the system keyring; None when there is none or no keyring."""
     if not user:
@@ -118,4 +140,19 @@ def redact(url: str) -> str:
     if parts.password is None:
         return url
     netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def without_password(url: str) -> str:
+    """The URL as a settings field may show it: the user name kept, the password dropped."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        # urlsplit leaves the user name as written (percent-encoded): kept as it is
+        netloc = (f"{parts.username}@" if parts.username else "") + (parts.hostname or "")
+        if parts.port:
+            netloc += f":{parts.port}"
+    except ValueError:
+        return url
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

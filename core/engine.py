@@ -15,7 +15,7 @@ from typing import Literal
 
 from core import messages as m
 from core import rules
-from core.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, refuse
 from core.rules import Activity, AppState, Effects
@@ -460,7 +460,7 @@ class Engine:
     def create_application(self, form: ApplicationForm, *, publish: bool = True) -> str:
         """Create (and by default publish) an application; returns its id. Raises ActionRefused."""
         now = self.clock.now()
-        errors = form.errors(today=now.date())
+        errors = form.errors(now=local_now(self.clock))
         if errors:
             raise ActionRefused(refuse(RefusalKind.INVALID_FORM, errors=errors))
         app_id = str(new_application_id())
@@ -494,7 +494,7 @@ class Engine:
         return app_id
 
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
-        errors = form.errors(today=self.clock.now().date())
+        errors = form.errors(now=local_now(self.clock))
         if errors:
             raise ActionRefused(refuse(RefusalKind.INVALID_FORM, errors=errors))
 
@@ -606,8 +606,13 @@ class ApplicationForm:
     policy: rules.Policy = "broadcast"
     offer_timeout_min: int = 30
 
-    def errors(self, *, today: date, signed_up: int = 0) -> dict[str, str]:
-        """Field name → what is wrong with it; empty when the form may be saved."""
+    def errors(self, *, now: datetime, signed_up: int = 0) -> dict[str, str]:
+        """Field name → what is wrong with it; empty when the form may be saved.
+
+        now is the coordinator's wall-clock time (core.clock.local_now): a shift whose end
+        has passed there is refused, whether its date is earlier or today.
+        """
+        today = now.date()
         errs: dict[str, str] = {}
         if not self.name.strip():
             errs["name"] = "a name is required"
@@ -619,6 +624,8 @@ class ApplicationForm:
             errs["date"] = f"the date is in the past (today is {today.isoformat()})"
         if self.end <= self.start:
             errs["end"] = "the end must be after the start"
+        elif self.day == today and shift_over(self.day, self.end, now):
+            errs["end"] = f"this shift is already over (it is {now:%H:%M} now)"
         if not 1 <= self.spots <= rules.MAX_CAPACITY:
             errs["spots"] = f"between 1 and {rules.MAX_CAPACITY}"
         elif self.spots < signed_up:

@@ -395,3 +395,11 @@ class Queries:
         return int(
             self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
         )
+
+    def applications_with_volunteer(self, volunteer_id: str) -> set[str]:
+        """The applications a volunteer id was ever decided about (signed up, waiting, ...)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT application_id FROM activity WHERE volunteer_id = ?",
+            (volunteer_id,),
+        ).fetchall()
+        return {str(r[0]) for r in rows}

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from core.clock import Clock, SystemClock
 from core.config import db_path, load_settings, redact
-from core.engine import Engine
+from core.engine import Committed, Engine
+from core.kinds import activity_english
 from core.queries import Queries
 from core.storage import Store
 from core.transport import BrokerStatus, Transport
@@ -146,6 +147,16 @@ class ConsoleCore:
             await asyncio.sleep(PRUNE_EVERY)
 
 
+def log_decisions(change: Committed) -> None:
+    """One INFO line per decision, so a server's log tells what happened and why."""
+    for a in change.activity:
+        who = f" volunteer {a.volunteer_id}" if a.volunteer_id else ""
+        cause = f" (message {a.cause})" if a.cause else ""
+        text = activity_english(a.kind, a.params)
+        log.info("application %s: %s%s by %s: %s%s", a.application_id, a.kind, who, a.actor,
+                 text, cause)  # fmt: skip
+
+
 async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:
     """Serve the fund with no window until stop_event is set (SIGINT/SIGTERM in main.py)."""
 
@@ -159,6 +170,7 @@ async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:
         last[:] = [status.state]
 
     core.transport.subscribe_status(on_status)
+    core.engine.subscribe(log_decisions)
     await core.start()
     started = datetime.now()
     try:

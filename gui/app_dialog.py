@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -15,32 +18,124 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from core.clock import local_now
 from core.engine import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN
 from gui.bridge import Op, OpResult
-from gui.display import date_text, local_today
+from gui.display import date_text, time_text
 
 ERROR_STYLE = "color: #c62828;"
+# The number fields hold more digits than the rules allow, so that whatever is typed is what
+# the form checks: a range of 1..10,000 made Qt keep the old value when "0" was typed.
+NUMBER_FIELD_MAX = 99_999
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+Confirm = Callable[[str, str], bool]
+
+
+def _tab_leaves(widget: QAbstractSpinBox, event: QEvent) -> bool:
+    """True if event was Tab/Shift+Tab and moved the focus to the next/previous field."""
+    if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        return False
+    if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        return False
+    if event.modifiers() & ~(
+        Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+    ):
+        return False
+    forward = event.key() == Qt.Key.Key_Tab and not (
+        event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+    )
+    # QWidget's own focus chain, not QDateTimeEdit's override that walks day, month, year
+    QWidget.focusNextPrevChild(widget, forward)
+    return True
+
+
+class _TypedParts:
+    """Typing a date or time as written: "2026-12-05", "14:00".
+
+    Qt moves to the next part when one is full, and again on a typed separator, so "2026-12"
+    put 12 in the day. A separator right after such a move is taken as already done.
+    """
+
+    SEPARATORS = frozenset("-./:, ")
+    _advanced = False
+
+    def _typed(self, edit: QAbstractSpinBox, event: QKeyEvent, press: Callable[[], None]) -> None:
+        text = event.text()
+        if text and text in self.SEPARATORS and self._advanced:
+            self._advanced = False
+            return
+        before = edit.currentSectionIndex()  # type: ignore[attr-defined]
+        press()
+        after = edit.currentSectionIndex()  # type: ignore[attr-defined]
+        self._advanced = bool(text) and text.isdigit() and after != before
+
+
+class FieldDateEdit(QDateEdit, _TypedParts):
+    """A date field that Tab leaves (Qt's own moves between day, month and year instead)."""
+
+    def event(self, event: QEvent) -> bool:
+        return _tab_leaves(self, event) or super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._typed(self, event, lambda: QDateEdit.keyPressEvent(self, event))
+
+
+class FieldTimeEdit(QTimeEdit, _TypedParts):
+    """A time field that Tab leaves and "14:00" types into, as FieldDateEdit."""
+
+    def event(self, event: QEvent) -> bool:
+        return _tab_leaves(self, event) or super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._typed(self, event, lambda: QTimeEdit.keyPressEvent(self, event))
+
+
+def typed_int(spin: QSpinBox) -> int | None:
+    """What the field shows, or None when it shows no whole number (e.g. emptied)."""
+    if not spin.hasAcceptableInput():
+        return None
+    return spin.valueFromText(spin.cleanText())
 
 
 class AppDialog(QDialog):
-    """New application (app_id None) or edit one; OK saves through the bridge, or stays open."""
+    """New application (app_id None) or edit one; the buttons save through the bridge.
+
+    A new one is created and published, or saved as a draft (published later from the
+    window). Saving an edit that volunteers will be told about asks first. An error is shown
+    once its field has been edited or a save was tried: a fresh form does not scold.
+    """
 
     FIELDS = ("name", "description", "date", "start", "end", "spots", "policy", "offer_timeout")
+    ANNOUNCED = ("name", "description", "day", "start", "end", "spots")
 
-    def __init__(self, bridge: Any, app_id: str | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        bridge: Any,
+        app_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        confirm: Confirm | None = None,
+    ):
         super().__init__(parent)
         self.bridge = bridge
         self.app_id = app_id
+        self.confirm = confirm
         self.saved_id: str | None = None
         self.pending: Op[Any] | None = None  # the save under way, if any
+        self.published = False
         self._signed = 0
+        self._status = "draft"
+        self._loaded: ApplicationForm | None = None
+        self._touched: set[str] = set()
         self.setWindowTitle(self.tr("New application") if app_id is None else self.tr("Edit"))
         self.setMinimumWidth(560)
 
@@ -48,15 +143,18 @@ class AppDialog(QDialog):
         self.name.setPlaceholderText(self.tr("e.g. Park clean-up"))
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(70)
-        self.date = QDateEdit()
+        self.description.setTabChangesFocus(True)  # Tab goes to the next field, as elsewhere
+        self.date = FieldDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.start = QTimeEdit()
+        self.start = FieldTimeEdit()
         self.start.setDisplayFormat("HH:mm")
-        self.end = QTimeEdit()
+        self.end = FieldTimeEdit()
         self.end.setDisplayFormat("HH:mm")
+        for edit in (self.date, self.start, self.end):
+            edit.setCurrentSectionIndex(0)
         self.spots = QSpinBox()
-        self.spots.setRange(1, MAX_CAPACITY)
+        self.spots.setRange(0, NUMBER_FIELD_MAX)
         self.policy = QComboBox()
         for value, label in (
             ("broadcast", self.tr("Offer to the whole waitlist (first to claim)")),
@@ -65,22 +163,33 @@ class AppDialog(QDialog):
         ):
             self.policy.addItem(label, value)
         self.offer_timeout = QSpinBox()
-        self.offer_timeout.setRange(1, MAX_OFFER_TIMEOUT_MIN)
+        self.offer_timeout.setRange(0, NUMBER_FIELD_MAX)
         self.offer_timeout.setSuffix(self.tr(" min"))
+        self.widgets: dict[str, QWidget] = {
+            "name": self.name,
+            "description": self.description,
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "spots": self.spots,
+            "policy": self.policy,
+            "offer_timeout": self.offer_timeout,
+        }
 
         self.errors: dict[str, QLabel] = {}
         grid = QGridLayout()
-        rows: tuple[tuple[str, str, QWidget], ...] = (
-            ("name", self.tr("Name"), self.name),
-            ("description", self.tr("Description"), self.description),
-            ("date", self.tr("Date"), self.date),
-            ("start", self.tr("Starts at"), self.start),
-            ("end", self.tr("Ends at"), self.end),
-            ("spots", self.tr("Spots"), self.spots),
-            ("policy", self.tr("When a spot frees"), self.policy),
-            ("offer_timeout", self.tr("Offer lasts"), self.offer_timeout),
+        rows: tuple[tuple[str, str], ...] = (
+            ("name", self.tr("&Name")),
+            ("description", self.tr("Descr&iption")),
+            ("date", self.tr("D&ate")),
+            ("start", self.tr("&Starts at")),
+            ("end", self.tr("&Ends at")),
+            ("spots", self.tr("Spo&ts")),
+            ("policy", self.tr("&When a spot frees")),
+            ("offer_timeout", self.tr("&Offer lasts")),
         )
-        for i, (key, caption, widget) in enumerate(rows):
+        for i, (key, caption) in enumerate(rows):
+            widget = self.widgets[key]
             label = QLabel(caption)
             label.setBuddy(widget)
             grid.addWidget(label, i, 0, Qt.AlignmentFlag.AlignTop)
@@ -101,7 +210,15 @@ class AppDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Create") if app_id is None else self.tr("Save"))
+        self.draft_button: QPushButton | None = None
+        if app_id is None:
+            self.ok_button.setText(self.tr("Create and &publish"))
+            self.draft_button = self.buttons.addButton(
+                self.tr("Save as &draft"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.draft_button.clicked.connect(self.save_draft)
+        else:
+            self.ok_button.setText(self.tr("Save"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -109,28 +226,34 @@ class AppDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
+        self.ok_button.setDefault(True)  # Enter anywhere creates; set once the dialog owns it
 
         self._load()
-        for signal in (
-            self.name.textChanged,
-            self.description.textChanged,
-            self.date.dateChanged,
-            self.start.timeChanged,
-            self.end.timeChanged,
-            self.spots.valueChanged,
-            self.policy.currentIndexChanged,
-            self.offer_timeout.valueChanged,
-        ):
-            signal.connect(self.validate)
+        changes = (
+            ("name", self.name.textChanged),
+            ("description", self.description.textChanged),
+            ("date", self.date.dateChanged),
+            ("start", self.start.timeChanged),
+            ("end", self.end.timeChanged),
+            ("spots", self.spots.valueChanged),
+            ("spots", self.spots.lineEdit().textChanged),  # an emptied field changes no value
+            ("policy", self.policy.currentIndexChanged),
+            ("offer_timeout", self.offer_timeout.valueChanged),
+            ("offer_timeout", self.offer_timeout.lineEdit().textChanged),
+        )
+        for key, signal in changes:
+            signal.connect(lambda *_a, k=key: self._on_field_edited(k))
+        for spin in (self.spots, self.offer_timeout):
+            spin.installEventFilter(self)
         self.validate()
 
-    def _today(self) -> date:
-        return local_today(self.bridge.clock.now())  # the date on the coordinator's wall
+    def _now(self) -> datetime:
+        return local_now(self.bridge.clock)  # the coordinator's wall, as the engine sees it
 
     def _load(self) -> None:
         if self.app_id is None:
             settings = self.bridge.settings
-            self.date.setDate(_qdate(self._today() + timedelta(days=1)))
+            self.date.setDate(_qdate(self._now().date() + timedelta(days=1)))
             self.start.setTime(QTime(10, 0))
             self.end.setTime(QTime(13, 0))
             self.spots.setValue(5)
@@ -141,6 +264,7 @@ class AppDialog(QDialog):
         if s is None:
             return
         self._signed = s.signed
+        self._status = s.status
         self.name.setText(s.name)
         self.description.setPlainText(s.description)
         self.date.setDate(_qdate(s.date))
@@ -149,27 +273,38 @@ class AppDialog(QDialog):
         self.spots.setValue(s.capacity)
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.policy)))
         self.offer_timeout.setValue(max(1, s.offer_timeout_min))
+        self._loaded = self.form()
 
     def form(self) -> ApplicationForm:
         d, st, en = self.date.date(), self.start.time(), self.end.time()
+        spots, timeout = typed_int(self.spots), typed_int(self.offer_timeout)
         return ApplicationForm(
             name=self.name.text(),
             day=date(d.year(), d.month(), d.day()),
             start=time(st.hour(), st.minute()),
             end=time(en.hour(), en.minute()),
-            spots=self.spots.value(),
+            spots=-1 if spots is None else spots,
             description=self.description.toPlainText(),
             policy=self.policy.currentData(),
-            offer_timeout_min=self.offer_timeout.value(),
+            offer_timeout_min=-1 if timeout is None else timeout,
         )
 
-    def validate(self) -> dict[str, str]:
-        """Show each error beside its field; OK is enabled only when there are none."""
+    def _on_field_edited(self, key: str) -> None:
+        self._touched.add(key)
+        self.validate()
+
+    def validate(self, *, reveal: bool = False) -> dict[str, str]:
+        """Show each error beside its field; the save buttons are enabled only when none."""
+        if reveal:
+            self._touched.update(self.FIELDS)
         form = self.form()
-        found = form.errors(today=self._today(), signed_up=self._signed)
+        found = form.errors(now=self._now(), signed_up=self._signed)
         for key, label in self.errors.items():
-            label.setText(self._message(key, form) if key in found else "")
-        self.ok_button.setEnabled(not found)
+            shown = key in found and key in self._touched
+            label.setText(self._message(key, form) if shown else "")
+        for button in (self.ok_button, self.draft_button):
+            if button is not None:
+                button.setEnabled(not found)
         self.general_error.setText("")
         return found
 
@@ -182,45 +317,188 @@ class AppDialog(QDialog):
             return self.tr("At most %1 characters").replace("%1", str(MAX_DESCRIPTION_LENGTH))
         if key == "date":
             return self.tr("The date is in the past (today is %1)").replace(
-                "%1", date_text(self._today(), year=True)
+                "%1", date_text(self._now().date(), year=True)
             )
         if key == "end":
+            if form.end > form.start:
+                return self.tr("This shift is already over (it is %1 now)").replace(
+                    "%1", time_text(self._now().time())
+                )
             return self.tr("The end must be after the start")
         if key == "spots":
-            if form.spots < self._signed:
+            if 0 <= form.spots < self._signed:
                 return self.tr("%1 volunteers are signed up; remove some first").replace(
                     "%1", str(self._signed)
                 )
-            return self.tr("Between 1 and %1").replace("%1", str(MAX_CAPACITY))
+            return self.tr("A whole number from 1 to %1").replace("%1", str(MAX_CAPACITY))
         if key == "offer_timeout":
-            return self.tr("Between 1 and %1 minutes").replace("%1", str(MAX_OFFER_TIMEOUT_MIN))
+            return self.tr("A whole number of minutes from 1 to %1").replace(
+                "%1", str(MAX_OFFER_TIMEOUT_MIN)
+            )
         return self.tr("Choose one of the listed options")
 
-    def accept(self) -> None:
-        """Save through the bridge; the dialog closes once the commit is done, or shows why not."""
-        if self.validate():
-            return  # refused: errors are on screen, nothing saved
-        if self.pending is not None:
-            return  # a save is under way (a double click)
-        self.ok_button.setEnabled(False)
-        if self.app_id is None:
-            op: Op[Any] = self.bridge.create_application(self.form())
-        else:
-            op = self.bridge.edit_application(self.app_id, self.form())
-        self.pending = op
-        op.then(self._on_saved)
+    def _refuse(self) -> bool:
+        """Reveal every error and put the cursor on the first wrong field; True if refused."""
+        found = self.validate(reveal=True)
+        for key in self.FIELDS:
+            if key in found:
+                self.widgets[key].setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+        return bool(found)
 
-    def _on_saved(self, result: OpResult[Any]) -> None:
+    # -- keys ----------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in a number field that shows no number: Qt would put the old value back and
+        # the dialog would save it. Refuse instead, with the error beside the field.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in ENTER_KEYS
+            and isinstance(watched, QSpinBox)
+            and not watched.hasAcceptableInput()
+        ):
+            self._refuse()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in ENTER_KEYS and self._refuse():
+            return  # Enter with errors says what is wrong instead of doing nothing
+        super().keyPressEvent(event)
+
+    # -- saving --------------------------------------------------------------------------------
+    def _announced_change(self, form: ApplicationForm) -> bool:
+        old = self._loaded
+        if old is None or self._status not in ("open", "closed"):
+            return False
+        return any(getattr(form, f) != getattr(old, f) for f in self.ANNOUNCED)
+
+    def _save(self, *, publish: bool) -> None:
+        """Save through the bridge; the dialog closes once the commit is done, or says why not."""
+        if self.pending is not None:
+            return  # a save is under way (a double click, Enter twice)
+        if self._refuse():
+            return  # refused: errors are on screen, nothing saved
+        form = self.form()
+        if (
+            self.app_id is not None
+            and self.confirm is not None
+            and self._announced_change(form)
+            and not self.confirm(
+                self.tr("Save changes"),
+                self.tr(
+                    "Save the changes to «%1»? Volunteers are told the new details"
+                    " (and any freed spot is offered to the waitlist)."
+                ).replace("%1", form.name.strip()),
+            )
+        ):
+            return
+        for button in (self.ok_button, self.draft_button):
+            if button is not None:
+                button.setEnabled(False)
+        if self.app_id is None:
+            op: Op[Any] = self.bridge.create_application(form, publish=publish)
+        else:
+            op = self.bridge.edit_application(self.app_id, form)
+        self.pending = op
+        op.then(lambda result: self._on_saved(result, publish))
+
+    def _on_saved(self, result: OpResult[Any], publish: bool) -> None:
         self.pending = None
         if not result.ok:
+            self.validate()  # the buttons come back
             self.general_error.setText(
                 result.refusal or self.tr("The application could not be saved")
             )
-            self.ok_button.setEnabled(True)
             return
         self.saved_id = self.app_id if self.app_id is not None else result.value
+        self.published = self.app_id is None and publish
         super().accept()
+
+    def accept(self) -> None:
+        self._save(publish=True)
+
+    def save_draft(self) -> None:
+        self._save(publish=False)
 
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
+
+
+class CapacityDialog(QDialog):
+    """The number of spots of one application; below the signed-up count is refused here.
+
+    Lowering below S is refused by the rules too; saying so only after a confirmation
+    ("Lower from 5 to 2?") wasted the coordinator's answer.
+    """
+
+    def __init__(self, name: str, capacity: int, signed: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.signed = signed
+        self.setWindowTitle(self.tr("Capacity"))
+        self.spots = QSpinBox()
+        self.spots.setRange(0, NUMBER_FIELD_MAX)
+        self.spots.setValue(capacity)
+        self.spots.selectAll()
+        caption = QLabel(
+            self.tr("Spots for «%1» (%2 signed up):").replace("%1", name).replace("%2", str(signed))
+        )
+        caption.setBuddy(self.spots)
+        caption.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("error_spots")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self.spots)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.ok_button.setDefault(True)
+        self.spots.lineEdit().textChanged.connect(self._on_spots_text_changed)
+        self.spots.valueChanged.connect(self._on_spots_text_changed)
+        self.spots.installEventFilter(self)
+        self.validate()
+
+    def value(self) -> int | None:
+        return typed_int(self.spots)
+
+    def validate(self) -> str:
+        value = self.value()
+        if value is not None and 0 <= value < self.signed:
+            text = self.tr(
+                "%1 volunteers are signed up: remove some first, or keep at least %1 spots"
+            ).replace("%1", str(self.signed))
+        elif value is None or not 1 <= value <= MAX_CAPACITY:
+            text = self.tr("A whole number from 1 to %1").replace("%1", str(MAX_CAPACITY))
+        else:
+            text = ""
+        self.error.setText(text)
+        self.ok_button.setEnabled(not text)
+        return text
+
+    def _on_spots_text_changed(self, *_args: Any) -> None:
+        self.validate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in ENTER_KEYS
+            and watched is self.spots
+            and self.validate()
+        ):
+            return True  # refused where it was typed; the error is beside the field
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        if self.validate():
+            return
+        super().accept()

@@ -174,6 +174,12 @@ class Bridge(QObject):
     def clock(self) -> Any:
         return self.engine.clock
 
+    @property
+    def broker_url(self) -> str | None:
+        """The URL this run connects with (--broker, the environment or settings); None offline."""
+        transport = self.core.transport
+        return None if transport is None else str(transport.url)
+
     def status(self) -> Any:
         transport = self.core.transport
         return transport.status if transport is not None else None

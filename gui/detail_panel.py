@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 from core.queries import AppDetail
 from gui.display import moment_text, policy_text, span_text, status_text
 from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
+
+NARROW_DETAIL = 640  # px: below this the activity feed drops its cause column
 
 
 def _table(model: Any, stretch: int = 0) -> QTableView:
@@ -53,7 +56,7 @@ class DetailPanel(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.title.setWordWrap(True)
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
@@ -61,7 +64,8 @@ class DetailPanel(QWidget):
 
         counts = QWidget()
         grid = QGridLayout(counts)
-        grid.setContentsMargins(0, 4, 0, 4)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(0)
         self.count_labels: dict[str, QLabel] = {}
         captions = (
             ("signed", self.tr("Signed up")),
@@ -71,7 +75,7 @@ class DetailPanel(QWidget):
         )
         for col, (key, caption) in enumerate(captions):
             value = QLabel("–")
-            value.setStyleSheet("font-size: 14pt; font-weight: bold;")
+            value.setStyleSheet("font-size: 12pt; font-weight: bold;")
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             cap = QLabel(caption)
             cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -84,9 +88,11 @@ class DetailPanel(QWidget):
         self.waitlist_model = WaitlistModel(self)
         self.offers_model = OffersModel(self)
         self.activity_model = ActivityModel(self)
-        self.roster_view = _table(self.roster_model, 0)
-        self.waitlist_view = _table(self.waitlist_model, 1)  # the volunteer id takes the rest
-        self.offers_view = _table(self.offers_model, 0)
+        # The last column takes the spare width: a volunteer id sized to its contents is never
+        # elided ("63..." when the id column was the one to stretch and shrink).
+        self.roster_view = _table(self.roster_model, 1)
+        self.waitlist_view = _table(self.waitlist_model, 3)
+        self.offers_view = _table(self.offers_model, 3)
         self.activity_view = _table(self.activity_model, ActivityModel.WHAT)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.activity_view.setWordWrap(False)
@@ -103,13 +109,14 @@ class DetailPanel(QWidget):
         self.round_label.setWordWrap(True)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        self.countdown.setStyleSheet("font-size: 13pt; font-weight: bold; color: #b26a00;")
+        self.countdown.setWordWrap(True)  # «Closes in» over the time when the pane is narrow
+        self.countdown.setStyleSheet("font-size: 12pt; font-weight: bold; color: #b26a00;")
         round_text.addWidget(self.round_label)
         round_text.addWidget(self.countdown)
         round_text.addStretch(1)
         round_layout.addLayout(round_text, 2)
-        round_layout.addWidget(self.offers_view, 3)
-        self.offers_view.setMaximumHeight(130)
+        round_layout.addWidget(self.offers_view, 5)
+        self.offers_view.setMaximumHeight(120)
 
         self.activity_box = QGroupBox(self.tr("Activity: every decision and its cause"))
         QVBoxLayout(self.activity_box).addWidget(self.activity_view)
@@ -120,7 +127,7 @@ class DetailPanel(QWidget):
         people.setChildrenCollapsible(False)
         people.setStretchFactor(0, 2)
         people.setStretchFactor(1, 3)  # the waitlist has twice the columns
-        people.setSizes([300, 450])
+        people.setSizes([220, 330])
         self.people_splitter = people
 
         vertical = QSplitter(Qt.Orientation.Vertical)
@@ -130,7 +137,8 @@ class DetailPanel(QWidget):
         vertical.setSizes([380, 260])
         self.vertical_splitter = vertical
 
-        self.placeholder = QLabel(self.tr("Select an application on the left, or create one."))
+        self.placeholder = QLabel()
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #777; font-size: 12pt;")
 
@@ -146,9 +154,25 @@ class DetailPanel(QWidget):
         self.timer = QTimer(self)  # the live countdown of the offer round
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._update_countdown)
+        self.set_placeholder(None)
         self.show_application(None)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # the message id behind each decision is what a narrow pane gives up first (the
+        # message log still has it)
+        narrow = self.width() < NARROW_DETAIL
+        self.activity_view.setColumnHidden(ActivityModel.CAUSE, narrow)
+        # and the round's "offered at" (column 1), mostly one moment for all and in the feed
+        self.offers_view.setColumnHidden(1, narrow)
+
     # -- what is shown --------------------------------------------------------------------
+    def set_placeholder(self, text: str | None) -> None:
+        """What the empty pane says; None: the usual invitation."""
+        self.placeholder.setText(
+            text or self.tr("Select an application on the left, or create one (Ctrl+N).")
+        )
+
     def show_application(self, app_id: str | None) -> None:
         changed = app_id != self.app_id
         if changed:
@@ -187,16 +211,17 @@ class DetailPanel(QWidget):
         s = detail.summary
         self.title.setText(s.name)
         self.subtitle.setText(
-            self.tr("%1 · %2 · %3 · offers last %4 min\nApplication id %5")
+            self.tr("%1 · %2 · %3 · offers last %4 min · id %5")
             .replace("%1", span_text(s.date, s.start, s.end, year=True))
             .replace("%2", status_text(s.status))
             .replace("%3", policy_text(s.policy))
             .replace("%4", str(s.offer_timeout_min))
             .replace("%5", s.id)
-            + (f"\n{s.description}" if s.description else "")
+            + (f" · {_clip(s.description, 160)}" if s.description else "")
         )
+        self.subtitle.setToolTip(s.description)
         self.count_labels["signed"].setText(f"{s.signed}/{s.capacity}")
-        self.count_labels["free"].setText(str(s.free))
+        self.count_labels["free"].setText("–" if s.status == "cancelled" else str(s.free))
         self.count_labels["waiting"].setText(str(s.waiting))
         self.count_labels["held"].setText(str(s.held))
         # A table shown empty was sized to its headers: size it again for its first rows.
@@ -211,11 +236,14 @@ class DetailPanel(QWidget):
         ]
         self.roster_model.set_rows(detail.roster)
         self.waitlist_model.set_rows(detail.waitlist)
-        self.roster_box.setTitle(self.tr("Roster (%1)").replace("%1", str(len(detail.roster))))
+        # Alt+R / Alt+L put the keyboard in the roster / the waitlist (then Del, Ctrl+P)
+        self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(len(detail.roster))))
         self.waitlist_box.setTitle(
-            self.tr("Waitlist (%1)").replace("%1", str(len(detail.waitlist)))
+            self.tr("Wait&list (%1)").replace("%1", str(len(detail.waitlist)))
         )
         r = detail.round
+        # the box takes room only while a round is open (the counts say "held 0" otherwise)
+        self.round_box.setVisible(r is not None)
         if r is None:
             self.offers_model.clear()
             self.offers_view.hide()
@@ -265,6 +293,11 @@ class DetailPanel(QWidget):
         self.countdown.setText(self.tr("Closes in %1").replace("%1", shown))
 
     # -- selections -------------------------------------------------------------------------
+    def clear_selection(self) -> None:
+        """No volunteer selected (after a remove or promote: the next Del must be a choice)."""
+        for view in (self.roster_view, self.waitlist_view):
+            view.selectionModel().clear()
+
     def selected_roster_volunteer(self) -> str | None:
         return _selected(self.roster_view, self.roster_model)
 
@@ -277,3 +310,9 @@ def _selected(view: QTableView, model: Any) -> str | None:
     if not rows:
         return None
     return model.row_at(rows[0].row()).volunteer_id
+
+
+def _clip(text: str, n: int) -> str:
+    """The first line of text, at most n characters (the tooltip has it all)."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= n and line == text.strip() else line[: n - 1].rstrip() + "…"

@@ -39,7 +39,7 @@ def _qtime(t: time) -> QTime:
     return QTime(t.hour, t.minute, t.second)
 
 
-def date_text(d: date, *, year: bool = False, long: bool = False) -> str:
+def date_text(d: date, *, year: bool = False, long: bool = False, weekday: bool = True) -> str:
     """A date in the interface locale: «Sat 28 Nov» in English, «сб, 28 нояб.» in Russian.
 
     The patterns are translatable (dates context) because word order and punctuation differ
@@ -49,8 +49,10 @@ def date_text(d: date, *, year: bool = False, long: bool = False) -> str:
         pattern = translate("dates", "dddd d MMMM yyyy", "QLocale date pattern")
     elif year:
         pattern = translate("dates", "ddd d MMM yyyy", "QLocale date pattern")
-    else:
+    elif weekday:
         pattern = translate("dates", "ddd d MMM", "QLocale date pattern")
+    else:  # a narrow list: «28 Nov»
+        pattern = translate("dates", "d MMM", "QLocale date pattern")
     return QLocale().toString(_qdate(d), pattern)
 
 
@@ -86,9 +88,9 @@ def full_moment_text(when: datetime) -> str:
     return f"{date_text(local.date(), long=True)}, {time_text(local.time(), seconds=True)}"
 
 
-def span_text(d: date, start: time, end: time, *, year: bool = False) -> str:
-    """An application's date and hours: «Sat 28 Nov, 10:00–14:00»."""
-    return f"{date_text(d, year=year)}, {time_text(start)}–{time_text(end)}"
+def span_text(d: date, start: time, end: time, *, year: bool = False, weekday: bool = True) -> str:
+    """An application's date and hours: «Sat 28 Nov, 10:00–14:00» («28 Nov, …» without weekday)."""
+    return f"{date_text(d, year=year, weekday=weekday)}, {time_text(start)}–{time_text(end)}"
 
 
 # ---- words ------------------------------------------------------------------------------------

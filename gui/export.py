@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from core.queries import AppDetail
+from gui.display import span_text
 from gui.log_models import local_time
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
@@ -32,14 +33,22 @@ def default_delimiter() -> str:
 
 
 def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter: str = "") -> None:
-    """Write the roster, then the waitlist, one volunteer per line, UTF-8 with a BOM."""
+    """Write the roster, then the waitlist, one volunteer per line, UTF-8 with a BOM.
+
+    Each line starts with the application's name and its date and hours.
+    """
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
     # the BOM is what makes Excel read UTF-8 rather than the ANSI code page
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=delimiter or default_delimiter())
+        s = detail.summary
+        # every line names its application, so exports of several shifts can be pasted together
+        about = [s.name, span_text(s.date, s.start, s.end, year=True)]
         writer.writerow(
             [
+                translate("Export", "Application"),
+                translate("Export", "Date and time"),
                 translate("Export", "List"),
                 translate("Export", "Position"),
                 translate("Export", "Volunteer id"),
@@ -49,11 +58,12 @@ def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter
         )
         for i, r in enumerate(detail.roster, start=1):
             writer.writerow(
-                [translate("Export", "roster"), i, r.volunteer_id, local_time(r.since), ""]
+                [*about, translate("Export", "roster"), i, r.volunteer_id, local_time(r.since), ""]
             )
         for w in detail.waitlist:
             writer.writerow(
                 [
+                    *about,
                     translate("Export", "waitlist"),
                     w.position,
                     w.volunteer_id,

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    QSize,
+    QStandardPaths,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -19,27 +30,26 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from core.config import save_settings
-from gui.app_dialog import AppDialog
+from core.clock import local_now
+from core.config import Settings, update_settings, without_password
+from gui.app_dialog import AppDialog, CapacityDialog
 from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
-from gui.display import local_today, span_text, status_text
+from gui.display import span_text, status_text
 from gui.export import export_roster_csv
 from gui.message_log import MessageLogView
 from gui.models import ApplicationsModel, ApplicationsProxy, KeyRole
@@ -51,8 +61,9 @@ from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
 
 log = logging.getLogger(__name__)
 # Below this a name is elided rather than shown whole; the count columns stay visible.
-MIN_NAME_WIDTH = 120
-MIN_DETAIL_WIDTH = 570
+MIN_NAME_WIDTH = 110
+SHORT_NAME_WIDTH = 70  # a very narrow list: names cut short before the counts go
+MIN_DETAIL_WIDTH = 480
 
 Confirm = Callable[[str, str], bool]
 Alert = Callable[[str], None]
@@ -76,44 +87,46 @@ class MainWindow(QMainWindow):
         self.alert: Alert = alert or self._warn
         self.qsettings = qsettings or QSettings("volunteer-console", "console")
         self.dialog: AppDialog | None = None
+        self.capacity_dialog: CapacityDialog | None = None
         self.setWindowTitle(self.tr("Volunteer Console — fund %1").replace("%1", bridge.fund_id))
         self.resize(self._first_size())
 
         # -- left: the applications list --------------------------------------------------------
         self.apps_model = ApplicationsModel(bridge.queries.summary, self)
         self.apps_model.set_rows(bridge.queries.summaries())
-        # "past" means before the coordinator's today, not before the UTC date
-        self.proxy = ApplicationsProxy(lambda: local_today(bridge.clock.now()), self)
+        # "past" means over on the coordinator's wall clock, as the engine and the dialog judge
+        self.proxy = ApplicationsProxy(
+            lambda: local_now(bridge.clock),
+            self,
+            with_volunteer=bridge.queries.applications_with_volunteer,
+        )
         self.proxy.setSourceModel(self.apps_model)
         self.proxy.sort(ApplicationsModel.WHEN, Qt.SortOrder.AscendingOrder)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search applications…"))
+        self.search.setPlaceholderText(self.tr("Search: name, date, volunteer id…"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(self._on_search_text_changed)
 
-        self.filter_group = QButtonGroup(self)
-        self.filter_group.setExclusive(True)
-        filters = QHBoxLayout()
-        filters.setSpacing(2)
-        self.filter_buttons: dict[str, QToolButton] = {}
+        # The filters are a drop-down beside the search: a row of buttons made the list at
+        # least 565 px wide in Russian and pushed the detail pane off a 1024 px screen.
+        self.filter_box = QComboBox()
+        self.filter_box.setObjectName("filter")
         for name, caption in (
             ("all", self.tr("All")),
             ("open", self.tr("Open")),
             ("full", self.tr("Full")),
             ("waitlist", self.tr("Has waitlist")),
             ("past", self.tr("Past")),
+            ("cancelled", self.tr("Cancelled")),
         ):
-            b = QToolButton()
-            b.setText(caption)
-            b.setCheckable(True)
-            b.setChecked(name == "all")
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            b.clicked.connect(lambda _=False, n=name: self.set_filter(n))
-            self.filter_group.addButton(b)
-            filters.addWidget(b)
-            self.filter_buttons[name] = b
-        filters.addStretch(1)
+            self.filter_box.addItem(caption, name)
+        self.filter_box.setToolTip(self.tr("Which applications the list shows"))
+        self.filter_box.currentIndexChanged.connect(self._on_filter_box_current_index_changed)
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.filter_box)
 
         self.apps_view = QTableView()
         self.apps_view.setModel(self.proxy)
@@ -131,18 +144,35 @@ class MainWindow(QMainWindow):
         header.setResizeContentsPrecision(50)
         header.setSectionResizeMode(ApplicationsModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ApplicationsModel.FILL, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(ApplicationsModel.FILL, 84)
-        for col in ApplicationsModel.NARROW:
+        header.resizeSection(ApplicationsModel.FILL, 72)
+        # Sized for their header words (the values are a few digits), not for the sort arrow
+        # too; kept here because a hidden section's size reads 0.
+        metrics = self.apps_view.fontMetrics()
+        self._narrow_widths = {
+            c: max(
+                40,
+                metrics.horizontalAdvance(
+                    str(
+                        self.apps_model.headerData(
+                            c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+                        )
+                    )
+                )
+                + 14,
+            )
+            for c in ApplicationsModel.NARROW
+        }
+        for col, width in self._narrow_widths.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, max(50, header.sectionSizeHint(col)))
-        self._size_list_columns()
+            header.resizeSection(col, width)
+        self._squeeze_step = -1
+        self._squeeze(0)
         self.apps_view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.apps_view.doubleClicked.connect(lambda _i: self.edit_application())
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.apps_view, 1)
 
@@ -257,7 +287,7 @@ class MainWindow(QMainWindow):
             self.tr("Re&open"), self.reopen, None, self.tr("Take responses again")
         )
         self.act_cancel = self._action(
-            self.tr("Cance&l application"),
+            self.tr("Ca&ncel application"),
             self.cancel_application,
             None,
             self.tr("Cancel: everyone signed up or waiting is told"),
@@ -269,12 +299,17 @@ class MainWindow(QMainWindow):
             self.tr("Save the roster and waitlist as a CSV file"),
         )
         self.act_settings = self._action(
-            self.tr("&Settings…"),
-            self.open_settings,
-            QKeySequence.StandardKey.Preferences,
-            self.tr("Broker, fund, language"),
+            self.tr("&Settings…"), self.open_settings, "Ctrl+,", self.tr("Broker, fund, language")
+        )
+        # the platform's own key too where it has one (Ctrl+, is what GNOME and macOS use)
+        preferences = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+        self.act_settings.setShortcuts(
+            [QKeySequence("Ctrl+,"), *(k for k in preferences if k != QKeySequence("Ctrl+,"))]
         )
         self.act_quit = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")
+        self.act_find = self._action(
+            self.tr("&Find…"), self._focus_search, "Ctrl+F", self.tr("Search the applications")
+        )
 
         menu = self.menuBar()
         m_file = menu.addMenu(self.tr("&File"))
@@ -298,12 +333,35 @@ class MainWindow(QMainWindow):
         m_vol.addAction(self.act_promote)
         m_vol.addAction(self.act_remove)
         m_view = menu.addMenu(self.tr("Vie&w"))
-        for i in range(self.tabs.count()):
-            a = QAction(self.tabs.tabText(i), self)
+        m_view.addAction(self.act_find)
+        m_view.addSeparator()
+        views = (
+            self.tr("&Applications"),
+            self.tr("&Message log"),
+            self.tr("&Queues"),
+            self.tr("&Rejected messages"),
+        )
+        for i, caption in enumerate(views):
+            a = QAction(caption, self)
             a.setShortcut(QKeySequence(f"Alt+{i + 1}"))
             a.triggered.connect(lambda _c=False, n=i: self.tabs.setCurrentIndex(n))
             m_view.addAction(a)
 
+        # The toolbar says each action in a word (menus keep the full text): at 1024 px in
+        # Russian the full texts pushed Export behind the overflow arrow.
+        for action, short in (
+            (self.act_new, self.tr("New")),
+            (self.act_edit, self.tr("Edit")),
+            (self.act_capacity, self.tr("Spots")),
+            (self.act_promote, self.tr("Promote")),
+            (self.act_remove, self.tr("Remove")),
+            (self.act_publish, self.tr("Publish")),
+            (self.act_close, self.tr("Close")),
+            (self.act_reopen, self.tr("Reopen")),
+            (self.act_cancel, self.tr("Cancel")),
+            (self.act_export, self.tr("Export")),
+        ):
+            action.setIconText(short)
         tb = self.addToolBar(self.tr("Actions"))
         tb.setObjectName("actions_toolbar")
         tb.setMovable(False)
@@ -340,33 +398,40 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.rate_label)
         self._on_rate(0.0)
 
-    def _size_list_columns(self) -> None:
-        """Date and status sized for their widest possible text, not for the rows shown now."""
+    def _when_width(self, *, weekday: bool) -> int:
+        """The date column's width for its widest possible text, not for the rows shown now."""
+        widest = span_text(date(2026, 11, 28), time(10, 30), time(23, 30), weekday=weekday)
         header = self.apps_view.horizontalHeader()
-        metrics = self.apps_view.fontMetrics()
-        pad = 18
-        widest_when = span_text(date(2026, 11, 28), time(10, 30), time(23, 30))
-        header.resizeSection(
-            ApplicationsModel.WHEN,
-            max(metrics.horizontalAdvance(widest_when) + pad, header.sectionSizeHint(1)),
-        )
-        words = [status_text(w) for w in ("draft", "open", "closed", "cancelled")]
-        header.resizeSection(
-            ApplicationsModel.STATUS,
-            max(
-                max(metrics.horizontalAdvance(w) for w in words) + pad,
-                header.sectionSizeHint(ApplicationsModel.STATUS),
-            ),
+        return max(
+            self.apps_view.fontMetrics().horizontalAdvance(widest) + 18,
+            header.sectionSizeHint(ApplicationsModel.WHEN),
         )
 
-    def list_width_needed(self, *, names_at_most: int | None = None) -> int:
-        """The left pane's width that shows every column, and the names in full or up to a cap."""
-        header = self.apps_view.horizontalHeader()
-        others = sum(
-            header.sectionSize(c)
-            for c in range(header.count())
-            if c != ApplicationsModel.NAME and not header.isSectionHidden(c)
+    def _status_width(self) -> int:
+        words = [status_text(w) for w in ("draft", "open", "closed", "cancelled")]
+        metrics = self.apps_view.fontMetrics()
+        return max(
+            max(metrics.horizontalAdvance(w) for w in words) + 18,
+            self.apps_view.horizontalHeader().sectionSizeHint(ApplicationsModel.STATUS),
         )
+
+    def _size_list_columns(self) -> None:
+        header = self.apps_view.horizontalHeader()
+        header.resizeSection(
+            ApplicationsModel.WHEN, self._when_width(weekday=not self.apps_model.short_dates)
+        )
+        header.resizeSection(ApplicationsModel.STATUS, self._status_width())
+
+    def list_width_needed(self, *, names_at_most: int | None = None, step: int = 0) -> int:
+        """The left pane's width for the columns of a squeeze step (0: all of them), and the
+        names in full or up to a cap. Step 1 drops Status, 2 the weekday, 4 the counts (step
+        3 keeps them with names cut to SHORT_NAME_WIDTH)."""
+        header = self.apps_view.horizontalHeader()
+        others = header.sectionSize(ApplicationsModel.FILL) + self._when_width(weekday=step < 2)
+        if step < 1:
+            others += self._status_width()
+        if step < 4:
+            others += sum(self._narrow_widths.values())
         names = max(self.apps_view.sizeHintForColumn(ApplicationsModel.NAME), 160)
         if names_at_most is not None:
             names = min(names, names_at_most)
@@ -374,6 +439,15 @@ class MainWindow(QMainWindow):
             2 * self.apps_view.frameWidth() + self.apps_view.verticalScrollBar().sizeHint().width()
         )
         return others + names + frame + 12  # + the left margin and the splitter handle
+
+    def _squeeze(self, step: int) -> None:
+        view = self.apps_view
+        self.apps_model.set_compact(status_in_name=step >= 1, short_dates=step >= 2)
+        self._size_list_columns()
+        view.setColumnHidden(ApplicationsModel.STATUS, step >= 1)
+        for col in ApplicationsModel.NARROW:
+            view.setColumnHidden(col, step >= 4)
+        self._squeeze_step = step
 
     def _first_size(self) -> QSize:
         """1360x860, or the screen's free area when it is smaller (before a size is saved)."""
@@ -400,17 +474,24 @@ class MainWindow(QMainWindow):
             room = max(min(total - MIN_DETAIL_WIDTH, total * 55 // 100), min(420, total // 2))
         else:
             room = self.splitter.sizes()[0]
-        narrow = ApplicationsModel.NARROW
-        for col in narrow:
-            self.apps_view.setColumnHidden(col, False)
-        # Free, waiting and offers are what a coordinator scans the list for: long names are
-        # elided first (full name in the tooltip); only a very narrow list hides the counts.
-        squeeze = self.list_width_needed(names_at_most=MIN_NAME_WIDTH) > room
-        for col in narrow:
-            self.apps_view.setColumnHidden(col, squeeze)
+        # Free, waiting and offers are what a coordinator scans the list for, so a narrow
+        # list gives up other things first: long names are elided (full name in the
+        # tooltip), then the Status column goes (the name says "· closed" instead), then the
+        # weekday; only a very narrow list hides the counts.
+        caps = (MIN_NAME_WIDTH, MIN_NAME_WIDTH, MIN_NAME_WIDTH, SHORT_NAME_WIDTH)
+        step = next(
+            (
+                n
+                for n, cap in enumerate(caps)
+                if self.list_width_needed(names_at_most=cap, step=n) <= room
+            ),
+            4,
+        )
+        if step != self._squeeze_step:
+            self._squeeze(step)
         if not self._split_auto:
             return
-        left = min(self.list_width_needed(), room)
+        left = min(self.list_width_needed(step=self._squeeze_step), room)
         if left != self.splitter.sizes()[0]:
             self.splitter.setSizes([left, total - left])
 
@@ -481,7 +562,41 @@ class MainWindow(QMainWindow):
 
     def set_filter(self, name: str) -> None:
         self.proxy.set_filter(name)
-        self.filter_buttons[name].setChecked(True)
+        self.filter_box.setCurrentIndex(self.filter_box.findData(name))
+        self._after_filtering()
+
+    @Slot(int)
+    def _on_filter_box_current_index_changed(self, index: int) -> None:
+        name = self.filter_box.itemData(index)
+        if name is not None and name != self.proxy.filter_name:
+            self.set_filter(name)
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    @Slot(str)
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._after_filtering()
+
+    def _after_filtering(self) -> None:
+        """An empty list says why; otherwise the first row is shown if nothing is."""
+        if self.proxy.rowCount() == 0:
+            text = self.search.text().strip()
+            if text:
+                self.detail.set_placeholder(
+                    self.tr("No application matches «%1».").replace("%1", text)
+                )
+            elif self.apps_model.rowCount():
+                self.detail.set_placeholder(self.tr("No application is under this filter."))
+            else:
+                self.detail.set_placeholder(None)
+        else:
+            self.detail.set_placeholder(None)
+            if not self.apps_view.selectionModel().hasSelection():
+                self.apps_view.selectRow(0)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -526,6 +641,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_broker_status(self, status: Any) -> None:
         state = getattr(status, "state", "offline")
+        detail = getattr(status, "detail", "")
         text = {
             "connected": self.tr("Broker: connected"),
             "connecting": self.tr("Broker: connecting…"),
@@ -534,11 +650,34 @@ class MainWindow(QMainWindow):
                 "Offline — changes are saved and will be sent when the broker is back"
             ),
         }.get(state, state)
+        problem = self._broker_problem(detail)
+        if state == "offline" and problem:
+            # a wrong URL must not look like an outage: say which address and what happened
+            text = (
+                self.tr("Offline: cannot reach %1 (%2); retrying — changes are kept")
+                .replace("%1", broker_address(self.bridge.broker_url))
+                .replace("%2", problem)
+            )
         self.broker_label.setText(text)
         self.broker_label.setStyleSheet(state_style(state))
         self.broker_label.setToolTip(getattr(status, "detail", ""))
         self.broker_state = state
         self._on_backlog(getattr(status, "backlog", 0))
+
+    def _broker_problem(self, detail: str) -> str:
+        """Why the last connection attempt failed, in the coordinator's words ("" if none)."""
+        if not detail.startswith("cannot reach"):
+            return ""
+        if "ACCESS_REFUSED" in detail or "AuthenticationError" in detail:
+            return self.tr("user name or password refused")
+        if "Connect call failed" in detail or "Connection refused" in detail:
+            return self.tr("connection refused")
+        if "Name or service not known" in detail or "gaierror" in detail:
+            return self.tr("unknown host")
+        if "Timeout" in detail or "timed out" in detail:
+            return self.tr("no answer")
+        inner = detail[detail.find("(") + 1 : detail.rfind(")")]
+        return inner or detail
 
     @Slot(int)
     def _on_backlog(self, backlog: int) -> None:
@@ -558,7 +697,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15_000)
+        self.show_status(message, 15_000)
+
+    def show_status(self, text: str, timeout: int = 8000) -> None:
+        """One message in the status bar; it replaces any older one (an old error too)."""
+        self.statusBar().showMessage(text, timeout)
 
     # -- dialogs that tests replace ----------------------------------------------------------------
     def _ask(self, title: str, text: str) -> bool:
@@ -576,13 +719,26 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _result(self, op: Op[Any]) -> Op[Any]:
-        """An operation under way: a refusal is told once its commit has been tried."""
-        return op.then(self._on_op_result)
+    def _result(
+        self, op: Op[Any], done: str = "", then: Callable[[], None] | None = None
+    ) -> Op[Any]:
+        """An operation under way: once its commit is tried, a refusal is told, or what was
+        done replaces whatever the status bar said (an older error no longer applies)."""
 
-    def _on_op_result(self, result: OpResult[Any]) -> None:
-        if not result.ok:
-            self.alert(result.refusal or self.tr("Not done"))
+        def settled(result: OpResult[Any]) -> None:
+            if not result.ok:
+                refusal = result.refusal or self.tr("Not done")
+                self.show_status(refusal, 15_000)
+                self.alert(refusal)
+                return
+            if done:
+                self.show_status(done)
+            else:
+                self.statusBar().clearMessage()
+            if then is not None:
+                then()
+
+        return op.then(settled)
 
     # -- coordinator actions -----------------------------------------------------------------------
     def _name(self) -> str:
@@ -591,7 +747,7 @@ class MainWindow(QMainWindow):
 
     def new_application(self) -> AppDialog:
         """Open the create dialog (non-blocking); the new application is selected once saved."""
-        dlg = AppDialog(self.bridge, None, self)
+        dlg = AppDialog(self.bridge, None, self, confirm=self.confirm)
         dlg.accepted.connect(lambda: self._after_save(dlg))
         self.dialog = dlg
         dlg.open()
@@ -601,7 +757,7 @@ class MainWindow(QMainWindow):
         app_id = self.current_app_id()
         if app_id is None:
             return None
-        dlg = AppDialog(self.bridge, app_id, self)
+        dlg = AppDialog(self.bridge, app_id, self, confirm=self.confirm)
         dlg.accepted.connect(lambda: self._after_save(dlg))
         self.dialog = dlg
         dlg.open()
@@ -609,38 +765,72 @@ class MainWindow(QMainWindow):
 
     def _after_save(self, dlg: AppDialog) -> None:
         self.bridge.flush()
-        if dlg.saved_id:
-            self.select_application(dlg.saved_id)
-            self.statusBar().showMessage(self.tr("Saved"), 5000)
+        if not dlg.saved_id:
+            return
+        self.select_application(dlg.saved_id)
+        if dlg.app_id is not None:
+            self.show_status(self.tr("Saved"))
+        elif dlg.published:
+            self.show_status(self.tr("Created and published"))
+        else:
+            self.show_status(self.tr("Saved as a draft: publish it when it is ready"))
 
     def change_capacity(self, capacity: int | None = None) -> Op[None] | None:
+        """With a number: apply it (asking first); without: open the capacity dialog."""
         d = self.detail.detail
         if d is None:
             return None
         s = d.summary
         if capacity is None:
-            value, ok = QInputDialog.getInt(
-                self,
-                self.tr("Capacity"),
-                self.tr("Spots for «%1» (%2 signed up):")
-                .replace("%1", s.name)
-                .replace("%2", str(s.signed)),
-                s.capacity,
-                1,
-                10_000,
-            )
-            if not ok:
-                return None
-            capacity = value
-        if capacity < s.capacity and not self.confirm(
-            self.tr("Lower capacity"),
-            self.tr("Lower «%1» from %2 to %3 spots? Volunteers holding offers may lose them.")
-            .replace("%1", s.name)
-            .replace("%2", str(s.capacity))
-            .replace("%3", str(capacity)),
-        ):
+            dlg = CapacityDialog(s.name, s.capacity, s.signed, self)
+            dlg.accepted.connect(lambda: self._on_capacity_chosen(s.id, dlg.value()))
+            self.capacity_dialog = dlg
+            dlg.open()
             return None
-        return self._result(self.bridge.set_capacity(s.id, capacity))
+        return self._set_capacity(s.id, capacity)
+
+    def _on_capacity_chosen(self, app_id: str, capacity: int | None) -> None:
+        if capacity is not None and app_id == self.current_app_id():
+            self._set_capacity(app_id, capacity)
+
+    def _set_capacity(self, app_id: str, capacity: int) -> Op[None] | None:
+        d = self.detail.detail
+        if d is None or d.summary.id != app_id or capacity == d.summary.capacity:
+            return None
+        s = d.summary
+        if capacity < s.signed:  # the rules refuse it: say so before asking anything
+            self.alert(
+                self.tr(
+                    "Cannot lower «%1» to %2 spots: %3 volunteers are signed up; remove some first"
+                )
+                .replace("%1", s.name)
+                .replace("%2", str(capacity))
+                .replace("%3", str(s.signed))
+            )
+            return None
+        values = {"%1": s.name, "%2": str(s.capacity), "%3": str(capacity)}
+        if capacity < s.capacity:
+            title = self.tr("Lower capacity")
+            text = self.tr(
+                "Lower «%1» from %2 to %3 spots? Volunteers are told; "
+                "volunteers holding offers may lose them."
+            )
+        else:
+            title = self.tr("Raise capacity")
+            text = self.tr(
+                "Raise «%1» from %2 to %3 spots? Volunteers are told, and the new spots "
+                "are offered to the waitlist."
+            )
+        for key, value in values.items():
+            text = text.replace(key, value)
+        if not self.confirm(title, text):
+            return None
+        return self._result(
+            self.bridge.set_capacity(s.id, capacity),
+            self.tr("Capacity of «%1» is now %2")
+            .replace("%1", s.name)
+            .replace("%2", str(capacity)),
+        )
 
     def _selected_volunteer(self) -> str | None:
         focus = self.focusWidget()
@@ -662,7 +852,11 @@ class MainWindow(QMainWindow):
             .replace("%2", self._name()),
         ):
             return None
-        return self._result(self.bridge.remove_volunteer(app_id, vid))
+        return self._result(
+            self.bridge.remove_volunteer(app_id, vid),
+            self.tr("Removed %1").replace("%1", vid),
+            self.detail.clear_selection,  # the next Del must not hit whoever moved up
+        )
 
     def promote(self, volunteer_id: str | None = None) -> Op[None] | None:
         app_id = self.current_app_id()
@@ -676,26 +870,53 @@ class MainWindow(QMainWindow):
             .replace("%2", self._name()),
         ):
             return None
-        return self._result(self.bridge.promote(app_id, vid))
+        return self._result(
+            self.bridge.promote(app_id, vid),
+            self.tr("Signed up %1").replace("%1", vid),
+            self.detail.clear_selection,
+        )
 
     def publish(self) -> Op[None] | None:
         app_id = self.current_app_id()
-        return None if app_id is None else self._result(self.bridge.publish(app_id))
-
-    def close_application(self) -> Op[None] | None:
-        app_id = self.current_app_id()
         if app_id is None or not self.confirm(
-            self.tr("Close application"),
-            self.tr("Close «%1»? Volunteers who respond later are told it is closed.").replace(
+            self.tr("Publish application"),
+            self.tr("Publish «%1»? Volunteers are told about it and can sign up.").replace(
                 "%1", self._name()
             ),
         ):
             return None
-        return self._result(self.bridge.close(app_id))
+        return self._result(self.bridge.publish(app_id), self.tr("Published"))
+
+    def close_application(self) -> Op[None] | None:
+        app_id = self.current_app_id()
+        d = self.detail.detail
+        if app_id is None or d is None:
+            return None
+        text = self.tr("Close «%1»? Volunteers who respond later are told it is closed.").replace(
+            "%1", self._name()
+        )
+        if d.summary.open_offers:
+            text += " " + self.tr(
+                "The %n open offer(s) are withdrawn: those volunteers are told they were not"
+                " selected and stay on the waitlist.",
+                "",
+                d.summary.open_offers,
+            )
+        if not self.confirm(self.tr("Close application"), text):
+            return None
+        return self._result(self.bridge.close(app_id), self.tr("Closed"))
 
     def reopen(self) -> Op[None] | None:
         app_id = self.current_app_id()
-        return None if app_id is None else self._result(self.bridge.reopen(app_id))
+        if app_id is None or not self.confirm(
+            self.tr("Reopen application"),
+            self.tr(
+                "Reopen «%1»? Volunteers are told it is open again, and its free spots are"
+                " offered to the waitlist."
+            ).replace("%1", self._name()),
+        ):
+            return None
+        return self._result(self.bridge.reopen(app_id), self.tr("Reopened"))
 
     def cancel_application(self) -> Op[None] | None:
         app_id = self.current_app_id()
@@ -707,7 +928,7 @@ class MainWindow(QMainWindow):
             ).replace("%1", self._name()),
         ):
             return None
-        return self._result(self.bridge.cancel(app_id))
+        return self._result(self.bridge.cancel(app_id), self.tr("Application cancelled"))
 
     def export_csv(self, path: str | Path | None = None) -> bool:
         d = self.detail.detail
@@ -717,12 +938,13 @@ class MainWindow(QMainWindow):
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Export roster"),
-                f"{d.summary.name}.csv",
+                str(self._export_dir() / export_file_name(d.summary.name, d.summary.date)),
                 self.tr("CSV files (*.csv)"),
             )
             if not chosen:
                 return False
             path = chosen
+            self.qsettings.setValue("export/dir", str(Path(chosen).parent))
         try:
             export_roster_csv(d, path)
         except OSError as exc:
@@ -733,19 +955,61 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(path)), 5000)
         return True
 
+    def running_settings(self) -> Settings:
+        """What this console runs with: the saved settings, with this run's fund and broker.
+
+        A --fund-id or --broker on the command line wins over the file; the dialog shows that,
+        and the password never (it belongs in the keyring, or in the environment).
+        """
+        saved = self.bridge.settings
+        url = self.bridge.broker_url or saved.broker_url
+        return saved.model_copy(
+            update={"fund_id": self.bridge.fund_id, "broker_url": without_password(url)}
+        )
+
+    def _export_dir(self) -> Path:
+        """Where the last export went, else the Documents folder (never the start directory)."""
+        last = self.qsettings.value("export/dir")
+        if isinstance(last, str) and Path(last).is_dir():
+            return Path(last)
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
     def open_settings(self) -> Any:
-        dlg = SettingsDialog(self.bridge.settings, self)
+        dlg = SettingsDialog(self.running_settings(), self)
 
         def accepted() -> None:
+            changes = dlg.changed_values()
+            if not changes and dlg.result_password() is None:
+                self.show_status(self.tr("Settings unchanged"))
+                return
             try:
-                save_settings(self.bridge.data_dir, dlg.result_settings())
-            except OSError as exc:
+                update_settings(self.bridge.data_dir, changes)  # nothing else is rewritten
+            except (OSError, ValueError) as exc:
                 self.alert(str(exc))
                 return
-            self.statusBar().showMessage(
-                self.tr("Settings saved; broker and fund changes apply after a restart"), 8000
+            self.show_status(
+                self.tr("Settings saved; broker and fund changes apply after a restart")
             )
 
         dlg.accepted.connect(accepted)
         dlg.open()
         return dlg
+
+
+def broker_address(url: str | None) -> str:
+    """HOST:PORT of a broker URL (5672, or 5671 for amqps, when it names none)."""
+    if not url:
+        return "?"
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+    except ValueError:
+        return "?"
+    return f"{parts.hostname or 'localhost'}:{port}"
+
+
+def export_file_name(name: str, day: date) -> str:
+    """«Park clean-up 2026-12-05.csv»: characters no file system takes become '_'."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .") or "roster"
+    return f"{safe[:80]} {day.isoformat()}.csv"

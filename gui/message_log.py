@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from gui.log_models import (
 )
 
 MAX_ROWS = 5000
+SETTLE_MS = 1000
 
 
 class MessageLogView(QWidget):
@@ -102,6 +103,13 @@ class MessageLogView(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
         bridge.messages_logged.connect(self._on_bridge_messages_logged)
         bridge.backlog_changed.connect(self._on_bridge_backlog_changed)
+        # The bridge says when the backlog count changes, but a message committed and sent
+        # between two of its ticks leaves the count as it was (0 -> 0): its row would read
+        # "pending" forever. So while rows are unsettled, the view asks once a second.
+        self._unsettled = False
+        self.settle_timer = QTimer(self)
+        self.settle_timer.setInterval(SETTLE_MS)
+        self.settle_timer.timeout.connect(self._on_settle_timer_timeout)
 
         self.reload()
 
@@ -115,13 +123,32 @@ class MessageLogView(QWidget):
         bar = self.table.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum()
         self.model.append_logged(logged)
+        if any(m.direction == "out" for m in logged):
+            self._unsettled = True
+            if not self.settle_timer.isActive():
+                self.settle_timer.start()
         if at_bottom:
             self.table.scrollToBottom()  # follow the log unless the coordinator scrolled up
 
     @Slot(int)
     def _on_bridge_backlog_changed(self, backlog: int) -> None:
         self.model.settle_outbound(backlog)
+        if backlog == 0:
+            self._unsettled = False
+            self.settle_timer.stop()
         self._on_table_selection_changed(None, None)  # the detail pane shows the outcome too
+
+    @Slot()
+    def _on_settle_timer_timeout(self) -> None:
+        if not self._unsettled:
+            self.settle_timer.stop()
+            return
+        try:
+            backlog = self.bridge.backlog()
+        except Exception:  # the database may be closing under us at shutdown
+            self.settle_timer.stop()
+            return
+        self._on_bridge_backlog_changed(backlog)
 
     @Slot(str)
     def _on_application_filter_text_changed(self, _text: str) -> None:

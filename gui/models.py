@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from core.clock import shift_over
 from core.queries import ActivityRow, AppSummary, OfferView, RosterRow, WaitRow
 from gui.display import (
     activity_text,
@@ -26,6 +28,7 @@ from gui.display import (
     short_id,
     span_text,
     status_text,
+    to_local,
 )
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the immutable row object itself
@@ -303,19 +306,34 @@ class ApplicationsModel(KeyedTableModel):
     def __init__(self, summary_of: Callable[[str], AppSummary | None], parent: Any = None):
         super().__init__(parent)
         self._summary_of = summary_of
+        # A narrow window hides the Status column and shortens dates; the name then says the
+        # status of what is not open, and the date goes without its weekday.
+        self.status_in_name = False
+        self.short_dates = False
+
+    def set_compact(self, *, status_in_name: bool, short_dates: bool) -> None:
+        if (status_in_name, short_dates) == (self.status_in_name, self.short_dates):
+            return
+        self.status_in_name, self.short_dates = status_in_name, short_dates
+        self._texts.clear()  # the cached texts were made the other way
+        if self._rows:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
 
     def key(self, row: AppSummary) -> Hashable:
         return row.id
 
     def display(self, row: AppSummary, column: int) -> str:
         if column == self.NAME:
+            if self.status_in_name and row.status != "open":
+                return f"{row.name} · {status_text(row.status)}"
             return row.name
         if column == self.WHEN:
-            return span_text(row.date, row.start, row.end)
+            return span_text(row.date, row.start, row.end, weekday=not self.short_dates)
         if column == self.FILL:
             return f"{row.signed}/{row.capacity}"
         if column == self.FREE:
-            return str(row.free)
+            return "–" if row.status == "cancelled" else str(row.free)  # nobody can take it
         if column == self.WAITING:
             return str(row.waiting)
         if column == self.OFFERS:
@@ -393,22 +411,48 @@ class ApplicationsModel(KeyedTableModel):
 
 
 class ApplicationsProxy(QSortFilterProxyModel):
-    """Search text plus one filter (all, open, full, waitlist, past), sorted by date."""
+    """Search text plus one filter (all, open, full, waitlist, past, cancelled), sorted by date.
 
-    FILTERS = ("all", "open", "full", "waitlist", "past")
+    now: the coordinator's wall-clock time (core.clock.local_now); past means the shift ended.
+    """
 
-    def __init__(self, today: Callable[[], Any], parent: Any = None) -> None:
+    FILTERS = ("all", "open", "full", "waitlist", "past", "cancelled")
+
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        parent: Any = None,
+        *,
+        with_volunteer: Callable[[str], set[str]] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._today = today
+        self._now = now
+        # the applications a volunteer id appears in (signed up, waiting or in the history)
+        self._with_volunteer = with_volunteer or (lambda _text: set())
+        self._volunteer_apps: set[str] = set()
         self._text = ""
         self._filter = "all"
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
     def set_search(self, text: str) -> None:
+        """Matches a name, description, application id, date ("2026-12-05", "5 Dec") or the
+        id of a volunteer who is or was on it."""
         self.beginFilterChange()
         self._text = text.strip().casefold()
+        self._volunteer_apps = self._with_volunteer(text.strip()) if self._text else set()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _matches(self, row: AppSummary) -> bool:
+        if row.id in self._volunteer_apps:
+            return True
+        when = span_text(row.date, row.start, row.end, year=True)
+        haystack = f"{row.name} {row.description} {row.id} {row.date.isoformat()} {when}"
+        return self._text in haystack.casefold()
+
+    @property
+    def filter_name(self) -> str:
+        return self._filter
 
     def set_filter(self, name: str) -> None:
         if name not in self.FILTERS:
@@ -422,9 +466,11 @@ class ApplicationsProxy(QSortFilterProxyModel):
         row: AppSummary = model.data(model.index(source_row, 0, source_parent), RowRole)
         if row is None:
             return False
-        if self._text and self._text not in f"{row.name} {row.description}".casefold():
+        if self._text and not self._matches(row):
             return False
-        past = row.date < self._today()
+        past = shift_over(row.date, row.end, self._now())
+        if self._filter == "cancelled":
+            return row.status == "cancelled"
         if self._filter == "open":
             return row.status == "open" and not past
         if self._filter == "full":
@@ -450,10 +496,15 @@ class RosterModel(KeyedTableModel):
         return row.volunteer_id
 
     def display(self, row: RosterRow, column: int) -> str:
-        return row.volunteer_id if column == 0 else moment_text(row.since)
+        return row.volunteer_id if column == 0 else since_text(row.since)
 
     def sort_value(self, row: RosterRow, column: int) -> Any:
         return row.volunteer_id if column == 0 else row.since.isoformat()
+
+
+def since_text(when: datetime) -> str:
+    """When someone joined: just the time if that was today, so narrow tables keep the ids."""
+    return moment_text(when, day=to_local(when).date() != date.today())
 
 
 class WaitlistModel(KeyedTableModel):
@@ -474,7 +525,7 @@ class WaitlistModel(KeyedTableModel):
         if column == 1:
             return row.volunteer_id
         if column == 2:
-            return moment_text(row.since)
+            return since_text(row.since)
         return offer_text(row.offer)
 
     extra_roles = frozenset({int(Qt.ItemDataRole.ForegroundRole)})
@@ -527,7 +578,7 @@ class ActivityModel(KeyedTableModel):
 
     def display(self, row: ActivityRow, column: int) -> str:
         if column == self.TIME:
-            return moment_text(row.at, seconds=True)
+            return moment_text(row.at, seconds=True, day=to_local(row.at).date() != date.today())
         if column == self.WHO:
             return actor_text(row.actor, row.volunteer_id)
         if column == self.VOLUNTEER:

@@ -285,6 +285,11 @@ class SettingsDialog(QDialog):
         self._result = settings
         super().accept()
 
+    def changed_values(self) -> dict[str, Any]:
+        """The fields the coordinator changed from what was shown; only these are saved."""
+        shown = self._initial.model_dump()
+        return {k: v for k, v in self._result.model_dump().items() if v != shown.get(k)}
+
     def result_settings(self) -> Settings:
         """The settings as accepted (the originals if the dialog was cancelled)."""
         return self._result

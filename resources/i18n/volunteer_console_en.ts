@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+188"/>
+        <location filename="../../gui/display.py" line="+190"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>
@@ -45,9 +45,20 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="+900"/>
+        <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
+        <translation>
+            <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
+            <numerusform>The %n open offers are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+169"/>
+        <location filename="../../gui/message_log.py" line="+196"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+99"/>
+        <location filename="../../gui/display.py" line="+101"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+51"/>
+        <location filename="../../gui/models.py" line="+54"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+491"/>
+        <location line="+539"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -370,7 +370,7 @@
 <context>
     <name>AppDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+44"/>
+        <location filename="../../gui/app_dialog.py" line="+139"/>
         <source>New application</source>
         <translation>Новая заявка</translation>
     </message>
@@ -385,7 +385,7 @@
         <translation>например, уборка парка</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Offer to the whole waitlist (first to claim)</source>
         <translation>Предложить всему листу ожидания (кто первый откликнется)</translation>
     </message>
@@ -405,57 +405,72 @@
         <translation> мин</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Name</source>
-        <translation>Название</translation>
+        <location line="+15"/>
+        <source>&amp;Name</source>
+        <translation>&amp;Название</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Description</source>
-        <translation>Описание</translation>
+        <source>Descr&amp;iption</source>
+        <translation>&amp;Описание</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Date</source>
-        <translation>Дата</translation>
+        <source>D&amp;ate</source>
+        <translation>&amp;Дата</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Starts at</source>
-        <translation>Начало</translation>
+        <source>&amp;Starts at</source>
+        <translation>Нача&amp;ло</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Ends at</source>
-        <translation>Окончание</translation>
+        <source>&amp;Ends at</source>
+        <translation>О&amp;кончание</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Spots</source>
-        <translation>Мест</translation>
+        <source>Spo&amp;ts</source>
+        <translation>&amp;Мест</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>When a spot frees</source>
-        <translation>Когда освобождается место</translation>
+        <source>&amp;When a spot frees</source>
+        <translation>Ко&amp;гда освобождается место</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Offer lasts</source>
-        <translation>Предложение действует</translation>
+        <source>&amp;Offer lasts</source>
+        <translation>П&amp;редложение действует</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Create</source>
-        <translation>Создать</translation>
+        <location line="+26"/>
+        <source>Create and &amp;publish</source>
+        <translation>Создать и о&amp;публиковать</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
+        <source>Save as &amp;draft</source>
+        <translation>Сохранить &amp;черновик</translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>A whole number from 1 to %1</source>
+        <translation>Целое число от 1 до %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A whole number of minutes from 1 to %1</source>
+        <translation>Целое число минут от 1 до %1</translation>
+    </message>
+    <message>
+        <location line="-114"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+93"/>
         <source>A name is required</source>
         <translation>Укажите название</translation>
     </message>
@@ -471,7 +486,12 @@
         <translation>Дата уже прошла (сегодня %1)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <source>This shift is already over (it is %1 now)</source>
+        <translation>Эта смена уже закончилась (сейчас %1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The end must be after the start</source>
         <translation>Окончание должно быть позже начала</translation>
     </message>
@@ -481,30 +501,53 @@
         <translation>Записано волонтёров: %1; сначала исключите лишних</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Between 1 and %1</source>
-        <translation>От 1 до %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Between 1 and %1 minutes</source>
-        <translation>От 1 до %1 минут</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+8"/>
         <source>Choose one of the listed options</source>
         <translation>Выберите один из вариантов</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+50"/>
+        <source>Save changes</source>
+        <translation>Сохранить изменения</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the changes to «%1»? Volunteers are told the new details (and any freed spot is offered to the waitlist).</source>
+        <translation>Сохранить изменения в «%1»? Волонтёры узнают новые данные (а освободившиеся места будут предложены листу ожидания).</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The application could not be saved</source>
         <translation>Не удалось сохранить заявку</translation>
     </message>
 </context>
 <context>
+    <name>CapacityDialog</name>
+    <message>
+        <location line="+28"/>
+        <source>Capacity</source>
+        <translation>Число мест</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Spots for «%1» (%2 signed up):</source>
+        <translation>Мест в «%1» (записано %2):</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>%1 volunteers are signed up: remove some first, or keep at least %1 spots</source>
+        <translation>Записано волонтёров: %1. Сначала исключите кого-то или оставьте не меньше %1 мест</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A whole number from 1 to %1</source>
+        <translation>Целое число от 1 до %1</translation>
+    </message>
+</context>
+<context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+67"/>
+        <location filename="../../gui/detail_panel.py" line="+71"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -515,17 +558,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Waitlist</source>
         <translation>Лист ожидания</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-28"/>
         <source>Held for offers</source>
         <translation>Удержано для предложения</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Roster</source>
         <translation>Записавшиеся</translation>
     </message>
@@ -535,34 +578,32 @@
         <translation>Предложение мест</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Activity: every decision and its cause</source>
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Select an application on the left, or create one.</source>
-        <translation>Выберите заявку слева или создайте новую.</translation>
+        <location line="+52"/>
+        <source>Select an application on the left, or create one (Ctrl+N).</source>
+        <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+57"/>
-        <source>%1 · %2 · %3 · offers last %4 min
-Application id %5</source>
-        <translation>%1 · %2 · %3 · предложение действует %4 мин
-ID заявки %5</translation>
+        <location line="+41"/>
+        <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
+        <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Roster (%1)</source>
-        <translation>Записавшиеся (%1)</translation>
+        <location line="+26"/>
+        <source>&amp;Roster (%1)</source>
+        <translation>Запи&amp;савшиеся (%1)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Waitlist (%1)</source>
-        <translation>Лист ожидания (%1)</translation>
+        <source>Wait&amp;list (%1)</source>
+        <translation>&amp;Лист ожидания (%1)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>No offer round is open.</source>
         <translation>Сейчас места никому не предлагаются.</translation>
     </message>
@@ -585,7 +626,7 @@ ID заявки %5</translation>
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../gui/export.py" line="+19"/>
+        <location filename="../../gui/export.py" line="+20"/>
         <source>offered, waiting for an answer</source>
         <translation>предложено, ждём ответа</translation>
     </message>
@@ -615,7 +656,17 @@ ID заявки %5</translation>
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
+        <source>Application</source>
+        <translation>Заявка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date and time</source>
+        <translation>Дата и время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>List</source>
         <translation>Список</translation>
     </message>
@@ -645,7 +696,7 @@ ID заявки %5</translation>
         <translation>записан</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>waitlist</source>
         <translation>лист ожидания</translation>
     </message>
@@ -793,17 +844,12 @@ ID заявки %5</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+79"/>
+        <location filename="../../gui/main_window.py" line="+91"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Search applications…</source>
-        <translation>Поиск заявок…</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+25"/>
         <source>All</source>
         <translation>Все</translation>
     </message>
@@ -828,7 +874,17 @@ ID заявки %5</translation>
         <translation>Прошедшие</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>Отменённые</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Which applications the list shows</source>
+        <translation>Какие заявки показывать в списке</translation>
+    </message>
+    <message>
+        <location line="+73"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -928,12 +984,7 @@ ID заявки %5</translation>
         <translation>Снова принимать отклики</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Cance&amp;l application</source>
-        <translation>&amp;Отменить заявку</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Cancel: everyone signed up or waiting is told</source>
         <translation>Отменить: все записавшиеся и ожидающие получат уведомление</translation>
     </message>
@@ -950,20 +1001,30 @@ ID заявки %5</translation>
     <message>
         <location line="+3"/>
         <source>&amp;Settings…</source>
-        <translation>&amp;Настройки…</translation>
+        <translation>Настро&amp;йки…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Broker, fund, language</source>
         <translation>Брокер, фонд, язык</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>&amp;Find…</source>
+        <translation>&amp;Найти…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Search the applications</source>
+        <translation>Искать заявки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -980,15 +1041,95 @@ ID заявки %5</translation>
     <message>
         <location line="+3"/>
         <source>Vie&amp;w</source>
-        <translation>&amp;Вид</translation>
+        <translation>Ви&amp;д</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
+        <source>&amp;Applications</source>
+        <translation>&amp;Заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Message log</source>
+        <translation>&amp;Журнал сообщений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Queues</source>
+        <translation>&amp;Очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Rejected messages</source>
+        <translation>Отклонённые &amp;сообщения</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>New</source>
+        <translation>Новая</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spots</source>
+        <translation>Места</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Promote</source>
+        <translation>Записать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Исключить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publish</source>
+        <translation>Опубликовать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reopen</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export</source>
+        <translation>Выгрузить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Actions</source>
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+223"/>
+        <location line="+225"/>
+        <source>No application matches «%1».</source>
+        <translation>Ни одна заявка не подходит под «%1».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No application is under this filter.</source>
+        <translation>Под этот фильтр не подходит ни одна заявка.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -1008,7 +1149,32 @@ ID заявки %5</translation>
         <translation>Нет связи — изменения сохранены и будут отправлены, когда брокер станет доступен</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+7"/>
+        <source>Offline: cannot reach %1 (%2); retrying — changes are kept</source>
+        <translation>Нет связи: %1 недоступен (%2); повторяем попытки — изменения сохранены</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>user name or password refused</source>
+        <translation>неверное имя или пароль</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>connection refused</source>
+        <translation>соединение отклонено</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown host</source>
+        <translation>неизвестный хост</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no answer</source>
+        <translation>нет ответа</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>%1 message(s) waiting to be sent</source>
         <translation>Ожидают отправки: %1</translation>
     </message>
@@ -1023,38 +1189,23 @@ ID заявки %5</translation>
         <translation>%1 откликов/мин</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+10"/>
+        <location line="+22"/>
+        <location line="+12"/>
         <source>Not done</source>
         <translation>Не выполнено</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+42"/>
         <source>Saved</source>
         <translation>Сохранено</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Capacity</source>
-        <translation>Число мест</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Spots for «%1» (%2 signed up):</source>
-        <translation>Мест в заявке «%1» (записано: %2):</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+41"/>
         <source>Lower capacity</source>
         <translation>Уменьшить число мест</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Lower «%1» from %2 to %3 spots? Volunteers holding offers may lose them.</source>
-        <translation>Уменьшить число мест в «%1» с %2 до %3? Волонтёры, которым сейчас предложено место, могут его лишиться.</translation>
-    </message>
-    <message>
-        <location line="+22"/>
+        <location line="+36"/>
         <source>Remove volunteer</source>
         <translation>Исключить волонтёра</translation>
     </message>
@@ -1064,7 +1215,7 @@ ID заявки %5</translation>
         <translation>Исключить %1 из «%2»? Волонтёр получит уведомление об исключении.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>Promote volunteer</source>
         <translation>Записать волонтёра</translation>
     </message>
@@ -1074,17 +1225,116 @@ ID заявки %5</translation>
         <translation>Записать %1 в «%2» сейчас? Волонтёр получит уведомление о записи.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+37"/>
         <source>Close application</source>
         <translation>Закрыть заявку</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-10"/>
         <source>Close «%1»? Volunteers who respond later are told it is closed.</source>
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-788"/>
+        <source>Search: name, date, volunteer id…</source>
+        <translation>Поиск: название, дата, ID волонтёра…</translation>
+    </message>
+    <message>
+        <location line="+183"/>
+        <source>Ca&amp;ncel application</source>
+        <translation>О&amp;тменить заявку</translation>
+    </message>
+    <message>
+        <location line="+484"/>
+        <source>Created and published</source>
+        <translation>Создана и опубликована</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved as a draft: publish it when it is ready</source>
+        <translation>Сохранена как черновик: опубликуйте, когда будет готова</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Cannot lower «%1» to %2 spots: %3 volunteers are signed up; remove some first</source>
+        <translation>Нельзя уменьшить «%1» до %2 мест: записано волонтёров: %3; сначала исключите кого-то</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Lower «%1» from %2 to %3 spots? Volunteers are told; volunteers holding offers may lose them.</source>
+        <translation>Уменьшить «%1» с %2 до %3 мест? Волонтёры получат уведомление; у кого-то может пропасть предложение места.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Raise capacity</source>
+        <translation>Увеличить число мест</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Raise «%1» from %2 to %3 spots? Volunteers are told, and the new spots are offered to the waitlist.</source>
+        <translation>Увеличить «%1» с %2 до %3 мест? Волонтёры получат уведомление, новые места будут предложены листу ожидания.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Capacity of «%1» is now %2</source>
+        <translation>Теперь в «%1» мест: %2</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Removed %1</source>
+        <translation>%1 исключён(а)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Signed up %1</source>
+        <translation>%1 записан(а)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Publish application</source>
+        <translation>Опубликовать заявку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publish «%1»? Volunteers are told about it and can sign up.</source>
+        <translation>Опубликовать «%1»? Волонтёры узнают о ней и смогут записаться.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Published</source>
+        <translation>Опубликована</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
+        <translation>
+            <numerusform>%n открытое предложение будет отозвано: волонтёр получит «не выбрал» и останется в листе ожидания.</numerusform>
+            <numerusform>%n открытых предложения будут отозваны: волонтёры получат «не выбрал» и останутся в листе ожидания.</numerusform>
+            <numerusform>%n открытых предложений будут отозваны: волонтёры получат «не выбрал» и останутся в листе ожидания.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Closed</source>
+        <translation>Закрыта</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reopen application</source>
+        <translation>Открыть заявку снова</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reopen «%1»? Volunteers are told it is open again, and its free spots are offered to the waitlist.</source>
+        <translation>Снова открыть «%1»? Волонтёры получат уведомление, свободные места будут предложены листу ожидания.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reopened</source>
+        <translation>Открыта снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cancel application</source>
         <translation>Отменить заявку</translation>
     </message>
@@ -1094,7 +1344,12 @@ ID заявки %5</translation>
         <translation>Отменить «%1»? Все записавшиеся и ожидающие получат уведомление об отмене. Это действие нельзя отменить.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+5"/>
+        <source>Application cancelled</source>
+        <translation>Заявка отменена</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Export roster</source>
         <translation>Выгрузка списка</translation>
     </message>
@@ -1104,7 +1359,7 @@ ID заявки %5</translation>
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Could not save %1: %2</source>
         <translation>Не удалось сохранить %1: %2</translation>
     </message>
@@ -1114,7 +1369,12 @@ ID заявки %5</translation>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+29"/>
+        <source>Settings unchanged</source>
+        <translation>Настройки не изменились</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Settings saved; broker and fund changes apply after a restart</source>
         <translation>Настройки сохранены; изменения брокера и фонда вступят в силу после перезапуска</translation>
     </message>
@@ -1122,7 +1382,7 @@ ID заявки %5</translation>
 <context>
     <name>MessageLogView</name>
     <message>
-        <location filename="../../gui/message_log.py" line="+49"/>
+        <location filename="../../gui/message_log.py" line="+50"/>
         <source>Application id</source>
         <translation>ID заявки</translation>
     </message>
@@ -1142,7 +1402,7 @@ ID заявки %5</translation>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+94"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1572,7 +1832,7 @@ ID заявки %5</translation>
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-306"/>
+        <location filename="../../gui/display.py" line="-308"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -1590,6 +1850,7 @@ ID заявки %5</translation>
         <translation>ddd, d MMM</translation>
     </message>
     <message>
+        <location line="+2"/>
         <location line="+25"/>
         <source>d MMM</source>
         <comment>QLocale date pattern</comment>
@@ -1617,7 +1878,7 @@ ID заявки %5</translation>
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-262"/>
+        <location filename="../../gui/models.py" line="-310"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -1629,7 +1890,7 @@ ID заявки %5</translation>
     <message>
         <location line="+1"/>
         <source>Filled</source>
-        <translation>Заполнено</translation>
+        <translation>Занято</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1652,20 +1913,20 @@ ID заявки %5</translation>
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+154"/>
-        <location line="+18"/>
+        <location line="+197"/>
+        <location line="+23"/>
         <location line="+28"/>
         <location line="+27"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-77"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>#</source>
         <translation>№</translation>
     </message>

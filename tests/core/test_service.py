@@ -88,6 +88,7 @@ def test_run_headless_serves_until_the_stop_event_then_flushes_and_closes(
 ) -> None:
     caplog.set_level(logging.INFO)
     fund = f"t{uuid4().hex[:8]}"
+    apps: list[str] = []
 
     async def scenario() -> None:
         core = ConsoleCore(tmp_path, fund, BROKER_URL)
@@ -97,6 +98,7 @@ def test_run_headless_serves_until_the_stop_event_then_flushes_and_closes(
                 task = asyncio.create_task(run_headless(core, stop))
                 await wait_until(lambda: core.transport.status.state == "connected")
                 app = core.engine.create_application(form(1))
+                apps.append(app)
                 await wait_until(lambda: len(vol.announcements) == 1, what="announcement")
                 await vol.respond(int(app), 5, "accepted")
                 await wait_until(lambda: vol.to(5) == ["записан"], what="signed up")
@@ -113,6 +115,20 @@ def test_run_headless_serves_until_the_stop_event_then_flushes_and_closes(
     assert "Task was destroyed" not in caplog.text
     assert "guest:guest@" not in caplog.text
     assert "broker connected" in caplog.text
+    # one INFO line per decision, with who decided and the message that caused it
+    decisions = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "core.service" and "application" in r.msg
+    ]
+    [app] = apps
+    assert [d.split(":")[1].strip() for d in decisions] == [
+        "created by coordinator",
+        "published by coordinator",
+        "signed_up volunteer 5 by volunteer 5",
+    ]
+    assert all(d.startswith(f"application {app}: ") for d in decisions)
+    assert "(message " in decisions[-1]
 
 
 @pytest.mark.broker

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 
 from gui.app_dialog import AppDialog
@@ -29,8 +30,11 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
 ):
     bridge = Bridge(local_core)
     dlg = _dialog(qtbot, bridge)
-    assert shown_errors(dlg) == {"name": "A name is required"}  # a new form starts nameless
-    assert not dlg.ok_button.isEnabled()
+    assert shown_errors(dlg) == {}  # a fresh form does not scold before anything was typed
+    assert not dlg.ok_button.isEnabled()  # but cannot be saved nameless
+    dlg.name.setText("x")
+    dlg.name.clear()
+    assert shown_errors(dlg) == {"name": "A name is required"}
     dlg.name.setText("Park clean-up")
     assert shown_errors(dlg) == {}
     assert dlg.ok_button.isEnabled()
@@ -61,13 +65,67 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     bridge.shutdown()
 
 
-def test_spots_are_limited_to_their_range(qtbot, qloop, local_core):
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("0", "A whole number from 1 to 10000"),
+        ("20000", "A whole number from 1 to 10000"),
+        ("", "A whole number from 1 to 10000"),
+    ],
+)
+def test_spots_the_rules_cannot_hold_show_an_error_on_enter_and_nothing_is_created(
+    qtbot, qloop, local_core, typed, error
+):
+    """Typed with the keyboard as a coordinator would: "0" and Enter once created 5 spots."""
     bridge = Bridge(local_core)
     dlg = _dialog(qtbot, bridge)
-    dlg.spots.setValue(0)
-    assert dlg.spots.value() == 1
-    dlg.spots.setValue(20_000)
-    assert dlg.spots.value() == 10_000
+    qtbot.keyClicks(dlg.name, "Park clean-up")
+    dlg.spots.setFocus()
+    dlg.spots.selectAll()
+    qtbot.keyClick(dlg.spots, Qt.Key.Key_Delete)
+    qtbot.keyClicks(dlg.spots, typed)
+    qtbot.keyClick(dlg.spots, Qt.Key.Key_Return)
+    assert shown_errors(dlg) == {"spots": error}
+    assert dlg.spots.text() == typed  # what was typed stays, not the old value
+    assert dlg.isVisible() and dlg.result() == 0
+    assert local_core.queries.summaries() == []
+    qtbot.keyClick(dlg, Qt.Key.Key_Return)  # Enter on the dialog itself: refused the same way
+    assert local_core.queries.summaries() == []
+    dlg.spots.selectAll()
+    qtbot.keyClicks(dlg.spots, "12")
+    assert shown_errors(dlg) == {}
+    qtbot.keyClick(dlg.spots, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.result() == 1)
+    [s] = local_core.queries.summaries()
+    assert (s.name, s.capacity, s.status) == ("Park clean-up", 12, "open")
+    bridge.shutdown()
+
+
+def test_a_new_application_can_be_saved_as_a_draft(qtbot, qloop, local_core):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    qtbot.keyClicks(dlg.name, "Food bank")
+    assert dlg.draft_button is not None
+    qtbot.mouseClick(dlg.draft_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.result() == 1)
+    assert not dlg.published
+    assert local_core.queries.summary(dlg.saved_id).status == "draft"
+    assert local_core.queries.backlog() == 0  # nothing announced
+    bridge.shutdown()
+
+
+def test_tab_leaves_the_description_and_the_date_instead_of_editing_them(qtbot, qloop, local_core):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow)
+    dlg.description.setFocus()
+    qtbot.keyClicks(dlg.description, "Gloves provided")
+    qtbot.keyClick(dlg.description, Qt.Key.Key_Tab)
+    assert dlg.description.toPlainText() == "Gloves provided"
+    assert dlg.focusWidget() is dlg.date
+    qtbot.keyClick(dlg.date, Qt.Key.Key_Tab)
+    assert dlg.focusWidget() is dlg.start
     bridge.shutdown()
 
 
@@ -110,4 +168,25 @@ def test_editing_cannot_lower_spots_below_the_signed_up_and_saves_valid_changes(
     qtbot.waitUntil(lambda: dlg.result() == 1)
     s = local_core.queries.summary(app_id)
     assert (s.name, s.capacity) == ("Park clean-up (north)", 6)
+    bridge.shutdown()
+
+
+def test_the_dialog_and_the_engine_agree_on_today_west_of_utc(qtbot, qloop, local_core, clock):
+    """21:00 in New York is tomorrow in UTC: the dialog said fine, the engine said past."""
+    clock.tz = timezone(timedelta(hours=-5))
+    clock.set(datetime(2026, 3, 3, 2, 0))  # 2026-03-02 21:00 on the coordinator's wall
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    qtbot.keyClicks(dlg.name, "Late soup run")
+    dlg.date.setDate(QDate(2026, 3, 2))
+    dlg.start.setTime(QTime(20, 0))
+    dlg.end.setTime(QTime(21, 0))  # over at 21:00
+    assert shown_errors(dlg) == {"end": "This shift is already over (it is 21:00 now)"}
+    dlg.start.setTime(QTime(21, 30))
+    dlg.end.setTime(QTime(23, 0))
+    assert shown_errors(dlg) == {}
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.result() == 1 or bool(dlg.general_error.text()))
+    assert dlg.result() == 1, dlg.general_error.text()
+    assert local_core.queries.summary(dlg.saved_id).date == date(2026, 3, 2)
     bridge.shutdown()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from datetime import time
 
 from core.queries import Queries
+from gui.display import span_text
 from gui.export import export_roster_csv
 from gui.log_models import local_time
 from tests.helpers.factories import a_form, response
@@ -25,10 +27,20 @@ def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock,
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["List", "Position", "Volunteer id", "Since", "Offer state"]
-    assert rows[1] == ["roster", "1", "Анна", local_time(detail.roster[0].since), ""]
+    about = ["Уборка парка", span_text(detail.summary.date, time(10), time(13), year=True)]
+    assert rows[0] == [
+        "Application",
+        "Date and time",
+        "List",
+        "Position",
+        "Volunteer id",
+        "Since",
+        "Offer state",
+    ]
+    assert rows[1] == [*about, "roster", "1", "Анна", local_time(detail.roster[0].since), ""]
     assert rows[2:] == [
         [
+            *about,
             "waitlist",
             "1",
             "Борис",
@@ -36,6 +48,7 @@ def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock,
             "offered, waiting for an answer",
         ],
         [
+            *about,
             "waitlist",
             "2",
             "77",
@@ -60,5 +73,8 @@ def test_the_delimiter_follows_the_locale_excel_uses(engine, clock, tmp_path, qa
         export_roster_csv(detail, tmp_path / "en.csv")
     finally:
         QLocale.setDefault(before)
-    assert (tmp_path / "ru.csv").read_text(encoding="utf-8-sig").splitlines()[1].count(";") == 4
-    assert (tmp_path / "en.csv").read_text(encoding="utf-8-sig").splitlines()[1].count(",") == 4
+    for name, delimiter in (("ru.csv", ";"), ("en.csv", ",")):
+        with (tmp_path / name).open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f, delimiter=delimiter))
+        assert [len(r) for r in rows] == [7, 7], name
+        assert rows[1][2:5] == ["roster", "1", "1"]

@@ -186,3 +186,29 @@ def test_outbound_rows_turn_sent_as_the_relay_empties_the_outbox(qtbot, qloop, l
     bridge._tick()
     assert outcomes() == ["sent", "sent", "sent"]
     bridge.shutdown()
+
+
+def test_a_message_sent_between_two_backlog_ticks_reads_sent_not_pending(
+    qtbot, qloop, local_core, clock
+):
+    """The status bar said "All messages sent" while the log said "pending" for every row."""
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    seen: list[int] = []
+    bridge.backlog_changed.connect(seen.append)
+    qtbot.waitUntil(lambda: seen == [0])  # the bridge's first tick: nothing waiting
+    app_id = local_core.engine.create_application(a_form(clock, spots=1))
+    bridge.flush()
+    [row] = [view.model.row_at(i) for i in range(view.model.rowCount())]
+    assert (row.direction, row.application_id) == ("out", app_id)
+    assert view.model.data(view.model.index(0, 5)) == "pending"
+    # the relay sends it before the bridge's next tick: the backlog is 0 again, unchanged
+    store = local_core.store
+    [(seq,)] = local_core.writer.run(
+        lambda: store.conn.execute("SELECT seq FROM outbox").fetchall()
+    )
+    local_core.writer.run(lambda: store.mark_sent([seq], clock.now()))
+    qtbot.waitUntil(lambda: view.model.data(view.model.index(0, 5)) == "sent", timeout=5000)
+    assert seen == [0]  # it was never announced as a change
+    bridge.shutdown()

@@ -147,15 +147,19 @@ def test_applications_model_updates_only_the_rows_the_bridge_names(
 
 def test_the_proxy_searches_filters_and_sorts_by_date(qtmodeltester):
     model = ApplicationsModel(lambda _id: None)
-    today = date(2026, 3, 2)
+    now = datetime(2026, 3, 2, 9, 0)  # the coordinator's wall clock
     model.set_rows(
         [
             summary("1", "Park clean-up", date=date(2026, 3, 5)),
             summary("2", "Food bank", date=date(2026, 3, 3), signed=5, free=0, waiting=2),
             summary("3", "Old shelter", date=date(2026, 2, 20)),
+            # today, but over: past, not open (it was neither before)
+            summary("4", "Breakfast run", date=date(2026, 3, 2), start=time(6), end=time(8, 30)),
+            summary("5", "Morning walk", date=date(2026, 3, 2), start=time(8), end=time(10)),
+            summary("6", "Bake sale", date=date(2026, 3, 6), status="cancelled"),
         ]
     )
-    proxy = ApplicationsProxy(lambda: today)
+    proxy = ApplicationsProxy(lambda: now)
     proxy.setSourceModel(model)
     proxy.sort(ApplicationsModel.WHEN)
     qtmodeltester.check(proxy)
@@ -163,15 +167,24 @@ def test_the_proxy_searches_filters_and_sorts_by_date(qtmodeltester):
     def names():
         return [proxy.index(i, 0).data() for i in range(proxy.rowCount())]
 
-    assert names() == ["Old shelter", "Food bank", "Park clean-up"]
+    assert names() == [
+        "Old shelter",
+        "Breakfast run",
+        "Morning walk",
+        "Food bank",
+        "Park clean-up",
+        "Bake sale",
+    ]
     proxy.set_filter("open")
-    assert names() == ["Food bank", "Park clean-up"]
+    assert names() == ["Morning walk", "Food bank", "Park clean-up"]
     proxy.set_filter("full")
     assert names() == ["Food bank"]
     proxy.set_filter("waitlist")
     assert names() == ["Food bank"]
     proxy.set_filter("past")
-    assert names() == ["Old shelter"]
+    assert names() == ["Old shelter", "Breakfast run"]
+    proxy.set_filter("cancelled")
+    assert names() == ["Bake sale"]
     proxy.set_filter("all")
     proxy.set_search("PARK")
     assert names() == ["Park clean-up"]
