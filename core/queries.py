@@ -403,3 +403,12 @@ class Queries:
             (volunteer_id,),
         ).fetchall()
         return {str(r[0]) for r in rows}
+
+    def updated_since(self, since: str) -> tuple[list[str], str]:
+        """Ids of the applications whose row changed at or after since (a stored timestamp,
+        "" for all), and the newest timestamp seen: what another process may have changed."""
+        rows = self.conn.execute(
+            "SELECT id, updated_at FROM application WHERE updated_at >= ?", (since,)
+        ).fetchall()
+        newest = max((str(r[1]) for r in rows), default=since)
+        return [str(r[0]) for r in rows], newest

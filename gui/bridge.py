@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_MS = 33  # one flush per frame: a burst of responses becomes a few dozen emissions
 RATE_WINDOW_S = 60.0
+WATCH_MS = 250  # other processes' commits are looked for every other tick (data_version)
 
 
 T = TypeVar("T")
@@ -153,6 +154,18 @@ class Bridge(QObject):
 
         for s in self.queries.summaries():
             self._full[s.id] = s.capacity > 0 and s.signed >= s.capacity
+
+        # Another process (the CLI, a second console) commits to the same database without
+        # telling this engine. The writer's connection's PRAGMA data_version moves only for
+        # commits of other connections (the read-only one never commits), so it is asked on
+        # the writer thread, and then the rows changed since are re-read.
+        self._data_version = self.writer.run(core.engine.store.data_version)
+        self._version_asked: concurrent.futures.Future[int] | None = None
+        _ids, self._seen_updated = self.queries.updated_since("")
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
+        self._watch_timer.start()
         self.engine.subscribe(self._on_committed)
         if core.transport is not None:  # None: a core without a broker (tests)
             core.transport.subscribe_status(self._on_status)
@@ -258,6 +271,35 @@ class Bridge(QObject):
                 self.application_filled.emit(s.name)
 
     @Slot()
+    def _on_watch_timer_timeout(self) -> None:
+        if self._closed:
+            return
+        asked = self._version_asked
+        if asked is None:
+            self._version_asked = self.writer.submit(self.engine.store.data_version)
+            return
+        if not asked.done():
+            return  # the writer is busy with a batch; look again next time
+        self._version_asked = None
+        try:
+            version = asked.result()
+            if version == self._data_version:
+                return
+            self._data_version = version
+            ids, self._seen_updated = self.queries.updated_since(self._seen_updated)
+        except Exception:  # the database may be closing under us at shutdown
+            return
+        if not ids:
+            return
+        # our own commits of the same moments come too: re-reading an unchanged row emits nothing
+        with self._lock:
+            self._ids.update(ids)
+            wake = not self._pending
+            self._pending = True
+        if wake:
+            self._start_flush_timer()
+
+    @Slot()
     def _tick(self) -> None:
         if self._closed:
             return
@@ -301,6 +343,7 @@ class Bridge(QObject):
         self._closed = True
         self._flush_timer.stop()
         self._rate_timer.stop()
+        self._watch_timer.stop()
 
     # -- coordinator operations ------------------------------------------------------------------
     def submit(self, what: str, fn: Callable[[], T]) -> Op[T]:

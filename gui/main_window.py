@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.apps_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.apps_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.apps_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.apps_view.setTabKeyNavigation(False)  # Tab leaves the list for the roster
         self.apps_view.verticalHeader().setVisible(False)
         self.apps_view.verticalHeader().setDefaultSectionSize(24)
         self.apps_view.setAlternatingRowColors(True)
@@ -528,6 +529,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_window_state()
+        # no broker poll may outlive the window (its task would write into deleted labels)
+        queues = self.extra_views.get("queues")
+        if isinstance(queues, QueueMonitor):
+            queues.stop()
         super().closeEvent(event)
 
     @Slot()

@@ -287,3 +287,40 @@ def test_at_1024x700_the_counts_the_ids_and_every_action_stay_visible(
     finally:
         i18n.remove_translators(qapp)
         QLocale.setDefault(locale)
+
+
+# -- bug 3: the open window picks up what another process committed -----------------------------
+
+
+def test_the_open_window_shows_what_the_cli_created_and_changed(desk, local_core):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    data = str(local_core.data_dir)
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "main.py", "--data-dir", data, "--fund-id", "123", "app", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    common = ["--spots", "2", "--date", "tomorrow", "--start", "10:00", "--end", "12:00"]
+    first = cli("create", "--name", "Soup kitchen", *common)
+    second = cli("create", "--name", "Coat drive", *common)
+    m = desk.window.apps_model
+    desk.qtbot.waitUntil(lambda: m.row_of(first) >= 0 and m.row_of(second) >= 0, timeout=10_000)
+    desk.window.select_application(first)
+    assert desk.window.detail.count_labels["signed"].text() == "0/2"
+    cli("capacity", first, "4")
+    desk.qtbot.waitUntil(
+        lambda: desk.window.detail.count_labels["signed"].text() == "0/4", timeout=10_000
+    )
+    assert m.index(m.row_of(first), m.FILL).data() == "0/4"
+    feed = [r.kind for r in desk.window.detail.activity_model.rows()]
+    assert feed[0] == "capacity_changed"
