@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -21,11 +22,11 @@ from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.queries import ActivityRow, AppDetail, AppSummary, Queries
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
-from core.storage import Store
+from core.storage import Store, StoreDamaged
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DAMAGED = 0, 1, 2, 3
 _FUND_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 ROOT_DESCRIPTION = """\
@@ -54,7 +55,8 @@ The broker URL comes from --broker, else $VOLUNTEER_CONSOLE_BROKER, else setting
 the password kept in the system keyring, else amqp://guest:guest@localhost:5672/.
 Passwords are never printed.
 
-exit codes: 0 done, 1 refused or failed (the reason is printed), 2 bad usage or input."""
+exit codes: 0 done, 1 refused or failed (the reason is printed), 2 bad usage or input,
+3 the database is damaged (nothing was decided on it; see `volunteer-console restore`)."""
 
 APP_EPILOG = """\
 examples:
@@ -279,6 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after this long (default: when every volunteer is answered and all is quiet)",
     )
     sim.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+
+    rest = sub.add_parser(
+        "restore",
+        parents=[common],
+        formatter_class=fmt,
+        help="list the database's backups, or put one back in place of the database",
+        description="Without BACKUP: list the backups the console keeps (every 6 hours and at "
+        "each clean stop, the newest 3) in DATA_DIR/backups. With BACKUP (a listed name or a "
+        "path): check it, move the current database aside (kept, never deleted) and put the "
+        "backup in its place. Stop the console of this data directory first.",
+    )
+    rest.add_argument("backup", nargs="?", default=None, metavar="BACKUP")
 
     desk = sub.add_parser(
         "install-desktop-entry",
@@ -705,6 +719,8 @@ def run_headless(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(go())
+    except StoreDamaged:
+        raise  # run_command says it and exits 3
     except Exception as exc:
         log.debug("headless console failed", exc_info=True)
         _err(f"error: the headless console stopped: {type(exc).__name__}: {exc}")
@@ -807,8 +823,48 @@ def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> in
     return EXIT_OK
 
 
+def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """List the backups, or put one in place of the database."""
+    from core.backup import list_backups, restore
+
+    out = out or sys.stdout
+    backups = list_backups(args.data_dir)
+    if args.backup is None:
+        if not backups:
+            print(f"no backups yet in {args.data_dir / 'backups'}", file=out)
+            return EXIT_OK
+        print(f"backups in {args.data_dir / 'backups'}, newest first:", file=out)
+        for b in backups:
+            print(f"  {b.path.name}  {b.taken_at:%Y-%m-%d %H:%M:%S}  {b.size:,} bytes", file=out)
+        print("restore one with: volunteer-console restore NAME", file=out)
+        return EXIT_OK
+    chosen = next((b.path for b in backups if b.path.name == args.backup), Path(args.backup))
+    if not chosen.is_file():
+        _err(f"error: no backup {args.backup} (volunteer-console restore lists them)")
+        return EXIT_USAGE
+    try:
+        aside = restore(config.db_path(args.data_dir), chosen, datetime.now())
+    except (OSError, RuntimeError, sqlite3.Error) as exc:
+        _err(f"error: not restored: {exc}")
+        return EXIT_REFUSED
+    print(f"restored {chosen.name} as {config.db_path(args.data_dir)}", file=out)
+    if aside is not None:
+        print(f"the replaced database was kept as {aside}", file=out)
+    return EXIT_OK
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
+    try:
+        return _run_command(args)
+    except StoreDamaged as exc:
+        _err(f"error: {exc}")
+        return EXIT_DAMAGED
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    if args.command == "restore":
+        return run_restore(args)
     if args.headless:
         return run_headless(args)
     if args.command == "app":

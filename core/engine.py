@@ -19,7 +19,7 @@ from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, refuse
 from core.rules import Activity, AppState, Effects
-from core.storage import Store, _ts
+from core.storage import Store, StoreDamaged, _ts
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,10 @@ class Engine:
     def _handle_all(self, deliveries: Sequence[Delivery]) -> list[Result]:
         try:
             return self._handle(deliveries)
+        except StoreDamaged:
+            # Not the messages' fault: none is refused; the broker keeps them all.
+            self._cache.clear()
+            raise
         except Exception:
             log.exception("batch of %d failed; retrying one by one", len(deliveries))
             self._cache.clear()
@@ -221,6 +225,9 @@ class Engine:
         for d in deliveries:
             try:
                 results.extend(self._handle([d]))
+            except StoreDamaged:
+                self._cache.clear()
+                raise
             except Exception as exc:
                 self._cache.clear()
                 results.append(self._record_internal_error(d, exc))

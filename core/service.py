@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from core.backup import list_backups, make_backup
 from core.clock import Clock, SystemClock
 from core.config import db_path, load_settings, redact
 from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.queries import Queries
-from core.storage import Store
+from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, integrity_check
 from core.transport import BrokerStatus, Transport
 from core.writer import Writer
 
@@ -24,6 +26,7 @@ PRUNE_FIRST = 30.0  # s after start: the start itself stays quick
 PRUNE_EVERY = 3600.0
 PRUNE_BATCH = 500  # rows per transaction: the write lock is never held long
 PRUNE_PAUSE = 0.1  # s between batches, so consuming and the window go on meanwhile
+BACKUP_EVERY = 6 * 3600.0  # s between online backups (and one at each clean stop)
 
 
 class ConsoleCore:
@@ -39,6 +42,7 @@ class ConsoleCore:
         prefetch: int = 500,
         flush_interval: float = 0.005,
         retention_days: int | None = None,
+        check_budget: float | None = START_CHECK_BUDGET,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
@@ -46,7 +50,7 @@ class ConsoleCore:
         if retention_days is None:
             retention_days = load_settings(self.data_dir).retention_days
         self.retention = timedelta(days=retention_days)
-        self.store = Store(db_path(self.data_dir))
+        self.store = Store(db_path(self.data_dir), check_budget=check_budget)
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
         self.writer = Writer()
@@ -61,8 +65,15 @@ class ConsoleCore:
         )
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
         self._tick_now = asyncio.Event()
         self._started = False
+        # Set when the store turns out damaged (at a commit, or by the background check):
+        # consuming stops, the window and the service say so; see StoreDamaged.
+        self.damage: StoreDamaged | None = None
+        self.damaged = asyncio.Event()
+        self._damage_listeners: list[Callable[[StoreDamaged], None]] = []
+        self._stopping_transport: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         if self._started:
@@ -80,10 +91,60 @@ class ConsoleCore:
             with contextlib.suppress(RuntimeError):  # the loop is closing
                 loop.call_soon_threadsafe(self._tick_now.set)
 
+        def on_damaged(exc: StoreDamaged) -> None:  # on whichever thread hit the damage
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._on_damaged, exc)
+
         self.engine.subscribe(wake_ticker)
+        self.store.on_damaged.append(on_damaged)
         self._ticker = asyncio.create_task(self._tick_loop(), name="deadline-ticker")
         self._pruner = asyncio.create_task(self._prune_loop(), name="log-pruner")
+        self._keeper = asyncio.create_task(self._keep_loop(), name="integrity-and-backups")
         await self.transport.start()
+
+    def subscribe_damage(self, listener: Callable[[StoreDamaged], None]) -> None:
+        """listener(StoreDamaged) on the loop's thread, once, when the store is found damaged."""
+        self._damage_listeners.append(listener)
+
+    def _on_damaged(self, exc: StoreDamaged) -> None:
+        if self.damage is not None:
+            return
+        self.damage = exc
+        log.error("%s", exc)
+        self.damaged.set()
+        for listener in self._damage_listeners:
+            try:
+                listener(exc)
+            except Exception:
+                log.exception("a damage listener failed")
+        # Nothing more is consumed; what is in flight is handed back to the broker unharmed.
+        self._stopping_transport = asyncio.ensure_future(self.transport.stop())
+
+    async def backup(self) -> Path:
+        """An online backup into the data directory's backups/ (off the event loop)."""
+        return await asyncio.to_thread(
+            make_backup, self.store.path, self.data_dir, self.clock.now()
+        )
+
+    async def _keep_loop(self) -> None:
+        """The full integrity check once (the start check may not have read everything),
+        then a backup every BACKUP_EVERY seconds while the store is sound."""
+        problem = await asyncio.to_thread(integrity_check, self.store.path)
+        if problem is not None:
+            self.store.mark_damaged(problem)
+            return
+        backups = list_backups(self.data_dir)
+        age = (self.clock.now() - backups[0].taken_at).total_seconds() if backups else None
+        wait = 0.0 if age is None else max(0.0, BACKUP_EVERY - age)
+        while True:
+            await asyncio.sleep(wait)
+            if self.store.damaged is not None:
+                return
+            try:
+                log.info("backed up to %s", await self.backup())
+            except Exception:
+                log.exception("the backup failed; trying again in %g s", BACKUP_EVERY)
+            wait = BACKUP_EVERY
 
     async def stop(self) -> None:
         """Drain the transport (acks, outbox), stop the ticker, close the store."""
@@ -92,12 +153,17 @@ class ConsoleCore:
             return
         self._started = False
         await self.transport.stop()
-        for task in (self._ticker, self._pruner):
+        for task in (self._ticker, self._pruner, self._keeper):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
-        self._ticker = self._pruner = None
+        self._ticker = self._pruner = self._keeper = None
+        if self.store.damaged is None:
+            try:
+                log.info("backed up to %s", await self.backup())
+            except Exception:
+                log.exception("the backup at stop failed")
         self._close_store()
 
     def _close_store(self) -> None:
@@ -174,7 +240,19 @@ async def run_headless(core: ConsoleCore, stop_event: asyncio.Event) -> None:
     await core.start()
     started = datetime.now()
     try:
-        await stop_event.wait()
+        # A damaged store ends the service too: it must not go on deciding, and the
+        # operator's supervisor sees the exit code (see core.cli).
+        ends = [
+            asyncio.ensure_future(stop_event.wait()),
+            asyncio.ensure_future(core.damaged.wait()),
+        ]
+        try:
+            await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for f in ends:
+                f.cancel()
     finally:
         log.info("stopping after %s", datetime.now() - started)
         await core.stop()
+    if core.damage is not None:
+        raise core.damage
