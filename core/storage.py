@@ -21,7 +21,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -253,6 +253,25 @@ def _v6(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     conn.execute("CREATE INDEX rejected_message ON rejected(message_id)")
 
 
+def _v7(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # Several consoles of one fund (core/replication): the rows an arbiter's transactions wrote,
+    # waiting for the decision log; and a replica's place in that log with the commands it has
+    # seen decided. Local to each console: never replicated themselves.
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS replication_change (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " tbl TEXT NOT NULL, op TEXT NOT NULL, row_id INTEGER NOT NULL, row TEXT)"
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS replication_position (fund_id TEXT PRIMARY KEY,"
+        " next_offset INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL)"
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS replication_command (fund_id TEXT NOT NULL,"
+        " command_id TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,"
+        " outcome TEXT NOT NULL, PRIMARY KEY (fund_id, command_id))"
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -260,6 +279,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v4,
     _v5,
     _v6,
+    _v7,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

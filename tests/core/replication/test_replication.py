@@ -6,23 +6,35 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
 import aio_pika
 import pytest
 
+from core.clock import ManualClock
+from core.engine import Engine
 from core.replication.arbiter import Decision, FundMember
+from core.replication.changes import (
+    ChangesetPublisher,
+    apply_changeset,
+    install_capture,
+    replicated_tables,
+)
 from core.replication.commands import Command, CommandSender
 from core.replication.log import LogReader, LogWriter, _publish, declare_log
 from core.replication.records import COMMAND, EPOCH, LogRecord
 from core.replication.state import ReplicaState
+from core.storage import Store
 from tests.helpers.broker import TcpProxy
+from tests.helpers.factories import a_form, response
 from tests.helpers.rabbit_node import RabbitNode, private_cluster, private_node
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -324,6 +336,65 @@ def test_log_read_rate(node: RabbitNode, tmp_path: Path) -> None:
         f"log: {count} appends awaited one by one {count / wrote:.0f}/s; "
         f"read+applied (one SQLite transaction each) {count / read:.0f}/s"
     )
+
+
+def test_a_replica_reading_the_log_holds_the_arbiters_rows_after_a_stream_of_responses(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    fund = new_fund()
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0, 0))
+    arbiter_db, replica_db = tmp_path / "a" / "console.db", tmp_path / "b" / "console.db"
+    store = Store(arbiter_db)
+    install_capture(store.conn)
+    engine = Engine(store, fund, clock)
+    Store(replica_db).close()
+
+    async def scenario() -> tuple[int, dict[str, int]]:
+        conn = await aio_pika.connect(node.url)
+        state = ReplicaState(replica_db, fund)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund)
+            publisher = ChangesetPublisher(store.conn, LogWriter(ch, fund, epoch=0))
+            reader = LogReader(await conn.channel(), fund, state, apply_changeset)
+            await reader.start()  # reading while the arbiter decides
+            app = engine.create_application(a_form(clock, spots=4))
+            await publisher.publish_pending()
+            for v in range(40):
+                status = "declined" if v % 7 == 6 else "accepted"
+                engine.handle([response(fund, app, str(v // 2), status)])
+                await publisher.publish_pending()
+            clock.advance(minutes=10)
+            engine.tick()
+            store.mark_sent([row.seq for row in store.pending_outbox()], clock.now())
+            await publisher.publish_pending()
+            await reader.read_to_end(ch)
+            await reader.stop()
+            return publisher.published, dict(reader.counts)
+        finally:
+            await conn.close()
+            state.close()
+
+    try:
+        published, counts = asyncio.run(scenario())
+        arbiter_rows = rows_of(arbiter_db)
+    finally:
+        store.close()
+
+    assert counts["apply"] == published > 40
+    assert rows_of(replica_db) == arbiter_rows
+    assert arbiter_rows["participation"] and arbiter_rows["outbox"]
+
+
+def rows_of(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
+            for name in replicated_tables(conn)
+        }
+    finally:
+        conn.close()
 
 
 @pytest.mark.slow

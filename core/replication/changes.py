@@ -1,0 +1,162 @@
+"""Per-commit changesets: the rows the arbiter's transactions wrote, captured in SQLite itself.
+
+On the arbiter, TEMP triggers (built from the tables' current columns each time the capture is
+installed, so a migration that adds a column is followed without code) copy every row a
+transaction inserts, updates or deletes into the table replication_change, inside that same
+transaction. A publisher reads only committed rows, so what it sends is always whole
+transactions; it appends them to the decision log as one `changes` record and deletes them
+once the log confirmed it. A replica applies a changeset by rowid (put = the whole row,
+del = gone) in one transaction with its position, so it holds the arbiter's rows exactly.
+Applying the same changeset twice in a row leaves the same rows, so a republish after a
+crash between the confirm and the delete changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from core.replication.log import LogWriter
+from core.replication.records import LogRecord
+
+CHANGES = "changes"
+CHANGE_TABLE = "replication_change"
+# Local to each console: its own place in the log, and the capture's own rows.
+NOT_REPLICATED = frozenset({CHANGE_TABLE, "replication_position", "replication_command"})
+
+CHANGE_TABLE_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " tbl TEXT NOT NULL, op TEXT NOT NULL, row_id INTEGER NOT NULL, row TEXT)"
+)
+
+
+def replicated_tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Every table of the main database that replicates, with its columns."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {
+        name: [c[1] for c in conn.execute(f'PRAGMA main.table_info("{name}")')]
+        for name in names
+        if name not in NOT_REPLICATED
+    }
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _row_json(prefix: str, columns: list[str]) -> str:
+    # JSON has no bytes: a BLOB goes as {"$hex": "..."}
+    parts = []
+    for c in columns:
+        ref = f"{prefix}.{_quoted(c)}"
+        key = c.replace("'", "''")
+        parts.append(
+            f"'{key}', CASE typeof({ref}) WHEN 'blob' THEN json_object('$hex', hex({ref}))"
+            f" ELSE {ref} END"
+        )
+    return "json_object(" + ", ".join(parts) + ")"
+
+
+def install_capture(conn: sqlite3.Connection) -> list[str]:
+    """Create the TEMP triggers on this connection; the tables they capture."""
+    tables = replicated_tables(conn)
+    for name, columns in tables.items():
+        q = _quoted(name)
+        lit = name.replace("'", "''")
+        new_row = _row_json("NEW", columns)
+        conn.executescript(
+            f"""
+            DROP TRIGGER IF EXISTS temp.{_quoted("rc_ins_" + name)};
+            DROP TRIGGER IF EXISTS temp.{_quoted("rc_upd_" + name)};
+            DROP TRIGGER IF EXISTS temp.{_quoted("rc_del_" + name)};
+            CREATE TEMP TRIGGER {_quoted("rc_ins_" + name)} AFTER INSERT ON main.{q} BEGIN
+                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
+                VALUES ('{lit}', 'put', NEW.rowid, {new_row});
+            END;
+            CREATE TEMP TRIGGER {_quoted("rc_upd_" + name)} AFTER UPDATE ON main.{q} BEGIN
+                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
+                SELECT '{lit}', 'del', OLD.rowid, NULL WHERE OLD.rowid <> NEW.rowid;
+                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
+                VALUES ('{lit}', 'put', NEW.rowid, {new_row});
+            END;
+            CREATE TEMP TRIGGER {_quoted("rc_del_" + name)} AFTER DELETE ON main.{q} BEGIN
+                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
+                VALUES ('{lit}', 'del', OLD.rowid, NULL);
+            END;
+            """
+        )
+    return sorted(tables)
+
+
+def pending_changes(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[Any, ...]]:
+    """The oldest committed changes not yet in the log: (id, tbl, op, row_id, row)."""
+    return conn.execute(
+        f"SELECT id, tbl, op, row_id, row FROM {CHANGE_TABLE} ORDER BY id LIMIT ?", (limit,)
+    ).fetchall()
+
+
+def changeset_payload(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    return {
+        "upto": rows[-1][0],
+        "rows": [
+            [tbl, op, row_id, json.loads(row) if row else None] for _, tbl, op, row_id, row in rows
+        ],
+    }
+
+
+def forget_published(conn: sqlite3.Connection, upto: int) -> None:
+    conn.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (upto,))
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"$hex"}:
+        return bytes.fromhex(v["$hex"])
+    return v
+
+
+def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
+    """Apply a `changes` record in the caller's transaction (other kinds are not rows)."""
+    if record.kind != CHANGES:
+        return
+    for tbl, op, row_id, row in record.payload["rows"]:
+        q = _quoted(tbl)
+        if op == "del":
+            conn.execute(f"DELETE FROM main.{q} WHERE rowid = ?", (row_id,))
+            continue
+        columns = list(row)
+        names = ", ".join(["rowid", *(_quoted(c) for c in columns)])
+        marks = ", ".join("?" * (len(columns) + 1))
+        conn.execute(
+            f"INSERT OR REPLACE INTO main.{q} ({names}) VALUES ({marks})",
+            (row_id, *(_value(row[c]) for c in columns)),
+        )
+
+
+class ChangesetPublisher:
+    """The arbiter's side: appends the committed changes to the log in order, then forgets
+    them. Run it between transactions (after each commit): it never sees half of one."""
+
+    def __init__(self, conn: sqlite3.Connection, writer: LogWriter, *, limit: int = 5000):
+        self.conn = conn
+        self.writer = writer
+        self.limit = limit
+        self.published = 0
+
+    async def publish_pending(self) -> int:
+        """Append every pending change (in changesets of at most limit rows); how many sets."""
+        sets = 0
+        while rows := pending_changes(self.conn, self.limit):
+            payload = changeset_payload(rows)
+            await self.writer.append(CHANGES, payload)
+            forget_published(self.conn, payload["upto"])
+            sets += 1
+        self.published += sets
+        return sets

@@ -1,0 +1,189 @@
+"""Per-commit changesets: captured on the arbiter's SQLite file, applied into a replica's."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.clock import ManualClock
+from core.engine import Delivery, Engine
+from core.replication.changes import (
+    CHANGES,
+    NOT_REPLICATED,
+    apply_changeset,
+    changeset_payload,
+    forget_published,
+    install_capture,
+    pending_changes,
+    replicated_tables,
+)
+from core.replication.records import LogRecord
+from core.replication.state import ReplicaState
+from core.storage import Store
+from tests.helpers.factories import a_form, response
+
+FUND = "123"
+
+
+def table_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every replicated table's rows, rowid first, in rowid order."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
+            for name in replicated_tables(conn)
+        }
+    finally:
+        conn.close()
+
+
+class Pair:
+    """An arbiter's console file with the capture installed, and a replica's file."""
+
+    def __init__(self, tmp_path: Path, clock: ManualClock) -> None:
+        self.arbiter_path = tmp_path / "arbiter" / "console.db"
+        self.replica_path = tmp_path / "replica" / "console.db"
+        self.store = Store(self.arbiter_path)
+        self.captured = install_capture(self.store.conn)
+        self.engine = Engine(self.store, FUND, clock)
+        Store(self.replica_path).close()  # the same schema, empty
+        self.replica = ReplicaState(self.replica_path, FUND)
+        self.epoch, self.seq, self.offset = 0, 0, 0
+
+    def ship(self) -> int:
+        """Move the committed changes into the replica as one log record would; how many."""
+        rows = pending_changes(self.store.conn)
+        if not rows:
+            return 0
+        payload = changeset_payload(rows)
+        record = LogRecord(self.epoch, self.seq, CHANGES, payload, self.offset)
+        with self.replica.transaction() as conn:
+            apply_changeset(conn, record)
+        forget_published(self.store.conn, payload["upto"])
+        self.seq += 1
+        self.offset += 1
+        return len(rows)
+
+    def close(self) -> None:
+        self.store.close()
+        self.replica.close()
+
+
+@pytest.fixture
+def pair(tmp_path: Path, clock: ManualClock) -> Iterator[Pair]:
+    p = Pair(tmp_path, clock)
+    yield p
+    p.close()
+
+
+def test_capture_covers_every_table_but_the_replication_ones(pair: Pair) -> None:
+    assert set(pair.captured) == set(table_rows(pair.arbiter_path))
+    assert not set(pair.captured) & NOT_REPLICATED
+    assert {"application", "participation", "offer_round", "offer", "inbox", "outbox"} <= set(
+        pair.captured
+    )
+    assert {"activity", "rejected"} <= set(pair.captured)
+
+
+def test_replica_holds_the_arbiters_rows_after_a_stream_of_responses_and_actions(
+    pair: Pair, clock: ManualClock
+) -> None:
+    engine = pair.engine
+    app = engine.create_application(a_form(clock, spots=3, policy="broadcast"))
+    other = engine.create_application(a_form(clock, spots=2, policy="auto"))
+    pair.ship()
+    for v in range(1, 8):
+        engine.handle([response(FUND, app, f"{v}"), response(FUND, other, f"{v + 100}")])
+        pair.ship()
+    engine.handle([response(FUND, app, "2", "declined"), response(FUND, other, "101", "declined")])
+    engine.handle([response(FUND, app, "2", "declined")])  # a repeat changes nothing
+    engine.handle([response(FUND, app, "7", "accepted")])
+    pair.ship()
+    engine.set_capacity(app, 5)
+    engine.remove_volunteer(other, "102")
+    clock.advance(minutes=5)  # offer rounds time out
+    engine.tick()
+    bad = response(FUND, app, "9")
+    engine.handle([Delivery(b"{not json", exchange=bad.exchange, routing_key=bad.routing_key)])
+    pair.store.mark_sent([row.seq for row in pair.store.pending_outbox()[:5]], clock.now())
+    engine.close(other)
+    shipped = pair.ship()
+
+    assert shipped > 0
+    arbiter, replica = table_rows(pair.arbiter_path), table_rows(pair.replica_path)
+    assert replica == arbiter
+    assert arbiter["participation"] and arbiter["outbox"] and arbiter["rejected"]
+    assert pending_changes(pair.store.conn) == []
+    # The replica's file opens as a console and shows the same applications.
+    replica_store = Store(pair.replica_path)
+    try:
+        twin = Engine(replica_store, FUND, clock)
+        assert twin.state(app) == engine.state(app)
+        assert twin.state(other) == engine.state(other)
+    finally:
+        replica_store.close()
+
+
+def test_a_changeset_applied_twice_in_a_row_changes_nothing_more(
+    pair: Pair, clock: ManualClock
+) -> None:
+    app = pair.engine.create_application(a_form(clock, spots=1))
+    pair.engine.handle([response(FUND, app, "1"), response(FUND, app, "2")])
+    pair.engine.handle([response(FUND, app, "1", "declined")])
+    payload = changeset_payload(pending_changes(pair.store.conn))
+    record = LogRecord(0, 0, CHANGES, payload, 0)
+    with pair.replica.transaction() as conn:
+        apply_changeset(conn, record)
+    once = table_rows(pair.replica_path)
+    with pair.replica.transaction() as conn:
+        apply_changeset(conn, record)
+
+    assert table_rows(pair.replica_path) == once == table_rows(pair.arbiter_path)
+
+
+def test_a_blob_and_a_deleted_row_travel(pair: Pair) -> None:
+    conn = pair.store.conn
+    conn.execute(
+        "INSERT INTO rejected (received_at, exchange, routing_key, message_id, reason, size, body)"
+        " VALUES ('2026-03-02T09:00:00', 'x', 'k', 'm', 'bad', 3, x'00ff10')"
+    )
+    conn.execute(
+        "INSERT INTO rejected (received_at, exchange, routing_key, message_id, reason, size, body)"
+        " VALUES ('2026-03-02T09:00:01', 'x', 'k', 'm2', 'bad', 1, x'01')"
+    )
+    pair.ship()
+    conn.execute("DELETE FROM rejected WHERE message_id = 'm2'")
+    pair.ship()
+
+    assert table_rows(pair.replica_path)["rejected"] == table_rows(pair.arbiter_path)["rejected"]
+    [row] = table_rows(pair.replica_path)["rejected"]
+    assert b"\x00\xff\x10" in row
+
+
+def test_v6_database_gets_the_replication_tables_with_its_data_intact(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "v6.db"
+    old = Store(path, upto_version=6)
+    app = Engine(old, FUND, clock).create_application(a_form(clock, spots=2))
+    before = table_rows(path)
+    old.close()
+
+    store = Store(path)
+    try:
+        assert store.schema_version() == 7
+        tables = {
+            r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        assert tables >= NOT_REPLICATED
+        assert table_rows(path) == before
+        assert Engine(store, FUND, clock).state(app) is not None
+        # ReplicaState opens the migrated file as it is
+        state = ReplicaState(path, FUND)
+        assert state.position().next_offset == 0
+        state.close()
+    finally:
+        store.close()
