@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT = 10.0
 READ_PREFETCH = 500
-FLUSH_DELAY = 0.002  # lets the deliveries already received join one transaction
+FLUSH_DELAY = 0.01  # lets the deliveries on their way join one transaction (measured best)
 
 Apply = Callable[[sqlite3.Connection, LogRecord], None]
 

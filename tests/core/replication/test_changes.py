@@ -187,3 +187,24 @@ def test_v6_database_gets_the_replication_tables_with_its_data_intact(
         state.close()
     finally:
         store.close()
+
+
+def test_a_running_replica_console_sees_each_applied_changeset(
+    pair: Pair, clock: ManualClock
+) -> None:
+    """The replica's own Store and Engine stay open while the log is applied beside them
+    (another connection): the engine's cache follows every commit."""
+    app = pair.engine.create_application(a_form(clock, spots=2))
+    pair.ship()
+    replica_store = Store(pair.replica_path)
+    try:
+        twin = Engine(replica_store, FUND, clock)
+        assert twin.state(app) == pair.engine.state(app)
+        pair.engine.handle([response(FUND, app, "1"), response(FUND, app, "2")])
+        pair.engine.handle([response(FUND, app, "3")])
+        pair.ship()
+        assert twin.state(app) == pair.engine.state(app)
+        state = twin.state(app)
+        assert state is not None and state.waitlist() == ["3"]
+    finally:
+        replica_store.close()
