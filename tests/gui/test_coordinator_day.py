@@ -324,3 +324,26 @@ def test_the_open_window_shows_what_the_cli_created_and_changed(desk, local_core
     assert m.index(m.row_of(first), m.FILL).data() == "0/4"
     feed = [r.kind for r in desk.window.detail.activity_model.rows()]
     assert feed[0] == "capacity_changed"
+
+
+def test_saving_an_edit_volunteers_are_told_about_asks_first(desk):
+    app_id = desk.app(spots=2, volunteers="a")
+    dlg = desk.window.edit_application()
+    assert dlg is not None
+    dlg.policy.setCurrentIndex(dlg.policy.findData("timed"))  # internal: announces nothing
+    dlg.accept()
+    desk.qtbot.waitUntil(lambda: dlg.result() == 1)
+    assert desk.asked == []
+    assert desk.core.queries.summary(app_id).policy == "timed"
+
+    dlg = desk.window.edit_application()
+    dlg.name.setText("Park clean-up (north gate)")
+    desk.answer = False
+    dlg.accept()
+    assert [t for t, _ in desk.asked] == ["Save changes"]
+    assert dlg.isVisible() and dlg.pending is None  # nothing sent to be saved
+    assert desk.core.queries.summary(app_id).name == "Park clean-up"
+    desk.answer = True
+    dlg.accept()
+    desk.qtbot.waitUntil(lambda: dlg.result() == 1)
+    assert desk.core.queries.summary(app_id).name == "Park clean-up (north gate)"
