@@ -412,3 +412,17 @@ class Queries:
         ).fetchall()
         newest = max((str(r[1]) for r in rows), default=since)
         return [str(r[0]) for r in rows], newest
+
+    def volunteer_history(self, volunteer_id: str, *, limit: int = 500) -> list[ActivityRow]:
+        """Every decision about one volunteer across the fund's applications, newest first."""
+        rows = self.conn.execute(
+            "SELECT id, application_id, at, actor, kind, volunteer_id, params, cause FROM activity"
+            " WHERE volunteer_id = ? ORDER BY id DESC LIMIT ?",
+            (volunteer_id, limit),
+        ).fetchall()
+        return [
+            ActivityRow(
+                r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7]
+            )
+            for r in rows
+        ]

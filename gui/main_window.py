@@ -57,6 +57,7 @@ from gui.monitor import QueueMonitor
 from gui.rejected_view import RejectedView
 from gui.settings_dialog import SettingsDialog
 from gui.tray import TrayNotifier
+from gui.volunteer_view import VolunteerHistoryDialog
 from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings("volunteer-console", "console")
         self.dialog: AppDialog | None = None
         self.capacity_dialog: CapacityDialog | None = None
+        self.history_dialog: VolunteerHistoryDialog | None = None
         self.setWindowTitle(self.tr("Volunteer Console — fund %1").replace("%1", bridge.fund_id))
         self.resize(self._first_size())
 
@@ -293,6 +295,12 @@ class MainWindow(QMainWindow):
             None,
             self.tr("Cancel: everyone signed up or waiting is told"),
         )
+        self.act_history = self._action(
+            self.tr("&History…"),
+            self.volunteer_history,
+            "Ctrl+H",
+            self.tr("Every decision about a volunteer, across the fund's applications"),
+        )
         self.act_export = self._action(
             self.tr("E&xport roster (CSV)…"),
             self.export_csv,
@@ -333,6 +341,8 @@ class MainWindow(QMainWindow):
         m_vol = menu.addMenu(self.tr("&Volunteer"))
         m_vol.addAction(self.act_promote)
         m_vol.addAction(self.act_remove)
+        m_vol.addSeparator()
+        m_vol.addAction(self.act_history)
         m_view = menu.addMenu(self.tr("Vie&w"))
         m_view.addAction(self.act_find)
         m_view.addSeparator()
@@ -971,6 +981,15 @@ class MainWindow(QMainWindow):
         return saved.model_copy(
             update={"fund_id": self.bridge.fund_id, "broker_url": without_password(url)}
         )
+
+    def volunteer_history(self, volunteer_id: str | None = None) -> VolunteerHistoryDialog:
+        """The history of the selected volunteer (or of one typed in the dialog)."""
+        vid = volunteer_id or self._selected_volunteer() or ""
+        dlg = VolunteerHistoryDialog(self.bridge, vid, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dlg
+        dlg.open()
+        return dlg
 
     def _export_dir(self) -> Path:
         """Where the last export went, else the Documents folder (never the start directory)."""

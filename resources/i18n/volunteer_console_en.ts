@@ -47,7 +47,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+900"/>
+        <location filename="../../gui/main_window.py" line="+915"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+196"/>
+        <location filename="../../gui/message_log.py" line="+197"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

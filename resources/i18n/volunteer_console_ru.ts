@@ -547,7 +547,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+71"/>
+        <location filename="../../gui/detail_panel.py" line="+72"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -844,7 +844,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+91"/>
+        <location filename="../../gui/main_window.py" line="+93"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -884,7 +884,7 @@
         <translation>Какие заявки показывать в списке</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -990,6 +990,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>&amp;History…</source>
+        <translation>И&amp;стория…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every decision about a volunteer, across the fund&apos;s applications</source>
+        <translation>Все решения о волонтёре по всем заявкам фонда</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>E&amp;xport roster (CSV)…</source>
         <translation>&amp;Выгрузить список (CSV)…</translation>
     </message>
@@ -1039,7 +1049,7 @@
         <translation>&amp;Волонтёр</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Vie&amp;w</source>
         <translation>Ви&amp;д</translation>
     </message>
@@ -1119,7 +1129,7 @@
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+229"/>
         <source>No application matches «%1».</source>
         <translation>Ни одна заявка не подходит под «%1».</translation>
     </message>
@@ -1235,17 +1245,17 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-788"/>
+        <location line="-801"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+184"/>
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+484"/>
+        <location line="+496"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1369,7 +1379,7 @@
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+38"/>
         <source>Settings unchanged</source>
         <translation>Настройки не изменились</translation>
     </message>
@@ -1397,7 +1407,7 @@
         <translation>Фильтр:</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Select a message to see its body.</source>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
@@ -1830,6 +1840,39 @@
     </message>
 </context>
 <context>
+    <name>VolunteerHistoryDialog</name>
+    <message>
+        <location filename="../../gui/volunteer_view.py" line="+84"/>
+        <source>Volunteer history</source>
+        <translation>История волонтёра</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Volunteer id</source>
+        <translation>ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Volunteer:</source>
+        <translation>&amp;Волонтёр:</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Type a volunteer id and press Enter.</source>
+        <translation>Введите ID волонтёра и нажмите Enter.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No decision about %1 in this fund.</source>
+        <translation>В этом фонде о %1 нет ни одного решения.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: %2 decision(s) on %3 application(s), newest first.</source>
+        <translation>%1: решений — %2, заявок — %3; сначала новые.</translation>
+    </message>
+</context>
+<context>
     <name>dates</name>
     <message>
         <location filename="../../gui/display.py" line="-308"/>
@@ -1957,6 +2000,7 @@
     </message>
     <message>
         <location line="+22"/>
+        <location filename="../../gui/volunteer_view.py" line="-100"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1967,6 +2011,7 @@
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../gui/volunteer_view.py" line="+3"/>
         <source>What happened</source>
         <translation>Что произошло</translation>
     </message>
@@ -1974,6 +2019,16 @@
         <location line="+1"/>
         <source>Cause</source>
         <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../gui/volunteer_view.py" line="-2"/>
+        <source>Application</source>
+        <translation>Заявка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shift</source>
+        <translation>Смена</translation>
     </message>
 </context>
 </TS>
