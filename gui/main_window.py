@@ -471,8 +471,8 @@ class MainWindow(QMainWindow):
     def _fit_split(self) -> None:
         """Give the list what its names need, leaving the detail pane at least MIN_DETAIL_WIDTH.
 
-        Once the coordinator has placed the divider it stays; then only the count columns
-        adapt: they hide when the list is too narrow to show them beside a readable name.
+        Once the coordinator has placed the divider it stays; then only the list's columns
+        adapt to the width it has (see the squeeze steps below).
         """
         if not self.isVisible():
             return
@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
         # Free, waiting and offers are what a coordinator scans the list for, so a narrow
         # list gives up other things first: long names are elided (full name in the
         # tooltip), then the Status column goes (the name says "· closed" instead), then the
-        # weekday; only a very narrow list hides the counts.
+        # weekday, then names are cut shorter; only a very narrow list hides the counts.
         caps = (MIN_NAME_WIDTH, MIN_NAME_WIDTH, MIN_NAME_WIDTH, SHORT_NAME_WIDTH)
         step = next(
             (

@@ -74,10 +74,14 @@ class MessageLogView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # What became of each message is read first: the outcome sits beside the direction,
+        # the exchange (the longest, least read) last, so 1024 px never pushes it off-screen.
+        for place, column in enumerate((5, 4, 3, 2), start=2):  # outcome, action, key, exchange
+            header.moveSection(header.visualIndex(column), place)
         header.resizeSection(0, 150)
-        header.resizeSection(2, 230)
-        header.resizeSection(3, 260)
-        header.resizeSection(4, 200)
+        header.resizeSection(5, 150)
+        header.resizeSection(4, 220)
+        header.resizeSection(3, 250)
 
         self.detail = QPlainTextEdit(self)
         self.detail.setObjectName("messageDetail")

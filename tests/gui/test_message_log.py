@@ -212,3 +212,16 @@ def test_a_message_sent_between_two_backlog_ticks_reads_sent_not_pending(
     qtbot.waitUntil(lambda: view.model.data(view.model.index(0, 5)) == "sent", timeout=5000)
     assert seen == [0]  # it was never announced as a change
     bridge.shutdown()
+
+
+def test_the_outcome_is_read_beside_the_direction_and_the_exchange_comes_last(
+    qtbot, qloop, local_core
+):
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge)
+    qtbot.addWidget(view)
+    header = view.table.horizontalHeader()
+    shown = [header.logicalIndex(v) for v in range(header.count())]
+    names = [MessageLogModel.COLUMNS[c] for c in shown]
+    assert names == ["at", "direction", "outcome", "action", "routing_key", "exchange"]
+    bridge.shutdown()
