@@ -276,7 +276,10 @@ class Bridge(QObject):
             return
         asked = self._version_asked
         if asked is None:
-            self._version_asked = self.writer.submit(self.engine.store.data_version)
+            try:
+                self._version_asked = self.writer.submit(self.engine.store.data_version)
+            except RuntimeError:  # the core stopped its writer before shutdown() reached us
+                self._watch_timer.stop()
             return
         if not asked.done():
             return  # the writer is busy with a batch; look again next time
