@@ -560,6 +560,11 @@ class Engine:
             self._refresh()
             return self.store.application_ids()
 
+    def data_version(self) -> int:
+        """Moves only when another connection (the CLI, another console) has committed."""
+        with self._lock:  # the store's connection is the engine's: never beside a batch
+            return self.store.data_version()
+
 
 def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:
     """A rejected table row: what came in (its first 4 KiB, size and SHA-256), from where, why.

@@ -159,7 +159,7 @@ class Bridge(QObject):
         # telling this engine. The writer's connection's PRAGMA data_version moves only for
         # commits of other connections (the read-only one never commits), so it is asked on
         # the writer thread, and then the rows changed since are re-read.
-        self._data_version = self.writer.run(core.engine.store.data_version)
+        self._data_version = self.writer.run(core.engine.data_version)
         self._version_asked: concurrent.futures.Future[int] | None = None
         _ids, self._seen_updated = self.queries.updated_since("")
         self._watch_timer = QTimer(self)
@@ -277,7 +277,7 @@ class Bridge(QObject):
         asked = self._version_asked
         if asked is None:
             try:
-                self._version_asked = self.writer.submit(self.engine.store.data_version)
+                self._version_asked = self.writer.submit(self.engine.data_version)
             except RuntimeError:  # the core stopped its writer before shutdown() reached us
                 self._watch_timer.stop()
             return
