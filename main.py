@@ -28,6 +28,8 @@ def _window(args: argparse.Namespace) -> int:
     cli.remember_secret(url)
     try:
         return run(args.data_dir, args.fund_id, url, demo=args.demo)
+    except cli.START_REFUSALS as exc:  # damaged, another fund's, or in use by another console
+        return cli.refused_to_start(exc)
     except KeyboardInterrupt:  # Ctrl+C in the terminal that started the window
         return 130
 

@@ -20,9 +20,10 @@ from urllib.parse import quote, unquote, urlsplit
 from core import config
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
+from core.lock import DataDirBusy, DataDirLock
 from core.queries import ActivityRow, AppDetail, AppSummary, Queries
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
-from core.storage import Store, StoreDamaged
+from core.storage import FundMismatch, Store, StoreDamaged
 
 log = logging.getLogger(__name__)
 
@@ -404,8 +405,17 @@ def _err(text: str) -> None:
 # ---- app commands ---------------------------------------------------------------------------
 
 
-def open_engine(args: argparse.Namespace, clock: Clock | None = None) -> Engine:
+def open_engine(
+    args: argparse.Namespace, clock: Clock | None = None, *, claim: bool = False
+) -> Engine:
+    """The data directory's engine for --fund-id; a change (claim) records the fund when the
+    directory has none yet. Raises FundMismatch for another fund's directory."""
     store = Store(config.db_path(args.data_dir))
+    try:
+        store.check_fund(args.fund_id, claim=claim)
+    except BaseException:
+        store.close()
+        raise
     return Engine(store, args.fund_id, clock)
 
 
@@ -488,7 +498,7 @@ def cmd_create(args: argparse.Namespace, out: TextIO, clock: Clock | None = None
             if key not in _OPTION_OF:
                 _err(f"error: {key}: {msg}")
         return EXIT_USAGE
-    engine = open_engine(args, clock)
+    engine = open_engine(args, clock, claim=True)
     try:
         app_id = engine.create_application(form, publish=not args.draft)
     except ActionRefused as exc:
@@ -627,7 +637,7 @@ _Said = Callable[[AppSummary, argparse.Namespace], str]
 
 
 def _action(args: argparse.Namespace, out: TextIO, op: _Op, said: _Said) -> int:
-    engine = open_engine(args)
+    engine = open_engine(args, claim=True)
     try:
         op(engine, args)
         after = Queries(engine).summary(args.id)
@@ -719,8 +729,8 @@ def run_headless(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(go())
-    except StoreDamaged:
-        raise  # run_command says it and exits 3
+    except START_REFUSALS:
+        raise  # run_command says it in one line
     except Exception as exc:
         log.debug("headless console failed", exc_info=True)
         _err(f"error: the headless console stopped: {type(exc).__name__}: {exc}")
@@ -842,11 +852,14 @@ def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not chosen.is_file():
         _err(f"error: no backup {args.backup} (volunteer-console restore lists them)")
         return EXIT_USAGE
+    lock = DataDirLock(args.data_dir).acquire()  # never under a running console's feet
     try:
         aside = restore(config.db_path(args.data_dir), chosen, datetime.now())
     except (OSError, RuntimeError, sqlite3.Error) as exc:
         _err(f"error: not restored: {exc}")
         return EXIT_REFUSED
+    finally:
+        lock.release()
     print(f"restored {chosen.name} as {config.db_path(args.data_dir)}", file=out)
     if aside is not None:
         print(f"the replaced database was kept as {aside}", file=out)
@@ -857,9 +870,19 @@ def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
     try:
         return _run_command(args)
-    except StoreDamaged as exc:
-        _err(f"error: {exc}")
-        return EXIT_DAMAGED
+    except START_REFUSALS as exc:
+        return refused_to_start(exc)
+
+
+# Why a console or a command cannot use a data directory: each says so in one line. The
+# window catches the same types (it may show them in a dialog instead).
+START_REFUSALS = (StoreDamaged, FundMismatch, DataDirBusy)
+
+
+def refused_to_start(exc: BaseException) -> int:
+    """Print the one line and return the exit code: 3 for a damaged database, else 1."""
+    _err(f"error: {exc}")
+    return EXIT_DAMAGED if isinstance(exc, StoreDamaged) else EXIT_REFUSED
 
 
 def _run_command(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from core.clock import Clock, SystemClock
 from core.config import db_path, load_settings, redact
 from core.engine import Committed, Engine
 from core.kinds import activity_english
+from core.lock import DataDirLock
 from core.queries import Queries
 from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, integrity_check
 from core.transport import BrokerStatus, Transport
@@ -50,7 +51,18 @@ class ConsoleCore:
         if retention_days is None:
             retention_days = load_settings(self.data_dir).retention_days
         self.retention = timedelta(days=retention_days)
-        self.store = Store(db_path(self.data_dir), check_budget=check_budget)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.lock = DataDirLock(self.data_dir).acquire()  # raises DataDirBusy
+        try:
+            self.store = Store(db_path(self.data_dir), check_budget=check_budget)
+            try:
+                self.store.check_fund(fund_id, claim=True)  # raises FundMismatch
+            except BaseException:
+                self.store.close()
+                raise
+        except BaseException:
+            self.lock.release()
+            raise
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
         self.writer = Writer()
@@ -172,6 +184,7 @@ class ConsoleCore:
         self.store.close()
         self.writer.run(self.store.close)
         self.writer.shutdown()
+        self.lock.release()
 
     def _tick_once(self) -> float:
         """Apply due deadlines; how long until the next one (on the writer thread)."""

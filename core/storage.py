@@ -21,7 +21,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -272,6 +272,15 @@ def _v7(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
+def _v8(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # A data directory belongs to one fund: recorded here, by the first console or change
+    # (or from the applications already there, when they are all of one fund).
+    db.execute_sql("CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)")
+    funds = db.execute_sql("SELECT DISTINCT fund_id FROM application").fetchall()
+    if len(funds) == 1:
+        db.execute_sql("INSERT INTO meta VALUES ('fund_id', ?)", (funds[0][0],))
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -280,6 +289,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v5,
     _v6,
     _v7,
+    _v8,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -401,6 +411,17 @@ def integrity_check(path: Path) -> str | None:
     return None if verdict == "ok" else " ".join(verdict.split())[:300]
 
 
+class FundMismatch(Exception):
+    """A data directory of one fund opened for another: refused, nothing is changed."""
+
+    def __init__(self, data_dir: Path, recorded: str, given: str) -> None:
+        self.recorded, self.given = recorded, given
+        super().__init__(
+            f"{data_dir} belongs to fund {recorded}, not {given}: use --fund-id {recorded}, or"
+            f" give fund {given} a data directory of its own (--data-dir)"
+        )
+
+
 class Store:
     """One SQLite file: opening, migrating, transactions, and state load/save."""
 
@@ -477,6 +498,21 @@ class Store:
             for version in range(current + 1, upto + 1):
                 MIGRATIONS[version - 1](self.db, self.models)
                 self.db.execute_sql(f"PRAGMA user_version = {version}")
+
+    def recorded_fund(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'fund_id'").fetchone()
+        return None if row is None else str(row[0])
+
+    def check_fund(self, fund_id: str, *, claim: bool = False) -> None:
+        """Raise FundMismatch when the file belongs to another fund; with claim, record this
+        fund when none is recorded yet (a console starting, a change made)."""
+        recorded = self.recorded_fund()
+        if recorded is None and claim:
+            with self.transaction() as c:
+                c.execute("INSERT OR IGNORE INTO meta VALUES ('fund_id', ?)", (fund_id,))
+            recorded = self.recorded_fund()
+        if recorded is not None and recorded != fund_id:
+            raise FundMismatch(self.path.parent, recorded, fund_id)
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -1,0 +1,133 @@
+"""A data directory belongs to one fund and one running console: a mismatched --fund-id and a
+second console are refused with one clear line; read-only commands still work beside one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.config import db_path
+from core.engine import ApplicationForm, Engine
+from core.lock import DataDirBusy, DataDirLock
+from core.service import ConsoleCore
+from core.storage import FundMismatch, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE = "amqp://guest:guest@127.0.0.1:1/"
+FORM = ApplicationForm("Уборка", date.today() + timedelta(days=5), time(14), time(18), spots=3)
+
+
+def main_py(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_data_dir_records_its_fund_and_refuses_another(tmp_path: Path) -> None:
+    asyncio.run(ConsoleCore(tmp_path, "42", UNREACHABLE).stop())  # the first console claims it
+    with pytest.raises(FundMismatch) as info:
+        ConsoleCore(tmp_path, "43", UNREACHABLE)
+    assert str(info.value) == (
+        f"{tmp_path} belongs to fund 42, not 43: use --fund-id 42, or give fund 43 a data"
+        " directory of its own (--data-dir)"
+    )
+    DataDirLock(tmp_path).acquire().release()  # the refused console let the lock go
+    for args in (("app", "list"), ("app", "close", "1"), ("--headless", "--broker", UNREACHABLE)):
+        done = main_py(*args, "--data-dir", str(tmp_path), "--fund-id", "43")
+        assert done.returncode == 1, done
+        assert done.stderr.strip() == f"error: {info.value}"
+
+
+def test_reading_a_data_dir_does_not_claim_it_but_a_change_does(tmp_path: Path) -> None:
+    assert main_py("app", "list", "--data-dir", str(tmp_path), "--fund-id", "7").returncode == 0
+    store = Store(db_path(tmp_path))
+    assert store.recorded_fund() is None
+    Engine(store, "7").create_application(FORM)
+    store.check_fund("7", claim=True)
+    assert store.recorded_fund() == "7"
+    store.close()
+
+
+def test_an_upgraded_data_dir_takes_its_fund_from_its_applications(tmp_path: Path) -> None:
+    old = Store(db_path(tmp_path), upto_version=7)
+    Engine(old, "9").create_application(FORM)
+    old.close()
+    store = Store(db_path(tmp_path))
+    assert store.recorded_fund() == "9"
+    store.close()
+
+
+def test_a_second_console_on_one_data_dir_is_refused_naming_the_first(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        first = ConsoleCore(tmp_path, "5", UNREACHABLE)
+        try:
+            with pytest.raises(DataDirBusy) as info:
+                ConsoleCore(tmp_path, "5", UNREACHABLE)
+            assert str(info.value) == (
+                f"another console (pid {os.getpid()}) is using {tmp_path}; stop it first,"
+                " or use another --data-dir"
+            )
+            # Reading beside it works; a second service does not.
+            done = main_py("app", "list", "--data-dir", str(tmp_path), "--fund-id", "5")
+            assert done.returncode == 0, done.stderr
+            for window_or_service in (("--headless",), ()):  # the window: offscreen
+                done = main_py(*window_or_service, "--data-dir", str(tmp_path), "--fund-id", "5")
+                assert done.returncode == 1
+                assert done.stderr.strip().endswith(f"error: {info.value}")
+                assert "Traceback" not in done.stderr
+        finally:
+            await first.stop()
+        second = ConsoleCore(tmp_path, "5", UNREACHABLE)  # free again after a clean stop
+        await second.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_killed_console_leaves_no_lock_behind(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from core.lock import DataDirLock;"
+            f" DataDirLock(__import__('pathlib').Path({str(tmp_path)!r})).acquire();"
+            " print('held', flush=True); time.sleep(60)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(DataDirBusy) as info:
+            DataDirLock(tmp_path).acquire()
+        assert info.value.pid == holder.pid
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        lock = DataDirLock(tmp_path).acquire()
+        assert lock.held
+        lock.release()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
+def test_restore_is_refused_while_a_console_runs(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "5", UNREACHABLE)
+        try:
+            backup = await core.backup()
+            done = main_py("restore", backup.name, "--data-dir", str(tmp_path))
+            assert done.returncode == 1
+            assert f"another console (pid {os.getpid()}) is using" in done.stderr
+        finally:
+            await core.stop()
+
+    asyncio.run(scenario())
