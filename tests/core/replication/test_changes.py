@@ -22,7 +22,7 @@ from core.replication.changes import (
 )
 from core.replication.records import LogRecord
 from core.replication.state import ReplicaState
-from core.storage import Store
+from core.storage import SCHEMA_VERSION, Store
 from tests.helpers.factories import a_form, response
 
 FUND = "123"
@@ -174,7 +174,7 @@ def test_v6_database_gets_the_replication_tables_with_its_data_intact(
 
     store = Store(path)
     try:
-        assert store.schema_version() == 7
+        assert store.schema_version() == SCHEMA_VERSION
         tables = {
             r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
