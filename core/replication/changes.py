@@ -22,8 +22,9 @@ from core.replication.records import LogRecord
 
 CHANGES = "changes"
 CHANGE_TABLE = "replication_change"
-# Local to each console: its own place in the log, and the capture's own rows.
-NOT_REPLICATED = frozenset({CHANGE_TABLE, "replication_position", "replication_command"})
+# Local to each console: its own place in the log, the capture's own rows, and its data
+# directory's own facts (meta: the fund the directory belongs to).
+NOT_REPLICATED = frozenset({CHANGE_TABLE, "replication_position", "replication_command", "meta"})
 
 CHANGE_TABLE_SQL = (
     f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} ("
