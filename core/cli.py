@@ -564,21 +564,24 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     engine = open_engine(args)
     try:
         queries = Queries(engine)
-        detail = queries.detail(args.id)
+        shown = queries.detail_json(args.id) if args.json else None
+        detail = None if args.json else queries.detail(args.id)
         activity = queries.activity(args.id, limit=SHOWN_ACTIVITY)
+        queries.close()
     finally:
         engine.store.close()
-    if detail is None:
+    if detail is None and shown is None:
         _err(f"no application {args.id} in {args.data_dir}")
         return EXIT_REFUSED
-    if args.json:
-        shown = asdict(detail)
+    if shown is not None:
         shown["activity"] = [
             {**asdict(a), "params": dict(a.params), "text": a.english()} for a in activity
         ]
-        json.dump(shown, out, default=_jsonable, ensure_ascii=False)
+        # one write: json.dump wrote ~1.1 million small pieces for a 50,000-long waitlist
+        out.write(json.dumps(shown, default=_jsonable, ensure_ascii=False))
         out.write("\n")
         return EXIT_OK
+    assert detail is not None
     print(format_detail(detail), file=out)
     print(format_activity(activity), file=out)
     return EXIT_OK

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from core import messages as m
 from core import rules
@@ -115,11 +115,23 @@ class LoggedMessage:
         )
 
 
+class ParticipantChange(NamedTuple):
+    """One volunteer's new place in one application (state None: no longer in it)."""
+
+    application_id: str
+    volunteer_id: str
+    state: str | None
+    responded_at: str  # as stored: the waitlist's order is (responded_at, seq, volunteer_id)
+    seq: int
+
+
 @dataclass(slots=True)
 class Committed:
     """What one committed transaction changed, for the window and the relay."""
 
     application_ids: set[str] = field(default_factory=set)
+    # each touched volunteer's new state, so a view of 50,000 rows moves one row, not all
+    participants: list[ParticipantChange] = field(default_factory=list)
     activity: list[Activity] = field(default_factory=list)
     messages: list[LoggedMessage] = field(default_factory=list)
     outbound: int = 0
@@ -354,6 +366,13 @@ class Engine:
         change: Committed,
     ) -> None:
         for st in touched.values():
+            for vid in st.dirty:
+                p = st.participants.get(vid)
+                change.participants.append(
+                    ParticipantChange(st.id, vid, None, "", 0)
+                    if p is None
+                    else ParticipantChange(st.id, vid, p.state, _ts(p.responded_at) or "", p.seq)
+                )
             self.store.save_state(st, now)
         if outbound:
             logged = [

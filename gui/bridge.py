@@ -109,6 +109,11 @@ class Bridge(QObject):
     """Collects Committed changes from the engine and emits them to the window once per frame."""
 
     applications_changed = Signal(list)  # application ids changed since the last flush
+    # list[core.engine.ParticipantChange] since the last flush, in commit order; emitted just
+    # before applications_changed, so views move single rows before re-reading counts
+    participation_changed = Signal(list)
+    # application ids another process changed: who is in them is unknown, read them again
+    participation_reloaded = Signal(list)
     activity_added = Signal(list)  # list[core.rules.Activity]
     messages_logged = Signal(list)  # list[core.engine.LoggedMessage]
     rejected_added = Signal(int)
@@ -129,6 +134,8 @@ class Bridge(QObject):
         self.writer: Writer = core.writer
         self._lock = threading.Lock()
         self._ids: set[str] = set()
+        self._participants: list[Any] = []
+        self._reload: set[str] = set()
         self._activity: list[Any] = []
         self._messages: list[Any] = []
         self._rejected = 0
@@ -211,6 +218,7 @@ class Bridge(QObject):
         """Called by the engine after each commit; only buffers, never touches widgets."""
         with self._lock:
             self._ids.update(change.application_ids)
+            self._participants.extend(change.participants)
             self._activity.extend(change.activity)
             self._messages.extend(change.messages)
             self._rejected += change.rejected
@@ -234,6 +242,8 @@ class Bridge(QObject):
         """Emit everything collected since the last flush (tests may call it directly)."""
         with self._lock:
             ids, self._ids = self._ids, set()
+            participants, self._participants = self._participants, []
+            reload, self._reload = self._reload, set()
             activity, self._activity = self._activity, []
             messages, self._messages = self._messages, []
             rejected, self._rejected = self._rejected, 0
@@ -242,6 +252,10 @@ class Bridge(QObject):
             return
         if ids or activity or messages or rejected:
             self.last_flush_at = time.monotonic()
+        if participants:
+            self.participation_changed.emit(participants)
+        if reload:
+            self.participation_reloaded.emit(sorted(reload))
         if ids:
             self.applications_changed.emit(sorted(ids))
             self._notice_fill(ids)
@@ -297,6 +311,7 @@ class Bridge(QObject):
         # our own commits of the same moments come too: re-reading an unchanged row emits nothing
         with self._lock:
             self._ids.update(ids)
+            self._reload.update(ids)
             wake = not self._pending
             self._pending = True
         if wake:

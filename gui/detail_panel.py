@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.queries import AppDetail
+from core.queries import AppDetail, AppSummary, RoundView
 from gui.display import moment_text, policy_text, span_text, status_text
 from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
 
 NARROW_DETAIL = 640  # px: below this the activity feed drops its cause column
+FIRST_ACTIVITY = 200  # activity rows read when an application is shown; more come live
 
 
 def _table(model: Any, stretch: int = 0) -> QTableView:
@@ -53,7 +54,9 @@ class DetailPanel(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.app_id: str | None = None
-        self.detail: AppDetail | None = None
+        self.summary: AppSummary | None = None
+        self.round: RoundView | None = None
+        self._roster_stale = True  # the roster is read again only when someone joined or left it
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -86,7 +89,7 @@ class DetailPanel(QWidget):
             self.count_labels[key] = value
 
         self.roster_model = RosterModel(self)
-        self.waitlist_model = WaitlistModel(self)
+        self.waitlist_model = WaitlistModel(bridge.queries, self)
         self.offers_model = OffersModel(self)
         self.activity_model = ActivityModel(self)
         # The last column takes the spare width: a volunteer id sized to its contents is never
@@ -155,6 +158,8 @@ class DetailPanel(QWidget):
         self.timer = QTimer(self)  # the live countdown of the offer round
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._update_countdown)
+        bridge.participation_changed.connect(self._on_bridge_participation_changed)
+        bridge.participation_reloaded.connect(self._on_bridge_participation_reloaded)
         self.set_placeholder(None)
         self.show_application(None)
 
@@ -166,6 +171,18 @@ class DetailPanel(QWidget):
         self.activity_view.setColumnHidden(ActivityModel.CAUSE, narrow)
         # and the round's "offered at" (column 1), mostly one moment for all and in the feed
         self.offers_view.setColumnHidden(1, narrow)
+
+    @property
+    def detail(self) -> AppDetail | None:
+        """The shown application whole (reads the whole waitlist: for exports and tests)."""
+        if self.summary is None:
+            return None
+        return AppDetail(
+            self.summary,
+            tuple(self.roster_model.rows()),
+            tuple(self.waitlist_model.rows()),
+            self.round,
+        )
 
     # -- what is shown --------------------------------------------------------------------
     def set_placeholder(self, text: str | None) -> None:
@@ -182,12 +199,31 @@ class DetailPanel(QWidget):
             self.waitlist_model.clear()
             self.offers_model.clear()
             self.activity_model.clear()
+            self.round = None
+            self._roster_stale = True
         for w in self._content:
             w.setVisible(app_id is not None)
         self.placeholder.setVisible(app_id is None)
         self.refresh()
         if changed:
             self.fit_columns()
+
+    def _on_bridge_participation_reloaded(self, app_ids: list[str]) -> None:
+        if self.app_id in app_ids:  # another process changed it: read the lists again
+            self.waitlist_model.load(self.app_id, self.round.id if self.round else None)
+            self._roster_stale = True
+
+    def _on_bridge_participation_changed(self, changes: list[Any]) -> None:
+        app_id = self.app_id
+        if app_id is None:
+            return
+        mine = [c for c in changes if c.application_id == app_id]
+        if not mine:
+            return
+        self.waitlist_model.apply(mine)
+        roster = self.roster_model
+        if any(c.state == "signed" or roster.row_of(c.volunteer_id) >= 0 for c in mine):
+            self._roster_stale = True
 
     def fit_columns(self, views: Iterable[QTableView] | None = None) -> None:
         """Size columns to what is shown now (once; a stretch column absorbs the rest)."""
@@ -200,16 +236,39 @@ class DetailPanel(QWidget):
                     view.resizeColumnToContents(col)
 
     def refresh(self) -> None:
-        """Re-read the shown application (the bridge said it changed)."""
-        detail = self.bridge.queries.detail(self.app_id) if self.app_id else None
-        self.detail = detail
-        if detail is None:
+        """Re-read what the bridge said changed: the counts, the round, the roster if it moved.
+
+        The waitlist is not re-read: it was loaded once and moves by single rows
+        (_on_bridge_participation_changed), so a flush costs what changed, not 50,000 rows.
+        """
+        q = self.bridge.queries
+        summary = q.summary(self.app_id) if self.app_id else None
+        self.summary = summary
+        if summary is None:
             if self.app_id is not None:
                 self.app_id = None
                 self.show_application(None)
             self.timer.stop()
             return
-        s = detail.summary
+        r = q.round(summary.id)
+        round_changed = r != self.round
+        self.round = r
+        first_rows = []
+        if self.waitlist_model.app_id != summary.id:
+            self.waitlist_model.load(summary.id, r.id if r else None)
+            if self.waitlist_model.rowCount():
+                first_rows.append(self.waitlist_view)
+        elif round_changed:
+            self.waitlist_model.set_round(r.id if r else None)
+        if self._roster_stale:
+            roster = q.roster(summary.id)
+            if roster and self.roster_model.rowCount() == 0:
+                first_rows.append(self.roster_view)
+            self.roster_model.set_rows(roster)
+            self._roster_stale = False
+        if r is not None and r.offers and self.offers_model.rowCount() == 0:
+            first_rows.append(self.offers_view)
+        s = summary
         self.title.setText(s.name)
         self.subtitle.setText(
             self.tr("%1 · %2 · %3 · offers last %4 min · id %5")
@@ -225,24 +284,10 @@ class DetailPanel(QWidget):
         self.count_labels["free"].setText("–" if s.status == "cancelled" else str(s.free))
         self.count_labels["waiting"].setText(str(s.waiting))
         self.count_labels["held"].setText(str(s.held))
-        # A table shown empty was sized to its headers: size it again for its first rows.
-        first_rows = [
-            view
-            for view, model, rows in (
-                (self.roster_view, self.roster_model, detail.roster),
-                (self.waitlist_view, self.waitlist_model, detail.waitlist),
-                (self.offers_view, self.offers_model, detail.round.offers if detail.round else ()),
-            )
-            if rows and model.rowCount() == 0
-        ]
-        self.roster_model.set_rows(detail.roster)
-        self.waitlist_model.set_rows(detail.waitlist)
+        # A table shown empty was sized to its headers (first_rows): size it for its first rows.
         # Alt+R / Alt+L put the keyboard in the roster / the waitlist (then Del, Ctrl+P)
-        self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(len(detail.roster))))
-        self.waitlist_box.setTitle(
-            self.tr("Wait&list (%1)").replace("%1", str(len(detail.waitlist)))
-        )
-        r = detail.round
+        self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(s.signed)))
+        self.waitlist_box.setTitle(self.tr("Wait&list (%1)").replace("%1", str(s.waiting)))
         # the box takes room only while a round is open (the counts say "held 0" otherwise)
         self.round_box.setVisible(r is not None)
         if r is None:
@@ -272,19 +317,24 @@ class DetailPanel(QWidget):
     def append_activity(self) -> None:
         if self.app_id is None:
             return
+        # a newly shown application starts with its newest screenfuls, not all 2,000 rows:
+        # each is parsed from JSON, and switching should cost what is shown
+        first = self.activity_model.rowCount() == 0
         rows = self.bridge.queries.activity(
-            self.app_id, after_id=self.activity_model.last_id, limit=ActivityModel.LIMIT
+            self.app_id,
+            after_id=self.activity_model.last_id,
+            limit=FIRST_ACTIVITY if first else ActivityModel.LIMIT,
         )
         if rows:
             # newest on top: a view scrolled to the top shows each new decision as it comes
             self.activity_model.append(rows)
 
     def _update_countdown(self) -> None:
-        d = self.detail
-        if d is None or d.round is None:
+        r = self.round
+        if r is None:
             self.countdown.setText("")
             return
-        left = int((d.round.deadline - self.bridge.clock.now()).total_seconds())
+        left = int((r.deadline - self.bridge.clock.now()).total_seconds())
         if left <= 0:
             self.countdown.setText(self.tr("Closing…"))
             return

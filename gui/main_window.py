@@ -103,7 +103,6 @@ class MainWindow(QMainWindow):
             with_volunteer=bridge.queries.applications_with_volunteer,
         )
         self.proxy.setSourceModel(self.apps_model)
-        self.proxy.sort(ApplicationsModel.WHEN, Qt.SortOrder.AscendingOrder)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: name, date, volunteer id…"))
@@ -132,8 +131,11 @@ class MainWindow(QMainWindow):
 
         self.apps_view = QTableView()
         self.apps_view.setModel(self.proxy)
+        # sorted once, by date: enabling sorting sorts by the indicator (it was sorted 3 times)
+        self.apps_view.horizontalHeader().setSortIndicator(
+            ApplicationsModel.WHEN, Qt.SortOrder.AscendingOrder
+        )
         self.apps_view.setSortingEnabled(True)
-        self.apps_view.sortByColumn(ApplicationsModel.WHEN, Qt.SortOrder.AscendingOrder)
         self.apps_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.apps_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.apps_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -620,7 +622,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self, *_args: Any) -> None:
-        s = self.detail.detail.summary if self.detail.detail else None
+        s = self.detail.summary
         status = s.status if s else None
         live = status in ("draft", "open", "closed")
         self.act_edit.setEnabled(live)
@@ -757,8 +759,8 @@ class MainWindow(QMainWindow):
 
     # -- coordinator actions -----------------------------------------------------------------------
     def _name(self) -> str:
-        d = self.detail.detail
-        return d.summary.name if d else ""
+        s = self.detail.summary
+        return s.name if s else ""
 
     def new_application(self) -> AppDialog:
         """Open the create dialog (non-blocking); the new application is selected once saved."""
@@ -792,10 +794,9 @@ class MainWindow(QMainWindow):
 
     def change_capacity(self, capacity: int | None = None) -> Op[None] | None:
         """With a number: apply it (asking first); without: open the capacity dialog."""
-        d = self.detail.detail
-        if d is None:
+        s = self.detail.summary
+        if s is None:
             return None
-        s = d.summary
         if capacity is None:
             dlg = CapacityDialog(s.name, s.capacity, s.signed, self)
             dlg.accepted.connect(lambda: self._on_capacity_chosen(s.id, dlg.value()))
@@ -809,10 +810,9 @@ class MainWindow(QMainWindow):
             self._set_capacity(app_id, capacity)
 
     def _set_capacity(self, app_id: str, capacity: int) -> Op[None] | None:
-        d = self.detail.detail
-        if d is None or d.summary.id != app_id or capacity == d.summary.capacity:
+        s = self.detail.summary
+        if s is None or s.id != app_id or capacity == s.capacity:
             return None
-        s = d.summary
         if capacity < s.signed:  # the rules refuse it: say so before asking anything
             self.alert(
                 self.tr(
@@ -904,18 +904,18 @@ class MainWindow(QMainWindow):
 
     def close_application(self) -> Op[None] | None:
         app_id = self.current_app_id()
-        d = self.detail.detail
-        if app_id is None or d is None:
+        s = self.detail.summary
+        if app_id is None or s is None:
             return None
         text = self.tr("Close «%1»? Volunteers who respond later are told it is closed.").replace(
             "%1", self._name()
         )
-        if d.summary.open_offers:
+        if s.open_offers:
             text += " " + self.tr(
                 "The %n open offer(s) are withdrawn: those volunteers are told they were not"
                 " selected and stay on the waitlist.",
                 "",
-                d.summary.open_offers,
+                s.open_offers,
             )
         if not self.confirm(self.tr("Close application"), text):
             return None

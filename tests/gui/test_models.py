@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPersistentModelIndex
 
-from core.queries import ActivityRow, AppSummary, OfferView, RosterRow, WaitRow
+from core.queries import ActivityRow, AppSummary, OfferView, RosterRow
 from gui.models import (
     ActivityModel,
     ApplicationsModel,
@@ -80,42 +80,57 @@ def test_set_rows_inserts_changes_and_removes_by_key_without_a_reset(qtmodeltest
     assert spy.resets == 0
 
 
-def test_a_waitlist_whose_front_left_is_renumbered_with_one_signal_per_run(qtmodeltester):
-    model = WaitlistModel()
-    model.set_rows([WaitRow(i + 1, f"v{i}", T0, T0, None) for i in range(300)])
-    held = QPersistentModelIndex(model.index(150, 1))  # volunteer v150
+def waitlist_of(engine, clock, waiting: int):
+    """An application with one spot, one signed up and `waiting` volunteers waiting."""
+    app_id = engine.create_application(a_form(clock, spots=1))
+    engine.handle([response("123", app_id, f"v{i}") for i in range(-1, waiting)])
+    return app_id
+
+
+def test_a_waitlist_is_read_a_page_at_a_time_and_moves_by_single_rows(qtmodeltester, engine, clock):
+    from core.queries import Queries
+
+    app_id = waitlist_of(engine, clock, 300)
+    changes: list = []
+    engine.subscribe(lambda c: changes.extend(c.participants))
+    q = Queries(engine.store)
+    model = WaitlistModel(q)
+    model.load(app_id)
+    assert model.rowCount() == 300 and len(model._pages) == 0  # nothing read until painted
+    assert model.index(150, 1).data() == "v150" and list(model._pages) == [1]
+    held = QPersistentModelIndex(model.index(150, 1))
     spy = Spy(model)
-    # two promoted from the front, one newcomer at the end: everyone else moves up two
-    rest = [f"v{i}" for i in range(2, 300)] + ["w"]
-    model.set_rows([WaitRow(i + 1, v, T0, T0, None) for i, v in enumerate(rest)])
+    # the two at the front withdraw, a newcomer joins at the end: everyone else moves up two
+    engine.handle([response("123", app_id, "v0", "declined")])
+    engine.handle([response("123", app_id, "v1", "declined")])
+    engine.handle([response("123", app_id, "w")])
+    model.apply(changes)
     qtmodeltester.check(model)
-    assert spy.removed == [(0, 1)]
+    assert spy.removed == [(0, 0), (0, 0)]
     assert spy.inserted == [(298, 298)]
-    assert spy.changed == [(0, 297)]  # the renumbered survivors, in one signal
+    assert spy.changed == [(0, 298)]  # the renumbered rows, in one signal
+    assert spy.resets == 0
     assert held.row() == 148 and held.data() == "v150"
     assert model.index(0, 0).data() == "1" and model.index(298, 1).data() == "w"
-    spy.changed.clear()
-    model.set_rows([*model.rows(), WaitRow(300, "x", T0, T0, None)])  # only appended
-    assert spy.inserted[-1] == (299, 299) and spy.changed == []
-    assert model.row_of("x") == 299
-    qtmodeltester.check(model)
+    assert model.rows() == list(q.detail(app_id).waitlist)
+    assert model.row_of("w") == 298 and model.row_of("v0") == -1
 
 
-def test_a_reordered_waitlist_keeps_persistent_selections_on_their_volunteer(qtmodeltester):
-    model = WaitlistModel()
-    model.set_rows([WaitRow(i + 1, v, T0, T0, None) for i, v in enumerate("abcd")])
-    held = QPersistentModelIndex(model.index(1, 1))  # volunteer b
-    model.set_rows(
-        [
-            WaitRow(1, "c", T0, T0, None),
-            WaitRow(2, "b", T0, T0, "open"),
-            WaitRow(3, "e", T0, T0, None),
-        ]
-    )
+def test_a_waitlist_row_shows_its_offer_once_the_round_is_set(qtmodeltester, engine, clock):
+    from core.queries import Queries
+
+    app_id = waitlist_of(engine, clock, 3)
+    q = Queries(engine.store)
+    model = WaitlistModel(q)
+    model.load(app_id)
+    assert model.index(1, 3).data() == ""
+    engine.handle([response("123", app_id, "v-1", "declined")])  # a spot frees: offers go out
+    round_id = q.round(app_id).id
+    model.set_round(round_id)
     qtmodeltester.check(model)
-    assert [r.volunteer_id for r in model.rows()] == ["c", "b", "e"]
-    assert held.isValid() and held.data() == "b"
-    assert model.index(1, 3).data() == "offered"
+    assert [model.index(i, 3).data() for i in range(3)] == ["offered"] * 3
+    model.clear()
+    assert model.rowCount() == 0
 
 
 def test_applications_model_updates_only_the_rows_the_bridge_names(

@@ -1,0 +1,497 @@
+"""Scale: `python -m tests.bench.scale --rows 100000` (offscreen; not a test).
+
+A fund after a few years: 2,000 applications with a long tail of sizes, one big one with
+100 signed up and up to 50,000 waitlisted, built through Engine.handle in batches of 500
+(each response also leaves its inbox, outbox and activity rows, as in real life). The
+database is built once per size into --cache and copied for every figure that writes.
+
+Every figure is measured at the asked size and on an empty database (the same 2,000
+applications, no participation rows) in the same run, each in a fresh process, and printed
+beside the targets of issue 9. --tree runs the same measurements against another checkout
+(e.g. `git archive` of an older commit): that is how the before/after figures were taken.
+
+The stream: with the big application shown, 3,000 responses (new volunteers joining its
+waitlist, one in 25 a signed-up volunteer withdrawing) arrive in group commits every 20 ms;
+measured are the bridge's flush CPU on the GUI thread, the largest gap between 16 ms ticks,
+commit-to-screen (from a batch's commit to the end of the flush that showed it), and how
+long engine batches held the GUI thread (0 where they run on the core's writer thread).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[2]
+FUND = "bench"
+APPS = 2000
+BIG_SIGNED = 100
+BIG_WAITING = 50_000
+BATCH = 500
+
+TARGETS = {
+    "start_s": ("window: start to first paint", "s", 2.0),
+    "rss_mb": ("window RSS after load", "MB", 250.0),
+    "switch_ms": ("switch to the big application", "ms", 100.0),
+    "flush_cpu_p50_ms": ("stream: CPU per flush p50 (GUI thread)", "ms", 8.0),
+    "max_gap_ms": ("stream: largest gap between 16 ms ticks", "ms", 50.0),
+    "c2s_p99_ms": ("stream: commit-to-screen p99", "ms", 100.0),
+    "gui_batch_max_ms": ("slowest engine batch on the GUI thread", "ms", 0.0),
+    "writer_batch_max_ms": ("  (slowest batch on the writer thread)", "ms", None),
+    "list_s": ("app list --json", "s", 0.5),
+    "show_s": ("app show BIG --json", "s", 1.0),
+    "engine_us": ("engine per message", "us", "1.2x"),
+    "db_kb_per_row": ("DB size per row", "KB", 0.5),
+}
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+# -- the shape --------------------------------------------------------------------------------
+
+
+def plan(rows: int) -> tuple[int, list[int]]:
+    """(big app's waitlist, sizes of the 1,999 others) adding up to about rows."""
+    if rows <= 0:
+        return 0, [0] * (APPS - 1)
+    waiting = max(0, min(BIG_WAITING, rows // 2 - BIG_SIGNED))
+    rest = max(0, rows - BIG_SIGNED - waiting)
+    weights = [1 / (i + 1) ** 0.8 for i in range(APPS - 1)]
+    total = sum(weights)
+    sizes = [int(rest * w / total) for w in weights]
+    sizes[0] += rest - sum(sizes)
+    return waiting, sizes
+
+
+def body(app_id: str, volunteer: int, status: str = "accepted") -> bytes:
+    return json.dumps(
+        {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_application_id": int(app_id),
+                "volunteer_id": volunteer,
+                "status": status,
+            },
+        }
+    ).encode()
+
+
+def build(path: Path, rows: int) -> None:
+    """Build the database at path through the engine (run under the tree being built with)."""
+    from datetime import date, datetime, timedelta
+    from datetime import time as dtime
+
+    from core.clock import ManualClock
+    from core.engine import ApplicationForm, Delivery, Engine
+    from core.messages import response_key
+    from core.storage import Store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clock = ManualClock(datetime(2024, 1, 1, 8, 0, 0))
+    store = Store(path)
+    engine = Engine(store, FUND, clock)
+    waiting, sizes = plan(rows)
+    t0 = time.perf_counter()
+    big = engine.create_application(
+        ApplicationForm(
+            "Big: city marathon", date(2027, 6, 1), dtime(7), dtime(15), BIG_SIGNED, policy="timed"
+        )
+    )
+    apps: list[tuple[str, int]] = [(big, BIG_SIGNED + waiting)]
+    for i, size in enumerate(sizes):
+        day = date(2024, 1, 2) + timedelta(days=(i * 7) % 1200)
+        spots = max(1, min(10_000, int(size * 0.8) or 1))
+        app_id = engine.create_application(
+            ApplicationForm(f"Shift {i:04d}", day, dtime(9 + i % 8), dtime(18), spots)
+        )
+        apps.append((app_id, size))
+    pending: list[Delivery] = []
+    volunteer = 100_000
+    done = 0
+    for app_id, size in apps:
+        key = response_key(FUND, app_id)
+        for _ in range(size):
+            volunteer += 1
+            pending.append(
+                Delivery(body(app_id, volunteer), routing_key=key, message_id=str(uuid.uuid4()))
+            )
+            if len(pending) == BATCH:
+                engine.handle(pending)
+                done += len(pending)
+                pending = []
+                clock.advance(1)
+                if done % 50_000 == 0:
+                    rate = done / (time.perf_counter() - t0)
+                    print(f"  built {done:,} rows ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+    engine.handle(pending)
+    store.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    (path.parent / "big").write_text(big)
+
+
+# -- measurements (each in its own process, under the tree being measured) --------------------
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_window(data_dir: Path, launched: float, out: dict[str, float]) -> None:
+    """Start to first paint, RSS after load, switching to the big application."""
+    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from core.service import ConsoleCore
+    from gui.bridge import Bridge
+    from gui.main_window import MainWindow
+
+    painted: list[float] = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time())
+            return False
+
+    core = ConsoleCore(data_dir, FUND, "amqp://guest:guest@127.0.0.1:1/")
+    bridge = Bridge(core)
+    ini = QSettings(str(data_dir / "w.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(bridge, qsettings=ini)
+    window.resize(1380, 860)
+    watcher = FirstPaint()
+    window.apps_view.viewport().installEventFilter(watcher)
+    window.show()
+    while not painted:
+        app.processEvents()
+    out["start_s"] = painted[0] - launched
+    end = time.time() + 0.5
+    while time.time() < end:
+        app.processEvents()
+    out["rss_mb"] = _rss_mb()
+
+    big = (data_dir / "big").read_text()
+    small = next(s.id for s in bridge.queries.summaries() if s.id != big)
+    times = []
+    for _ in range(3):
+        window.select_application(small)
+        for _ in range(5):
+            app.processEvents()
+        t0 = time.perf_counter()
+        window.select_application(big)
+        window.detail.repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - t0) * 1000)
+    out["switch_ms"] = statistics.median(times)
+    bridge.shutdown()
+    window.close()
+    stop = getattr(core, "stop", None)
+    if stop is not None:
+        import asyncio
+
+        asyncio.run(stop())
+
+
+def measure_stream(data_dir: Path, out: dict[str, float], responses: int = 3000) -> None:
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from core.engine import Delivery
+    from core.messages import response_key
+    from core.service import ConsoleCore
+    from gui.bridge import Bridge
+    from gui.main_window import MainWindow
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    core = ConsoleCore(data_dir, FUND, "amqp://guest:guest@127.0.0.1:1/")
+    bridge = Bridge(core)
+    ini = QSettings(str(data_dir / "w.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(bridge, qsettings=ini)
+    window.resize(1380, 860)
+    window.show()
+    big = (data_dir / "big").read_text()
+    window.select_application(big)
+    engine = core.engine
+    writer = getattr(core, "writer", None)
+    signed = [r.volunteer_id for r in bridge.queries.detail(big).roster]
+    key = response_key(FUND, big)
+
+    commits: list[float] = []
+    engine.subscribe(lambda _c: commits.append(time.perf_counter()))
+    flushes: list[tuple[float, float, float]] = []  # start, end, GUI-thread CPU ms
+    real_flush = bridge.flush
+
+    def timed_flush() -> None:
+        c0 = time.thread_time()
+        f0 = time.perf_counter()
+        real_flush()
+        flushes.append((f0, time.perf_counter(), (time.thread_time() - c0) * 1000))
+
+    bridge._flush_timer.timeout.disconnect()
+    bridge._flush_timer.timeout.connect(timed_flush)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(16)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    gui_batches: list[float] = []
+    writer_batches: list[float] = []
+
+    def handle(batch: list[Delivery]) -> None:
+        t0 = time.perf_counter()
+        engine.handle(batch)
+        writer_batches.append((time.perf_counter() - t0) * 1000)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.3)
+        timer.start()
+        per_batch = 10
+        volunteer = 900_000_000
+        quit_at = 0
+        t0 = time.perf_counter()
+        for n in range(0, responses, per_batch):
+            batch = []
+            for i in range(n, n + per_batch):
+                if i % 25 == 24 and quit_at < len(signed):
+                    vid, status = int(signed[quit_at]), "declined"
+                    quit_at += 1
+                else:
+                    volunteer += 1
+                    vid, status = volunteer, "accepted"
+                batch.append(
+                    Delivery(body(big, vid, status), routing_key=key, message_id=str(uuid.uuid4()))
+                )
+            h0 = time.perf_counter()
+            if writer is not None:
+                await writer.call(handle, batch)
+            else:
+                handle(batch)
+                gui_batches.append((time.perf_counter() - h0) * 1000)
+            next_at = t0 + (n // per_batch + 1) * 0.02
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        await asyncio.sleep(0.5)
+        timer.stop()
+
+    with loop:
+        loop.run_until_complete(drive())
+        gaps = [b - a for a, b in itertools.pairwise(ticks)]
+        lat = []
+        for c in commits:
+            after = [f for f in flushes if f[0] >= c]
+            if after:
+                lat.append((after[0][1] - c) * 1000)
+        out["flush_cpu_p50_ms"] = pct([f[2] for f in flushes], 50)
+        out["flush_cpu_max_ms"] = max((f[2] for f in flushes), default=float("nan"))
+        out["max_gap_ms"] = max(gaps, default=float("nan")) * 1000
+        out["c2s_p99_ms"] = pct(lat, 99)
+        out["gui_batch_max_ms"] = max(gui_batches, default=0.0)
+        out["writer_batch_max_ms"] = max(writer_batches, default=float("nan"))
+        bridge.shutdown()
+        window.close()
+        loop.run_until_complete(core.stop())
+
+
+def measure_engine(data_dir: Path, out: dict[str, float], messages: int = 5000) -> None:
+    from core.engine import Delivery, Engine
+    from core.messages import response_key
+    from core.storage import Store
+
+    store = Store(data_dir / "console.db")
+    engine = Engine(store, FUND)
+    apps = [r[0] for r in store.conn.execute("SELECT id FROM application ORDER BY id")]
+    volunteer = 800_000_000
+    spent = 0.0
+    for n in range(0, messages, BATCH):
+        batch = []
+        for i in range(BATCH):
+            volunteer += 1
+            app_id = apps[(n + i) * 7919 % len(apps)]
+            batch.append(
+                Delivery(
+                    body(app_id, volunteer),
+                    routing_key=response_key(FUND, app_id),
+                    message_id=str(uuid.uuid4()),
+                )
+            )
+        t0 = time.perf_counter()
+        engine.handle(batch)
+        spent += time.perf_counter() - t0
+    out["engine_us"] = spent / messages * 1e6
+    store.close()
+
+
+def worker(args: argparse.Namespace) -> None:
+    out: dict[str, float] = {}
+    data_dir = Path(args.data_dir)
+    if args.worker == "build":
+        build(data_dir / "console.db", args.rows)
+    elif args.worker == "prepare":
+        from core.storage import Store
+
+        Store(data_dir / "console.db").close()  # migrate once, untimed
+    elif args.worker == "window":
+        measure_window(data_dir, args.launched, out)
+    elif args.worker == "stream":
+        measure_stream(data_dir, out)
+    elif args.worker == "engine":
+        measure_engine(data_dir, out)
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+# -- the driver --------------------------------------------------------------------------------
+
+
+def run_worker(tree: Path, what: str, data_dir: Path, **extra: object) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM="offscreen")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", what]
+    cmd += ["--data-dir", str(data_dir)]
+    for k, v in extra.items():
+        cmd += [f"--{k.replace('_', '-')}", str(v)]
+    if what == "window":
+        cmd += ["--launched", repr(time.time())]
+    proc = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{what} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return dict(json.loads(lines[-1][7:]))
+
+
+def timed_cli(tree: Path, data_dir: Path, *argv: str, repeat: int = 3) -> float:
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "main.py", "--data-dir", str(data_dir), "--fund-id", FUND, *argv],
+            env=env,
+            cwd=tree,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def schema_of(tree: Path) -> str:
+    text = (tree / "core" / "storage.py").read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("SCHEMA_VERSION"))
+    return line.split("=")[1].strip()
+
+
+def cached(cache: Path, build_tree: Path, tree: Path, rows: int) -> Path:
+    """The database of this size built once with build_tree, migrated once for tree."""
+    built = cache / f"rows-{rows}"
+    if not (built / "big").exists():
+        print(f"building {rows:,} rows with {build_tree} (once) ...", file=sys.stderr, flush=True)
+        shutil.rmtree(built, ignore_errors=True)
+        t0 = time.perf_counter()
+        run_worker(build_tree, "build", built, rows=rows)
+        print(f"  built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    ready = cache / f"rows-{rows}-schema{schema_of(tree)}"
+    if not (ready / "big").exists():
+        shutil.rmtree(ready, ignore_errors=True)
+        copy(built, ready)
+        run_worker(tree, "prepare", ready)
+    return ready
+
+
+def copy(src: Path, dst: Path) -> None:
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in src.iterdir():
+        if f.name in ("console.db", "big"):
+            shutil.copyfile(f, dst / f.name)
+
+
+def measure(tree: Path, ready: Path, scratch: Path, rows: int, skip_stream: bool) -> dict:
+    out: dict[str, float] = {}
+    out.update(run_worker(tree, "window", ready))
+    big = (ready / "big").read_text()
+    out["list_s"] = timed_cli(tree, ready, "app", "list", "--json")
+    out["show_s"] = timed_cli(tree, ready, "app", "show", big, "--json")
+    size = sum(f.stat().st_size for f in ready.iterdir() if f.name.startswith("console.db"))
+    out["db_kb_per_row"] = size / 1024 / rows if rows else float("nan")
+    out["db_mb"] = size / 1e6
+    for what in ("engine",) + (() if skip_stream else ("stream",)):
+        shutil.rmtree(scratch, ignore_errors=True)
+        copy(ready, scratch)
+        out.update(run_worker(tree, what, scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
+    return out
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None or value != value:
+        return "-"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit in ("ms", "us", "MB"):
+        return f"{value:,.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{value:.2f} {unit}"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=10_000)
+    p.add_argument("--cache", default=str(Path.home() / ".cache" / "volunteer-console-scale"))
+    p.add_argument("--tree", default=str(HERE), help="the checkout to measure")
+    p.add_argument("--build-tree", default=None, help="the checkout that builds (the oldest)")
+    p.add_argument("--skip-stream", action="store_true")
+    p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--launched", type=float, default=0.0, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    tree = Path(args.tree).resolve()
+    build_tree = Path(args.build_tree).resolve() if args.build_tree else tree
+    cache = Path(args.cache) / f"built-by-schema{schema_of(build_tree)}"
+    scratch = Path(args.cache) / "scratch"
+    load = os.getloadavg()
+    results = {}
+    for rows in (0, args.rows):
+        ready = cached(cache, build_tree, tree, rows)
+        results[rows] = measure(tree, ready, scratch, rows, args.skip_stream)
+    print(f"\ntree {tree}, {args.rows:,} rows; load average before: {load[0]:.1f} {load[1]:.1f}")
+    print(f"| figure | empty | {args.rows:,} rows | target |")
+    print("|---|---|---|---|")
+    empty, full = results[0], results[args.rows]
+    for key, (label, unit, target) in TARGETS.items():
+        if target == "1.2x":
+            shown = f"<= 1.2 x empty (now {full.get(key, 0) / empty.get(key, 1):.2f} x)"
+        elif target is None:
+            shown = ""
+        elif target == 0.0:
+            shown = "no stall (0)"
+        else:
+            shown = f"<= {fmt(target, unit)}"
+        print(f"| {label} | {fmt(empty.get(key), unit)} | {fmt(full.get(key), unit)} | {shown} |")
+    print(f"| DB size | {fmt(empty.get('db_mb'), 'MB')} | {fmt(full.get('db_mb'), 'MB')} | |")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
