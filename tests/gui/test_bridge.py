@@ -15,8 +15,13 @@ def test_a_burst_of_responses_becomes_one_batched_emission(qtbot, qloop, local_c
     activity: list[list] = []
     bridge.applications_changed.connect(batches.append)
     bridge.activity_added.connect(activity.append)
-    for i in range(50):
-        local_core.engine.handle([response("123", app_id, f"v{i}")])
+    # on the writer thread, as the transport's batches run: a commit from another thread's
+    # connection would also (rightly) reach the bridge through its watch for other processes
+    def burst() -> None:
+        for i in range(50):
+            local_core.engine.handle([response("123", app_id, f"v{i}")])
+
+    local_core.writer.run(burst)
     qtbot.waitUntil(lambda: len(batches) >= 1)
     qtbot.wait(100)
     assert batches == [[app_id]]
