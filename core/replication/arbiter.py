@@ -122,7 +122,7 @@ class FundMember:
         channel = await self.lease.connection.channel(publisher_confirms=True)
         position = await self.reader.read_to_end(channel)
         writer = LogWriter(channel, self.fund_id, epoch=position.epoch + 1)
-        await writer.append(EPOCH, {"holder": self.holder})
+        await writer.append(EPOCH, {"holder": self.holder, "after": [position.epoch, position.seq]})
         self.writer, self.epoch = writer, writer.epoch
         commands = await self.lease.connection.channel()
         await commands.set_qos(prefetch_count=1)

@@ -18,7 +18,7 @@ import sqlite3
 from typing import Any
 
 from core.replication.log import LogWriter
-from core.replication.records import LogRecord
+from core.replication.records import SNAPSHOT, LogRecord
 
 CHANGES = "changes"
 CHANGE_TABLE = "replication_change"
@@ -123,8 +123,49 @@ def _value(v: Any) -> Any:
     return v
 
 
+def _json_value(v: Any) -> Any:
+    return {"$hex": bytes(v).hex().upper()} if isinstance(v, bytes | memoryview) else v
+
+
+def snapshot_payload(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every replicated table's rows (rowid first), read in one snapshot of the file."""
+    tables: dict[str, Any] = {}
+    conn.execute("BEGIN")  # one read transaction: the tables agree with each other
+    try:
+        for name, columns in replicated_tables(conn).items():
+            cols = ", ".join(_quoted(c) for c in columns)
+            rows = conn.execute(f"SELECT rowid, {cols} FROM main.{_quoted(name)} ORDER BY rowid")
+            tables[name] = {
+                "columns": columns,
+                "rows": [[_json_value(v) for v in row] for row in rows],
+            }
+    finally:
+        conn.execute("COMMIT")
+    return {"tables": tables}
+
+
+def apply_snapshot(conn: sqlite3.Connection, record: LogRecord) -> None:
+    """Replace every replicated table's rows by a snapshot's, in the caller's transaction."""
+    tables = record.payload["tables"]
+    for name in replicated_tables(conn):
+        conn.execute(f"DELETE FROM main.{_quoted(name)}")
+        if name not in tables:
+            continue
+        columns = tables[name]["columns"]
+        names = ", ".join(["rowid", *(_quoted(c) for c in columns)])
+        marks = ", ".join("?" * (len(columns) + 1))
+        conn.executemany(
+            f"INSERT INTO main.{_quoted(name)} ({names}) VALUES ({marks})",
+            [tuple(_value(v) for v in row) for row in tables[name]["rows"]],
+        )
+
+
 def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
-    """Apply a `changes` record in the caller's transaction (other kinds are not rows)."""
+    """Apply a `changes` or `snapshot` record in the caller's transaction (other kinds are
+    not rows)."""
+    if record.kind == SNAPSHOT:
+        apply_snapshot(conn, record)
+        return
     if record.kind != CHANGES:
         return
     for tbl, op, row_id, row in record.payload["rows"]:
@@ -145,11 +186,20 @@ class ChangesetPublisher:
     """The arbiter's side: appends the committed changes to the log in order, then forgets
     them. Run it between transactions (after each commit): it never sees half of one."""
 
-    def __init__(self, conn: sqlite3.Connection, writer: LogWriter, *, limit: int = 5000):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        writer: LogWriter,
+        *,
+        limit: int = 5000,
+        snapshot_every: int | None = None,
+    ):
         self.conn = conn
         self.writer = writer
         self.limit = limit
+        self.snapshot_every = snapshot_every
         self.published = 0
+        self._since_snapshot = 0
 
     async def publish_pending(self) -> int:
         """Append every pending change (in changesets of at most limit rows); how many sets."""
@@ -160,4 +210,19 @@ class ChangesetPublisher:
             forget_published(self.conn, payload["upto"])
             sets += 1
         self.published += sets
+        self._since_snapshot += sets
+        if self.snapshot_every is not None and self._since_snapshot >= self.snapshot_every:
+            await self.publish_snapshot()
         return sets
+
+    async def publish_snapshot(self) -> None:
+        """Append the whole replicated state (after the pending changes), so a replica the
+        retention left behind can start again from it: at the start of each epoch, and every
+        snapshot_every changesets when that is set."""
+        self._since_snapshot = 0
+        while rows := pending_changes(self.conn, self.limit):
+            payload = changeset_payload(rows)
+            await self.writer.append(CHANGES, payload)
+            forget_published(self.conn, payload["upto"])
+            self.published += 1
+        await self.writer.append(SNAPSHOT, snapshot_payload(self.conn))

@@ -17,12 +17,21 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 
 from core.replication.names import log_arguments, log_stream
-from core.replication.records import SYNC, BadRecord, LogRecord, Position, verdict
+from core.replication.records import (
+    SNAPSHOT,
+    SYNC,
+    BadRecord,
+    LogRecord,
+    Position,
+    missing_before,
+    verdict,
+)
 from core.replication.state import ReplicaState
 
 log = logging.getLogger(__name__)
@@ -39,10 +48,12 @@ class LogWriteFailed(RuntimeError):
 
 
 async def declare_log(
-    channel: AbstractChannel, fund_id: str, max_age: str | None = None
+    channel: AbstractChannel, fund_id: str, arguments: dict[str, Any] | None = None
 ) -> AbstractQueue:
-    arguments = log_arguments() if max_age is None else log_arguments(max_age)
-    return await channel.declare_queue(log_stream(fund_id), durable=True, arguments=arguments)
+    """The fund's stream; arguments replace the default retention (tests shrink it)."""
+    return await channel.declare_queue(
+        log_stream(fund_id), durable=True, arguments=arguments or log_arguments()
+    )
 
 
 async def publish_marker(channel: AbstractChannel, fund_id: str, nonce: str) -> None:
@@ -100,6 +111,12 @@ class LogReader:
 
     Records of an epoch older than one already seen are fenced (counted, never applied); a
     record repeating an applied (epoch, seq) is a duplicate; sync markers wake their waiters.
+
+    When the sequence numbers show records missing before the one delivered, they are gone
+    (the stream's retention; see records.missing_before): the reader is behind. It then
+    applies nothing and stores nothing until a snapshot record, which it applies whole; after
+    a restart it finds the same gap. A snapshot that arrives while the reader is up to date is
+    skipped (its rows are already here).
     """
 
     def __init__(
@@ -110,8 +127,11 @@ class LogReader:
         apply: Apply | None = None,
         *,
         prefetch: int = READ_PREFETCH,
+        log_arguments: dict[str, Any] | None = None,
     ) -> None:
         self.channel = channel
+        self.log_arguments = log_arguments
+        self.behind = False
         self.fund_id = fund_id
         self.state = state
         self.apply = apply
@@ -131,7 +151,7 @@ class LogReader:
 
     async def start(self) -> None:
         await self.channel.set_qos(prefetch_count=self.prefetch)
-        self._queue = await declare_log(self.channel, self.fund_id)
+        self._queue = await declare_log(self.channel, self.fund_id, self.log_arguments)
         self.position = self.state.position()
         self._tag = await self._queue.consume(
             self._on_message, arguments={"x-stream-offset": self.position.next_offset}
@@ -207,11 +227,27 @@ class LogReader:
                     counts["bad"] += 1
                     position = Position(offset + 1, position.epoch, position.seq)
                     continue
+                if not self.behind and missing_before(position, record):
+                    log.warning(
+                        "fund %s: log records before %s (offset %d) are gone (retention):"
+                        " waiting for a snapshot",
+                        self.fund_id,
+                        record.message_id,
+                        offset,
+                    )
+                    self.state.advance(conn, position)  # what this batch applied before the gap
+                    self.behind = True
                 what = verdict(position, record)
+                if what == "apply" and record.kind == SNAPSHOT and not self.behind:
+                    what = "snapshot_skipped"
+                elif what == "apply" and self.behind and record.kind != SNAPSHOT:
+                    what = "behind"
                 if what == "apply":
                     if self.apply is not None:
                         self.apply(conn, record)
                     self.state.note_command(conn, record)
+                    self.behind = False
+                if what in ("apply", "snapshot_skipped", "behind"):
                     position = Position(offset + 1, record.epoch, record.seq)
                 else:
                     if what == "fenced":
@@ -224,7 +260,8 @@ class LogReader:
                     position = Position(offset + 1, position.epoch, position.seq)
                 counts[what] += 1
                 done.append((record, what))
-            self.state.advance(conn, position)
+            if not self.behind:
+                self.state.advance(conn, position)
         # only once committed: a rolled-back batch leaves the reader where it was
         self.position = position
         self.counts.update(counts)

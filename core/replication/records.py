@@ -10,6 +10,8 @@ from typing import Any
 SYNC = "sync"
 # The first record of a new lease holder: its epoch begins.
 EPOCH = "epoch"
+# The whole replicated state, for a replica whose next record the retention removed.
+SNAPSHOT = "snapshot"
 # A command's outcome (applied or refused), so the console that sent it learns it.
 COMMAND = "command"
 
@@ -62,6 +64,24 @@ class Position:
     next_offset: int = 0
     epoch: int = -1
     seq: int = -1
+
+
+def missing_before(position: Position, record: LogRecord) -> bool:
+    """Whether records between the position and this one are gone (the stream's retention).
+
+    Stream offsets are not contiguous (the broker writes chunks of its own between records),
+    so the sequence numbers tell: within an epoch they go up by one; a new epoch begins at 0
+    with an epoch record naming the (epoch, seq) its holder had read up to, which a reader
+    that has read everything before holds too.
+    """
+    if record.kind == SYNC or record.epoch < position.epoch:
+        return False
+    if record.epoch == position.epoch:
+        return record.seq > position.seq + 1
+    if record.seq != 0:
+        return True
+    after = record.payload.get("after") if record.kind == EPOCH else None
+    return isinstance(after, list) and after != [position.epoch, position.seq]
 
 
 def verdict(position: Position, record: LogRecord) -> str:

@@ -226,8 +226,8 @@ def test_one_of_two_contenders_holds_the_lease_and_the_other_takes_over_when_it_
     assert b.decided == []
     records = asyncio.run(read_whole_log(node.url, fund, tmp_path / "check.db"))
     assert [(r.epoch, r.kind, r.payload) for r in records] == [
-        (0, EPOCH, {"holder": "A"}),
-        (1, EPOCH, {"holder": "B"}),
+        (0, EPOCH, {"holder": "A", "after": [-1, -1]}),
+        (1, EPOCH, {"holder": "B", "after": [0, 0]}),
     ]
     print(f"lease failover after {fault} of the holder (heartbeat {beat} s): {figures}")
 
@@ -384,6 +384,82 @@ def test_a_replica_reading_the_log_holds_the_arbiters_rows_after_a_stream_of_res
     assert counts["apply"] == published > 40
     assert rows_of(replica_db) == arbiter_rows
     assert arbiter_rows["participation"] and arbiter_rows["outbox"]
+
+
+def test_a_replica_the_retention_left_behind_starts_again_from_a_snapshot(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    fund = new_fund()
+    # A tiny stream: 4 KB segments, 100 KB kept; whole segments go once it is over.
+    retention = {
+        "x-queue-type": "stream",
+        "x-max-length-bytes": 100_000,
+        "x-stream-max-segment-size-bytes": 4_000,
+    }
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0, 0))
+    arbiter_db, replica_db = tmp_path / "a" / "console.db", tmp_path / "b" / "console.db"
+    store = Store(arbiter_db)
+    install_capture(store.conn)
+    engine = Engine(store, fund, clock)
+    Store(replica_db).close()
+
+    async def first_offset(conn: aio_pika.abc.AbstractConnection) -> int:
+        ch = await conn.channel()
+        await ch.set_qos(prefetch_count=1)
+        queue = await declare_log(ch, fund, retention)
+        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            if not got.done():
+                got.set_result(int((message.headers or {})["x-stream-offset"]))
+
+        await queue.consume(on_message, arguments={"x-stream-offset": 0})
+        try:
+            return await asyncio.wait_for(got, 30)
+        finally:
+            await ch.close()
+
+    async def scenario() -> tuple[dict[str, int], bool]:
+        conn = await aio_pika.connect(node.url)
+        state = ReplicaState(replica_db, fund)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund, retention)
+            publisher = ChangesetPublisher(store.conn, LogWriter(ch, fund, epoch=0))
+            app = engine.create_application(a_form(clock, spots=500))
+            await publisher.publish_pending()
+            v = 0
+            while await first_offset(conn) == 0:  # until retention has dropped the first ones
+                for _ in range(20):
+                    engine.handle([response(fund, app, str(v))])
+                    await publisher.publish_pending()
+                    v += 1
+                assert v < 2000, "the stream never dropped a segment"
+            await publisher.publish_snapshot()
+            for _ in range(3):
+                engine.handle([response(fund, app, str(v))])
+                await publisher.publish_pending()
+                v += 1
+            reader = LogReader(
+                await conn.channel(), fund, state, apply_changeset, log_arguments=retention
+            )
+            await reader.start()
+            await reader.read_to_end(ch)
+            await reader.stop()
+            return dict(reader.counts), reader.behind
+        finally:
+            await conn.close()
+            state.close()
+
+    try:
+        counts, behind = asyncio.run(scenario())
+        arbiter_rows = rows_of(arbiter_db)
+    finally:
+        store.close()
+
+    assert not behind
+    assert counts["behind"] > 0 and counts["apply"] == 4  # the snapshot, then three sets
+    assert rows_of(replica_db) == arbiter_rows
 
 
 def rows_of(path: Path) -> dict[str, list[tuple]]:
