@@ -15,6 +15,7 @@ def test_a_burst_of_responses_becomes_one_batched_emission(qtbot, qloop, local_c
     activity: list[list] = []
     bridge.applications_changed.connect(batches.append)
     bridge.activity_added.connect(activity.append)
+
     # on the writer thread, as the transport's batches run: a commit from another thread's
     # connection would also (rightly) reach the bridge through its watch for other processes
     def burst() -> None:
