@@ -126,7 +126,12 @@ async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo:
     loop.set_exception_handler(on_loop_error)
 
     closed = loop.create_future()
-    app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+
+    def on_last_window_closed() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    app.lastWindowClosed.connect(on_last_window_closed)
     close_on_signals(window)
     app.setWindowIcon(app_icon())
     window.show()

@@ -190,9 +190,9 @@ class AppDialog(QDialog):
         )
         for i, (key, caption) in enumerate(rows):
             widget = self.widgets[key]
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            grid.addWidget(label, i, 0, Qt.AlignmentFlag.AlignTop)
+            buddy = QLabel(caption)
+            buddy.setBuddy(widget)
+            grid.addWidget(buddy, i, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(widget, i, 1)
             err = QLabel()
             err.setObjectName(f"error_{key}")

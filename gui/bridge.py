@@ -15,7 +15,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from core.config import Settings, load_settings
+from core.config import Settings, get_password, load_settings, set_password, update_settings
 from core.engine import ActionRefused, ApplicationForm, Committed, Engine
 from core.queries import Queries
 from core.rules import Policy
@@ -189,6 +189,17 @@ class Bridge(QObject):
     @property
     def settings(self) -> Settings:
         return load_settings(self.data_dir)
+
+    # -- settings and the keyring: widgets go through here, never to the file or keyring ------
+    def save_settings(self, changes: dict[str, object]) -> Settings:
+        """Write only the changed fields to settings.json (raises OSError, ValueError)."""
+        return update_settings(self.data_dir, changes)
+
+    def get_password(self, user: str) -> str | None:
+        return get_password(user)
+
+    def set_password(self, user: str, password: str) -> None:
+        set_password(user, password)
 
     @property
     def clock(self) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime
 
@@ -15,6 +15,11 @@ translate = QCoreApplication.translate  # lupdate finds translate("Context", "te
 
 class Activity(QObject):
     """Context for plural sentences: lupdate marks a %n string numerus only in Class.tr(...)."""
+
+    if TYPE_CHECKING:  # called on the class (a static tr); the stubs know only the bound one
+
+        @staticmethod
+        def tr(source: str, disambiguation: str | None = None, n: int = -1) -> str: ...
 
 
 # ---- dates and times ------------------------------------------------------------------------

@@ -182,15 +182,15 @@ class QueueStatsModel(_RowsModel):
         for name, new in sorted(
             fresh.items(), key=lambda kv: (ROLE_ORDER.get(kv[1].role, 9), kv[0])
         ):
-            row = where.get(name)
-            if row is None:
+            at_row = where.get(name)
+            if at_row is None:
                 at = len(self._rows)
                 self.beginInsertRows(QModelIndex(), at, at)
                 self._rows.append(new)
                 self.endInsertRows()
-            elif self._rows[row] != new:
-                self._rows[row] = new
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            elif self._rows[at_row] != new:
+                self._rows[at_row] = new
+                self.dataChanged.emit(self.index(at_row, 0), self.index(at_row, last))
 
 
 # -- the message log ------------------------------------------------------------------------

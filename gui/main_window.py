@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import local_now
-from core.config import Settings, update_settings, without_password
+from core.config import Settings, without_password
 from gui.app_dialog import AppDialog, CapacityDialog
 from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         tb = self.addToolBar(self.tr("Actions"))
         tb.setObjectName("actions_toolbar")
         tb.setMovable(False)
-        for a in (
+        for item in (
             self.act_new,
             self.act_edit,
             self.act_capacity,
@@ -393,10 +393,10 @@ class MainWindow(QMainWindow):
             None,
             self.act_export,
         ):
-            if a is None:
+            if item is None:
                 tb.addSeparator()
             else:
-                tb.addAction(a)
+                tb.addAction(item)
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -1000,7 +1000,7 @@ class MainWindow(QMainWindow):
         return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
     def open_settings(self) -> Any:
-        dlg = SettingsDialog(self.running_settings(), self)
+        dlg = SettingsDialog(self.running_settings(), self, secrets=self.bridge)
 
         def accepted() -> None:
             changes = dlg.changed_values()
@@ -1008,7 +1008,7 @@ class MainWindow(QMainWindow):
                 self.show_status(self.tr("Settings unchanged"))
                 return
             try:
-                update_settings(self.bridge.data_dir, changes)  # nothing else is rewritten
+                self.bridge.save_settings(changes)  # nothing else is rewritten
             except (OSError, ValueError) as exc:
                 self.alert(str(exc))
                 return

@@ -68,7 +68,7 @@ _BASE_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), RowRole, SortRole, Ke
 class KeyedTableModel(QAbstractTableModel):
     """Rows keyed by an id; set_rows diffs against the current rows instead of resetting."""
 
-    headers: ClassVar[Sequence[str]] = ()
+    headers: ClassVar[Sequence[Any]] = ()  # QT_TRANSLATE_NOOP'd texts (typed object)
     key_attr: ClassVar[str] = ""  # the row attribute key() returns, read in C by set_rows
     # Roles extra() answers. Painting asks every visible cell for ~8 roles; the others are
     # refused before any Python work (measured: data() was half of a table's paint time).
@@ -112,7 +112,7 @@ class KeyedTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.headers)
         ):
-            return QCoreApplication.translate("models", self.headers[section])
+            return QCoreApplication.translate("models", str(self.headers[section]))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -690,7 +690,7 @@ class WaitlistModel(QAbstractTableModel):
             if ids and self.app_id and self.queries is not None
             else {}
         )
-        out = []
+        out: list[tuple[WaitRow, tuple[str, ...]]] = []
         for n, vid in enumerate(ids, start=start + 1):
             hit = found.get(vid)
             if hit is None:  # committed away after this row was applied: gone next flush
@@ -715,7 +715,7 @@ class WaitlistModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.headers)
         ):
-            return QCoreApplication.translate("models", self.headers[section])
+            return QCoreApplication.translate("models", str(self.headers[section]))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

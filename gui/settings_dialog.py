@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import BROKER_ENV, Settings, get_password, set_password
+from core import config
+from core.config import BROKER_ENV, Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,16 @@ class SettingsDialog(QDialog):
         "language",
     )
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, *, secrets: Any = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(600)
         self._initial = settings
+        # where the password is kept: the bridge in the window (the dialog never reaches the
+        # keyring itself); the keyring functions of core.config when shown on its own
+        self.secrets = secrets if secrets is not None else config
         self._result = settings
         self._password: str | None = None
         self.keyring_ok = keyring_available()
@@ -102,18 +108,18 @@ class SettingsDialog(QDialog):
 
         self.errors: dict[str, QLabel] = {}
         for name in self.FIELDS:
-            label = QLabel(self)
-            label.setObjectName(f"error_{name}")
-            label.setStyleSheet(ERROR_STYLE)
-            label.setWordWrap(True)
-            label.hide()
-            self.errors[name] = label
+            error = QLabel(self)
+            error.setObjectName(f"error_{name}")
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[name] = error
 
         self.password_note = QLabel(self)
         self.password_note.setObjectName("passwordNote")
         self.password_note.setWordWrap(True)
         if self.keyring_ok:
-            stored = get_password(settings.broker_user)
+            stored = self.secrets.get_password(settings.broker_user)
             if stored is not None:
                 self.password.setPlaceholderText(self.tr("(kept in the system keyring)"))
             self.password_note.setText(
@@ -273,7 +279,7 @@ class SettingsDialog(QDialog):
         password = self.password.text()
         if password and self.keyring_ok:
             try:
-                set_password(settings.broker_user, password)
+                self.secrets.set_password(settings.broker_user, password)
             except Exception as exc:  # a locked or broken keyring: say so, keep the dialog open
                 log.warning("could not keep the password in the keyring: %s", exc)
                 self.errors["password"].setText(
