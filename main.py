@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -12,9 +14,15 @@ from core import cli
 def main(argv: Sequence[str] | None = None) -> int:
     args = cli.parse_args(argv)
     cli.setup_logging(args.verbose, service=args.headless)
-    if args.command is None and not args.headless:
-        return _window(args)
-    return cli.run_command(args)
+    try:
+        if args.command is None and not args.headless:
+            return _window(args)
+        return cli.run_command(args)
+    except BrokenPipeError:
+        # `app list --json | head`: the reader is gone, which is not our error to report.
+        # Point stdout at devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _window(args: argparse.Namespace) -> int:
@@ -24,6 +32,10 @@ def _window(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"error: cannot open the window: {exc}", file=sys.stderr)
         return cli.EXIT_REFUSED
+    try:
+        cli.prepare(args)
+    except cli.START_REFUSALS as exc:
+        return cli.refused_to_start(exc)
     url = cli.broker_url(args)
     cli.remember_secret(url)
     try:

@@ -23,7 +23,7 @@ from core.engine import ActionRefused, ApplicationForm, Engine
 from core.lock import DataDirBusy, DataDirLock
 from core.queries import ActivityRow, AppDetail, AppSummary, Queries
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
-from core.storage import FundMismatch, Store, StoreDamaged
+from core.storage import FundMismatch, Store, StoreDamaged, StoreUnusable
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,13 @@ def _common_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="DIR",
         help=f"where the database and settings live (default: {config.default_data_dir()})",
+    )
+    g.add_argument(
+        "--create",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="create --data-dir when it does not exist (only the default one is created "
+        "without asking, so a mistyped path never becomes a new, empty console)",
     )
     g.add_argument(
         "--broker",
@@ -321,6 +328,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.parse_args(["app", "--help"])
     args.data_dir = Path(getattr(args, "data_dir", None) or config.default_data_dir())
     args.verbose = getattr(args, "verbose", 0) or 0
+    args.create = getattr(args, "create", False)
     args.broker = getattr(args, "broker", None)
     fund = getattr(args, "fund_id", None)
     if fund is None:
@@ -872,6 +880,7 @@ def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
     try:
+        prepare(args)
         return _run_command(args)
     except START_REFUSALS as exc:
         return refused_to_start(exc)
@@ -879,13 +888,21 @@ def run_command(args: argparse.Namespace) -> int:
 
 # Why a console or a command cannot use a data directory: each says so in one line. The
 # window catches the same types (it may show them in a dialog instead).
-START_REFUSALS = (StoreDamaged, FundMismatch, DataDirBusy)
+START_REFUSALS = (StoreDamaged, FundMismatch, DataDirBusy, config.DataDirUnusable, StoreUnusable)
 
 
 def refused_to_start(exc: BaseException) -> int:
-    """Print the one line and return the exit code: 3 for a damaged database, else 1."""
+    """Print the one line and return the exit code: 3 for a damaged database, 2 for a data
+    directory given wrong, else 1."""
     _err(f"error: {exc}")
-    return EXIT_DAMAGED if isinstance(exc, StoreDamaged) else EXIT_REFUSED
+    if isinstance(exc, StoreDamaged):
+        return EXIT_DAMAGED
+    return EXIT_USAGE if isinstance(exc, config.DataDirUnusable) else EXIT_REFUSED
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """The data directory checked (and created where that is wanted) before anything opens it."""
+    config.prepare_data_dir(args.data_dir, create=args.create)
 
 
 def _run_command(args: argparse.Namespace) -> int:

@@ -46,6 +46,40 @@ def settings_path(data_dir: Path) -> Path:
     return data_dir / "settings.json"
 
 
+class DataDirUnusable(Exception):
+    """The data directory cannot be used as given (not a directory, cannot be created)."""
+
+
+class DataDirMissing(DataDirUnusable):
+    """A data directory that does not exist and was not asked for: likely a typo. The window
+    may offer to create it; the command line asks for --create."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"the data directory {path} does not exist: check the spelling, or add --create"
+            " to start a new, empty one there"
+        )
+
+
+def prepare_data_dir(path: Path, *, create: bool) -> None:
+    """Check (and create, for the default location or when asked) a data directory, 0700.
+
+    A mistyped --data-dir must not silently become a new, empty console: only the default
+    location (the first run) or an explicit --create makes one."""
+    if path.exists():
+        if not path.is_dir():
+            raise DataDirUnusable(f"the data directory {path} is not a directory")
+        return
+    if not (create or path == default_data_dir()):
+        raise DataDirMissing(path)
+    try:
+        path.mkdir(parents=True, mode=0o700)
+    except OSError as exc:
+        raise DataDirUnusable(f"cannot create the data directory {path}: {exc.strerror}") from exc
+    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
 def db_path(data_dir: Path) -> Path:
     """The console's SQLite file: the window, the service and every command open this one."""
     return data_dir / DB_NAME
@@ -66,6 +100,7 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     path = settings_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
+    tmp.touch(mode=0o600)
     tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
     os.replace(tmp, path)  # atomic: a crash never leaves half a settings file
 

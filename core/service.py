@@ -51,7 +51,7 @@ class ConsoleCore:
         if retention_days is None:
             retention_days = load_settings(self.data_dir).retention_days
         self.retention = timedelta(days=retention_days)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.lock = DataDirLock(self.data_dir).acquire()  # raises DataDirBusy
         try:
             self.store = Store(db_path(self.data_dir), check_budget=check_budget)

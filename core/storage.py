@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -411,6 +412,24 @@ def integrity_check(path: Path) -> str | None:
     return None if verdict == "ok" else " ".join(verdict.split())[:300]
 
 
+class StoreUnusable(Exception):
+    """The database cannot be opened or written (permissions, a read-only file or disk)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path, self.detail = path, detail
+        super().__init__(f"cannot use the database {path}: {detail}")
+
+
+def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error):
+            return seen
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = seen.__cause__ or inner or seen.__context__
+    return None
+
+
 class FundMismatch(Exception):
     """A data directory of one fund opened for another: refused, nothing is changed."""
 
@@ -446,11 +465,18 @@ class Store:
         except Exception as exc:
             self.close()
             detail = damage_of(exc)
-            if detail is None:
-                raise
-            raise StoreDamaged(self.path, detail) from exc
+            if detail is not None:
+                raise StoreDamaged(self.path, detail) from exc
+            error = _sqlite_error(exc)
+            if isinstance(error, sqlite3.OperationalError):
+                raise StoreUnusable(self.path, str(error)) from exc
+            if isinstance(exc, OSError):
+                raise StoreUnusable(self.path, exc.strerror or str(exc)) from exc
+            raise
 
     def _open(self, upto_version: int, check_budget: float | None) -> None:
+        if not self.path.exists():  # private from the start: SQLite gives -wal/-shm its mode
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         self.db = pw.SqliteDatabase(
             str(self.path),
             pragmas={
@@ -481,8 +507,9 @@ class Store:
 
     # -- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
+        db = getattr(self, "db", None)  # None when opening failed before the connection
+        if db is not None and not db.is_closed():
+            db.close()
 
     def schema_version(self) -> int:
         return int(self.db.execute_sql("PRAGMA user_version").fetchone()[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 from datetime import date, time, timedelta
@@ -131,3 +132,71 @@ def test_restore_is_refused_while_a_console_runs(tmp_path: Path) -> None:
             await core.stop()
 
     asyncio.run(scenario())
+
+
+# ---- a bad --data-dir, broken files, a closed pipe ----------------------------------------
+
+
+def test_a_data_dir_that_is_a_file_is_refused_in_one_line_by_commands_and_the_window(
+    tmp_path: Path,
+) -> None:
+    a_file = tmp_path / "passwd"
+    a_file.write_text("root:x:0:0\n")
+    for args in (("app", "list"), ("--headless",), ()):
+        done = main_py(*args, "--data-dir", str(a_file))
+        assert (done.returncode, done.stderr) == (
+            2,
+            f"error: the data directory {a_file} is not a directory\n",
+        )
+
+
+def test_a_mistyped_data_dir_is_not_created_unless_asked(tmp_path: Path) -> None:
+    typo = tmp_path / "fnud-data"
+    for args in (("app", "list"), ("--headless",), ()):
+        done = main_py(*args, "--data-dir", str(typo))
+        assert done.returncode == 2
+        assert done.stderr == (
+            f"error: the data directory {typo} does not exist: check the spelling, or add"
+            " --create to start a new, empty one there\n"
+        )
+    assert not typo.exists()
+    done = main_py("app", "list", "--data-dir", str(typo), "--create")
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(typo.stat().st_mode) == 0o700
+    assert stat.S_IMODE(db_path(typo).stat().st_mode) == 0o600
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    db_path(tmp_path).mkdir()  # console.db is a directory: SQLite cannot open it
+    done = main_py("app", "list", "--data-dir", str(tmp_path))
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"error: cannot use the database {db_path(tmp_path)}: unable to open database file\n",
+    )
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    db_path(junk).write_bytes(os.urandom(50_000))
+    done = main_py("app", "list", "--data-dir", str(junk))
+    assert done.returncode == 3
+    assert done.stderr.startswith(f"error: the database {db_path(junk)} is damaged (")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_listing_quietly(tmp_path: Path) -> None:
+    store = Store(db_path(tmp_path))
+    engine = Engine(store, "1")
+    for _ in range(300):
+        engine.create_application(FORM)
+    store.close()
+    lister = subprocess.Popen(
+        [sys.executable, "main.py", "app", "list", "--json", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert lister.stdout is not None and lister.stderr is not None
+    assert lister.stdout.read(9) == b'[{"id": "'
+    lister.stdout.close()  # as `| head -c 10` does
+    err = lister.stderr.read().decode()
+    assert lister.wait(30) == 128 + signal.SIGPIPE
+    assert err == ""
