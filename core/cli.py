@@ -880,7 +880,8 @@ def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
     try:
-        prepare(args)
+        if args.command != "install-desktop-entry":  # the only command that never opens it
+            prepare(args)
         return _run_command(args)
     except START_REFUSALS as exc:
         return refused_to_start(exc)

@@ -280,7 +280,7 @@ def test_pipx_install_from_a_checkout_gives_a_working_console(checkout, tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     launcher = tmp_path / "bin" / "volunteer-console"
     listed = subprocess.run(
-        [str(launcher), "app", "list", "--data-dir", str(tmp_path / "listed")],
+        [str(launcher), "app", "list", "--data-dir", str(tmp_path / "listed"), "--create"],
         env=_clean_env(),
         capture_output=True,
         text=True,

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_window_starts_offline_and_a_signal_closes_it_cleanly(tmp_path, sig):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
     # Port 1 answers nothing: the console must open anyway, offline.
-    args = [sys.executable, "main.py", "--data-dir", str(tmp_path / "data"), "--fund-id", "t1"]
+    args = [sys.executable, "main.py", "--data-dir", str(tmp_path / "data"), "--create"]
+    args += ["--fund-id", "t1"]
     proc = subprocess.Popen(
         [*args, "--broker", "amqp://guest:guest@127.0.0.1:1/", "-v"],
         cwd=ROOT,
