@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import uuid
@@ -14,12 +13,13 @@ from datetime import date, datetime, time
 from typing import Literal, NamedTuple
 
 from core import messages as m
+from core import outcomes as o
 from core import rules
 from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, refuse
 from core.rules import Activity, AppState, Effects
-from core.storage import Store, StoreDamaged, _ts
+from core.storage import Store, StoreDamaged, _ts, compact_json
 
 log = logging.getLogger(__name__)
 
@@ -346,14 +346,14 @@ class Engine:
         fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid)
         rules.expire(
             st,
-            Effects(now=now, actor="clock", cause=None, outbound=fx.outbound, activity=fx.activity),
+            Effects(now=now, actor="clock", cause=None, outcomes=fx.outcomes, activity=fx.activity),
         )
         if parsed.kind == "accepted":
             rules.accept(st, fx, parsed.volunteer_id, parsed.timestamp or now)
         else:
             rules.decline(st, fx, parsed.volunteer_id)
         touched[st.id] = st
-        outbound.extend(fx.outbound)
+        outbound.extend(wire_messages(st, fx.outcomes, now))
         activity.extend(fx.activity)
         return "applied", "", parsed
 
@@ -384,7 +384,7 @@ class Engine:
                     o.action,
                     _app_of(o),
                     _volunteer_of(o),
-                    json.dumps(o.body, ensure_ascii=False, separators=(",", ":")),
+                    compact_json(o.body),
                 )
                 for o in outbound
             ]
@@ -477,7 +477,8 @@ class Engine:
                 error = op(st, fx)
                 if error is not None:
                     raise ActionRefused(error)
-                self._write({st.id: st}, fx.outbound, fx.activity, now, change)
+                outbound = wire_messages(st, fx.outcomes, now)
+                self._write({st.id: st}, outbound, fx.activity, now, change)
         except BaseException:
             self._cache.pop(app_id, None)
             raise
@@ -514,7 +515,8 @@ class Engine:
             with self.store.transaction():
                 self._refresh()
                 self.store.insert_application(st)
-                self._write({st.id: st}, fx.outbound, fx.activity, now, change)
+                outbound = wire_messages(st, fx.outcomes, now)
+                self._write({st.id: st}, outbound, fx.activity, now, change)
             self._remember(st)
             self._emit(change)
         return app_id
@@ -583,6 +585,52 @@ class Engine:
         """Moves only when another connection (the CLI, another console) has committed."""
         with self._lock:  # the store's connection is the engine's: never beside a batch
             return self.store.data_version()
+
+
+# ---- outcomes into wire messages ------------------------------------------------------------
+# The rules say what happened (core/outcomes.py); the contract says which message tells it.
+
+_STATUS_OF_NEWS: dict[o.News, str] = {
+    o.News.SIGNED_UP: m.STATUS_SIGNED_UP,
+    o.News.SPOT_OFFERED: m.STATUS_SPOT_AVAILABLE,
+    o.News.NOT_SELECTED: m.STATUS_NOT_SELECTED,
+    o.News.REMOVED: m.STATUS_REMOVED,
+    o.News.APP_CANCELLED: m.STATUS_CANCELLED,
+    o.News.APP_CLOSED: m.STATUS_CLOSED,
+}
+
+
+def _fields(st: AppState, listing: o.Listing) -> m.AppFields:
+    return m.AppFields(
+        st.fund_id,
+        st.id,
+        listing.name,
+        listing.description,
+        listing.date,
+        listing.start,
+        listing.end,
+        listing.capacity,
+    )
+
+
+def wire_message(st: AppState, outcome: o.Outcome, now: datetime) -> m.Outbound:
+    """The one message that tells this outcome of application st, stamped now."""
+    if isinstance(outcome, o.Told):
+        status = _STATUS_OF_NEWS[outcome.news]
+        return m.volunteer_notification(st.fund_id, st.id, outcome.volunteer_id, status, now)
+    if isinstance(outcome, o.Waitlisted):
+        return m.volunteer_waiting(st.fund_id, st.id, outcome.volunteer_id, outcome.position, now)
+    if isinstance(outcome, o.SpotsAnnounced):
+        return m.notify_free_spot(st.fund_id, st.id, outcome.spots, list(outcome.volunteers))
+    if isinstance(outcome, o.Updated):
+        return m.application_updated(_fields(st, outcome.listing), outcome.status)
+    if isinstance(outcome, o.Published):
+        return m.application_created(_fields(st, outcome.listing))
+    return m.application_cancelled(st.fund_id, st.id)
+
+
+def wire_messages(st: AppState, outcomes: list[o.Outcome], now: datetime) -> list[m.Outbound]:
+    return [wire_message(st, outcome, now) for outcome in outcomes]
 
 
 def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:

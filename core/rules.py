@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from core import messages as m
+from core import outcomes as o
 from core.kinds import ActivityKind as A
 from core.kinds import Params, Refusal, RoundEnd, refuse
 from core.kinds import RefusalKind as R
@@ -79,12 +79,12 @@ class Activity:
 
 @dataclass(slots=True)
 class Effects:
-    """What one rule application decided besides state: messages to send, decisions to log."""
+    """What one rule application decided besides state: what to tell, what to log."""
 
     now: datetime
     actor: str
     cause: str | None = None
-    outbound: list[m.Outbound] = field(default_factory=list)
+    outcomes: list[o.Outcome] = field(default_factory=list)
     activity: list[Activity] = field(default_factory=list)
 
 
@@ -129,16 +129,9 @@ class AppState:
         p = self.participants[volunteer_id]
         return bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id)) + 1
 
-    def fields(self) -> m.AppFields:
-        return m.AppFields(
-            self.fund_id,
-            self.id,
-            self.name,
-            self.description,
-            self.date,
-            self.start,
-            self.end,
-            self.capacity,
+    def listing(self) -> o.Listing:
+        return o.Listing(
+            self.name, self.description, self.date, self.start, self.end, self.capacity
         )
 
     # -- state changes that keep the bookkeeping right -------------------------------------
@@ -175,8 +168,8 @@ def _log(st: AppState, fx: Effects, kind: A, vid: str | None = None, **params: o
     fx.activity.append(Activity(st.id, fx.now, fx.actor, kind, vid, params, fx.cause))
 
 
-def _notify(st: AppState, fx: Effects, vid: str, status: str) -> None:
-    fx.outbound.append(m.volunteer_notification(st.fund_id, st.id, vid, status, fx.now))
+def _notify(fx: Effects, vid: str, news: o.News) -> None:
+    fx.outcomes.append(o.Told(vid, news))
 
 
 def _sign_up(
@@ -185,7 +178,7 @@ def _sign_up(
     old = st.participants.get(vid)
     seq = old.seq if old else _next_seq(st)
     st.put(Participant(vid, "signed", old.responded_at if old else responded_at, seq, fx.now))
-    _notify(st, fx, vid, m.STATUS_SIGNED_UP)
+    _notify(fx, vid, o.News.SIGNED_UP)
     _log(st, fx, how, vid, **params)
 
 
@@ -197,7 +190,7 @@ def _next_seq(st: AppState) -> int:
 
 def _offer(st: AppState, r: Round, fx: Effects, vid: str, expires_at: datetime) -> None:
     r.set_offer(Offer(vid, fx.now, expires_at))
-    _notify(st, fx, vid, m.STATUS_SPOT_AVAILABLE)
+    _notify(fx, vid, o.News.SPOT_OFFERED)
     _log(st, fx, A.OFFERED, vid, until=expires_at.isoformat(timespec="seconds"))
 
 
@@ -227,7 +220,7 @@ def _close_round(st: AppState, fx: Effects, reason: RoundEnd, *, tell: bool = Tr
     for offer in _offers_in_order(st, r):
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
         if tell:
-            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+            _notify(fx, offer.volunteer_id, o.News.NOT_SELECTED)
             _log(st, fx, A.NOT_SELECTED, offer.volunteer_id, reason=reason.value)
     released = r.held
     r.held = 0
@@ -278,7 +271,7 @@ def _broadcast(st: AppState, fx: Effects, n: int) -> None:
     r.held = min(r.held + n, len(waiting))
     r.deadline = deadline  # a newly freed spot gets the full offer time
     st.touch(r)
-    fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, waiting))
+    fx.outcomes.append(o.SpotsAnnounced(r.held, tuple(waiting)))
     for vid in waiting:
         offer = r.offers.get(vid)
         if offer is None or offer.state != "open":
@@ -313,7 +306,7 @@ def _fill_timed(st: AppState, fx: Effects) -> None:
                 break
     expires = fx.now + _timeout(st)
     if fresh:  # announced before the personal offers, as in the broadcast round
-        fx.outbound.append(m.notify_free_spot(st.fund_id, st.id, r.held, fresh))
+        fx.outcomes.append(o.SpotsAnnounced(r.held, tuple(fresh)))
     for vid in fresh:
         _offer(st, r, fx, vid, expires)
     opened = r.open_offers()
@@ -354,7 +347,7 @@ def expire(st: AppState, fx: Effects) -> None:
     for offer in _offers_in_order(st, r):
         if offer.expires_at <= fx.now:
             _end_offer(st, r, fx, offer.volunteer_id, "passed")
-            _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+            _notify(fx, offer.volunteer_id, o.News.NOT_SELECTED)
             _log(st, fx, A.OFFER_EXPIRED, offer.volunteer_id)
     st.touch(r)
     _fill_timed(st, fx)
@@ -383,7 +376,7 @@ def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
         return  # already waiting: a repeated request changes nothing
     st.put(Participant(vid, "waiting", responded_at, _next_seq(st), fx.now))
     position = st.position(vid)
-    fx.outbound.append(m.volunteer_waiting(st.fund_id, st.id, vid, position, fx.now))
+    fx.outcomes.append(o.Waitlisted(vid, position))
     _log(st, fx, A.WAITLISTED, vid, position=position)
     if r is not None and r.policy == "broadcast":
         st.touch(r)
@@ -432,8 +425,7 @@ def _leave_offer(st: AppState, fx: Effects, vid: str, state: OfferState) -> None
 def _answer_not_open(
     st: AppState, fx: Effects, vid: str, request: Literal["accepted", "declined"]
 ) -> None:
-    status = m.STATUS_CANCELLED if st.status == "cancelled" else m.STATUS_CLOSED
-    _notify(st, fx, vid, status)
+    _notify(fx, vid, o.News.APP_CANCELLED if st.status == "cancelled" else o.News.APP_CLOSED)
     _log(st, fx, A.ANSWERED_NOT_OPEN, vid, request=request, status=st.status)
 
 
@@ -479,13 +471,13 @@ def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: RoundEnd)
     """Timed: one open offer per held spot; the latest offered, then the last in line, lose."""
     for offer in _offers_in_order(st, r)[r.held :]:
         _end_offer(st, r, fx, offer.volunteer_id, "not_selected")
-        _notify(st, fx, offer.volunteer_id, m.STATUS_NOT_SELECTED)
+        _notify(fx, offer.volunteer_id, o.News.NOT_SELECTED)
         _log(st, fx, A.NOT_SELECTED, offer.volunteer_id, reason=why.value)
 
 
 def _announce_update(st: AppState, fx: Effects) -> None:
-    if st.status in ("open", "closed"):
-        fx.outbound.append(m.application_updated(st.fields(), st.status))  # type: ignore[arg-type]
+    if st.status == "open" or st.status == "closed":
+        fx.outcomes.append(o.Updated(st.listing(), st.status))
 
 
 def remove(st: AppState, fx: Effects, vid: str) -> Refusal | None:
@@ -494,7 +486,7 @@ def remove(st: AppState, fx: Effects, vid: str) -> Refusal | None:
     p = st.drop(vid)
     if p is None:
         return refuse(R.NOT_PARTICIPANT, volunteer=vid)
-    _notify(st, fx, vid, m.STATUS_REMOVED)
+    _notify(fx, vid, o.News.REMOVED)
     if p.state == "signed":
         _log(st, fx, A.REMOVED, vid, place="roster")
         spots_freed(st, fx, 1)
@@ -566,12 +558,12 @@ def cancel(st: AppState, fx: Effects) -> Refusal | None:
     st.status = "cancelled"
     st.app_dirty = True
     if was_published:
-        fx.outbound.append(m.application_cancelled(st.fund_id, st.id))
+        fx.outcomes.append(o.Withdrawn())
     # In arrival order: the participants' dict order differs between cache and reload.
     by_arrival = sorted(st.participants.values(), key=lambda p: p.seq)
     signed = [p.volunteer_id for p in by_arrival if p.state == "signed"]
     for vid in signed + st.waitlist():
-        _notify(st, fx, vid, m.STATUS_CANCELLED)
+        _notify(fx, vid, o.News.APP_CANCELLED)
     _log(st, fx, A.CANCELLED, signed=len(signed), waiting=len(st.wait_keys))
     return None
 
@@ -581,7 +573,7 @@ def publish(st: AppState, fx: Effects) -> Refusal | None:
         return refuse(R.ALREADY_PUBLISHED, status=st.status)
     st.status = "open"
     st.app_dirty = True
-    fx.outbound.append(m.application_created(st.fields()))
+    fx.outcomes.append(o.Published(st.listing()))
     _log(st, fx, A.PUBLISHED, spots=st.capacity)
     return None
 

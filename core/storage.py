@@ -29,6 +29,10 @@ BUSY_TIMEOUT_MS = 10_000
 START_CHECK_BUDGET = 1.0
 
 
+# One encoder for every row: json.dumps with options builds a new encoder on each call.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -736,7 +740,7 @@ class Store:
                     a.actor,
                     a.kind.value,
                     a.volunteer_id,
-                    json.dumps(a.params, ensure_ascii=False, separators=(",", ":")),
+                    compact_json(a.params) if a.params else "{}",
                     a.cause,
                 )
                 for a in entries

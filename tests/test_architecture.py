@@ -42,3 +42,26 @@ def test_importing_every_core_module_loads_no_qt():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def _core_imports(path: Path) -> set[str]:
+    """Every core.* module a file imports, by full name (`from core import x` gives core.x)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.startswith("core"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core"):
+            if node.module == "core":
+                names.update(f"core.{a.name}" for a in node.names)
+            else:
+                names.add(node.module)
+    return names
+
+
+def test_the_rules_decide_outcomes_and_never_build_wire_messages():
+    """rules.py says what happened (core.outcomes); only the engine knows the wire format."""
+    rules = ROOT / "core" / "rules.py"
+    assert _core_imports(rules) <= {"core.kinds", "core.outcomes"}
+    assert "pydantic" not in _imports(rules) and "uuid" not in _imports(rules)
+    assert _core_imports(ROOT / "core" / "outcomes.py") == set()

@@ -1,0 +1,83 @@
+"""What the rules decided to tell the world, as domain facts; the engine makes wire messages.
+
+The rules (core/rules.py) never build a wire message: they append these small frozen values
+to their Effects, in the order things are to be said, and the engine turns each into the
+message of core/messages.py that the contract names for it (one builder per outcome).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+from typing import Literal
+
+
+class News(StrEnum):
+    """What one volunteer is told about one application."""
+
+    SIGNED_UP = "signed_up"  # записан
+    SPOT_OFFERED = "spot_offered"  # место доступно
+    NOT_SELECTED = "not_selected"  # не выбрал
+    REMOVED = "removed"  # исключён
+    APP_CANCELLED = "app_cancelled"  # заявка отменена
+    APP_CLOSED = "app_closed"  # заявка закрыта
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """A volunteer is told one piece of news (a volunteer_notification)."""
+
+    volunteer_id: str
+    news: News
+
+
+@dataclass(frozen=True, slots=True)
+class Waitlisted:
+    """A volunteer joined the waitlist at this 1-based position (volunteer_waiting)."""
+
+    volunteer_id: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpotsAnnounced:
+    """An offer round offers `spots` spots to these volunteers, in order (notify_free_spot)."""
+
+    spots: int
+    volunteers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An application as announced: its fields at the moment of the announcement."""
+
+    name: str
+    description: str
+    date: date
+    start: time
+    end: time
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The application is open to volunteers (create_volunteer_application)."""
+
+    listing: Listing
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """Its fields, capacity or status changed (update_volunteer_application)."""
+
+    listing: Listing
+    status: Literal["open", "closed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """The fund cancelled a published application (cancel_volunteer_application)."""
+
+
+Outcome = Told | Waitlisted | SpotsAnnounced | Published | Updated | Withdrawn
