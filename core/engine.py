@@ -17,7 +17,7 @@ from core import outcomes as o
 from core import rules
 from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
-from core.kinds import ActivityKind, Refusal, RefusalKind, refuse
+from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionKind, refuse, reject
 from core.rules import Activity, AppState, Effects
 from core.storage import Store, StoreDamaged, _ts, compact_json
 
@@ -86,7 +86,9 @@ class InboxKey:
 class Result:
     outcome: Outcome
     message_id: str
-    reason: str = ""
+    reason: str = ""  # English: a rejection's reason (the dead-letter header), or why ignored
+    # A rejected message's kind and parameters; reason is its English, so equality skips it.
+    rejection: Rejection | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +266,10 @@ class Engine:
                     if dup:
                         results.append(Result("duplicate", mid))
                         continue
-                    outcome, reason, req = self._apply_one(d, mid, now, touched, outbound, activity)
-                    results.append(Result(outcome, mid, reason))
+                    outcome, why, req = self._apply_one(d, mid, now, touched, outbound, activity)
+                    rejection = why if isinstance(why, Rejection) else None
+                    reason = str(why)
+                    results.append(Result(outcome, mid, reason, rejection))
                     logged = LoggedMessage(
                         "in",
                         now,
@@ -282,8 +286,8 @@ class Engine:
                     if outcome == "rejected":  # its body is kept once, in the rejected row
                         columns = (*columns[:-1], "")
                     inbox.append((*ik.row(d), _ts(now), outcome, *columns))
-                    if outcome == "rejected":
-                        rejected.append(_rejected_row(d, mid, now, reason))
+                    if rejection is not None:
+                        rejected.append(_rejected_row(d, mid, now, rejection))
                     elif outcome == "applied":
                         change.responses += 1
                 self._write(touched, outbound, activity, now, change)
@@ -330,19 +334,20 @@ class Engine:
         touched: dict[str, AppState],
         outbound: list[m.Outbound],
         activity: list[Activity],
-    ) -> tuple[Outcome, str, m.VolunteerRequest | None]:
+    ) -> tuple[Outcome, str | Rejection, m.VolunteerRequest | None]:
         if d.app_id is not None and d.app_id == self.console_app_id:
             return "ignored", "published by this fund's console", None
         parsed = m.parse_inbound(d.body)
         if isinstance(parsed, m.Rejected):
-            return "rejected", parsed.reason, None
+            return "rejected", parsed.rejection, None
         if isinstance(parsed, m.Ignored):
             return "ignored", parsed.reason, None
         st = touched.get(parsed.application_id) or self._state(parsed.application_id)
         if st is None:
-            return "rejected", f"unknown application {parsed.application_id}", parsed
+            unknown = reject(RejectionKind.UNKNOWN_APPLICATION, application=parsed.application_id)
+            return "rejected", unknown, parsed
         if st.status == "draft":
-            return "rejected", f"application {st.id} is not published yet", parsed
+            return "rejected", reject(RejectionKind.NOT_PUBLISHED, application=st.id), parsed
         fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid)
         rules.expire(
             st,
@@ -402,7 +407,7 @@ class Engine:
     def _record_internal_error(self, d: Delivery, exc: Exception) -> Result:
         ik = InboxKey.of(d)
         mid = ik.shown
-        reason = f"internal error while applying: {type(exc).__name__}: {exc}"
+        rejection = reject(RejectionKind.INTERNAL_ERROR, error=type(exc).__name__, text=str(exc))
         now = self.clock.now()
         try:
             with self.store.transaction():
@@ -422,12 +427,12 @@ class Engine:
                             )
                         ]
                     )
-                    self.store.add_rejected([_rejected_row(d, mid, now, reason)])
+                    self.store.add_rejected([_rejected_row(d, mid, now, rejection)])
         except Exception:
             log.exception("could not record the failure of message %s", mid)
             raise
         self._emit(Committed(rejected=1))
-        return Result("rejected", mid, reason)
+        return Result("rejected", mid, str(rejection), rejection)
 
     # -- the clock ----------------------------------------------------------------------
     def tick(self) -> int:
@@ -633,14 +638,19 @@ def wire_messages(st: AppState, outcomes: list[o.Outcome], now: datetime) -> lis
     return [wire_message(st, outcome, now) for outcome in outcomes]
 
 
-def _rejected_row(d: Delivery, mid: str, now: datetime, reason: str) -> tuple[object, ...]:
+def _rejected_row(d: Delivery, mid: str, now: datetime, why: Rejection) -> tuple[object, ...]:
     """A rejected table row: what came in (its first 4 KiB, size and SHA-256), from where, why.
 
     Only a prefix is kept so that no sender can grow the disk by sending large junk; the
-    broker's dead-letter queue holds the whole message."""
+    broker's dead-letter queue holds the whole message. Why is a kind plus parameters, and
+    its English sentence (the dead-letter header)."""
     body = d.body[:KEPT_BODY_BYTES]
     digest = hashlib.sha256(d.body).hexdigest()
-    return (mid, _ts(now), d.exchange, d.routing_key, reason, len(d.body), body, digest)
+    params = compact_json(why.params)
+    return (
+        mid, _ts(now), d.exchange, d.routing_key, str(why), len(d.body), body, digest,
+        why.kind, params,
+    )  # fmt: skip
 
 
 def console_app_id(fund_id: str) -> str:

@@ -219,3 +219,119 @@ class Refusal:
 
 def refuse(kind: RefusalKind, **params: Any) -> Refusal:
     return Refusal(kind, params)
+
+
+# ---- rejected inbound messages (dead letters) -------------------------------------------------
+
+
+class RejectionKind(StrEnum):
+    """Why an inbound message was refused. Values are stored: never rename one."""
+
+    TOO_LARGE = "too_large"  # size, limit_kib
+    NOT_UTF8 = "not_utf8"  # problem, at
+    NOT_JSON = "not_json"  # problem, line, column
+    NOT_JSON_VALUE = "not_json_value"  # name (NaN, Infinity, -Infinity)
+    TOO_DEEP = "too_deep"  # depth, max
+    NUMBER_TOO_LONG = "number_too_long"  # length, max
+    LONE_SURROGATE = "lone_surrogate"
+    NOT_OBJECT = "not_object"  # type
+    NO_ACTION = "no_action"  # neither an action nor the flat user_id/application_id
+    BAD_FIELDS = "bad_fields"  # fields: [{field, problem, text, got}]
+    DISAGREE = "disagree"  # field, value, other, other_value
+    UNKNOWN_ACTION = "unknown_action"  # action (as JSON)
+    UNKNOWN_APPLICATION = "unknown_application"  # application
+    NOT_PUBLISHED = "not_published"  # application
+    INTERNAL_ERROR = "internal_error"  # error (exception type), text
+    OTHER = "other"  # text: a reason recorded before schema 4, or from a newer console
+
+
+class FieldProblem(StrEnum):
+    """What is wrong with one field of a rejected message (BAD_FIELDS)."""
+
+    MISSING = "missing"
+    ID = "id"  # not an integer or a string of 1 to 64 characters
+    OBJECT = "object"  # not a JSON object
+    TIMESTAMP_FORM = "timestamp_form"  # not YYYY-MM-DDTHH:MM:SS
+    TIMESTAMP_RANGE = "timestamp_range"  # its offset takes it out of years 1-9999 in UTC
+    ONE_OF = "one_of"  # text: the values allowed
+    VALUE = "value"  # text: what a validator said
+    INVALID = "invalid"  # text: the validator's words
+
+
+def _field_en(f: Params) -> str:
+    name, problem, got = f.get("field", "body"), f.get("problem"), f.get("got")
+    said_by: dict[str, str] = {
+        FieldProblem.MISSING: "is missing",
+        FieldProblem.ID: "must be an integer or a string of 1 to 64 characters",
+        FieldProblem.OBJECT: "must be a JSON object",
+        FieldProblem.TIMESTAMP_FORM: "not a timestamp of the form YYYY-MM-DDTHH:MM:SS",
+        FieldProblem.TIMESTAMP_RANGE: "timestamp is out of range in UTC",
+        FieldProblem.ONE_OF: f"Input should be {f.get('text')}",
+    }
+    said = said_by.get(str(problem), str(f.get("text")))
+    if problem == FieldProblem.MISSING:
+        return f"{name}: {said}"
+    if problem in (FieldProblem.TIMESTAMP_FORM, FieldProblem.TIMESTAMP_RANGE):
+        return f"{name}: {said}: {got}"
+    if problem == FieldProblem.VALUE:
+        return f"{name}: {said}"
+    return f"{name}: {said} (got {got})"
+
+
+_REJECTION_EN: dict[str, Callable[[Params], str]] = {
+    RejectionKind.TOO_LARGE: lambda p: (
+        f"body is {p['size']} bytes, over the {p['limit_kib']} KiB limit"
+    ),
+    RejectionKind.NOT_UTF8: lambda p: f"body is not UTF-8: {p['problem']} at byte {p['at']}",
+    RejectionKind.NOT_JSON: lambda p: (
+        f"body is not JSON: {p['problem']} at line {p['line']} column {p['column']}"
+    ),
+    RejectionKind.NOT_JSON_VALUE: lambda p: f"body is not JSON: {p['name']} is not a JSON value",
+    RejectionKind.TOO_DEEP: lambda p: f"body nests {p['depth']} levels deep (at most {p['max']})",
+    RejectionKind.NUMBER_TOO_LONG: lambda p: (
+        f"body has a number of {p['length']} characters (at most {p['max']})"
+    ),
+    RejectionKind.LONE_SURROGATE: lambda p: (
+        "body is not valid Unicode: a \\u escape is an unpaired surrogate"
+    ),
+    RejectionKind.NOT_OBJECT: lambda p: f"body is a JSON {p['type']}, not an object",
+    RejectionKind.NO_ACTION: lambda p: (
+        "body has neither an action nor the flat user_id/application_id"
+    ),
+    RejectionKind.BAD_FIELDS: lambda p: "; ".join(_field_en(f) for f in p["fields"]),
+    RejectionKind.DISAGREE: lambda p: (
+        f"{p['field']} {p['value']} disagrees with {p['other']} {p['other_value']}"
+    ),
+    RejectionKind.UNKNOWN_ACTION: lambda p: f"unknown action {p['action']}",
+    RejectionKind.UNKNOWN_APPLICATION: lambda p: f"unknown application {p['application']}",
+    RejectionKind.NOT_PUBLISHED: lambda p: f"application {p['application']} is not published yet",
+    RejectionKind.INTERNAL_ERROR: lambda p: (
+        f"internal error while applying: {p['error']}: {p['text']}"
+    ),
+    RejectionKind.OTHER: lambda p: str(p.get("text", "")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why an inbound message was refused; str() is the English reason (dead-letter header)."""
+
+    kind: RejectionKind
+    params: Params = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return rejection_english(self.kind, self.params)
+
+
+def rejection_english(kind: str, params: Params) -> str:
+    render = _REJECTION_EN.get(kind)
+    if render is None:
+        return str(params.get("text", kind))
+    try:
+        return render(params)
+    except (KeyError, TypeError, ValueError):
+        return str(params.get("text", kind))
+
+
+def reject(kind: RejectionKind, **params: Any) -> Rejection:
+    return Rejection(kind, params)

@@ -22,6 +22,7 @@ from pydantic import (
 
 from core.clock import format_ts
 from core.ids import canonical_id, wire_id
+from core.kinds import FieldProblem, Rejection, RejectionKind, reject
 
 MAX_BODY_BYTES = 64 * 1024
 # A real message nests three levels and its numbers are ids; a body past these bounds is
@@ -58,13 +59,21 @@ def _parse_timestamp(value: Any) -> Any:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"not a timestamp of the form YYYY-MM-DDTHH:MM:SS: {value!r}") from exc
+        raise _BadTimestamp(FieldProblem.TIMESTAMP_FORM, value) from exc
     if parsed.tzinfo is not None:
         try:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         except OverflowError as exc:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
-            raise ValueError(f"timestamp is out of range in UTC: {value!r}") from exc
+            raise _BadTimestamp(FieldProblem.TIMESTAMP_RANGE, value) from exc
     return parsed.replace(microsecond=0)
+
+
+class _BadTimestamp(ValueError):
+    """A timestamp field that is not one; the rejection names the problem and the value."""
+
+    def __init__(self, problem: FieldProblem, value: str) -> None:
+        self.problem, self.value = problem, value
+        super().__init__(f"{problem}: {value!r}")
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_parse_timestamp)]
@@ -129,7 +138,11 @@ class Ignored:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    reason: str
+    rejection: Rejection
+
+    @property
+    def reason(self) -> str:
+        return str(self.rejection)
 
 
 # Actions that other consoles publish on queue 1; seeing them is normal, not an error.
@@ -147,40 +160,52 @@ _PEER_ACTIONS = frozenset(
 _UNION_BRANCHES = {"int", "constrained-str", "str"}
 
 
-def _describe(exc: ValidationError) -> str:
-    """One readable sentence per bad field; an id's two union branches become one."""
-    parts: dict[str, str] = {}
+def _describe(exc: ValidationError) -> Rejection:
+    """What is wrong with each bad field; an id's two union branches become one."""
+    fields: dict[str, dict[str, Any]] = {}
     for err in exc.errors(include_url=False):
         loc_parts = [str(p) for p in err["loc"]]
         is_id_union = bool(loc_parts) and loc_parts[-1] in _UNION_BRANCHES
         if is_id_union:
             loc_parts = loc_parts[:-1]
         loc = ".".join(loc_parts) or "body"
-        if loc in parts:
+        if loc in fields:
             continue
-        msg = "must be an integer or a string of 1 to 64 characters" if is_id_union else err["msg"]
+        cause = err.get("ctx", {}).get("error")
         if err["type"] == "missing":
-            parts[loc] = f"{loc}: is missing"
+            fields[loc] = {"field": loc, "problem": FieldProblem.MISSING.value}
+            continue
+        if isinstance(cause, _BadTimestamp):
+            fields[loc] = {"field": loc, "problem": cause.problem.value, "got": repr(cause.value)}
             continue
         if err["type"] == "value_error":
-            # Our own validators already name the bad value.
-            parts[loc] = f"{loc}: {msg.removeprefix('Value error, ')}"
+            text = err["msg"].removeprefix("Value error, ")
+            fields[loc] = {"field": loc, "problem": FieldProblem.VALUE.value, "text": text}
             continue
-        if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
-            msg = "must be a JSON object"  # not pydantic's internal class name
+        problem, text = FieldProblem.INVALID, err["msg"]
+        if is_id_union:
+            problem = FieldProblem.ID
+        elif err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+            problem = FieldProblem.OBJECT  # not pydantic's internal class name
+        elif err["type"] == "literal_error":
+            problem, text = FieldProblem.ONE_OF, str(err.get("ctx", {}).get("expected", ""))
         shown = json.dumps(err.get("input"), ensure_ascii=False, default=str)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        parts[loc] = f"{loc}: {msg} (got {shown})"
-    return "; ".join(parts.values())
+        fields[loc] = {"field": loc, "problem": problem.value, "text": text, "got": shown}
+    return reject(RejectionKind.BAD_FIELDS, fields=list(fields.values()))
 
 
 class _Refused(ValueError):
-    """Raised from inside the JSON parser's hooks: the body is refused with this reason."""
+    """Raised from inside the JSON parser's hooks: the body is refused with this rejection."""
+
+    def __init__(self, kind: RejectionKind, **params: Any) -> None:
+        self.rejection = Rejection(kind, params)
+        super().__init__(str(self.rejection))
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"body is not JSON: {name} is not a JSON value")
+    raise _Refused(RejectionKind.NOT_JSON_VALUE, name=name)
 
 
 # Possessive: a string never backtracks, and an unterminated one runs to the end, so the
@@ -200,13 +225,11 @@ def _check_shape(text: str) -> None:
     depth = max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
     if depth > MAX_DEPTH:
         # The C parser recurses once per level: a few KiB of brackets exhaust the stack.
-        raise _Refused(f"body nests {depth} levels deep (at most {MAX_DEPTH})")
+        raise _Refused(RejectionKind.TOO_DEEP, depth=depth, max=MAX_DEPTH)
     number = _LONG_NUMBER.search(outside)
     if number is not None:
         # int() of a long literal is quadratic, and past 4,300 digits it raises.
-        raise _Refused(
-            f"body has a number of {len(number[0])} characters (at most {MAX_NUMBER_CHARS})"
-        )
+        raise _Refused(RejectionKind.NUMBER_TOO_LONG, length=len(number[0]), max=MAX_NUMBER_CHARS)
 
 
 def _has_lone_surrogate(value: Any) -> bool:
@@ -222,22 +245,22 @@ def _has_lone_surrogate(value: Any) -> bool:
 def load_body(body: bytes) -> Any:
     """Decode a body as strict JSON within the bounds above; raises _Refused saying why not."""
     if len(body) > MAX_BODY_BYTES:
-        raise _Refused(f"body is {len(body)} bytes, over the {MAX_BODY_BYTES // 1024} KiB limit")
+        raise _Refused(RejectionKind.TOO_LARGE, size=len(body), limit_kib=MAX_BODY_BYTES // 1024)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Refused(f"body is not UTF-8: {exc.reason} at byte {exc.start}") from None
+        raise _Refused(RejectionKind.NOT_UTF8, problem=exc.reason, at=exc.start) from None
     _check_shape(text)
     try:
         raw = json.loads(text, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise _Refused(
-            f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            RejectionKind.NOT_JSON, problem=exc.msg, line=exc.lineno, column=exc.colno
         ) from None
     # A \ud800 escape decodes to a lone surrogate, which no UTF-8 text (the database, a
     # log line, a reason quoting the value) can hold. Only escapes can make one.
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(raw):
-        raise _Refused("body is not valid Unicode: a \\u escape is an unpaired surrogate")
+        raise _Refused(RejectionKind.LONE_SURROGATE)
     return raw
 
 
@@ -246,9 +269,9 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
     try:
         raw = load_body(body)
     except _Refused as exc:
-        return Rejected(str(exc))
+        return Rejected(exc.rejection)
     if not isinstance(raw, dict):
-        return Rejected(f"body is a JSON {type(raw).__name__}, not an object")
+        return Rejected(reject(RejectionKind.NOT_OBJECT, type=type(raw).__name__))
     action = raw.get("action")
     try:
         if action == "volunteer_response":
@@ -266,12 +289,23 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
             aid = canonical_id(wmsg.data.volunteer_application_id)
             if wmsg.user_id is not None and canonical_id(wmsg.user_id) != vid:
                 return Rejected(
-                    f"user_id {wmsg.user_id!r} disagrees with data.volunteer_id {vid!r}"
+                    reject(
+                        RejectionKind.DISAGREE,
+                        field="user_id",
+                        value=repr(wmsg.user_id),
+                        other="data.volunteer_id",
+                        other_value=repr(vid),
+                    )
                 )
             if wmsg.application_id is not None and canonical_id(wmsg.application_id) != aid:
                 return Rejected(
-                    f"application_id {wmsg.application_id!r} disagrees with "
-                    f"data.volunteer_application_id {aid!r}"
+                    reject(
+                        RejectionKind.DISAGREE,
+                        field="application_id",
+                        value=repr(wmsg.application_id),
+                        other="data.volunteer_application_id",
+                        other_value=repr(aid),
+                    )
                 )
             return VolunteerRequest(
                 kind="accepted",
@@ -285,7 +319,7 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
                 # The seed's flat queue-2 notification: a console's output echoed back.
                 return Ignored("a flat volunteer notification is published by consoles")
             if "user_id" not in raw and "application_id" not in raw:
-                return Rejected("body has neither an action nor the flat user_id/application_id")
+                return Rejected(reject(RejectionKind.NO_ACTION))
             flat = FlatWaitingIn.model_validate(raw)
             return VolunteerRequest(
                 kind="accepted",
@@ -299,7 +333,7 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
     if isinstance(action, str) and action in _PEER_ACTIONS:
         return Ignored(f"{action} is published by consoles, not answered by one")
     shown = json.dumps(action, ensure_ascii=False)[:80]
-    return Rejected(f"unknown action {shown}")
+    return Rejected(reject(RejectionKind.UNKNOWN_ACTION, action=shown))
 
 
 # ---- outbound -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,11 @@ class RejectedRow:
     received_at: datetime
     exchange: str
     routing_key: str
-    reason: str
+    reason: str  # English, as the dead-letter header says it
     size: int
     body: str
+    kind: str = "other"  # a RejectionKind value
+    params: Params = field(default_factory=dict)
 
 
 _dt = datetime.fromisoformat
@@ -433,8 +435,8 @@ class Queries:
 
     def rejected(self, *, limit: int = 500) -> list[RejectedRow]:
         rows = self.conn.execute(
-            "SELECT id, message_id, received_at, exchange, routing_key, reason, size, body"
-            " FROM rejected ORDER BY id DESC LIMIT ?",
+            "SELECT id, message_id, received_at, exchange, routing_key, reason, size, body, kind,"
+            " params FROM rejected ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [
@@ -447,6 +449,8 @@ class Queries:
                 r[5],
                 r[6],
                 bytes(r[7][:2000]).decode("utf-8", "replace"),
+                r[8],
+                json.loads(r[9]),
             )
             for r in reversed(rows)
         ]

@@ -22,7 +22,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -286,6 +286,14 @@ def _v8(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
         db.execute_sql("INSERT INTO meta VALUES ('fund_id', ?)", (funds[0][0],))
 
 
+def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # A rejected message keeps why as a kind plus parameters (the window translates them);
+    # the reason column stays the English sentence, as the dead-letter header carries it.
+    db.execute_sql("ALTER TABLE rejected ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'")
+    db.execute_sql("ALTER TABLE rejected ADD COLUMN params TEXT NOT NULL DEFAULT '{}'")
+    db.execute_sql("UPDATE rejected SET params = json_object('text', reason)")
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -295,6 +303,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v6,
     _v7,
     _v8,
+    _v9,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -758,8 +767,8 @@ class Store:
     def add_rejected(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self.conn.executemany(
             "INSERT INTO rejected"
-            " (message_id, received_at, exchange, routing_key, reason, size, body, sha256)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            " (message_id, received_at, exchange, routing_key, reason, size, body, sha256, kind,"
+            " params) VALUES (?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
 

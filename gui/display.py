@@ -376,6 +376,109 @@ def refusal_text(kind: str, params: Params, english: str = "") -> str:
         return english or kind.replace("_", " ")
 
 
+# ---- rejected inbound messages ------------------------------------------------------------------
+
+
+def _field_problem(f: Params) -> str:
+    name, got = str(f.get("field", "body")), str(f.get("got", ""))
+    problem = f.get("problem")
+    if problem == "missing":
+        return _one(translate("Rejection", "%1: missing"), name)
+    if problem == "id":
+        text = translate(
+            "Rejection", "%1: must be an integer or a string of 1 to 64 characters (got %2)"
+        )
+    elif problem == "object":
+        text = translate("Rejection", "%1: must be a JSON object (got %2)")
+    elif problem == "timestamp_form":
+        text = translate("Rejection", "%1: not a time of the form YYYY-MM-DDTHH:MM:SS (got %2)")
+    elif problem == "timestamp_range":
+        text = translate("Rejection", "%1: the time is out of range in UTC (got %2)")
+    elif problem == "one_of":
+        return (
+            translate("Rejection", "%1: must be one of %2 (got %3)")
+            .replace("%1", name)
+            .replace("%2", str(f.get("text", "")))
+            .replace("%3", got)
+        )
+    elif problem == "value":
+        return _one(translate("Rejection", "%1: bad value"), name)
+    else:
+        text = translate("Rejection", "%1: wrong type or value (got %2)")
+    return _two(text, name, got)
+
+
+_REJECTION: dict[str, Callable[[Params], str]] = {
+    "too_large": lambda p: _two(
+        translate("Rejection", "The message is %1 bytes, over the %2 KiB limit"),
+        p["size"],
+        p["limit_kib"],
+    ),
+    "not_utf8": lambda p: _one(
+        translate("Rejection", "The message is not UTF-8 text (byte %1)"), p["at"]
+    ),
+    "not_json": lambda p: _two(
+        translate("Rejection", "The message is not JSON (line %1, column %2)"),
+        p["line"],
+        p["column"],
+    ),
+    "not_json_value": lambda p: _one(
+        translate("Rejection", "The message is not JSON: %1 is not a JSON value"), p["name"]
+    ),
+    "too_deep": lambda p: _two(
+        translate("Rejection", "The message nests %1 levels deep (at most %2)"),
+        p["depth"],
+        p["max"],
+    ),
+    "number_too_long": lambda p: _two(
+        translate("Rejection", "The message has a number of %1 characters (at most %2)"),
+        p["length"],
+        p["max"],
+    ),
+    "lone_surrogate": lambda p: translate(
+        "Rejection", "The message is not valid Unicode (an unpaired surrogate escape)"
+    ),
+    "not_object": lambda p: _one(
+        translate("Rejection", "The message is a JSON %1, not an object"), p["type"]
+    ),
+    "no_action": lambda p: translate(
+        "Rejection", "The message has neither an action nor user_id and application_id"
+    ),
+    "bad_fields": lambda p: "; ".join(_field_problem(f) for f in p["fields"]),
+    "disagree": lambda p: (
+        translate("Rejection", "%1 %2 disagrees with %3 %4")
+        .replace("%1", str(p["field"]))
+        .replace("%2", str(p["value"]))
+        .replace("%3", str(p["other"]))
+        .replace("%4", str(p["other_value"]))
+    ),
+    "unknown_action": lambda p: _one(translate("Rejection", "Unknown action %1"), p["action"]),
+    "unknown_application": lambda p: _one(
+        translate("Rejection", "Unknown application %1"), p["application"]
+    ),
+    "not_published": lambda p: _one(
+        translate("Rejection", "Application %1 is not published yet"), p["application"]
+    ),
+    "internal_error": lambda p: _two(
+        translate("Rejection", "Internal error while applying: %1: %2"), p["error"], p["text"]
+    ),
+}
+
+
+def rejection_text(kind: str, params: Params, english: str = "") -> str:
+    """Why an inbound message was refused, in the interface language.
+
+    A reason recorded before reasons had kinds (kind "other") is shown as it was written.
+    """
+    render = _REJECTION.get(kind)
+    if render is None:
+        return english or str(params.get("text", kind))
+    try:
+        return render(params)
+    except (KeyError, TypeError, ValueError):
+        return english or kind.replace("_", " ")
+
+
 def short_id(message_id: str | None) -> str:
     """A message id's first block: enough to find it in the message log (full id in the tip)."""
     if not message_id:

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.queries import MessageRow, RejectedRow
+from gui.display import rejection_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -341,6 +342,11 @@ class MessageFilterProxy(QSortFilterProxyModel):
 # -- rejected messages ----------------------------------------------------------------------
 
 
+def reason_text(r: RejectedRow) -> str:
+    """Why a message was refused, in the interface language (the header keeps core's English)."""
+    return rejection_text(r.kind, r.params, r.reason)
+
+
 class RejectedModel(_RowsModel):
     """Messages the console refused: when, where from, why. Oldest first, newest appended."""
 
@@ -376,9 +382,11 @@ class RejectedModel(_RowsModel):
                 return local_time(r.received_at)
             if col == "size":
                 return str(r.size)
+            if col == "reason":
+                return reason_text(r)
             return getattr(r, col) or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == "reason":
-            return r.reason
+            return reason_text(r)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == "size":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.queries import RejectedRow
-from gui.log_models import RejectedModel, local_time, pretty_json
+from gui.log_models import RejectedModel, local_time, pretty_json, reason_text
 
 MAX_ROWS = 500
 
@@ -106,7 +106,7 @@ class RejectedView(QWidget):
         # labels are translated outside f-strings: lupdate does not look inside them
         fields = [
             (self.tr("Received"), local_time(r.received_at)),
-            (self.tr("Reason"), r.reason),
+            (self.tr("Reason"), reason_text(r)),
             (self.tr("Exchange"), r.exchange),
             (self.tr("Routing key"), r.routing_key),
             (self.tr("Message id"), r.message_id),

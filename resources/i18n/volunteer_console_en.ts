@@ -58,7 +58,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+197"/>
+        <location filename="../../gui/message_log.py" line="+201"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

@@ -704,7 +704,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+118"/>
+        <location filename="../../gui/log_models.py" line="+119"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -805,18 +805,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+121"/>
+        <location line="+126"/>
         <source>Exchange</source>
         <translation>Обменник</translation>
     </message>
     <message>
-        <location line="-120"/>
-        <location line="+121"/>
+        <location line="-125"/>
+        <location line="+126"/>
         <source>Routing key</source>
         <translation>Ключ маршрутизации</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-125"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
@@ -826,7 +826,7 @@
         <translation>Результат</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+122"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>
@@ -1407,7 +1407,7 @@
         <translation>Фильтр:</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>Select a message to see its body.</source>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
@@ -1659,6 +1659,119 @@
     </message>
 </context>
 <context>
+    <name>Rejection</name>
+    <message>
+        <location filename="../../gui/display.py" line="+24"/>
+        <source>%1: missing</source>
+        <translation>%1: отсутствует</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: must be an integer or a string of 1 to 64 characters (got %2)</source>
+        <translation>%1: должно быть целым числом или строкой от 1 до 64 символов (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: must be a JSON object (got %2)</source>
+        <translation>%1: должно быть JSON-объектом (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: not a time of the form YYYY-MM-DDTHH:MM:SS (got %2)</source>
+        <translation>%1: время не в виде ГГГГ-ММ-ДДTЧЧ:ММ:СС (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: the time is out of range in UTC (got %2)</source>
+        <translation>%1: время вне допустимого диапазона в UTC (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: must be one of %2 (got %3)</source>
+        <translation>%1: допустимо одно из значений %2 (получено %3)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: bad value</source>
+        <translation>%1: недопустимое значение</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: wrong type or value (got %2)</source>
+        <translation>%1: неверный тип или значение (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The message is %1 bytes, over the %2 KiB limit</source>
+        <translation>Сообщение занимает %1 байт, больше предела в %2 КиБ</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The message is not UTF-8 text (byte %1)</source>
+        <translation>Сообщение не в кодировке UTF-8 (байт %1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The message is not JSON (line %1, column %2)</source>
+        <translation>Сообщение не в формате JSON (строка %1, столбец %2)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The message is not JSON: %1 is not a JSON value</source>
+        <translation>Сообщение не в формате JSON: %1 не является значением JSON</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The message nests %1 levels deep (at most %2)</source>
+        <translation>Вложенность сообщения — %1 уровней (допустимо не больше %2)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The message has a number of %1 characters (at most %2)</source>
+        <translation>В сообщении число из %1 символов (допустимо не больше %2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The message is not valid Unicode (an unpaired surrogate escape)</source>
+        <translation>Сообщение — недопустимый Unicode (непарный суррогат в \u-последовательности)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The message is a JSON %1, not an object</source>
+        <translation>Сообщение — JSON %1, а не объект</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The message has neither an action nor user_id and application_id</source>
+        <translation>В сообщении нет ни action, ни user_id и application_id</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 %2 disagrees with %3 %4</source>
+        <translation>%1 %2 не совпадает с %3 %4</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unknown action %1</source>
+        <translation>Неизвестное действие %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown application %1</source>
+        <translation>Неизвестная заявка %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Application %1 is not published yet</source>
+        <translation>Заявка %1 ещё не опубликована</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Internal error while applying: %1: %2</source>
+        <translation>Внутренняя ошибка при обработке: %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../gui/settings_dialog.py" line="+61"/>
@@ -1875,7 +1988,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-308"/>
+        <location filename="../../gui/display.py" line="-409"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

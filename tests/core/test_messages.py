@@ -353,3 +353,45 @@ def test_a_surrogate_pair_escape_is_a_character_but_a_lone_one_is_refused() -> N
 def test_an_offset_that_leaves_the_calendar_in_utc_is_out_of_range() -> None:
     reason = reason_of(body(response(timestamp="0001-01-01T00:00:00+14:00")))
     assert reason == "data.timestamp: timestamp is out of range in UTC: '0001-01-01T00:00:00+14:00'"
+
+
+def test_a_rejection_is_a_kind_with_parameters_and_its_reason_is_derived_from_them() -> None:
+    cases = [
+        (b"{oops", "not_json", {"problem": "Expecting property name enclosed in double quotes"}),
+        (b'{"action": "nope"}', "unknown_action", {"action": '"nope"'}),
+        (
+            b'{"action": "volunteer_response", "data": {"volunteer_id": true,'
+            b' "volunteer_application_id": 5, "status": "maybe", "timestamp": "soon"}}',
+            "bad_fields",
+            {
+                "fields": [
+                    {
+                        "field": "data.volunteer_id",
+                        "problem": "id",
+                        "text": "Input should be a valid integer",
+                        "got": "true",
+                    },
+                    {
+                        "field": "data.status",
+                        "problem": "one_of",
+                        "text": "'accepted' or 'declined'",
+                        "got": '"maybe"',
+                    },
+                    {"field": "data.timestamp", "problem": "timestamp_form", "got": "'soon'"},
+                ]
+            },
+        ),
+    ]
+    for body, kind, params in cases:
+        parsed = m.parse_inbound(body)
+        assert isinstance(parsed, m.Rejected)
+        assert parsed.rejection.kind == kind
+        assert {k: v for k, v in parsed.rejection.params.items() if k in params} == params
+        assert parsed.reason == str(parsed.rejection)
+    bad = m.parse_inbound(cases[2][0])
+    assert isinstance(bad, m.Rejected)
+    assert bad.reason == (
+        "data.volunteer_id: must be an integer or a string of 1 to 64 characters (got true); "
+        "data.status: Input should be 'accepted' or 'declined' (got \"maybe\"); "
+        "data.timestamp: not a timestamp of the form YYYY-MM-DDTHH:MM:SS: 'soon'"
+    )

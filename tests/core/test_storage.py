@@ -158,6 +158,28 @@ def test_v2_activity_sentences_become_kinds_with_parameters(tmp_path: Path) -> N
     store.close()
 
 
+def test_v8_rejected_reasons_are_kept_as_text_and_new_ones_get_kinds(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "v8.db"
+    old = Store(path, upto_version=8)
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO rejected (message_id, received_at, exchange, routing_key, reason, size,"
+            " body) VALUES ('r1', '2026-03-01T10:00:00', 'x', 'k', 'body is not JSON', 2, x'7b7b')"
+        )
+    old.close()
+    store = Store(path)
+    engine = Engine(store, "123", clock)
+    engine.handle([Delivery(b"[1]", message_id="r2")])
+    rows = store.conn.execute("SELECT message_id, reason, kind, params FROM rejected ORDER BY id")
+    assert [(mid, reason, kind, json.loads(p)) for mid, reason, kind, p in rows] == [
+        ("r1", "body is not JSON", "other", {"text": "body is not JSON"}),
+        ("r2", "body is a JSON list, not an object", "not_object", {"type": "list"}),
+    ]
+    store.close()
+
+
 def test_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.engine import Delivery
+from gui import i18n
 from gui.bridge import Bridge
 from gui.rejected_view import RejectedView
 from tests.helpers.factories import a_form, response
@@ -72,3 +73,24 @@ def test_the_view_keeps_only_the_newest_rejections(qtbot, qloop, local_core):
     bridge.flush()
     assert [view.model.row_at(r).routing_key for r in range(3)] == ["k3", "k4", "k5"]
     bridge.shutdown()
+
+
+def test_reasons_are_shown_in_the_interface_language(qtbot, qloop, local_core, qapp):
+    local_core.engine.handle([bad(b"{oops"), bad(b'{"action": "volunteer_response"}', "k2")])
+    i18n.install_translator(qapp, "ru")
+    try:
+        bridge = Bridge(local_core)
+        view = RejectedView(bridge)
+        qtbot.addWidget(view)
+        reasons = [view.model.data(view.model.index(r, 3)) for r in range(2)]
+        assert reasons == [
+            "Сообщение не в формате JSON (строка 1, столбец 2)",
+            "data: отсутствует",
+        ]
+        view.table.selectRow(1)
+        assert "data: отсутствует" in view.detail.toPlainText()
+        # the dead letter's header keeps the English reason, derived from the same kind
+        assert view.model.row_at(1).reason == "data: is missing"
+        bridge.shutdown()
+    finally:
+        i18n.remove_translators(qapp)
