@@ -436,16 +436,17 @@ class Engine:
 
     # -- the clock ----------------------------------------------------------------------
     def tick(self) -> int:
-        """Apply offer deadlines that have passed; returns how many applications changed."""
+        """Apply deadlines that have passed (offers, standing holds' release); returns how many
+        applications changed."""
         with self._lock:
             return self._tick()
 
     def _tick(self) -> int:
         now = self.clock.now()
         due = self.store.conn.execute(
-            "SELECT DISTINCT application_id FROM offer_round"
-            " WHERE closed_at IS NULL AND deadline <= ?",
-            (_ts(now),),
+            "SELECT application_id FROM offer_round WHERE closed_at IS NULL AND deadline <= ?"
+            f" UNION SELECT id FROM application WHERE {_RELEASE_DUE} <= ?",
+            (_ts(now), _ts(now)),
         ).fetchall()
         changed = 0
         for (app_id,) in due:
@@ -455,7 +456,8 @@ class Engine:
 
     def next_deadline(self) -> datetime | None:
         row = self.store.conn.execute(
-            "SELECT MIN(deadline) FROM offer_round WHERE closed_at IS NULL"
+            "SELECT MIN(t) FROM (SELECT MIN(deadline) AS t FROM offer_round WHERE closed_at IS NULL"
+            f" UNION ALL SELECT MIN({_RELEASE_DUE}) FROM application)"
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
@@ -567,6 +569,20 @@ class Engine:
     def cancel(self, app_id: str) -> None:
         self._run(app_id, "coordinator", rules.cancel)
 
+    def reoffer(self, app_id: str) -> None:
+        """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
+        self._run(app_id, "coordinator", rules.reoffer)
+
+    def release(self, app_id: str) -> None:
+        """Give the spots held unclaimed for the waitlist to newcomers (they become free)."""
+        self._run(app_id, "coordinator", rules.release)
+
+    def set_release_after(self, app_id: str, minutes: int) -> None:
+        """Release unclaimed held spots by themselves after this many minutes; 0: never."""
+        self._run(
+            app_id, "coordinator", lambda st, fx: rules.set_release_after(st, fx, minutes * 60)
+        )
+
     def set_policy(self, app_id: str, policy: rules.Policy, offer_timeout_min: int) -> None:
         self._run(
             app_id,
@@ -590,6 +606,13 @@ class Engine:
         """Moves only when another connection (the CLI, another console) has committed."""
         with self._lock:  # the store's connection is the engine's: never beside a batch
             return self.store.data_version()
+
+
+# When an application's standing hold is released by itself (NULL: it is not), as stored text.
+_RELEASE_DUE = (
+    "CASE WHEN standing > 0 AND release_after_s > 0 THEN strftime('%Y-%m-%dT%H:%M:%S',"
+    " standing_since, '+' || release_after_s || ' seconds') END"
+)
 
 
 # ---- outcomes into wire messages ------------------------------------------------------------

@@ -45,6 +45,10 @@ class ActivityKind(StrEnum):
     CANCELLED = "cancelled"  # signed, waiting (how many were told)
     EDITED = "edited"  # fields: [name, description, date, start, end]
     POLICY_CHANGED = "policy_changed"  # policy, offer_timeout_min
+    TOOK_HELD = "took_held"  # signed up into a spot held for the waitlist (standing hold)
+    REOFFERED = "reoffered"  # the coordinator offered a standing hold again: spots
+    HOLD_RELEASED = "hold_released"  # spots left a standing hold; why (below)
+    RELEASE_AFTER_CHANGED = "release_after_changed"  # minutes (0: never by itself)
     LEGACY = "legacy"  # a row older than this schema that could not be read: text
 
 
@@ -79,13 +83,26 @@ _NOT_SELECTED_EN: dict[str, str] = {
 }
 
 
+# Why spots left a standing hold (HOLD_RELEASED.why).
+_HOLD_END_EN: dict[str, str] = {
+    "coordinator": "released to newcomers by the coordinator",
+    "timer": "released to newcomers: unclaimed for the set time",
+    "waitlist_shorter": "became free: fewer people are waiting",
+    "reoffered": "went to a new offer round",
+    "capacity_lowered": "vanished: capacity lowered",
+    "app_closed": "became free: the application was closed",
+}
+
+
 def round_end_text(reason: str) -> str:
     return _ROUND_END_EN.get(reason, reason)
 
 
 def _round_closed_en(p: Params) -> str:
-    released = int(p.get("released", 0))
+    released, kept = int(p.get("released", 0)), int(p.get("kept", 0))
     tail = f"; {released} held spot(s) became free" if released else ""
+    if kept:
+        tail += f"; {kept} unclaimed spot(s) stay held for the waitlist"
     return f"offer round closed: {round_end_text(p.get('reason', ''))}{tail}"
 
 
@@ -138,6 +155,18 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
     ActivityKind.POLICY_CHANGED: lambda p: (
         f"freed spots: {p['policy']}, offer timeout {p['offer_timeout_min']} min"
     ),
+    ActivityKind.TOOK_HELD: lambda p: "signed up: took a spot held for the waitlist",
+    ActivityKind.REOFFERED: lambda p: (
+        f"the coordinator offered {p['spots']} held spot(s) to the waitlist again"
+    ),
+    ActivityKind.HOLD_RELEASED: lambda p: (
+        f"{p['spots']} held spot(s) " + _HOLD_END_EN.get(str(p.get("why")), "stopped being held")
+    ),
+    ActivityKind.RELEASE_AFTER_CHANGED: lambda p: (
+        f"unclaimed held spots are released after {p['minutes']} min"
+        if p.get("minutes")
+        else "unclaimed held spots are kept until the coordinator decides"
+    ),
     ActivityKind.LEGACY: lambda p: str(p.get("text", "")),
 }
 
@@ -172,6 +201,9 @@ class RefusalKind(StrEnum):
     UNKNOWN_POLICY = "unknown_policy"  # policy, choices
     OFFER_TIMEOUT_RANGE = "offer_timeout_range"  # max_min
     INVALID_FORM = "invalid_form"  # errors: {field: English text}
+    NO_STANDING_HOLD = "no_standing_hold"  # nothing held unclaimed to re-offer or release
+    NOT_OPEN_FOR_HOLD = "not_open_for_hold"  # status: re-offering needs an open application
+    RELEASE_AFTER_RANGE = "release_after_range"  # max_min
 
 
 _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
@@ -203,6 +235,13 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
         f"offer timeout must be between 1 and {p['max_min']} minutes"
     ),
     RefusalKind.INVALID_FORM: lambda p: "; ".join(f"{k}: {v}" for k, v in p["errors"].items()),
+    RefusalKind.NO_STANDING_HOLD: lambda p: "no spot is held unclaimed for the waitlist",
+    RefusalKind.NOT_OPEN_FOR_HOLD: lambda p: (
+        f"only an open application can offer held spots again; this one is {p['status']}"
+    ),
+    RefusalKind.RELEASE_AFTER_RANGE: lambda p: (
+        f"the release delay must be between 0 (never) and {p['max_min']} minutes"
+    ),
 }
 
 

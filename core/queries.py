@@ -34,6 +34,10 @@ class AppSummary:
     offer_timeout_min: int
     round_deadline: datetime | None
     updated_at: datetime
+    # No queue-skipping: of the held spots, those an ended round left unclaimed, kept for the
+    # waitlist since this moment (the coordinator may re-offer or release them).
+    standing: int = 0
+    standing_since: datetime | None = None
 
     @property
     def starts_at(self) -> datetime:
@@ -142,7 +146,8 @@ def wait_key(responded_at: str, seq: int, volunteer_id: str) -> str:
 _SUMMARY_SQL = (
     "SELECT a.id, a.name, a.description, a.date, a.start, a.end, a.capacity, a.signed_count,"
     " a.waiting_count, a.status, a.policy, a.offer_timeout_s, a.updated_at, r.id, r.held,"
-    " r.deadline, (SELECT COUNT(*) FROM offer o WHERE o.round_id = r.id AND o.state = 'open')"
+    " r.deadline, (SELECT COUNT(*) FROM offer o WHERE o.round_id = r.id AND o.state = 'open'),"
+    " a.standing, a.standing_since"
     " FROM application a LEFT JOIN offer_round r ON r.id = (SELECT MAX(x.id) FROM offer_round x"
     "  WHERE x.application_id = a.id AND x.closed_at IS NULL)"
 )
@@ -156,7 +161,7 @@ _WAIT_SQL = (
 
 
 def _summary(r: tuple[Any, ...]) -> AppSummary:
-    held = r[14] or 0
+    held = (r[14] or 0) + r[17]
     return AppSummary(
         id=r[0],
         name=r[1],
@@ -175,6 +180,8 @@ def _summary(r: tuple[Any, ...]) -> AppSummary:
         offer_timeout_min=r[11] // 60,
         round_deadline=_dt(r[15]) if r[15] else None,
         updated_at=_dt(r[12]),
+        standing=r[17],
+        standing_since=_dt(r[18]) if r[18] else None,
     )
 
 

@@ -105,6 +105,12 @@ class AppState:
     updated_at: datetime
     participants: dict[str, Participant] = field(default_factory=dict)
     round: Round | None = None
+    published_at: datetime | None = None  # the floor of a response's time (no queue-skipping)
+    # A standing hold: spots an offer round left unclaimed, held for the waitlist until
+    # someone on it takes one or the coordinator re-offers or releases them.
+    standing: int = 0
+    standing_since: datetime | None = None
+    release_after_s: int = 0  # release a standing hold automatically after this; 0: never
     # Bookkeeping for the engine: what to write back, kept beside the state it describes.
     next_seq: int = 1
     signed_count: int = 0
@@ -116,7 +122,14 @@ class AppState:
     # -- derived counts ------------------------------------------------------------------
     @property
     def held(self) -> int:
-        return self.round.held if self.round else 0
+        return (self.round.held if self.round else 0) + self.standing
+
+    @property
+    def release_due(self) -> datetime | None:
+        """When a standing hold is released by itself, if it is and the setting is on."""
+        if not self.standing or not self.release_after_s or self.standing_since is None:
+            return None
+        return self.standing_since + timedelta(seconds=self.release_after_s)
 
     @property
     def free(self) -> int:
@@ -214,7 +227,12 @@ def _offers_in_order(st: AppState, r: Round) -> list[Offer]:
 
 
 def _close_round(st: AppState, fx: Effects, reason: RoundEnd, *, tell: bool = True) -> None:
-    """End the open round: unclaimed held spots become free, open offers were not selected."""
+    """End the open round: open offers were not selected; unclaimed spots stay held.
+
+    While the application is open its unclaimed spots stay held for the waitlist (a standing
+    hold, up to the waitlist's length), so a newcomer never takes one ahead of it; closing or
+    cancelling the application frees them.
+    """
     r = st.round
     assert r is not None
     for offer in _offers_in_order(st, r):
@@ -222,13 +240,50 @@ def _close_round(st: AppState, fx: Effects, reason: RoundEnd, *, tell: bool = Tr
         if tell:
             _notify(fx, offer.volunteer_id, o.News.NOT_SELECTED)
             _log(st, fx, A.NOT_SELECTED, offer.volunteer_id, reason=reason.value)
-    released = r.held
+    unclaimed = r.held
     r.held = 0
     r.closed_at = fx.now
     r.close_reason = reason.value
     st.touch(r)
     st.round = None
-    _log(st, fx, A.ROUND_CLOSED, reason=reason.value, released=released)
+    ending = reason in (RoundEnd.APP_CLOSED, RoundEnd.APP_CANCELLED)
+    kept = 0 if ending else _hold_for_waitlist(st, fx, unclaimed)
+    _log(st, fx, A.ROUND_CLOSED, reason=reason.value, released=unclaimed - kept, kept=kept)
+
+
+def _hold_for_waitlist(st: AppState, fx: Effects, n: int) -> int:
+    """Keep up to n unclaimed spots held for the waitlist; returns how many were kept.
+
+    Held spots never outnumber the people waiting: a spot nobody waits for is free.
+    """
+    in_round = st.round.held if st.round else 0
+    keep = max(0, min(n, len(st.wait_keys) - in_round - st.standing))
+    if keep and st.status == "open":
+        if not st.standing:
+            st.standing_since = fx.now
+        st.standing += keep
+        st.app_dirty = True
+        return keep
+    return 0
+
+
+def _end_standing(st: AppState, fx: Effects, n: int, why: str) -> None:
+    """n spots of the standing hold leave it: to the free spots, or to a new round."""
+    if n <= 0:
+        return
+    st.standing -= n
+    if not st.standing:
+        st.standing_since = None
+    st.app_dirty = True
+    _log(st, fx, A.HOLD_RELEASED, spots=n, why=why)
+
+
+def _trim_standing(st: AppState, fx: Effects) -> None:
+    """After someone left the waitlist: spots held for nobody become free."""
+    in_round = st.round.held if st.round else 0
+    over = st.standing + in_round - len(st.wait_keys)
+    if over > 0 and st.standing:
+        _end_standing(st, fx, min(over, st.standing), "waitlist_shorter")
 
 
 def _timeout(st: AppState) -> timedelta:
@@ -262,6 +317,7 @@ def _broadcast(st: AppState, fx: Effects, n: int) -> None:
     deadline = fx.now + _timeout(st)
     r = st.round
     if r is None:
+        n += _fold_standing(st, fx)
         r = Round("broadcast", 0, fx.now, deadline)
         st.round = r
         _log(st, fx, A.ROUND_OPENED, spots=n, policy="broadcast")
@@ -283,6 +339,7 @@ def _broadcast(st: AppState, fx: Effects, n: int) -> None:
 def _timed(st: AppState, fx: Effects, n: int) -> None:
     r = st.round
     if r is None:
+        n += _fold_standing(st, fx)
         r = Round("timed", 0, fx.now, fx.now + _timeout(st))
         st.round = r
         _log(st, fx, A.ROUND_OPENED, spots=n, policy="timed")
@@ -313,8 +370,18 @@ def _fill_timed(st: AppState, fx: Effects) -> None:
     if not opened:
         _close_round(st, fx, RoundEnd.NOBODY_LEFT)
         return
-    r.held = min(r.held, len(opened))  # a spot nobody can be offered is free
+    surplus = r.held - len(opened)
+    if surplus > 0:  # nobody left to offer it to in this round: held for the waitlist, or free
+        r.held = len(opened)
+        _hold_for_waitlist(st, fx, surplus)
     r.deadline = min(o.expires_at for o in opened)
+
+
+def _fold_standing(st: AppState, fx: Effects) -> int:
+    """A new round offers a standing hold's spots too; returns how many it takes over."""
+    n = st.standing
+    _end_standing(st, fx, n, "reoffered")
+    return n
 
 
 def _offer_lost(st: AppState, fx: Effects) -> None:
@@ -337,7 +404,14 @@ def _offer_lost(st: AppState, fx: Effects) -> None:
 
 
 def expire(st: AppState, fx: Effects) -> None:
-    """Apply every offer deadline that has passed by fx.now."""
+    """Apply every deadline that has passed by fx.now: offers, then a standing hold's release."""
+    _expire_offers(st, fx)
+    due = st.release_due
+    if due is not None and due <= fx.now:
+        release(st, fx, why="timer")
+
+
+def _expire_offers(st: AppState, fx: Effects) -> None:
     r = st.round
     if r is None or fx.now < r.deadline:
         return
@@ -364,6 +438,8 @@ def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
     p = st.participants.get(vid)
     if p is not None and p.state == "signed":
         return  # rule 1: idempotent
+    # No queue-skipping: a sender's own time counts only between publication and receipt.
+    responded_at = min(max(responded_at, st.published_at or st.created_at), fx.now)
     r = st.round
     offer = r.offers.get(vid) if r else None
     if r is not None and offer is not None and offer.state == "open" and r.held > 0:
@@ -371,9 +447,13 @@ def accept(st: AppState, fx: Effects, vid: str, responded_at: datetime) -> None:
         return
     if st.free > 0:
         _sign_up(st, fx, vid, responded_at, A.SIGNED_UP)
+        if p is not None:
+            _trim_standing(st, fx)
         return
     if p is not None:
-        return  # already waiting: a repeated request changes nothing
+        if st.standing > 0:  # a spot an ended round left unclaimed, held for the waitlist
+            _take_standing(st, fx, vid, A.TOOK_HELD)
+        return  # else: already waiting, a repeated request changes nothing
     st.put(Participant(vid, "waiting", responded_at, _next_seq(st), fx.now))
     position = st.position(vid)
     fx.outcomes.append(o.Waitlisted(vid, position))
@@ -413,6 +493,16 @@ def decline(st: AppState, fx: Effects, vid: str) -> None:
         return
     _log(st, fx, A.LEFT_WAITLIST, vid)
     _leave_offer(st, fx, vid, "withdrawn")
+    _trim_standing(st, fx)
+
+
+def _take_standing(st: AppState, fx: Effects, vid: str, how: A, **params: object) -> None:
+    st.standing -= 1
+    if not st.standing:
+        st.standing_since = None
+    st.app_dirty = True
+    _sign_up(st, fx, vid, fx.now, how, **params)
+    _trim_standing(st, fx)
 
 
 def _leave_offer(st: AppState, fx: Effects, vid: str, state: OfferState) -> None:
@@ -455,7 +545,9 @@ def set_capacity(st: AppState, fx: Effects, capacity: int) -> Refusal | None:
 
 
 def _shrink_held(st: AppState, fx: Effects) -> None:
-    """After capacity fell, give back held spots that no longer exist."""
+    """After capacity fell, give back held spots that no longer exist: a standing hold first."""
+    if st.free < 0 and st.standing:
+        _end_standing(st, fx, min(-st.free, st.standing), "capacity_lowered")
     r = st.round
     if r is None or st.free >= 0:
         return
@@ -493,6 +585,7 @@ def remove(st: AppState, fx: Effects, vid: str) -> Refusal | None:
     else:
         _log(st, fx, A.REMOVED, vid, place="waitlist")
         _leave_offer(st, fx, vid, "removed")
+        _trim_standing(st, fx)
     return None
 
 
@@ -509,11 +602,15 @@ def promote(st: AppState, fx: Effects, vid: str) -> Refusal | None:
         _sign_up(st, fx, vid, fx.now, A.PROMOTED, into="free")
         if r is not None:
             _offer_lost(st, fx)
+        _trim_standing(st, fx)
+        return None
+    if r is not None and r.held > 0 and vid in r.offers and r.offers[vid].state == "open":
+        _claim(st, fx, r, vid, by_coordinator=True)
+        return None
+    if st.standing > 0:
+        _take_standing(st, fx, vid, A.PROMOTED, into="held")
         return None
     if r is not None and r.held > 0:
-        if vid in r.offers and r.offers[vid].state == "open":
-            _claim(st, fx, r, vid, by_coordinator=True)
-            return None
         r.held -= 1
         st.touch(r)
         _sign_up(st, fx, vid, fx.now, A.PROMOTED, into="held")
@@ -530,6 +627,7 @@ def close(st: AppState, fx: Effects) -> Refusal | None:
         return refuse(R.NOT_OPEN, status=st.status)
     if st.round is not None:
         _close_round(st, fx, RoundEnd.APP_CLOSED)
+    _end_standing(st, fx, st.standing, "app_closed")
     st.status = "closed"
     st.app_dirty = True
     _log(st, fx, A.CLOSED)
@@ -555,6 +653,7 @@ def cancel(st: AppState, fx: Effects) -> Refusal | None:
     if st.round is not None:
         # Everyone offered is told «заявка отменена» below; «не выбрал» too would contradict it.
         _close_round(st, fx, RoundEnd.APP_CANCELLED, tell=False)
+    st.standing, st.standing_since = 0, None
     st.status = "cancelled"
     st.app_dirty = True
     if was_published:
@@ -572,6 +671,7 @@ def publish(st: AppState, fx: Effects) -> Refusal | None:
     if st.status != "draft":
         return refuse(R.ALREADY_PUBLISHED, status=st.status)
     st.status = "open"
+    st.published_at = fx.now
     st.app_dirty = True
     fx.outcomes.append(o.Published(st.listing()))
     _log(st, fx, A.PUBLISHED, spots=st.capacity)
@@ -620,4 +720,42 @@ def set_policy(st: AppState, fx: Effects, policy: Policy, offer_timeout_s: int) 
     st.policy, st.offer_timeout_s = policy, offer_timeout_s
     st.app_dirty = True
     _log(st, fx, A.POLICY_CHANGED, policy=policy, offer_timeout_min=offer_timeout_s // 60)
+    return None
+
+
+# ---- a standing hold ----------------------------------------------------------------------
+
+
+def reoffer(st: AppState, fx: Effects) -> Refusal | None:
+    """Offer a standing hold's spots to the waitlist again: a new round, by the policy."""
+    if st.status != "open":
+        return refuse(R.NOT_OPEN_FOR_HOLD, status=st.status)
+    n = st.standing
+    if n == 0:
+        return refuse(R.NO_STANDING_HOLD)
+    _log(st, fx, A.REOFFERED, spots=n)
+    _end_standing(st, fx, n, "reoffered")
+    spots_freed(st, fx, n)
+    return None
+
+
+def release(st: AppState, fx: Effects, *, why: str = "coordinator") -> Refusal | None:
+    """Give a standing hold's spots to newcomers: they become free."""
+    if st.standing == 0:
+        return refuse(R.NO_STANDING_HOLD)
+    _end_standing(st, fx, st.standing, why)
+    return None
+
+
+def set_release_after(st: AppState, fx: Effects, seconds: int) -> Refusal | None:
+    """Release a standing hold by itself this long after it began; 0 turns that off."""
+    if st.status == "cancelled":
+        return refuse(R.APP_CANCELLED)
+    if not 0 <= seconds <= MAX_OFFER_TIMEOUT_MIN * 60:
+        return refuse(R.RELEASE_AFTER_RANGE, max_min=MAX_OFFER_TIMEOUT_MIN)
+    if seconds == st.release_after_s:
+        return None
+    st.release_after_s = seconds
+    st.app_dirty = True
+    _log(st, fx, A.RELEASE_AFTER_CHANGED, minutes=seconds // 60)
     return None

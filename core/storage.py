@@ -294,6 +294,20 @@ def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE rejected SET params = json_object('text', reason)")
 
 
+def _v7(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # No queue-skipping: when it was published (the floor of a response's time), and the
+    # standing hold (unclaimed spots kept for the waitlist) with its optional release delay.
+    for ddl in (
+        "ALTER TABLE application ADD COLUMN published_at TEXT",
+        "ALTER TABLE application ADD COLUMN standing INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE application ADD COLUMN standing_since TEXT",
+        "ALTER TABLE application ADD COLUMN release_after_s INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute_sql(ddl)
+    # Before this the publication was not recorded; creation is the closest known moment.
+    db.execute_sql("UPDATE application SET published_at = created_at WHERE status != 'draft'")
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -323,6 +337,10 @@ _APP_COLUMNS = (
     "next_seq",
     "signed_count",
     "waiting_count",
+    "published_at",
+    "standing",
+    "standing_since",
+    "release_after_s",
 )
 
 
@@ -341,6 +359,10 @@ def _app_values(st: AppState) -> tuple[object, ...]:
         st.next_seq,
         st.signed_count,
         len(st.wait_keys),
+        _ts(st.published_at),
+        st.standing,
+        _ts(st.standing_since),
+        st.release_after_s,
     )
 
 
@@ -598,7 +620,8 @@ class Store:
         c = self.conn
         row = c.execute(
             "SELECT id, fund_id, name, description, date, start, end, capacity, status, policy,"
-            " offer_timeout_s, created_at, updated_at, next_seq FROM application WHERE id = ?",
+            " offer_timeout_s, created_at, updated_at, next_seq, published_at, standing,"
+            " standing_since, release_after_s FROM application WHERE id = ?",
             (app_id,),
         ).fetchone()
         if row is None:
@@ -618,6 +641,10 @@ class Store:
             created_at=datetime.fromisoformat(row[11]),
             updated_at=datetime.fromisoformat(row[12]),
             next_seq=row[13],
+            published_at=_dt(row[14]),
+            standing=row[15],
+            standing_since=_dt(row[16]),
+            release_after_s=row[17],
         )
         for vid, state, responded, seq, since in c.execute(
             "SELECT volunteer_id, state, responded_at, seq, since FROM participation"

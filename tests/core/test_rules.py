@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -67,7 +68,9 @@ def test_repeated_waitlist_request_changes_nothing_and_sends_nothing(c: Console)
 
 
 def test_waitlist_is_ordered_by_response_time_then_arrival(c: Console) -> None:
+    c.clock.set(datetime(2026, 3, 2, 8, 59))  # published before the responses' own times
     c.create(1)
+    c.clock.set(datetime(2026, 3, 2, 9, 0))
     c.sent()
     c.accept(701)
 
@@ -239,7 +242,7 @@ def test_broadcast_offer_expires_on_the_clock(c: Console) -> None:
     c.clock.advance(seconds=1)
     assert c.engine.tick() == 1
     assert c.sent() == [c.note(702, NOT_SELECTED), c.note(703, NOT_SELECTED)]
-    assert c.counts() == (0, 0, 1)
+    assert c.counts() == (0, 1, 0)  # unclaimed: the spot stays held for the waitlist
     assert c.waitlist() == ["702", "703"]
     assert c.engine.next_deadline() is None
     assert c.engine.tick() == 0
@@ -303,7 +306,7 @@ def test_timed_policy_passes_the_offer_down_the_line_and_closes_when_nobody_is_l
     c.clock.advance(minutes=10)
     assert c.engine.tick() == 1
     assert c.sent() == [c.note(703, NOT_SELECTED)]
-    assert c.counts() == (0, 0, 1)
+    assert c.counts() == (0, 1, 0)  # down the whole line unclaimed: held for the waitlist
     assert c.waitlist() == ["702", "703"]
     assert c.engine.next_deadline() is None
 
@@ -426,6 +429,7 @@ def test_promote_into_a_free_spot(c: Console) -> None:
     c.decline(701)
     c.clock.advance(minutes=31)
     c.engine.tick()
+    c.engine.release(c.app)  # the unclaimed spot, held for the waitlist, is given to newcomers
     c.sent()
     assert c.counts() == (0, 0, 1)
     c.engine.promote(c.app, "702")
@@ -673,7 +677,7 @@ def test_promoting_an_offered_volunteer_is_logged_as_the_coordinators_act(c: Con
     assert _feed(c)[start:] == [
         ("coordinator", "promoted", "702", {"into": "offer"}),
         ("coordinator", "not_selected", "703", {"reason": "all_claimed"}),
-        ("coordinator", "round_closed", None, {"reason": "all_claimed", "released": 0}),
+        ("coordinator", "round_closed", None, {"reason": "all_claimed", "released": 0, "kept": 0}),
     ]
 
 
@@ -685,7 +689,12 @@ def test_a_volunteers_own_claim_is_logged_as_theirs(c: Console) -> None:
     c.accept(702)
     assert _feed(c)[start:] == [
         ("volunteer 702", "claimed", "702", {}),
-        ("volunteer 702", "round_closed", None, {"reason": "all_claimed", "released": 0}),
+        (
+            "volunteer 702",
+            "round_closed",
+            None,
+            {"reason": "all_claimed", "released": 0, "kept": 0},
+        ),
     ]
 
 
@@ -720,3 +729,185 @@ def test_refusals_carry_a_kind_and_parameters(c: Console) -> None:
         {"volunteer": "799"},
     )
     assert str(info.value) == "volunteer 799 is not on the waitlist"
+
+
+# ---- no queue-skipping: a standing hold ----------------------------------------------------
+
+
+def _expired_round(c: Console, *, spots: int = 1, waiting: tuple[int, ...] = (702, 703)) -> None:
+    """A broadcast round offered to `waiting` that nobody claimed before it expired."""
+    c.create(spots)
+    c.accept(*range(701, 701 + spots), *waiting)
+    for vid in range(701, 701 + spots):
+        c.decline(vid)
+    c.clock.advance(minutes=31)
+    c.engine.tick()
+    c.sent()
+
+
+def test_unclaimed_spot_stays_held_a_newcomer_queues_behind_the_waitlist(c: Console) -> None:
+    _expired_round(c)
+    assert c.counts() == (0, 1, 0)
+    c.accept(704)  # a newcomer: no free spot, joins the waitlist behind 702 and 703
+    assert c.sent() == [c.waits(704, 3)]
+    assert c.roster() == []
+    c.accept(703)  # anyone already waiting takes the held spot
+    assert c.sent() == [c.note(703, SIGNED)]
+    assert c.roster() == ["703"]
+    assert c.waitlist() == ["702", "704"]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_standing_hold_is_shown_with_when_it_began(c: Console) -> None:
+    _expired_round(c)
+    st = c.engine.state(c.app)
+    assert st is not None
+    assert (st.standing, st.standing_since) == (1, c.clock.now())
+    assert st.round is None
+
+
+def test_reoffer_opens_a_new_round_for_the_whole_waitlist(c: Console) -> None:
+    _expired_round(c)
+    c.engine.reoffer(c.app)
+    assert c.sent() == [
+        c.free_spot(1, [702, 703]),
+        c.note(702, OFFERED),
+        c.note(703, OFFERED),
+    ]
+    assert c.counts() == (0, 1, 0)
+    assert c.offers() == {"702": "open", "703": "open"}
+    c.accept(703)
+    assert c.sent() == [c.note(703, SIGNED), c.note(702, NOT_SELECTED)]
+
+
+def test_release_gives_the_held_spot_to_newcomers(c: Console) -> None:
+    _expired_round(c)
+    c.engine.release(c.app)
+    assert c.sent() == []
+    assert c.counts() == (0, 0, 1)
+    c.accept(704)
+    assert c.sent() == [c.note(704, SIGNED)]
+
+
+def test_reoffer_and_release_are_refused_when_nothing_is_held(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    assert refused(lambda: c.engine.reoffer(c.app)) == (
+        "no spot is held unclaimed for the waitlist"
+    )
+    assert refused(lambda: c.engine.release(c.app)) == (
+        "no spot is held unclaimed for the waitlist"
+    )
+
+
+def test_a_timed_round_that_passed_down_the_whole_line_keeps_the_spot_held(c: Console) -> None:
+    c.create(1, policy="timed", timeout_min=10)
+    c.accept(701, 702, 703)
+    c.decline(701)
+    c.clock.advance(minutes=10)
+    c.engine.tick()
+    c.clock.advance(minutes=10)
+    c.engine.tick()
+    c.sent()
+    assert c.counts() == (0, 1, 0)
+    c.accept(705)
+    assert c.sent() == [c.waits(705, 3)]
+    c.accept(702)  # its turn has passed, but it is waiting: the held spot is its
+    assert c.sent() == [c.note(702, SIGNED)]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_held_spots_never_outnumber_the_people_waiting(c: Console) -> None:
+    _expired_round(c, spots=2, waiting=(703, 704))
+    assert c.counts() == (0, 2, 0)
+    c.decline(703)  # one fewer waiting: one held spot is held for nobody, so it is free
+    assert c.sent() == []
+    assert c.counts() == (0, 1, 1)
+    c.accept(705)  # takes the free spot
+    assert c.sent() == [c.note(705, SIGNED)]
+    c.engine.remove_volunteer(c.app, "704")  # nobody waiting: the last held spot frees
+    assert c.counts() == (1, 0, 1)
+
+
+def test_a_spot_freeing_during_a_standing_hold_opens_a_round_for_both(c: Console) -> None:
+    c.create(2)
+    c.accept(701, 702, 703, 704)
+    c.decline(701)
+    c.clock.advance(minutes=31)
+    c.engine.tick()
+    c.sent()
+    assert c.counts() == (1, 1, 0)
+    c.decline(702)  # a second spot frees: one new round offers it and the held one
+    assert c.sent() == [c.free_spot(2, [703, 704]), c.note(703, OFFERED), c.note(704, OFFERED)]
+    st = c.engine.state(c.app)
+    assert st is not None and (st.standing, st.round is not None) == (0, True)
+    assert c.counts() == (0, 2, 0)
+
+
+def test_close_frees_a_standing_hold(c: Console) -> None:
+    _expired_round(c)
+    c.engine.close(c.app)
+    assert c.counts() == (0, 0, 1)
+    assert c.sent() == [c.updated(1, "closed")]
+
+
+def test_promote_takes_a_held_spot(c: Console) -> None:
+    _expired_round(c)
+    c.engine.promote(c.app, "703")
+    assert c.sent() == [c.note(703, SIGNED)]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_capacity_lowered_takes_the_standing_hold_first(c: Console) -> None:
+    _expired_round(c, spots=2, waiting=(703, 704))
+    c.engine.set_capacity(c.app, 1)
+    assert c.counts() == (0, 1, 0)
+    assert c.sent() == [c.updated(1, "open")]
+
+
+def test_a_standing_hold_can_be_released_automatically_after_a_delay(c: Console) -> None:
+    c.create(1)
+    c.engine.set_release_after(c.app, 15)  # off by default
+    c.accept(701, 702)
+    c.decline(701)
+    c.clock.advance(minutes=30)
+    assert c.engine.tick() == 1
+    assert c.counts() == (0, 1, 0)
+    assert c.engine.next_deadline() == c.clock.now() + timedelta(minutes=15)
+    c.clock.advance(minutes=14, seconds=59)
+    assert c.engine.tick() == 0
+    c.clock.advance(seconds=1)
+    assert c.engine.tick() == 1
+    assert c.counts() == (0, 0, 1)
+    assert c.engine.next_deadline() is None
+    c.sent()
+    c.accept(703)
+    assert c.sent() == [c.note(703, SIGNED)]
+
+
+def test_a_sender_cannot_queue_ahead_by_claiming_an_early_time(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)  # 702 answered at 09:00 and waits
+    c.clock.advance(minutes=5)
+
+    def at(vid: int, ts: str) -> dict[str, Any]:
+        return {
+            "action": "volunteer_response",
+            "data": {
+                "volunteer_id": vid,
+                "volunteer_application_id": int(c.app),
+                "status": "accepted",
+                "timestamp": ts,
+            },
+        }
+
+    c.sent()
+    c.deliver(at(703, "0001-01-01T00:00:00"))  # before publication: counts as publication
+    c.deliver(at(704, "2099-01-01T00:00:00"))  # after receipt: counts as receipt
+    c.deliver(at(705, "2026-03-02T09:02:00"))  # within the interval: its own time
+    assert c.waitlist() == ["702", "703", "705", "704"]
+    assert c.sent() == [c.waits(703, 2), c.waits(704, 3), c.waits(705, 3)]
+    st = c.engine.state(c.app)
+    assert st is not None
+    assert st.participants["703"].responded_at == datetime(2026, 3, 2, 9, 0)
+    assert st.participants["704"].responded_at == datetime(2026, 3, 2, 9, 5)

@@ -118,6 +118,7 @@ def engine_snapshot(st_: AppState) -> dict[str, object]:
         "timeout_s": st_.offer_timeout_s,
         "signed": sorted(p.volunteer_id for p in st_.participants.values() if p.state == "signed"),
         "waiting": st_.waitlist(),
+        "standing": st_.standing,
         "round": None
         if r is None
         else (
@@ -206,7 +207,7 @@ class EngineVersusModel(RuleBasedStateMachine):
             )
             app_id = self.engine.create_application(form)
             self.apps.append(app_id)
-            self.model.add(ModelApp(app_id, cap, policy, minutes * 60))
+            self.model.add(ModelApp(app_id, cap, policy, minutes * 60, published=self.clock.now()))
             self.expected.append(("create", app_id, cap))
 
     def app(self, i: int) -> str:
@@ -293,6 +294,8 @@ class EngineVersusModel(RuleBasedStateMachine):
         engine_args = list(args)
         if op == "set_policy":
             engine_args[1] = int(args[1]) // 60  # type: ignore[call-overload]
+        if op == "set_release_after":
+            engine_args[0] = int(args[0]) // 60  # type: ignore[call-overload]
         try:
             call(app_id, *engine_args)
         except ActionRefused as exc:
@@ -334,6 +337,19 @@ class EngineVersusModel(RuleBasedStateMachine):
     )
     def set_policy(self, i: int, policy: str, minutes: int) -> None:
         self._coordinator(i, "set_policy", policy, minutes * 60)
+
+    @rule(i=st.integers(0, 1))
+    def reoffer(self, i: int) -> None:
+        self._coordinator(i, "reoffer")
+
+    @rule(i=st.integers(0, 1), roll=st.integers(0, 2))
+    def release(self, i: int, roll: int) -> None:
+        if roll == 0:  # now and then: most standing holds should meet the waitlist first
+            self._coordinator(i, "release")
+
+    @rule(i=st.integers(0, 1), minutes=st.sampled_from([0, 1, 2, 5]))
+    def set_release_after(self, i: int, minutes: int) -> None:
+        self._coordinator(i, "set_release_after", minutes * 60)
 
     # -- time ------------------------------------------------------------------------------
     @rule(seconds=st.sampled_from([1, 20, 59, 60, 61, 119, 120, 180, 400]), tick=st.booleans())

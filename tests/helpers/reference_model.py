@@ -47,11 +47,16 @@ class ModelApp:
     arrivals: int = 0
     events: list[Event] = field(default_factory=list)
     now: datetime = datetime(2000, 1, 1)
+    published: datetime = datetime(2000, 1, 1)
+    # No queue-skipping: spots an ended round left unclaimed stay held for the waitlist.
+    standing: int = 0
+    standing_since: datetime | None = None
+    release_after_s: int = 0
 
     # -- counts ---------------------------------------------------------------------------
     @property
     def held(self) -> int:
-        return self.round.held if self.round else 0
+        return (self.round.held if self.round else 0) + self.standing
 
     @property
     def free(self) -> int:
@@ -69,6 +74,7 @@ class ModelApp:
             "timeout_s": self.timeout_s,
             "signed": sorted(self.signed),
             "waiting": self.waitlist(),
+            "standing": self.standing,
             "round": None
             if r is None
             else (r.policy, r.held, {v: exp for v, (_, exp) in sorted(r.offers.items())}),
@@ -94,13 +100,36 @@ class ModelApp:
         wl = self.waitlist()
         return wl.index(vid) if vid in wl else len(wl)
 
-    def _close_round(self, *, tell: bool = True) -> None:
+    def _close_round(self, *, tell: bool = True, keep: bool = True) -> None:
         r = self.round
         assert r is not None
         if tell:
             for vid in r.offers:
                 self._note(vid, NOT_SELECTED)
-        self.round = None  # unclaimed held spots become free
+        self.round = None
+        if keep:  # unclaimed spots stay held for the waitlist (closing the application frees them)
+            self._hold(r.held)
+
+    def _hold(self, n: int) -> None:
+        """Keep n unclaimed spots for the waitlist, never more than people waiting for them."""
+        in_round = self.round.held if self.round else 0
+        keep = max(0, min(n, len(self.waiting) - in_round - self.standing))
+        if keep and self.status == "open":
+            if not self.standing:
+                self.standing_since = self.now
+            self.standing += keep
+
+    def _unhold(self, n: int) -> None:
+        self.standing -= n
+        if not self.standing:
+            self.standing_since = None
+
+    def _trim(self) -> None:
+        """Someone left the waitlist: a spot held for nobody is free."""
+        in_round = self.round.held if self.round else 0
+        over = self.standing + in_round - len(self.waiting)
+        if over > 0:
+            self._unhold(min(over, self.standing))
 
     def _trim_offers(self) -> None:
         """Timed: never more open offers than held spots; the latest offered lose theirs."""
@@ -125,7 +154,10 @@ class ModelApp:
         if not r.offers:
             self._close_round()
             return
-        r.held = min(r.held, len(r.offers))  # a spot nobody can be offered is free
+        if r.held > len(r.offers):  # nobody left to offer it to in this round: held, or free
+            surplus = r.held - len(r.offers)
+            r.held = len(r.offers)
+            self._hold(surplus)
 
     def _after_offer_change(self) -> None:
         """An open offer ended without taking a held spot: pass it on or end the round."""
@@ -150,6 +182,9 @@ class ModelApp:
                 self._sign(self.waiting[0][2])
             return
         timeout = timedelta(seconds=self.timeout_s)
+        if self.round is None:  # a new round offers a standing hold's spots as well
+            n += self.standing
+            self._unhold(self.standing)
         if policy == "broadcast":
             if self.round is None:
                 self.round = ModelRound("broadcast", 0, self.now + timeout)
@@ -170,6 +205,16 @@ class ModelApp:
 
     # -- the clock --------------------------------------------------------------------------
     def expire(self) -> None:
+        self._expire_round()
+        if (
+            self.standing
+            and self.release_after_s
+            and self.standing_since is not None
+            and self.standing_since + timedelta(seconds=self.release_after_s) <= self.now
+        ):
+            self._unhold(self.standing)
+
+    def _expire_round(self) -> None:
         r = self.round
         if r is None:
             return
@@ -195,14 +240,20 @@ class ModelApp:
     def accept(self, vid: str, responded_at: datetime) -> None:
         if self._not_open(vid) or vid in self.signed:
             return
+        responded_at = min(max(responded_at, self.published), self.now)
         r = self.round
         if r is not None and vid in r.offers and r.held > 0:
             self._claim(vid)
             return
         if self.free > 0:
             self._sign(vid)
+            self._trim()
             return
         if vid in self.waitlist():
+            if self.standing:
+                self._unhold(1)
+                self._sign(vid)
+                self._trim()
             return
         self.arrivals += 1
         self.waiting.append((responded_at, self.arrivals, vid))
@@ -237,6 +288,7 @@ class ModelApp:
             if r is not None and vid in r.offers:
                 del r.offers[vid]
                 self._after_offer_change()
+            self._trim()
 
     # -- coordinator actions: None when applied, else the refusal ------------------------------
     def set_capacity(self, capacity: int) -> str | None:
@@ -249,7 +301,9 @@ class ModelApp:
         old, self.capacity = self.capacity, capacity
         if capacity > old:
             self.spots_freed(capacity - old)
-        elif self.round is not None and self.free < 0:
+        if capacity < old and self.free < 0 and self.standing:
+            self._unhold(min(-self.free, self.standing))
+        if capacity < old and self.round is not None and self.free < 0:
             r = self.round
             r.held += self.free
             if r.held == 0:
@@ -274,6 +328,7 @@ class ModelApp:
         if r is not None and vid in r.offers:
             del r.offers[vid]
             self._after_offer_change()
+        self._trim()
         return None
 
     def promote(self, vid: str) -> str | None:
@@ -289,11 +344,17 @@ class ModelApp:
             self._sign(vid)
             if had_offer:
                 self._after_offer_change()
+            self._trim()
+            return None
+        if r is not None and r.held > 0 and vid in r.offers:
+            self._claim(vid)
+            return None
+        if self.standing:
+            self._unhold(1)
+            self._sign(vid)
+            self._trim()
             return None
         if r is not None and r.held > 0:
-            if vid in r.offers:
-                self._claim(vid)
-                return None
             r.held -= 1
             self._sign(vid)
             if r.held == 0:
@@ -307,7 +368,8 @@ class ModelApp:
         if self.status != "open":
             return "not open"
         if self.round is not None:
-            self._close_round()
+            self._close_round(keep=False)
+        self._unhold(self.standing)
         self.status = "closed"
         self.events.append(("update", self.id, self.capacity, "closed"))
         return None
@@ -324,7 +386,8 @@ class ModelApp:
         if self.status == "cancelled":
             return "already cancelled"
         if self.round is not None:
-            self._close_round(tell=False)  # «заявка отменена» below says it all
+            self._close_round(tell=False, keep=False)  # «заявка отменена» below says it all
+        self._unhold(self.standing)
         self.status = "cancelled"
         self.events.append(("cancel", self.id))
         for vid in sorted(self.signed) + self.waitlist():
@@ -333,6 +396,28 @@ class ModelApp:
 
     def set_policy(self, policy: str, timeout_s: int) -> str | None:
         self.policy, self.timeout_s = policy, timeout_s
+        return None
+
+    def reoffer(self) -> str | None:
+        if self.status != "open":
+            return "not open"
+        if not self.standing:
+            return "nothing held"
+        n = self.standing
+        self._unhold(n)
+        self.spots_freed(n)
+        return None
+
+    def release(self) -> str | None:
+        if not self.standing:
+            return "nothing held"
+        self._unhold(self.standing)
+        return None
+
+    def set_release_after(self, seconds: int) -> str | None:
+        if self.status == "cancelled":
+            return "cancelled"
+        self.release_after_s = seconds
         return None
 
     def noop(self) -> str | None:
