@@ -226,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("close", "close: later responses are answered «заявка закрыта»"),
         ("reopen", "reopen a closed application"),
         ("cancel", "cancel: everyone signed up or waiting is told «заявка отменена»"),
+        ("reoffer", "offer spots held unclaimed for the waitlist again (a new offer round)"),
+        ("release", "give spots held unclaimed for the waitlist to newcomers (they become free)"),
     ):
         p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
         p.add_argument("id", metavar="ID", help="application id")
@@ -238,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cap.add_argument("id", metavar="ID", help="application id")
     cap.add_argument("spots", metavar="N", type=int, help="the new capacity")
+    rel = app_sub.add_parser(
+        "release-after",
+        parents=[common],
+        help="release unclaimed held spots by themselves after N minutes (0: never, the default)",
+        description="When an offer round ends unclaimed its spots stay held for the waitlist. "
+        "With N > 0 they are released to newcomers by themselves N minutes later.",
+    )
+    rel.add_argument("id", metavar="ID", help="application id")
+    rel.add_argument("minutes", metavar="N", type=int, help="minutes; 0 turns it off")
     for name, what in (
         ("remove", "remove a volunteer (told «исключён»; a signed-up spot frees)"),
         ("promote", "sign up a waitlisted volunteer into a free or held spot"),
@@ -631,6 +642,12 @@ def format_detail(d: AppDetail) -> str:
     for w in d.waitlist:
         offer = f"  offer: {w.offer}" if w.offer else ""
         lines.append(f"  {w.position:>3}. {w.volunteer_id}  responded {_ts(w.responded_at)}{offer}")
+    if s.standing:
+        lines.append(
+            f"Held for the waitlist: {s.standing} spot(s), unclaimed since"
+            f" {_ts(s.standing_since) if s.standing_since else '?'} UTC"
+            " (the next accepted response from the waitlist takes one; app reoffer / release)"
+        )
     if d.round is not None:
         r = d.round
         open_offers = sum(1 for o in r.offers if o.state == "open")
@@ -689,6 +706,22 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
     "promote": (
         lambda e, a: e.promote(a.id, a.volunteer),
         lambda s, a: f"promoted {a.volunteer} in {s.id} (told «записан»): {_counts(s)}",
+    ),
+    "reoffer": (
+        lambda e, a: e.reoffer(a.id),
+        lambda s, a: f"offered the held spots of {s.id} to the waitlist again: {_counts(s)}",
+    ),
+    "release": (
+        lambda e, a: e.release(a.id),
+        lambda s, a: f"released the held spots of {s.id} to newcomers: {_counts(s)}",
+    ),
+    "release-after": (
+        lambda e, a: e.set_release_after(a.id, a.minutes),
+        lambda s, a: (
+            f"held spots of {s.id} are released after {a.minutes} min"
+            if a.minutes
+            else f"held spots of {s.id} stay held until you re-offer or release them"
+        ),
     ),
 }
 

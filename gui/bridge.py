@@ -429,6 +429,17 @@ class Bridge(QObject):
     def cancel(self, app_id: str) -> Op[None]:
         return self.submit("cancel", lambda: self.engine.cancel(app_id))
 
+    def reoffer(self, app_id: str) -> Op[None]:
+        """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
+        return self.submit("reoffer", lambda: self.engine.reoffer(app_id))
+
+    def release(self, app_id: str) -> Op[None]:
+        """Give the spots held unclaimed for the waitlist to newcomers."""
+        return self.submit("release", lambda: self.engine.release(app_id))
+
+    def set_release_after(self, app_id: str, minutes: int) -> Op[None]:
+        return self.submit("release after", lambda: self.engine.set_release_after(app_id, minutes))
+
     def set_policy(self, app_id: str, policy: Policy, offer_timeout_min: int) -> Op[None]:
         return self.submit(
             "policy", lambda: self.engine.set_policy(app_id, policy, offer_timeout_min)

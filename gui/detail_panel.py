@@ -288,12 +288,13 @@ class DetailPanel(QWidget):
         # Alt+R / Alt+L put the keyboard in the roster / the waitlist (then Del, Ctrl+P)
         self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(s.signed)))
         self.waitlist_box.setTitle(self.tr("Wait&list (%1)").replace("%1", str(s.waiting)))
-        # the box takes room only while a round is open (the counts say "held 0" otherwise)
-        self.round_box.setVisible(r is not None)
+        hold = self.standing_text(s)
+        # the box takes room only while a round is open or spots are held for the waitlist
+        self.round_box.setVisible(r is not None or bool(hold))
         if r is None:
             self.offers_model.clear()
             self.offers_view.hide()
-            self.round_label.setText(self.tr("No offer round is open."))
+            self.round_label.setText(hold or self.tr("No offer round is open."))
             self.countdown.setText("")
             self.timer.stop()
         else:
@@ -306,6 +307,7 @@ class DetailPanel(QWidget):
                 .replace("%2", moment_text(r.opened_at, seconds=True, day=False))
                 .replace("%3", str(len(r.offers)))
                 .replace("%4", str(open_offers))
+                + (" " + hold if hold else "")
             )
             self._update_countdown()
             if not self.timer.isActive():
@@ -313,6 +315,18 @@ class DetailPanel(QWidget):
         if first_rows:
             self.fit_columns(first_rows)
         self.append_activity()
+
+    def standing_text(self, s: AppSummary) -> str:
+        """Spots an ended round left unclaimed, held for the waitlist (no queue-skipping)."""
+        if not s.standing:
+            return ""
+        since = moment_text(s.standing_since, day=False) if s.standing_since else ""
+        return self.tr(
+            "%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response"
+            " from the waitlist takes one.",
+            "",
+            s.standing,
+        ).replace("%1", since)
 
     def append_activity(self) -> None:
         if self.app_id is None:

@@ -198,10 +198,29 @@ def _round_opened(p: Params, row: ActivityRow) -> str:
 
 def _round_closed(p: Params, row: ActivityRow) -> str:
     text = _with(translate("Activity", "offer round closed"), round_end_text(p.get("reason")))
-    released = int(p.get("released", 0))
+    released, kept = int(p.get("released", 0)), int(p.get("kept", 0))
     if released:
         text += Activity.tr("; %n held spot(s) became free", "", released)
+    if kept:
+        text += Activity.tr("; %n unclaimed spot(s) stay held for the waitlist", "", kept)
     return text
+
+
+def _hold_released(p: Params, row: ActivityRow) -> str:
+    n, why = int(p["spots"]), p.get("why")
+    if why == "coordinator":
+        return Activity.tr("%n held spot(s) released to newcomers by the coordinator", "", n)
+    if why == "timer":
+        return Activity.tr(
+            "%n held spot(s) released to newcomers: unclaimed for the set time", "", n
+        )
+    if why == "reoffered":
+        return Activity.tr("%n held spot(s) went to a new offer round", "", n)
+    if why == "capacity_lowered":
+        return Activity.tr("%n held spot(s) removed: capacity lowered", "", n)
+    if why == "app_closed":
+        return Activity.tr("%n held spot(s) became free: the application was closed", "", n)
+    return Activity.tr("%n held spot(s) became free: fewer people are waiting", "", n)
 
 
 def _answered_not_open(p: Params, row: ActivityRow) -> str:
@@ -274,6 +293,18 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
         p["waiting"],
     ),
     "edited": _edited,
+    "took_held": lambda p, r: translate("Activity", "signed up: took a spot held for the waitlist"),
+    "reoffered": lambda p, r: Activity.tr(
+        "the coordinator offered %n held spot(s) to the waitlist again", "", p["spots"]
+    ),
+    "hold_released": _hold_released,
+    "release_after_changed": lambda p, r: (
+        translate("Activity", "unclaimed held spots are released after %1 min").replace(
+            "%1", str(p["minutes"])
+        )
+        if p.get("minutes")
+        else translate("Activity", "unclaimed held spots are kept until the coordinator decides")
+    ),
     "policy_changed": lambda p, r: _two(
         translate("Activity", "policy changed: %1; offers last %2 min"),
         policy_text(str(p["policy"])),
@@ -362,6 +393,17 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
         translate("Refusal", "The offer time must be between 1 and %1 minutes"), p["max_min"]
     ),
     "invalid_form": _form_errors,
+    "no_standing_hold": lambda p: translate(
+        "Refusal", "No spot is held unclaimed for the waitlist"
+    ),
+    "not_open_for_hold": lambda p: _one(
+        translate("Refusal", "Only an open application can offer held spots again; this one is %1"),
+        status_text(str(p["status"])),
+    ),
+    "release_after_range": lambda p: _one(
+        translate("Refusal", "The release delay must be between 0 (never) and %1 minutes"),
+        p["max_min"],
+    ),
 }
 
 

@@ -28,7 +28,63 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+32"/>
+        <location line="+2"/>
+        <source>; %n unclaimed spot(s) stay held for the waitlist</source>
+        <translation>
+            <numerusform>; %n unclaimed spot stays held for the waitlist</numerusform>
+            <numerusform>; %n unclaimed spots stay held for the waitlist</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n held spot(s) released to newcomers by the coordinator</source>
+        <translation>
+            <numerusform>%n held spot released to newcomers by the coordinator</numerusform>
+            <numerusform>%n held spots released to newcomers by the coordinator</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n held spot(s) released to newcomers: unclaimed for the set time</source>
+        <translation>
+            <numerusform>%n held spot released to newcomers: unclaimed for the set time</numerusform>
+            <numerusform>%n held spots released to newcomers: unclaimed for the set time</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n held spot(s) went to a new offer round</source>
+        <translation>
+            <numerusform>%n held spot went to a new offer round</numerusform>
+            <numerusform>%n held spots went to a new offer round</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n held spot(s) removed: capacity lowered</source>
+        <translation>
+            <numerusform>%n held spot removed: capacity lowered</numerusform>
+            <numerusform>%n held spots removed: capacity lowered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n held spot(s) became free: the application was closed</source>
+        <translation>
+            <numerusform>%n held spot became free: the application was closed</numerusform>
+            <numerusform>%n held spots became free: the application was closed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n held spot(s) became free: fewer people are waiting</source>
+        <translation>
+            <numerusform>%n held spot became free: fewer people are waiting</numerusform>
+            <numerusform>%n held spots became free: fewer people are waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>application created with %n spot</numerusform>
@@ -41,6 +97,25 @@
         <translation>
             <numerusform>application published with %n spot</numerusform>
             <numerusform>application published with %n spots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>the coordinator offered %n held spot(s) to the waitlist again</source>
+        <translation>
+            <numerusform>the coordinator offered %n held spot to the waitlist again</numerusform>
+            <numerusform>the coordinator offered %n held spots to the waitlist again</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message numerus="yes">
+        <location filename="../../gui/detail_panel.py" line="+325"/>
+        <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
+        <translation>
+            <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
+            <numerusform>%n spots held for the waitlist, unclaimed since %1: the next accepted responses from the waitlist take them.</numerusform>
         </translation>
     </message>
 </context>

@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+54"/>
+        <location filename="../../gui/models.py" line="+56"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+539"/>
+        <location line="+742"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -167,17 +167,17 @@
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+81"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-75"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+85"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
@@ -187,17 +187,17 @@
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-101"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+95"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
     <message numerus="yes">
-        <location line="-53"/>
+        <location line="-72"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
@@ -229,7 +229,7 @@
         </translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+53"/>
         <source>signed up: took a free spot</source>
         <translation>записан: занял свободное место</translation>
     </message>
@@ -322,7 +322,7 @@
         <translation>название</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-74"/>
         <source>the coordinator gave a held spot to another volunteer</source>
         <translation>координатор отдал удержанное место другому волонтёру</translation>
     </message>
@@ -336,8 +336,71 @@
         <source>promoted by the coordinator into the spot offered to them</source>
         <translation>переведён координатором на предложенное ему место</translation>
     </message>
+    <message numerus="yes">
+        <location line="+25"/>
+        <source>; %n unclaimed spot(s) stay held for the waitlist</source>
+        <translation>
+            <numerusform>; %n непринятое место остаётся за листом ожидания</numerusform>
+            <numerusform>; %n непринятых места остаются за листом ожидания</numerusform>
+            <numerusform>; %n непринятых мест остаются за листом ожидания</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n held spot(s) released to newcomers by the coordinator</source>
+        <translation>
+            <numerusform>координатор отдал новым откликам %n удержанное место</numerusform>
+            <numerusform>координатор отдал новым откликам %n удержанных места</numerusform>
+            <numerusform>координатор отдал новым откликам %n удержанных мест</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n held spot(s) released to newcomers: unclaimed for the set time</source>
+        <translation>
+            <numerusform>%n удержанное место отдано новым откликам: никто не принял его за заданное время</numerusform>
+            <numerusform>%n удержанных места отданы новым откликам: никто не принял их за заданное время</numerusform>
+            <numerusform>%n удержанных мест отданы новым откликам: никто не принял их за заданное время</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n held spot(s) went to a new offer round</source>
+        <translation>
+            <numerusform>%n удержанное место перешло в новый раунд предложений</numerusform>
+            <numerusform>%n удержанных места перешли в новый раунд предложений</numerusform>
+            <numerusform>%n удержанных мест перешли в новый раунд предложений</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n held spot(s) removed: capacity lowered</source>
+        <translation>
+            <numerusform>%n удержанное место убрано: число мест уменьшено</numerusform>
+            <numerusform>%n удержанных места убраны: число мест уменьшено</numerusform>
+            <numerusform>%n удержанных мест убраны: число мест уменьшено</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n held spot(s) became free: the application was closed</source>
+        <translation>
+            <numerusform>%n удержанное место освободилось: заявка закрыта</numerusform>
+            <numerusform>%n удержанных места освободились: заявка закрыта</numerusform>
+            <numerusform>%n удержанных мест освободились: заявка закрыта</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n held spot(s) became free: fewer people are waiting</source>
+        <translation>
+            <numerusform>%n удержанное место освободилось: ждущих стало меньше</numerusform>
+            <numerusform>%n удержанных места освободились: ждущих стало меньше</numerusform>
+            <numerusform>%n удержанных мест освободились: ждущих стало меньше</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+45"/>
+        <location line="+21"/>
         <source>description</source>
         <translation>описание</translation>
     </message>
@@ -362,7 +425,31 @@
         <translation>изменены данные заявки</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
+        <source>signed up: took a spot held for the waitlist</source>
+        <translation>записан: занял место, удержанное за листом ожидания</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>the coordinator offered %n held spot(s) to the waitlist again</source>
+        <translation>
+            <numerusform>координатор снова предложил листу ожидания %n удержанное место</numerusform>
+            <numerusform>координатор снова предложил листу ожидания %n удержанных места</numerusform>
+            <numerusform>координатор снова предложил листу ожидания %n удержанных мест</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>unclaimed held spots are released after %1 min</source>
+        <translation>непринятые удержанные места отдаются новым откликам через %1 мин</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>unclaimed held spots are kept until the coordinator decides</source>
+        <translation>непринятые удержанные места ждут решения координатора</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>policy changed: %1; offers last %2 min</source>
         <translation>порядок изменён: %1; предложение действует %2 мин</translation>
     </message>
@@ -547,7 +634,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+72"/>
+        <location filename="../../gui/detail_panel.py" line="+75"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -583,27 +670,27 @@
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+66"/>
         <source>Select an application on the left, or create one (Ctrl+N).</source>
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+83"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+15"/>
         <source>&amp;Roster (%1)</source>
         <translation>Запи&amp;савшиеся (%1)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Wait&amp;list (%1)</source>
         <translation>&amp;Лист ожидания (%1)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>No offer round is open.</source>
         <translation>Сейчас места никому не предлагаются.</translation>
     </message>
@@ -612,8 +699,17 @@
         <source>%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.</source>
         <translation>Удержано мест: %1 с %2; предложено волонтёрам: %3, ждут ответа: %4.</translation>
     </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
+        <translation>
+            <numerusform>%n место удержано за листом ожидания, не принято с %1: его займёт следующий отклик из листа ожидания.</numerusform>
+            <numerusform>%n места удержаны за листом ожидания, не приняты с %1: их займут следующие отклики из листа ожидания.</numerusform>
+            <numerusform>%n мест удержаны за листом ожидания, не приняты с %1: их займут следующие отклики из листа ожидания.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Closing…</source>
         <translation>Завершается…</translation>
     </message>
@@ -849,7 +945,7 @@
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+24"/>
         <source>All</source>
         <translation>Все</translation>
     </message>
@@ -884,7 +980,7 @@
         <translation>Какие заявки показывать в списке</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+77"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -1210,7 +1306,7 @@
         <translation>Сохранено</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+39"/>
         <source>Lower capacity</source>
         <translation>Уменьшить число мест</translation>
     </message>
@@ -1245,12 +1341,12 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-801"/>
+        <location line="-802"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+184"/>
+        <location line="+187"/>
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
@@ -1265,7 +1361,7 @@
         <translation>Сохранена как черновик: опубликуйте, когда будет готова</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>Cannot lower «%1» to %2 spots: %3 volunteers are signed up; remove some first</source>
         <translation>Нельзя уменьшить «%1» до %2 мест: записано волонтёров: %3; сначала исключите кого-то</translation>
     </message>
@@ -1595,6 +1691,21 @@
         <location line="+3"/>
         <source>The offer time must be between 1 and %1 minutes</source>
         <translation>Срок предложения должен быть от 1 до %1 минут</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No spot is held unclaimed for the waitlist</source>
+        <translation>Нет мест, удержанных за листом ожидания</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only an open application can offer held spots again; this one is %1</source>
+        <translation>Снова предложить удержанные места можно только в открытой заявке; эта заявка: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The release delay must be between 0 (never) and %1 minutes</source>
+        <translation>Задержка должна быть от 0 (никогда) до %1 минут</translation>
     </message>
 </context>
 <context>
@@ -1988,7 +2099,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-409"/>
+        <location filename="../../gui/display.py" line="-451"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -2034,7 +2145,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-310"/>
+        <location filename="../../gui/models.py" line="-513"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -2069,20 +2180,20 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+197"/>
-        <location line="+23"/>
-        <location line="+28"/>
+        <location line="+236"/>
+        <location line="+31"/>
+        <location line="+184"/>
         <location line="+27"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-241"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+29"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -2097,7 +2208,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+183"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>

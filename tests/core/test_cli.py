@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
 from core import cli
+from core.clock import ManualClock
 from core.config import DB_NAME
-from core.engine import ApplicationForm
+from core.engine import ApplicationForm, Delivery
 from core.service import ConsoleCore
 from tests.helpers.broker import (
     BROKER_URL,
@@ -128,3 +130,38 @@ def test_scrub_hides_every_spelling_of_a_password() -> None:
     text = "login p@ss/word failed for amqp://user:p%40ss%2Fword@host/"
     assert cli.scrub(text, secrets) == "login *** failed for amqp://user:***@host/"
     assert cli.url_secrets("amqp://user@host/") == []
+
+
+def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
+        return code, out.getvalue()
+
+    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
+    try:
+        day = date.today() + timedelta(days=1)
+        app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
+        for vid, status in (("7", "accepted"), ("8", "accepted"), ("7", "declined")):
+            body = {
+                "action": "volunteer_response",
+                "data": {"volunteer_id": vid, "volunteer_application_id": app_id, "status": status},
+            }
+            engine.handle([Delivery(json.dumps(body).encode(), message_id=f"{vid}-{status}")])
+        assert run("release", app_id)[0] == cli.EXIT_REFUSED  # a round is open, nothing held
+        engine.clock = ManualClock(datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1))
+        engine.tick()  # nobody claimed: the spot stays held for the waitlist
+    finally:
+        engine.store.close()
+    code, shown = run("show", app_id)
+    assert code == 0 and "Held for the waitlist: 1 spot(s), unclaimed since" in shown
+    assert run("reoffer", app_id) == (
+        0,
+        f"offered the held spots of {app_id} to the waitlist again:"
+        " 0/1 signed up, 1 held, 0 free, 1 waiting\n",
+    )
+    assert "Offer round (broadcast): 1 spot(s) held" in run("show", app_id)[1]
+    assert run("release-after", app_id, "20")[0] == 0
+    assert "unclaimed held spots are released after 20 min" in run("show", app_id)[1]

@@ -115,6 +115,22 @@ def test_each_activity_kind_reads_as_a_russian_sentence(language):
             "предложение действует 30 мин",
         ),
     ]
+    cases += [
+        (row("took_held"), "записан: занял место, удержанное за листом ожидания"),
+        (
+            row("round_closed", reason="expired", released=0, kept=2),
+            "раунд предложений закрыт: никто не принял место до истечения срока; "
+            "2 непринятых места остаются за листом ожидания",
+        ),
+        (
+            row("hold_released", spots=1, why="coordinator"),
+            "координатор отдал новым откликам 1 удержанное место",
+        ),
+        (
+            row("reoffered", spots=5),
+            "координатор снова предложил листу ожидания 5 удержанных мест",
+        ),
+    ]
     for r, sentence in cases:
         assert activity_text(r) == sentence, r.kind
     # a reason this window does not know: the kind alone, never the English words
