@@ -188,7 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         help='the day of the shift (local; also "today" or "tomorrow")',
     )
     create.add_argument("--start", required=True, metavar="HH:MM", help="start time (local)")
-    create.add_argument("--end", required=True, metavar="HH:MM", help="end time, after --start")
+    create.add_argument(
+        "--end",
+        required=True,
+        metavar="HH:MM",
+        help="end time; one before --start is the next day (an overnight shift)",
+    )
     create.add_argument("--description", default="", help="what volunteers will do")
     create.add_argument(
         "--policy",
@@ -558,7 +563,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
             s.id,
             _clip(s.name, 32),
             s.date.isoformat(),
-            f"{s.start:%H:%M}-{s.end:%H:%M}",
+            f"{_hours(s)}",
             f"{s.signed}/{s.capacity}",
             str(s.held),
             str(s.free),
@@ -572,6 +577,11 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     for r in table:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
     return EXIT_OK
+
+
+def _hours(s: AppSummary) -> str:
+    """22:00-02:00+1 for an overnight shift (an end before the start is the next day)."""
+    return f"{s.start:%H:%M}-{s.end:%H:%M}" + ("+1" if s.end < s.start else "")
 
 
 def _clip(text: str, n: int) -> str:
@@ -627,7 +637,7 @@ def format_detail(d: AppDetail) -> str:
     lines = [
         f"Application {s.id}: {s.name}",
         f"  status       {s.status}",
-        f"  when         {s.date.isoformat()} {s.start:%H:%M}-{s.end:%H:%M}",
+        f"  when         {s.date.isoformat()} {_hours(s)}",
         f"  spots        {s.capacity}: {s.signed} signed up, {s.held} held for an offer,"
         f" {s.free} free; {s.waiting} waiting",
         f"  freed spots  {s.policy}, offer timeout {s.offer_timeout_min} min",

@@ -59,6 +59,12 @@ def local_now(clock: Clock) -> datetime:
     return clock.now().replace(tzinfo=UTC).astimezone(clock.tz).replace(tzinfo=None)
 
 
-def shift_over(day: date, end: time, now_local: datetime) -> bool:
-    """True once a shift's end has passed on the coordinator's wall (the Past filter)."""
-    return datetime.combine(day, end) <= now_local
+def shift_over(day: date, end: time, now_local: datetime, *, start: time | None = None) -> bool:
+    """True once a shift's end has passed on the coordinator's wall (the Past filter).
+
+    Given its start, an end before it is the next day (an overnight shift, 22:00-02:00).
+    """
+    ends = datetime.combine(day, end)
+    if start is not None and end < start:
+        ends += timedelta(days=1)
+    return ends <= now_local

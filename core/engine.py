@@ -734,9 +734,10 @@ class ApplicationForm:
             errs["description"] = f"at most {MAX_DESCRIPTION_LENGTH} characters"
         if self.day < today:
             errs["date"] = f"the date is in the past (today is {today.isoformat()})"
-        if self.end <= self.start:
-            errs["end"] = "the end must be after the start"
-        elif self.day == today and shift_over(self.day, self.end, now):
+        if self.end == self.start:
+            # An end before the start is the next day (an overnight shift, 22:00-02:00).
+            errs["end"] = "the end must differ from the start"
+        elif self.day == today and shift_over(self.day, self.end, now, start=self.start):
             errs["end"] = f"this shift is already over (it is {now:%H:%M} now)"
         if not 1 <= self.spots <= rules.MAX_CAPACITY:
             errs["spots"] = f"between 1 and {rules.MAX_CAPACITY}"

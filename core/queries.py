@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,12 @@ class AppSummary:
     @property
     def starts_at(self) -> datetime:
         return datetime.combine(self.date, self.start)
+
+    @property
+    def ends_at(self) -> datetime:
+        """An end before the start is the next day: an overnight shift (22:00-02:00)."""
+        end = datetime.combine(self.date, self.end)
+        return end + timedelta(days=1) if self.end < self.start else end
 
 
 @dataclass(frozen=True, slots=True)

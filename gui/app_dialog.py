@@ -320,11 +320,11 @@ class AppDialog(QDialog):
                 "%1", date_text(self._now().date(), year=True)
             )
         if key == "end":
-            if form.end > form.start:
+            if form.end != form.start:
                 return self.tr("This shift is already over (it is %1 now)").replace(
                     "%1", time_text(self._now().time())
                 )
-            return self.tr("The end must be after the start")
+            return self.tr("The end must differ from the start (an earlier end is the next day)")
         if key == "spots":
             if 0 <= form.spots < self._signed:
                 return self.tr("%1 volunteers are signed up; remove some first").replace(

@@ -94,8 +94,15 @@ def full_moment_text(when: datetime) -> str:
 
 
 def span_text(d: date, start: time, end: time, *, year: bool = False, weekday: bool = True) -> str:
-    """An application's date and hours: «Sat 28 Nov, 10:00–14:00» («28 Nov, …» without weekday)."""
-    return f"{date_text(d, year=year, weekday=weekday)}, {time_text(start)}–{time_text(end)}"
+    """An application's date and hours: «Sat 28 Nov, 10:00–14:00» («28 Nov, …» without weekday).
+
+    An end before the start is the next day (an overnight shift): «Sat 28 Nov, 22:00–02:00
+    (next day)».
+    """
+    hours = f"{time_text(start)}–{time_text(end)}"
+    if end < start:
+        hours = translate("dates", "%1 (next day)").replace("%1", hours)
+    return f"{date_text(d, year=year, weekday=weekday)}, {hours}"
 
 
 # ---- words ------------------------------------------------------------------------------------

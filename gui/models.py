@@ -509,7 +509,7 @@ class ApplicationsProxy(QSortFilterProxyModel):
             return False
         if self._text and not self._matches(row):
             return False
-        past = shift_over(row.date, row.end, self._now())
+        past = shift_over(row.date, row.end, self._now(), start=row.start)
         if self._filter == "cancelled":
             return row.status == "cancelled"
         if self._filter == "open":

@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+190"/>
+        <location filename="../../gui/display.py" line="+197"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+101"/>
+        <location filename="../../gui/display.py" line="+108"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -542,7 +542,12 @@
         <translation>Сохранить &amp;черновик</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+110"/>
+        <source>The end must differ from the start (an earlier end is the next day)</source>
+        <translation>Конец должен отличаться от начала (более раннее время конца — это следующий день)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>A whole number from 1 to %1</source>
         <translation>Целое число от 1 до %1</translation>
     </message>
@@ -578,12 +583,7 @@
         <translation>Эта смена уже закончилась (сейчас %1)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The end must be after the start</source>
-        <translation>Окончание должно быть позже начала</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>%1 volunteers are signed up; remove some first</source>
         <translation>Записано волонтёров: %1; сначала исключите лишних</translation>
     </message>
@@ -2099,7 +2099,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-451"/>
+        <location filename="../../gui/display.py" line="-458"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -2123,11 +2123,16 @@
         <comment>QLocale date pattern</comment>
         <translation>d MMM</translation>
     </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 (next day)</source>
+        <translation>%1 (до следующего дня)</translation>
+    </message>
 </context>
 <context>
     <name>display</name>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>offer freed spots to the whole waitlist</source>
         <translation>освободившиеся места предлагаются всему листу ожидания</translation>
     </message>

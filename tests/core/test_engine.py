@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pytest
 
 from core import messages as m
 from core import rules
-from core.clock import ManualClock
+from core.clock import ManualClock, shift_over
 from core.engine import (
     ActionRefused,
     ApplicationForm,
@@ -22,6 +22,7 @@ from core.engine import (
     Result,
     console_app_id,
 )
+from core.queries import Queries
 from core.storage import Store
 
 FORM = ApplicationForm(
@@ -268,7 +269,7 @@ def test_unknown_application_is_refused_for_every_operation(engine: Engine) -> N
 
 
 def _refusals(engine: Engine, app: str) -> list[tuple[Callable[[], object], str]]:
-    past = ApplicationForm(name=" ", day=date(2026, 3, 1), start=time(18), end=time(14), spots=0)
+    past = ApplicationForm(name=" ", day=date(2026, 3, 1), start=time(18), end=time(18), spots=0)
     shrunk = ApplicationForm(
         name="Новое имя", day=date(2026, 3, 11), start=time(9), end=time(12), spots=1
     )
@@ -297,7 +298,7 @@ def _refusals(engine: Engine, app: str) -> list[tuple[Callable[[], object], str]
         (
             lambda: engine.edit_application(app, past),
             "name: a name is required; date: the date is in the past (today is 2026-03-02); "
-            "end: the end must be after the start; spots: between 1 and 10000",
+            "end: the end must differ from the start; spots: between 1 and 10000",
         ),
         (
             # the edit's name and date are valid, its capacity is not: nothing of it is kept
@@ -365,3 +366,31 @@ def test_tick_without_due_rounds_changes_nothing(engine: Engine, clock: ManualCl
     before = dump(engine.store)
     assert engine.tick() == 0
     assert dump(engine.store) == before
+
+
+def test_an_end_before_the_start_is_an_overnight_shift(engine: Engine) -> None:
+    night = ApplicationForm(
+        name="Night shelter", day=date(2026, 3, 10), start=time(22), end=time(2), spots=2
+    )
+    app = engine.create_application(night)
+    summary = Queries(engine).summary(app)
+    assert summary is not None
+    assert (summary.starts_at, summary.ends_at) == (
+        datetime(2026, 3, 10, 22),
+        datetime(2026, 3, 11, 2),
+    )
+    zero = ApplicationForm(
+        name="Nothing", day=date(2026, 3, 10), start=time(22), end=time(22), spots=2
+    )
+    assert zero.errors(now=datetime(2026, 3, 2, 9)) == {"end": "the end must differ from the start"}
+
+
+def test_an_overnight_shift_is_not_over_before_its_end_the_next_day() -> None:
+    night = ApplicationForm(
+        name="Night shelter", day=date(2026, 3, 2), start=time(22), end=time(2), spots=2
+    )
+    assert night.errors(now=datetime(2026, 3, 2, 23, 30)) == {}  # it runs until 02:00
+    assert (
+        shift_over(date(2026, 3, 2), time(2), datetime(2026, 3, 3, 1, 59), start=time(22)) is False
+    )
+    assert shift_over(date(2026, 3, 2), time(2), datetime(2026, 3, 3, 2, 0), start=time(22))

@@ -45,9 +45,13 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     assert shown_errors(dlg) == {"date": f"The date is in the past (today is {today})"}
 
     dlg.date.setDate(QDate(2026, 3, 5))
-    dlg.start.setTime(QTime(14, 0))
-    dlg.end.setTime(QTime(12, 0))
-    assert shown_errors(dlg) == {"end": "The end must be after the start"}
+    dlg.start.setTime(QTime(22, 0))
+    dlg.end.setTime(QTime(2, 0))  # an overnight shift: it ends the next day
+    assert shown_errors(dlg) == {}
+    dlg.end.setTime(QTime(22, 0))
+    assert shown_errors(dlg) == {
+        "end": "The end must differ from the start (an earlier end is the next day)"
+    }
 
     dlg.name.setText("x" * 201)
     assert set(shown_errors(dlg)) == {"name", "end"}

@@ -63,6 +63,9 @@ def test_dates_and_times_follow_the_interface_language(language):
     assert date_text(date(2026, 11, 28)) == "сб, 28 нояб."
     assert span_text(date(2026, 11, 28), time(10), time(14)) == "сб, 28 нояб., 10:00–14:00"
     assert date_text(date(2026, 11, 28), long=True) == "суббота, 28 ноября 2026"
+    assert span_text(date(2026, 11, 28), time(22), time(2)) == (
+        "сб, 28 нояб., 22:00–02:00 (до следующего дня)"
+    )
     language("en")
     assert date_text(date(2026, 11, 28)) == "Sat 28 Nov"
     assert (
