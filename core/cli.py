@@ -245,6 +245,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cap.add_argument("id", metavar="ID", help="application id")
     cap.add_argument("spots", metavar="N", type=int, help="the new capacity")
+    hand = app_sub.add_parser(
+        "signup",
+        parents=[common],
+        help="sign up a walk-in or a phone call by hand (told «записан»)",
+        description="Sign up a volunteer by hand into a free spot. Someone on the waitlist "
+        "is promoted. With no free spot it is refused unless --over-capacity is given: then "
+        "the capacity grows by one for them (logged, and announced as a capacity change).",
+    )
+    hand.add_argument("id", metavar="ID", help="application id")
+    hand.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id (any text)")
+    hand.add_argument(
+        "--over-capacity", action="store_true", help="add a spot for them if none is free"
+    )
+    dup = app_sub.add_parser(
+        "duplicate",
+        parents=[common],
+        help="copy an application into a new draft; prints its id",
+        description="Copy an application's fields, policy and offer timeout into a new draft "
+        "(publish it with `app publish`). --date gives the copy another day.",
+    )
+    dup.add_argument("id", metavar="ID", help="application id")
+    dup.add_argument("--date", metavar="YYYY-MM-DD", help="the copy's day (default: the same)")
+    delete = app_sub.add_parser(
+        "delete",
+        parents=[common],
+        help="delete a draft (a published application is cancelled instead)",
+        description="Delete a draft application and its log. Published ones are refused: "
+        "cancel them, so volunteers are told.",
+    )
+    delete.add_argument("id", metavar="ID", help="application id")
     rel = app_sub.add_parser(
         "release-after",
         parents=[common],
@@ -717,6 +747,10 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
         lambda e, a: e.promote(a.id, a.volunteer),
         lambda s, a: f"promoted {a.volunteer} in {s.id} (told «записан»): {_counts(s)}",
     ),
+    "signup": (
+        lambda e, a: e.sign_up_by_hand(a.id, a.volunteer, over_capacity=a.over_capacity),
+        lambda s, a: f"signed up {a.volunteer} in {s.id} (told «записан»): {_counts(s)}",
+    ),
     "reoffer": (
         lambda e, a: e.reoffer(a.id),
         lambda s, a: f"offered the held spots of {s.id} to the waitlist again: {_counts(s)}",
@@ -736,6 +770,39 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
 }
 
 
+def cmd_duplicate(args: argparse.Namespace, out: TextIO, clock: Clock | None) -> int:
+    day = None
+    if args.date is not None:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            _err(f"error: --date: expected YYYY-MM-DD, got {args.date!r}")
+            return EXIT_USAGE
+    engine = open_engine(args, clock)
+    try:
+        copy = engine.duplicate_application(args.id, day=day)
+    except ActionRefused as exc:
+        _err(f"refused: {exc}")
+        return EXIT_REFUSED
+    finally:
+        engine.store.close()
+    print(copy, file=out)
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
+    engine = open_engine(args)
+    try:
+        engine.delete_draft(args.id)
+    except ActionRefused as exc:
+        _err(f"refused: {exc}")
+        return EXIT_REFUSED
+    finally:
+        engine.store.close()
+    print(f"deleted the draft {args.id}", file=out)
+    return EXIT_OK
+
+
 def run_app_command(
     args: argparse.Namespace, out: TextIO | None = None, *, clock: Clock | None = None
 ) -> int:
@@ -749,6 +816,10 @@ def run_app_command(
         return cmd_show(args, out)
     if cmd in _ACTIONS:
         return _action(args, out, *_ACTIONS[cmd])
+    if cmd == "duplicate":
+        return cmd_duplicate(args, out, clock)
+    if cmd == "delete":
+        return cmd_delete(args, out)
     raise AssertionError(f"unhandled app command {cmd}")
 
 

@@ -528,6 +528,55 @@ class Engine:
             self._emit(change)
         return app_id
 
+    def duplicate_application(self, app_id: str, *, day: date | None = None) -> str:
+        """A new draft with the same fields, policy and offer timeout (on day, if given).
+
+        A draft, so the coordinator checks it (the date above all) before publishing it.
+        """
+        self._refresh()
+        st = self._state(app_id)
+        if st is None:
+            raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
+        form = ApplicationForm(
+            name=st.name,
+            day=day or st.date,
+            start=st.start,
+            end=st.end,
+            spots=st.capacity,
+            description=st.description,
+            policy=st.policy,
+            offer_timeout_min=st.offer_timeout_s // 60,
+        )
+        return self.create_application(form, publish=False)
+
+    def delete_draft(self, app_id: str) -> None:
+        """Delete a draft and its log; a published application is cancelled instead."""
+        with self._lock:
+            change = Committed()
+            try:
+                with self.store.transaction():
+                    self._refresh()
+                    st = self._state(app_id)
+                    if st is None:
+                        raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
+                    if st.status != "draft":
+                        raise ActionRefused(refuse(RefusalKind.NOT_DRAFT, status=st.status))
+                    self.store.delete_application(app_id)
+                    change.application_ids.add(app_id)
+            finally:
+                self._cache.pop(app_id, None)
+            self._emit(change)
+
+    def sign_up_by_hand(
+        self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
+    ) -> None:
+        """Sign up a walk-in or a phone call; over capacity only when asked explicitly."""
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: rules.sign_up_by_hand(st, fx, volunteer_id, over_capacity=over_capacity),
+        )
+
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
         errors = form.errors(now=local_now(self.clock))
         if errors:

@@ -46,6 +46,7 @@ class ActivityKind(StrEnum):
     EDITED = "edited"  # fields: [name, description, date, start, end]
     POLICY_CHANGED = "policy_changed"  # policy, offer_timeout_min
     TOOK_HELD = "took_held"  # signed up into a spot held for the waitlist (standing hold)
+    SIGNED_BY_HAND = "signed_by_hand"  # a walk-in or phone call; over_capacity: bool
     REOFFERED = "reoffered"  # the coordinator offered a standing hold again: spots
     HOLD_RELEASED = "hold_released"  # spots left a standing hold; why (below)
     RELEASE_AFTER_CHANGED = "release_after_changed"  # minutes (0: never by itself)
@@ -156,6 +157,10 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
         f"freed spots: {p['policy']}, offer timeout {p['offer_timeout_min']} min"
     ),
     ActivityKind.TOOK_HELD: lambda p: "signed up: took a spot held for the waitlist",
+    ActivityKind.SIGNED_BY_HAND: lambda p: (
+        "signed up by the coordinator (walk-in or phone)"
+        + ("; over capacity" if p.get("over_capacity") else "")
+    ),
     ActivityKind.REOFFERED: lambda p: (
         f"the coordinator offered {p['spots']} held spot(s) to the waitlist again"
     ),
@@ -202,6 +207,9 @@ class RefusalKind(StrEnum):
     OFFER_TIMEOUT_RANGE = "offer_timeout_range"  # max_min
     INVALID_FORM = "invalid_form"  # errors: {field: English text}
     NO_STANDING_HOLD = "no_standing_hold"  # nothing held unclaimed to re-offer or release
+    ALREADY_SIGNED_UP = "already_signed_up"  # volunteer
+    NO_FREE_SPOT_BY_HAND = "no_free_spot_by_hand"  # sign up over capacity explicitly
+    NOT_DRAFT = "not_draft"  # status: only a draft can be deleted
     NOT_OPEN_FOR_HOLD = "not_open_for_hold"  # status: re-offering needs an open application
     RELEASE_AFTER_RANGE = "release_after_range"  # max_min
 
@@ -236,6 +244,13 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     ),
     RefusalKind.INVALID_FORM: lambda p: "; ".join(f"{k}: {v}" for k, v in p["errors"].items()),
     RefusalKind.NO_STANDING_HOLD: lambda p: "no spot is held unclaimed for the waitlist",
+    RefusalKind.ALREADY_SIGNED_UP: lambda p: f"volunteer {p['volunteer']} is already signed up",
+    RefusalKind.NO_FREE_SPOT_BY_HAND: lambda p: (
+        "no free spot: sign them up over capacity explicitly, or raise the capacity"
+    ),
+    RefusalKind.NOT_DRAFT: lambda p: (
+        f"only a draft can be deleted; this one is {p['status']} (cancel it instead)"
+    ),
     RefusalKind.NOT_OPEN_FOR_HOLD: lambda p: (
         f"only an open application can offer held spots again; this one is {p['status']}"
     ),

@@ -759,3 +759,39 @@ def set_release_after(st: AppState, fx: Effects, seconds: int) -> Refusal | None
     st.app_dirty = True
     _log(st, fx, A.RELEASE_AFTER_CHANGED, minutes=seconds // 60)
     return None
+
+
+# ---- signing up by hand -------------------------------------------------------------------
+
+
+def sign_up_by_hand(
+    st: AppState, fx: Effects, vid: str, *, over_capacity: bool = False
+) -> Refusal | None:
+    """The coordinator signs up a walk-in or a phone call into a free spot (записан).
+
+    With no free spot it is refused unless over_capacity is set: then the capacity grows by
+    one for them (announced like any capacity change). Someone waiting is promoted instead,
+    so they leave the waitlist and any offer the usual way.
+    """
+    if st.status not in ("open", "closed"):
+        return refuse(R.NOT_OPEN_OR_CLOSED, status=st.status)
+    p = st.participants.get(vid)
+    if p is not None and p.state == "signed":
+        return refuse(R.ALREADY_SIGNED_UP, volunteer=vid)
+    room = st.free > 0 or (p is not None and st.held > 0)
+    if not room:
+        if not over_capacity:
+            return refuse(R.NO_FREE_SPOT_BY_HAND)
+        if st.capacity >= MAX_CAPACITY:
+            return refuse(R.CAPACITY_RANGE, max=MAX_CAPACITY)
+        st.capacity += 1  # straight to this volunteer: not offered to the waitlist
+        st.app_dirty = True
+        _log(st, fx, A.CAPACITY_CHANGED, old=st.capacity - 1, new=st.capacity)
+    if p is not None:
+        refused = promote(st, fx, vid)
+        assert refused is None, refused  # a waiting volunteer and a spot: promote cannot refuse
+    else:
+        _sign_up(st, fx, vid, fx.now, A.SIGNED_BY_HAND, over_capacity=not room)
+    if not room:
+        _announce_update(st, fx)
+    return None

@@ -611,6 +611,18 @@ class Store:
             (st.id, st.fund_id, _ts(st.created_at), *_app_values(st)),
         )
 
+    def delete_application(self, app_id: str) -> None:
+        """Remove an application with everything kept about it; the caller holds the transaction."""
+        c = self.conn
+        c.execute(
+            "DELETE FROM offer WHERE round_id IN (SELECT id FROM offer_round"
+            " WHERE application_id = ?)",
+            (app_id,),
+        )
+        for table in ("offer_round", "participation", "activity"):
+            c.execute(f"DELETE FROM {table} WHERE application_id = ?", (app_id,))
+        c.execute("DELETE FROM application WHERE id = ?", (app_id,))
+
     def application_ids(self) -> list[str]:
         return [
             r[0] for r in self.conn.execute("SELECT id FROM application ORDER BY date, start, id")

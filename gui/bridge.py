@@ -429,6 +429,22 @@ class Bridge(QObject):
     def cancel(self, app_id: str) -> Op[None]:
         return self.submit("cancel", lambda: self.engine.cancel(app_id))
 
+    def sign_up_by_hand(
+        self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
+    ) -> Op[None]:
+        """A walk-in or a phone call; over capacity only when the coordinator says so."""
+        return self.submit(
+            "sign up",
+            lambda: self.engine.sign_up_by_hand(app_id, volunteer_id, over_capacity=over_capacity),
+        )
+
+    def duplicate_application(self, app_id: str) -> Op[str]:
+        """A new draft with the same fields; resolves to its id."""
+        return self.submit("duplicate", lambda: self.engine.duplicate_application(app_id))
+
+    def delete_draft(self, app_id: str) -> Op[None]:
+        return self.submit("delete", lambda: self.engine.delete_draft(app_id))
+
     def reoffer(self, app_id: str) -> Op[None]:
         """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
         return self.submit("reoffer", lambda: self.engine.reoffer(app_id))

@@ -300,6 +300,11 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
         p["waiting"],
     ),
     "edited": _edited,
+    "signed_by_hand": lambda p, r: (
+        translate("Activity", "signed up by the coordinator (walk-in or phone); over capacity")
+        if p.get("over_capacity")
+        else translate("Activity", "signed up by the coordinator (walk-in or phone)")
+    ),
     "took_held": lambda p, r: translate("Activity", "signed up: took a spot held for the waitlist"),
     "reoffered": lambda p, r: Activity.tr(
         "the coordinator offered %n held spot(s) to the waitlist again", "", p["spots"]
@@ -405,6 +410,16 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
     ),
     "not_open_for_hold": lambda p: _one(
         translate("Refusal", "Only an open application can offer held spots again; this one is %1"),
+        status_text(str(p["status"])),
+    ),
+    "already_signed_up": lambda p: _one(
+        translate("Refusal", "Volunteer %1 is already signed up"), p["volunteer"]
+    ),
+    "no_free_spot_by_hand": lambda p: translate(
+        "Refusal", "No free spot: sign them up over capacity explicitly, or raise the spots"
+    ),
+    "not_draft": lambda p: _one(
+        translate("Refusal", "Only a draft can be deleted; this one is %1 (cancel it instead)"),
         status_text(str(p["status"])),
     ),
     "release_after_range": lambda p: _one(

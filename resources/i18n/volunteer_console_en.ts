@@ -100,7 +100,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+43"/>
+        <location line="+48"/>
         <source>the coordinator offered %n held spot(s) to the waitlist again</source>
         <translation>
             <numerusform>the coordinator offered %n held spot to the waitlist again</numerusform>

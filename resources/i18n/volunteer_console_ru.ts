@@ -425,7 +425,17 @@
         <translation>изменены данные заявки</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
+        <source>signed up by the coordinator (walk-in or phone); over capacity</source>
+        <translation>записан координатором (пришёл сам или позвонил); сверх числа мест</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signed up by the coordinator (walk-in or phone)</source>
+        <translation>записан координатором (пришёл сам или позвонил)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>signed up: took a spot held for the waitlist</source>
         <translation>записан: занял место, удержанное за листом ожидания</translation>
     </message>
@@ -1704,6 +1714,21 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Volunteer %1 is already signed up</source>
+        <translation>Волонтёр %1 уже записан</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No free spot: sign them up over capacity explicitly, or raise the spots</source>
+        <translation>Нет свободного места: запишите сверх числа мест явно или увеличьте число мест</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only a draft can be deleted; this one is %1 (cancel it instead)</source>
+        <translation>Удалить можно только черновик; эта заявка: %1 (её можно отменить)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The release delay must be between 0 (never) and %1 minutes</source>
         <translation>Задержка должна быть от 0 (никогда) до %1 минут</translation>
     </message>
@@ -2099,7 +2124,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-458"/>
+        <location filename="../../gui/display.py" line="-473"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

@@ -165,3 +165,33 @@ def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Pa
     assert "Offer round (broadcast): 1 spot(s) held" in run("show", app_id)[1]
     assert run("release-after", app_id, "20")[0] == 0
     assert "unclaimed held spots are released after 20 min" in run("show", app_id)[1]
+
+
+def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
+        return code, out.getvalue()
+
+    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
+    try:
+        day = date.today() + timedelta(days=1)
+        app_id = engine.create_application(ApplicationForm("Shift", day, time(22), time(2), 1))
+    finally:
+        engine.store.close()
+    assert run("signup", app_id, "anna")[0] == 0
+    assert run("signup", app_id, "boris")[0] == cli.EXIT_REFUSED  # no free spot
+    assert run("signup", app_id, "boris", "--over-capacity") == (
+        0,
+        f"signed up boris in {app_id} (told «записан»): 2/2 signed up, 0 held, 0 free, 0 waiting\n",
+    )
+    code, copy = run("duplicate", app_id, "--date", (day + timedelta(days=7)).isoformat())
+    copy = copy.strip()
+    assert code == 0 and copy != app_id
+    shown = run("show", copy)[1]
+    assert "status       draft" in shown and "22:00-02:00+1" in shown
+    assert run("delete", app_id)[0] == cli.EXIT_REFUSED  # published: cancel it instead
+    assert run("delete", copy) == (0, f"deleted the draft {copy}\n")
+    assert run("show", copy)[0] == cli.EXIT_REFUSED

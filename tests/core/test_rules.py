@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -911,3 +911,83 @@ def test_a_sender_cannot_queue_ahead_by_claiming_an_early_time(c: Console) -> No
     assert st is not None
     assert st.participants["703"].responded_at == datetime(2026, 3, 2, 9, 0)
     assert st.participants["704"].responded_at == datetime(2026, 3, 2, 9, 5)
+
+
+# ---- coordinator operations: by hand, duplicate, delete ------------------------------------
+
+
+def test_a_walk_in_takes_a_free_spot_and_is_told(c: Console) -> None:
+    c.create(2)
+    c.accept(701)
+    c.sent()
+    c.engine.sign_up_by_hand(c.app, "walk-in-1")
+    assert c.sent() == [c.note("walk-in-1", SIGNED)]
+    assert c.roster() == ["701", "walk-in-1"]
+    assert _feed(c)[-1] == (
+        "coordinator",
+        "signed_by_hand",
+        "walk-in-1",
+        {"over_capacity": False},
+    )
+    assert refused(lambda: c.engine.sign_up_by_hand(c.app, "701")) == (
+        "volunteer 701 is already signed up"
+    )
+
+
+def test_a_walk_in_over_capacity_only_when_asked_and_it_is_logged(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    assert refused(lambda: c.engine.sign_up_by_hand(c.app, "phone-1")) == (
+        "no free spot: sign them up over capacity explicitly, or raise the capacity"
+    )
+    c.engine.sign_up_by_hand(c.app, "phone-1", over_capacity=True)
+    # straight to them: the new spot is not offered to the waitlist
+    assert c.sent() == [c.note("phone-1", SIGNED), c.updated(2, "open")]
+    assert c.counts() == (2, 0, 0)
+    assert c.waitlist() == ["702"]
+    assert _feed(c)[-2:] == [
+        ("coordinator", "capacity_changed", None, {"old": 1, "new": 2}),
+        ("coordinator", "signed_by_hand", "phone-1", {"over_capacity": True}),
+    ]
+
+
+def test_a_waitlisted_volunteer_signed_up_by_hand_is_promoted(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702)
+    c.sent()
+    c.engine.sign_up_by_hand(c.app, "702", over_capacity=True)
+    assert c.sent() == [c.note(702, SIGNED), c.updated(2, "open")]
+    assert c.waitlist() == []
+    assert c.counts() == (2, 0, 0)
+
+
+def test_duplicate_makes_a_draft_with_the_same_fields(c: Console) -> None:
+    c.create(3, policy="timed", timeout_min=45)
+    c.accept(701)
+    c.sent()
+    copy = c.engine.duplicate_application(c.app, day=date(2026, 3, 17))
+    assert c.sent() == []  # a draft: nothing is announced until it is published
+    a, b = c.engine.state(c.app), c.engine.state(copy)
+    assert a is not None and b is not None
+    assert (b.status, b.date, b.signed_count) == ("draft", date(2026, 3, 17), 0)
+    same = ("name", "description", "start", "end", "capacity", "policy", "offer_timeout_s")
+    assert [getattr(b, f) for f in same] == [getattr(a, f) for f in same]
+    with pytest.raises(ActionRefused) as info:
+        c.engine.duplicate_application(c.app, day=date(2026, 3, 1))
+    assert info.value.kind == RefusalKind.INVALID_FORM
+
+
+def test_delete_removes_a_draft_and_refuses_anything_published(c: Console) -> None:
+    draft = c.create(1, publish=False)
+    c.engine.delete_draft(draft)
+    assert c.engine.state(draft) is None
+    assert c.engine.store.conn.execute(
+        "SELECT COUNT(*) FROM activity WHERE application_id = ?", (draft,)
+    ).fetchone() == (0,)
+    assert c.sent() == []
+    live = c.create(1)
+    assert refused(lambda: c.engine.delete_draft(live)) == (
+        "only a draft can be deleted; this one is open (cancel it instead)"
+    )
+    assert refused(lambda: c.engine.delete_draft(draft)) == f"no application {draft}"
