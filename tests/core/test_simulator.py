@@ -52,6 +52,23 @@ async def running_console(data_dir: Path, fund: str) -> AsyncIterator[ConsoleCor
         await core.stop()
 
 
+async def all_applied(report: SimulationReport, core: ConsoleCore) -> None:
+    """Wait until the console has applied every message the simulator sent.
+
+    The simulator stops after a quiet second; on a loaded machine its last withdrawal can
+    still be in the console's queue then.
+    """
+
+    def applied() -> int:
+        return sum(
+            1
+            for m in core.queries.messages(limit=100_000)
+            if m.direction == "in" and not m.outcome.startswith("ignored")
+        )
+
+    await wait_until(lambda: applied() >= report.responses_sent, 20, "every response applied")
+
+
 def assert_agrees_with_console(report: SimulationReport, core: ConsoleCore, app_id: str) -> None:
     detail = core.queries.detail(app_id)
     assert detail is not None
@@ -93,6 +110,7 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
             assert report.error is None, report.error
             assert report.finished == "done"
             await wait_until(lambda: core.queries.backlog() == 0, 20, "outbox drained")
+            await all_applied(report, core)
             assert_agrees_with_console(report, core, app_id)
             # Only 5 spots, plus one per withdrawal, can spare a volunteer the waitlist.
             assert report.waitlisted >= 12 - 5 - report.withdrawals
@@ -122,6 +140,7 @@ def test_waitlist_requests_on_queue_1_count_like_responses(tmp_path: Path) -> No
                 settle_s=0.5,
             )
             assert report.error is None, report.error
+            await all_applied(report, core)
             assert_agrees_with_console(report, core, app_id)
             assert len(report.roster) == 2 and len(report.waiting) == 4
             # The console's own «waitlisted» answers come back on queue 1 and are skipped.
@@ -157,6 +176,7 @@ def test_without_an_application_id_it_answers_the_next_announced_one(tmp_path: P
             assert report.error is None, report.error
             assert report.application_id == app_id
             assert len(report.roster) == 3
+            await all_applied(report, core)
             assert_agrees_with_console(report, core, app_id)
 
     run(scenario)
