@@ -258,6 +258,26 @@ def build_parser() -> argparse.ArgumentParser:
     hand.add_argument(
         "--over-capacity", action="store_true", help="add a spot for them if none is free"
     )
+    offer = app_sub.add_parser(
+        "offer",
+        parents=[common],
+        help="offer one spot (held or free) to a chosen waitlisted volunteer",
+        description="Offer one spot to a chosen waitlisted volunteer (told «место доступно») "
+        "for the offer timeout. Unclaimed, it passes down the line like a timed round.",
+    )
+    offer.add_argument("id", metavar="ID", help="application id")
+    offer.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+    move = app_sub.add_parser(
+        "move",
+        parents=[common],
+        help="move a waitlisted volunteer to a position (the reason is logged)",
+        description="Move a waitlisted volunteer to a 1-based position on the waitlist; the "
+        "others keep their order. Nobody is told.",
+    )
+    move.add_argument("id", metavar="ID", help="application id")
+    move.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+    move.add_argument("position", metavar="POSITION", type=int, help="1 is the front")
+    move.add_argument("--reason", required=True, help="why, for the activity log")
     dup = app_sub.add_parser(
         "duplicate",
         parents=[common],
@@ -750,6 +770,16 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
     "signup": (
         lambda e, a: e.sign_up_by_hand(a.id, a.volunteer, over_capacity=a.over_capacity),
         lambda s, a: f"signed up {a.volunteer} in {s.id} (told «записан»): {_counts(s)}",
+    ),
+    "offer": (
+        lambda e, a: e.offer_to(a.id, a.volunteer),
+        lambda s, a: (
+            f"offered a spot of {s.id} to {a.volunteer} (told «место доступно»): {_counts(s)}"
+        ),
+    ),
+    "move": (
+        lambda e, a: e.move_on_waitlist(a.id, a.volunteer, a.position, a.reason),
+        lambda s, a: f"moved {a.volunteer} to position {a.position} on the waitlist of {s.id}",
     ),
     "reoffer": (
         lambda e, a: e.reoffer(a.id),

@@ -577,6 +577,18 @@ class Engine:
             lambda st, fx: rules.sign_up_by_hand(st, fx, volunteer_id, over_capacity=over_capacity),
         )
 
+    def offer_to(self, app_id: str, volunteer_id: str) -> None:
+        """Offer one spot (held or free) to a chosen waitlisted volunteer."""
+        self._run(app_id, "coordinator", lambda st, fx: rules.offer_to(st, fx, volunteer_id))
+
+    def move_on_waitlist(self, app_id: str, volunteer_id: str, position: int, reason: str) -> None:
+        """Move a waitlisted volunteer to a 1-based position; the reason is logged."""
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: rules.move(st, fx, volunteer_id, position, reason),
+        )
+
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
         errors = form.errors(now=local_now(self.clock))
         if errors:

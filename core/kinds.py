@@ -47,6 +47,7 @@ class ActivityKind(StrEnum):
     POLICY_CHANGED = "policy_changed"  # policy, offer_timeout_min
     TOOK_HELD = "took_held"  # signed up into a spot held for the waitlist (standing hold)
     SIGNED_BY_HAND = "signed_by_hand"  # a walk-in or phone call; over_capacity: bool
+    MOVED = "moved"  # the coordinator moved a waitlisted volunteer: old, new, reason
     REOFFERED = "reoffered"  # the coordinator offered a standing hold again: spots
     HOLD_RELEASED = "hold_released"  # spots left a standing hold; why (below)
     RELEASE_AFTER_CHANGED = "release_after_changed"  # minutes (0: never by itself)
@@ -128,7 +129,9 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
     ),
     ActivityKind.OFFER_EXPIRED: lambda p: "did not claim in time; offer passed on",
     ActivityKind.ROUND_OPENED: lambda p: (
-        f"{p['spots']} spot(s) offered "
+        f"the coordinator offered a spot to {p['chosen']}"
+        if p.get("chosen")
+        else f"{p['spots']} spot(s) offered "
         + ("in turn down the waitlist" if p.get("policy") == "timed" else "to the whole waitlist")
     ),
     ActivityKind.ROUND_CLOSED: _round_closed_en,
@@ -157,6 +160,9 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
         f"freed spots: {p['policy']}, offer timeout {p['offer_timeout_min']} min"
     ),
     ActivityKind.TOOK_HELD: lambda p: "signed up: took a spot held for the waitlist",
+    ActivityKind.MOVED: lambda p: (
+        f"moved on the waitlist by the coordinator from {p['old']} to {p['new']}: {p['reason']}"
+    ),
     ActivityKind.SIGNED_BY_HAND: lambda p: (
         "signed up by the coordinator (walk-in or phone)"
         + ("; over capacity" if p.get("over_capacity") else "")
@@ -210,6 +216,9 @@ class RefusalKind(StrEnum):
     ALREADY_SIGNED_UP = "already_signed_up"  # volunteer
     NO_FREE_SPOT_BY_HAND = "no_free_spot_by_hand"  # sign up over capacity explicitly
     NOT_DRAFT = "not_draft"  # status: only a draft can be deleted
+    ROUND_OPEN = "round_open"  # a chosen offer waits for the open round to end
+    REASON_REQUIRED = "reason_required"  # moving someone on the waitlist needs a reason
+    POSITION_RANGE = "position_range"  # max
     NOT_OPEN_FOR_HOLD = "not_open_for_hold"  # status: re-offering needs an open application
     RELEASE_AFTER_RANGE = "release_after_range"  # max_min
 
@@ -248,6 +257,11 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     RefusalKind.NO_FREE_SPOT_BY_HAND: lambda p: (
         "no free spot: sign them up over capacity explicitly, or raise the capacity"
     ),
+    RefusalKind.ROUND_OPEN: lambda p: (
+        "an offer round is open: let it end first, or promote the volunteer"
+    ),
+    RefusalKind.REASON_REQUIRED: lambda p: "say why the volunteer is moved",
+    RefusalKind.POSITION_RANGE: lambda p: f"the position must be between 1 and {p['max']}",
     RefusalKind.NOT_DRAFT: lambda p: (
         f"only a draft can be deleted; this one is {p['status']} (cancel it instead)"
     ),

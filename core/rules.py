@@ -795,3 +795,70 @@ def sign_up_by_hand(
     if not room:
         _announce_update(st, fx)
     return None
+
+
+# ---- the coordinator's hand on the waitlist ------------------------------------------------
+
+
+def offer_to(st: AppState, fx: Effects, vid: str) -> Refusal | None:
+    """Offer one spot to a chosen waitlisted volunteer (место доступно), for the offer timeout.
+
+    The spot comes from a standing hold, else from the free spots. It opens a timed round
+    that starts with the chosen volunteer: unclaimed in time, it passes down the line as a
+    timed round does (the first in line next), and ends held for the waitlist.
+    """
+    if st.status != "open":
+        return refuse(R.NOT_OPEN_FOR_HOLD, status=st.status)
+    p = st.participants.get(vid)
+    if p is None or p.state != "waiting":
+        return refuse(R.NOT_WAITING, volunteer=vid)
+    if st.round is not None:
+        return refuse(R.ROUND_OPEN)
+    if st.standing > 0:
+        _end_standing(st, fx, 1, "reoffered")
+    elif st.free <= 0:
+        return refuse(R.NO_FREE_SPOT)
+    expires = fx.now + _timeout(st)
+    r = Round("timed", 1, fx.now, expires)
+    st.round = r
+    st.touch(r)
+    _log(st, fx, A.ROUND_OPENED, spots=1, policy="timed", chosen=vid)
+    fx.outcomes.append(o.SpotsAnnounced(1, (vid,)))
+    _offer(st, r, fx, vid, expires)
+    return None
+
+
+def move(st: AppState, fx: Effects, vid: str, position: int, reason: str) -> Refusal | None:
+    """Move a waitlisted volunteer to a 1-based position, with the coordinator's reason.
+
+    The waitlist is ordered by (queue time, arrival); the moved volunteer takes the queue time
+    of their new neighbour and an arrival number just before (or after) theirs, so the rest of
+    the line keeps its order. Nobody is told: positions are not announced again.
+    """
+    if st.status not in ("open", "closed"):
+        return refuse(R.NOT_OPEN_OR_CLOSED, status=st.status)
+    p = st.participants.get(vid)
+    if p is None or p.state != "waiting":
+        return refuse(R.NOT_WAITING, volunteer=vid)
+    if not reason.strip():
+        return refuse(R.REASON_REQUIRED)
+    others = [k for k in st.wait_keys if k[2] != vid]
+    if not 1 <= position <= len(others) + 1:
+        return refuse(R.POSITION_RANGE, max=len(others) + 1)
+    old = st.position(vid)
+    if old == position:
+        return None
+    if position <= len(others):
+        at, seq, _ = others[position - 1]  # V goes just before the one now at that place
+    else:
+        at, last_seq, _ = others[-1]
+        seq = last_seq + 1  # V goes last
+    # Everyone with that queue time from seq on moves one arrival number up: order kept.
+    for w_at, w_seq, w_vid in [k for k in others if k[0] == at and k[1] >= seq][::-1]:
+        w = st.participants[w_vid]
+        st.put(Participant(w_vid, "waiting", w_at, w_seq + 1, w.since))
+    st.put(Participant(vid, "waiting", at, seq, p.since))
+    st.next_seq = max(st.next_seq, max(k[1] for k in st.wait_keys) + 1)
+    st.app_dirty = True
+    _log(st, fx, A.MOVED, vid, old=old, new=position, reason=reason.strip())
+    return None

@@ -445,6 +445,19 @@ class Bridge(QObject):
     def delete_draft(self, app_id: str) -> Op[None]:
         return self.submit("delete", lambda: self.engine.delete_draft(app_id))
 
+    def offer_to(self, app_id: str, volunteer_id: str) -> Op[None]:
+        """Offer one spot (held or free) to a chosen waitlisted volunteer."""
+        return self.submit("offer", lambda: self.engine.offer_to(app_id, volunteer_id))
+
+    def move_on_waitlist(
+        self, app_id: str, volunteer_id: str, position: int, reason: str
+    ) -> Op[None]:
+        """Move a waitlisted volunteer to a 1-based position; the reason is logged."""
+        return self.submit(
+            "move",
+            lambda: self.engine.move_on_waitlist(app_id, volunteer_id, position, reason),
+        )
+
     def reoffer(self, app_id: str) -> Op[None]:
         """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
         return self.submit("reoffer", lambda: self.engine.reoffer(app_id))

@@ -197,6 +197,10 @@ def _offered(p: Params, row: ActivityRow) -> str:
 
 
 def _round_opened(p: Params, row: ActivityRow) -> str:
+    if p.get("chosen"):
+        return translate("Activity", "the coordinator offered a spot to volunteer %1").replace(
+            "%1", str(p["chosen"])
+        )
     n = int(p["spots"])
     if p.get("policy") == "timed":
         return Activity.tr("offer round opened: %n spot(s) offered in turn", "", n)
@@ -300,6 +304,12 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
         p["waiting"],
     ),
     "edited": _edited,
+    "moved": lambda p, r: (
+        translate("Activity", "moved on the waitlist by the coordinator from %1 to %2: %3")
+        .replace("%1", str(p["old"]))
+        .replace("%2", str(p["new"]))
+        .replace("%3", str(p["reason"]))
+    ),
     "signed_by_hand": lambda p, r: (
         translate("Activity", "signed up by the coordinator (walk-in or phone); over capacity")
         if p.get("over_capacity")
@@ -411,6 +421,13 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
     "not_open_for_hold": lambda p: _one(
         translate("Refusal", "Only an open application can offer held spots again; this one is %1"),
         status_text(str(p["status"])),
+    ),
+    "round_open": lambda p: translate(
+        "Refusal", "An offer round is open: let it end first, or promote the volunteer"
+    ),
+    "reason_required": lambda p: translate("Refusal", "Say why the volunteer is moved"),
+    "position_range": lambda p: _one(
+        translate("Refusal", "The position must be between 1 and %1"), p["max"]
     ),
     "already_signed_up": lambda p: _one(
         translate("Refusal", "Volunteer %1 is already signed up"), p["volunteer"]

@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+197"/>
+        <location filename="../../gui/display.py" line="+201"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>
@@ -100,7 +100,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+48"/>
+        <location line="+54"/>
         <source>the coordinator offered %n held spot(s) to the waitlist again</source>
         <translation>
             <numerusform>the coordinator offered %n held spot to the waitlist again</numerusform>

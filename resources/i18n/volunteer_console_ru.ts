@@ -167,17 +167,17 @@
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+85"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-79"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
@@ -187,12 +187,12 @@
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-105"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+99"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
@@ -322,7 +322,7 @@
         <translation>название</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-78"/>
         <source>the coordinator gave a held spot to another volunteer</source>
         <translation>координатор отдал удержанное место другому волонтёру</translation>
     </message>
@@ -336,8 +336,13 @@
         <source>promoted by the coordinator into the spot offered to them</source>
         <translation>переведён координатором на предложенное ему место</translation>
     </message>
+    <message>
+        <location line="+14"/>
+        <source>the coordinator offered a spot to volunteer %1</source>
+        <translation>координатор предложил место волонтёру %1</translation>
+    </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+15"/>
         <source>; %n unclaimed spot(s) stay held for the waitlist</source>
         <translation>
             <numerusform>; %n непринятое место остаётся за листом ожидания</numerusform>
@@ -426,6 +431,11 @@
     </message>
     <message>
         <location line="+47"/>
+        <source>moved on the waitlist by the coordinator from %1 to %2: %3</source>
+        <translation>координатор переместил в листе ожидания с %1-го на %2-е место: %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>signed up by the coordinator (walk-in or phone); over capacity</source>
         <translation>записан координатором (пришёл сам или позвонил); сверх числа мест</translation>
     </message>
@@ -1713,7 +1723,22 @@
         <translation>Снова предложить удержанные места можно только в открытой заявке; эта заявка: %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>An offer round is open: let it end first, or promote the volunteer</source>
+        <translation>Идёт раунд предложений: дождитесь его окончания или переведите волонтёра</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Say why the volunteer is moved</source>
+        <translation>Укажите, почему волонтёр перемещён</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The position must be between 1 and %1</source>
+        <translation>Место в очереди должно быть от 1 до %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Volunteer %1 is already signed up</source>
         <translation>Волонтёр %1 уже записан</translation>
     </message>
@@ -2124,7 +2149,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-473"/>
+        <location filename="../../gui/display.py" line="-490"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

@@ -195,3 +195,36 @@ def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
     assert run("delete", app_id)[0] == cli.EXIT_REFUSED  # published: cancel it instead
     assert run("delete", copy) == (0, f"deleted the draft {copy}\n")
     assert run("show", copy)[0] == cli.EXIT_REFUSED
+
+
+def test_app_offer_and_move_on_the_waitlist(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
+        return code, out.getvalue()
+
+    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
+    try:
+        day = date.today() + timedelta(days=1)
+        app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
+        for vid in ("7", "8", "9"):
+            body = {
+                "action": "volunteer_response",
+                "data": {"volunteer_id": vid, "volunteer_application_id": app_id,
+                         "status": "accepted"},
+            }  # fmt: skip
+            engine.handle([Delivery(json.dumps(body).encode(), message_id=f"m{vid}")])
+    finally:
+        engine.store.close()
+    assert run("move", app_id, "9", "1", "--reason", "called ahead") == (
+        0,
+        f"moved 9 to position 1 on the waitlist of {app_id}\n",
+    )
+    shown = run("show", app_id)[1]
+    assert shown.index("  1. 9") < shown.index("  2. 8")
+    assert "moved on the waitlist by the coordinator from 2 to 1: called ahead" in shown
+    assert run("offer", app_id, "8")[0] == cli.EXIT_REFUSED  # no free spot
+    assert run("capacity", app_id, "2")[0] == 0  # the new spot goes to a round for both
+    assert run("offer", app_id, "8")[0] == cli.EXIT_REFUSED  # a round is open

@@ -12,6 +12,7 @@ from core import messages as m
 from core.clock import ManualClock
 from core.engine import ActionRefused, Engine
 from core.kinds import RefusalKind
+from core.storage import Store
 from tests.helpers.asyncapi import SEED
 from tests.helpers.console import (
     CANCELLED,
@@ -991,3 +992,69 @@ def test_delete_removes_a_draft_and_refuses_anything_published(c: Console) -> No
         "only a draft can be deleted; this one is open (cancel it instead)"
     )
     assert refused(lambda: c.engine.delete_draft(draft)) == f"no application {draft}"
+
+
+def test_offer_a_held_spot_to_one_chosen_volunteer(c: Console) -> None:
+    _expired_round(c, waiting=(702, 703, 704))
+    c.engine.offer_to(c.app, "704")
+    assert c.sent() == [c.free_spot(1, [704]), c.note(704, OFFERED)]
+    assert c.offers() == {"704": "open"}
+    assert c.counts() == (0, 1, 0)
+    c.accept(704)
+    assert c.sent() == [c.note(704, SIGNED)]
+    assert c.counts() == (1, 0, 0)
+
+
+def test_a_chosen_offer_unclaimed_passes_down_the_line(c: Console) -> None:
+    _expired_round(c, waiting=(702, 703))
+    c.engine.offer_to(c.app, "703")
+    c.sent()
+    c.clock.advance(minutes=30)
+    c.engine.tick()
+    assert c.sent() == [c.note(703, NOT_SELECTED), c.free_spot(1, [702]), c.note(702, OFFERED)]
+
+
+def test_a_chosen_offer_is_refused_while_a_round_is_open_or_without_a_spot(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703)
+    assert refused(lambda: c.engine.offer_to(c.app, "703")) == (
+        "no free spot: raise the capacity first"
+    )
+    c.decline(701)
+    assert refused(lambda: c.engine.offer_to(c.app, "703")) == (
+        "an offer round is open: let it end first, or promote the volunteer"
+    )
+    assert refused(lambda: c.engine.offer_to(c.app, "799")) == (
+        "volunteer 799 is not on the waitlist"
+    )
+
+
+def test_move_on_the_waitlist_keeps_the_rest_in_order_and_logs_the_reason(c: Console) -> None:
+    c.create(1)
+    c.accept(701, 702, 703, 704, 705)
+    c.sent()
+    c.engine.move_on_waitlist(c.app, "705", 1, "called ahead on Monday")
+    assert c.waitlist() == ["705", "702", "703", "704"]
+    assert c.sent() == []  # positions are not announced again
+    c.engine.move_on_waitlist(c.app, "702", 4, "asked to go last")
+    assert c.waitlist() == ["705", "703", "704", "702"]
+    c.engine.move_on_waitlist(c.app, "704", 2, "rota")
+    assert c.waitlist() == ["705", "704", "703", "702"]
+    assert _feed(c)[-1] == (
+        "coordinator",
+        "moved",
+        "704",
+        {"old": 3, "new": 2, "reason": "rota"},
+    )
+    c.accept(706)  # a newcomer still joins at the end
+    assert c.waitlist() == ["705", "704", "703", "702", "706"]
+    # a fresh process reads back the same order
+    fresh = Engine(Store(c.engine.store.path), c.fund, c.clock)
+    reloaded = fresh.state(c.app)
+    assert reloaded is not None and reloaded.waitlist() == c.waitlist()
+    assert refused(lambda: c.engine.move_on_waitlist(c.app, "703", 1, " ")) == (
+        "say why the volunteer is moved"
+    )
+    assert refused(lambda: c.engine.move_on_waitlist(c.app, "703", 9, "x")) == (
+        "the position must be between 1 and 5"
+    )
