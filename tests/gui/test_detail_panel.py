@@ -1,0 +1,40 @@
+"""The detail panel: spots an ended round left unclaimed show as held for the waitlist."""
+
+from __future__ import annotations
+
+from gui import i18n
+from gui.bridge import Bridge
+from gui.detail_panel import DetailPanel
+from tests.helpers.factories import a_form, response
+
+
+def test_a_standing_hold_is_shown_as_held_unclaimed_since(qtbot, qloop, local_core, clock, qapp):
+    i18n.install_translator(qapp, "en")  # English plurals: "1 spot", "2 spots"
+    try:
+        _standing_hold_shown(qtbot, local_core, clock)
+    finally:
+        i18n.remove_translators(qapp)
+
+
+def _standing_hold_shown(qtbot, local_core, clock) -> None:
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=1, offer_timeout_min=2))
+    fund = engine.fund_id
+    engine.handle([response(fund, app_id, "1"), response(fund, app_id, "2")])
+    engine.handle([response(fund, app_id, "1", "declined")])
+    bridge = Bridge(local_core)
+    panel = DetailPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show_application(app_id)
+    assert panel.round_label.text().startswith("1 spot(s) held since")  # a round is open
+    clock.advance(minutes=3)
+    engine.tick()  # nobody claimed: the spot stays held for the waitlist
+    panel.refresh()
+    assert panel.round_box.isVisibleTo(panel)
+    text = panel.round_label.text()
+    assert text.startswith("1 spot held for the waitlist, unclaimed since ")
+    assert text.endswith(": the next accepted response from the waitlist takes it.")
+    engine.release(app_id)
+    panel.refresh()
+    assert not panel.round_box.isVisibleTo(panel)
+    bridge.shutdown()
