@@ -189,7 +189,7 @@ def test_app_create_draft_then_publish_close_reopen_cancel(tmp_path):
 def test_app_create_reports_every_bad_field_with_exit_code_2(tmp_path):
     bad = run(
         "app", "create", "--data-dir", str(tmp_path), "--name", " ", "--spots", "0",
-        "--date", "2020-01-01", "--start", "14:00", "--end", "13:00",
+        "--date", "2020-01-01", "--start", "14:00", "--end", "14:00",
         "--policy", "lottery", "--offer-timeout", "soon",
     )  # fmt: skip
     assert bad.returncode == 2
