@@ -294,7 +294,7 @@ def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE rejected SET params = json_object('text', reason)")
 
 
-def _v8(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     # No queue-skipping: when it was published (the floor of a response's time), and the
     # standing hold (unclaimed spots kept for the waitlist) with its optional release delay.
     for ddl in (
