@@ -168,11 +168,19 @@ def test_v6_database_gets_the_replication_tables_with_its_data_intact(
 ) -> None:
     path = tmp_path / "v6.db"
     old = Store(path, upto_version=6)
-    app = Engine(old, FUND, clock).create_application(a_form(clock, spots=2))
+    # Written as a v6 console wrote it: today's engine writes columns v6 did not have yet.
+    app = "456"
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
+            f" ('{app}', '{FUND}', 'Shift', '', '2026-03-10', '10:00:00', '13:00:00', 2, 'open',"
+            " 'broadcast', 120, '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1)"
+        )
     before = table_rows(path)
     old.close()
 
-    store = Store(path)
+    store = Store(path, upto_version=7)
     try:
         assert store.schema_version() == SCHEMA_VERSION
         tables = {
@@ -180,6 +188,10 @@ def test_v6_database_gets_the_replication_tables_with_its_data_intact(
         }
         assert tables >= NOT_REPLICATED
         assert table_rows(path) == before
+    finally:
+        store.close()
+    store = Store(path)  # and on to the current schema
+    try:
         assert Engine(store, FUND, clock).state(app) is not None
         # ReplicaState opens the migrated file as it is
         state = ReplicaState(path, FUND)
