@@ -310,7 +310,7 @@ class RejectionKind(StrEnum):
     UNKNOWN_APPLICATION = "unknown_application"  # application
     NOT_PUBLISHED = "not_published"  # application
     INTERNAL_ERROR = "internal_error"  # error (exception type), text
-    OTHER = "other"  # text: a reason recorded before schema 8, or from a newer console
+    OTHER = "other"  # text: a reason recorded before schema 9, or from a newer console
 
 
 class FieldProblem(StrEnum):

@@ -22,7 +22,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -294,7 +294,7 @@ def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE rejected SET params = json_object('text', reason)")
 
 
-def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v10(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     # No queue-skipping: when it was published (the floor of a response's time), and the
     # standing hold (unclaimed spots kept for the waitlist) with its optional release delay.
     for ddl in (
@@ -318,6 +318,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v7,
     _v8,
     _v9,
+    _v10,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
