@@ -58,7 +58,13 @@ def test_reading_a_data_dir_does_not_claim_it_but_a_change_does(tmp_path: Path) 
 
 def test_an_upgraded_data_dir_takes_its_fund_from_its_applications(tmp_path: Path) -> None:
     old = Store(db_path(tmp_path), upto_version=7)
-    Engine(old, "9").create_application(FORM)
+    with old.transaction() as c:  # as a v7 console wrote it (today's engine adds columns)
+        c.execute(
+            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
+            " ('456', '9', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 3, 'open',"
+            " 'broadcast', 1800, '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1)"
+        )
     old.close()
     store = Store(db_path(tmp_path))
     assert store.recorded_fund() == "9"
