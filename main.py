@@ -36,7 +36,10 @@ def _window(args: argparse.Namespace) -> int:
         cli.prepare(args)
     except cli.START_REFUSALS as exc:
         return cli.refused_to_start(exc)
-    url = cli.broker_url(args)
+    try:
+        url = cli.broker_url(args)
+    except cli.START_REFUSALS as exc:
+        return cli.refused_to_start(exc)
     cli.remember_secret(url)
     try:
         return run(args.data_dir, args.fund_id, url, demo=args.demo)

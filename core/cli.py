@@ -112,6 +112,14 @@ def _common_parser() -> argparse.ArgumentParser:
         f"${config.BROKER_ENV}, else settings and keyring, else {config.DEFAULT_BROKER})",
     )
     g.add_argument(
+        "--broker-password-file",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="read the broker user's password from FILE (readable only by you: chmod 600); "
+        f"for a server without a keyring (also: ${config.PASSWORD_ENV})",
+    )
+    g.add_argument(
         "--fund-id",
         default=argparse.SUPPRESS,
         metavar="ID",
@@ -408,8 +416,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def broker_url(args: argparse.Namespace) -> str:
-    """The broker URL for this run; may consult the keyring, so only asked for when needed."""
-    return config.effective_broker_url(config.load_settings(args.data_dir), args.broker)
+    """The broker URL for this run; may consult the keyring, so only asked for when needed.
+    Raises BrokerPasswordMissing when a user is set and no password is found."""
+    # guest:guest is RabbitMQ's public default (loopback only), not a secret to hide.
+    if args.broker and url_secrets(args.broker) and url_secrets(args.broker) != ["guest"]:
+        log.warning(
+            "the password given inside --broker is visible to other users in the process list;"
+            " use --broker-password-file or $%s instead",
+            config.PASSWORD_ENV,
+        )
+    return config.effective_broker_url(
+        config.load_settings(args.data_dir),
+        args.broker,
+        password_file=getattr(args, "broker_password_file", None),
+    )
 
 
 # ---- logging that never shows a password ------------------------------------------------------
@@ -1033,7 +1053,14 @@ def run_command(args: argparse.Namespace) -> int:
 
 # Why a console or a command cannot use a data directory: each says so in one line. The
 # window catches the same types (it may show them in a dialog instead).
-START_REFUSALS = (StoreDamaged, FundMismatch, DataDirBusy, config.DataDirUnusable, StoreUnusable)
+START_REFUSALS = (
+    StoreDamaged,
+    FundMismatch,
+    DataDirBusy,
+    config.DataDirUnusable,
+    StoreUnusable,
+    config.BrokerPasswordMissing,
+)
 
 
 def refused_to_start(exc: BaseException) -> int:

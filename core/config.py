@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "volunteer-console"
 BROKER_ENV = "VOLUNTEER_CONSOLE_BROKER"
+PASSWORD_ENV = "VOLUNTEER_CONSOLE_BROKER_PASSWORD"
 DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
 KEYRING_SERVICE = "volunteer-console"
 DB_NAME = "console.db"  # in the data directory, beside settings.json
@@ -33,6 +34,8 @@ class Settings(BaseModel):
 
     broker_url: str = DEFAULT_BROKER  # without the password when one is kept in the keyring
     broker_user: str = ""
+    # For a server without a keyring: a file holding the password (0600), read at start.
+    broker_password_file: str = ""
     fund_id: str = Field(default="1", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     default_policy: Literal["broadcast", "auto", "timed"] = "broadcast"
     default_offer_timeout_min: int = Field(default=30, ge=1, le=7 * 24 * 60)
@@ -151,22 +154,68 @@ def set_password(user: str, password: str) -> None:
         raise RuntimeError(f"no system keyring to keep the password in: {exc}") from exc
 
 
-def effective_broker_url(settings: Settings, override: str | None = None) -> str:
-    """The URL to connect with: --broker, then the environment, then settings plus keyring."""
+class BrokerPasswordMissing(Exception):
+    """A broker user is set but no password is found: refuse rather than connect as guest."""
+
+
+def read_password_file(path: Path) -> str:
+    """The first line of a password file that only its owner can read (0600 or 0400)."""
+    try:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise BrokerPasswordMissing(
+                f"the password file {path} can be read by others (mode {mode:o}): chmod 600 {path}"
+            )
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BrokerPasswordMissing(
+            f"cannot read the password file {path}: {exc.strerror}"
+        ) from exc
+    if not lines or not lines[0]:
+        raise BrokerPasswordMissing(f"the password file {path} is empty")
+    return lines[0]
+
+
+def broker_password(settings: Settings, password_file: Path | None = None) -> str | None:
+    """The broker user's password: a password file (--broker-password-file, else the
+    setting), then $VOLUNTEER_CONSOLE_BROKER_PASSWORD, then the system keyring."""
+    chosen = password_file or (
+        Path(settings.broker_password_file) if settings.broker_password_file else None
+    )
+    if chosen is not None:
+        return read_password_file(chosen)
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    return get_password(settings.broker_user)
+
+
+def effective_broker_url(
+    settings: Settings, override: str | None = None, *, password_file: Path | None = None
+) -> str:
+    """The URL to connect with: --broker, then the environment, then settings plus the
+    password (file, environment or keyring). Raises BrokerPasswordMissing when a user is set
+    and no password is found: connecting as guest instead would hide the mistake."""
     if override:
         return override
     if os.environ.get(BROKER_ENV):
         return os.environ[BROKER_ENV]
     url = settings.broker_url
-    password = get_password(settings.broker_user)
-    if settings.broker_user and password is not None:
-        parts = urlsplit(url)
-        host = parts.hostname or "localhost"
-        netloc = f"{quote(settings.broker_user, safe='')}:{quote(password, safe='')}@{host}"
-        if parts.port:
-            netloc += f":{parts.port}"
-        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return url
+    if not settings.broker_user:
+        return url
+    password = broker_password(settings, password_file)
+    if password is None:
+        raise BrokerPasswordMissing(
+            f"the broker user {settings.broker_user!r} is set but no password was found (no"
+            " system keyring here?): put it in a file only you can read (chmod 600) and name"
+            f" it with --broker-password-file or broker_password_file in settings.json, or set"
+            f" ${PASSWORD_ENV}"
+        )
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    netloc = f"{quote(settings.broker_user, safe='')}:{quote(password, safe='')}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def redact(url: str) -> str:

@@ -110,10 +110,69 @@ def test_settings_url_gets_the_keyring_password(ring: MemoryKeyring) -> None:
     assert redact(url) == "amqp://con%20sole:***@rabbit:5673/vh"
 
 
-def test_settings_url_is_used_as_is_without_a_keyring_password(ring: MemoryKeyring) -> None:
+def test_a_broker_user_without_any_password_is_refused_not_connected_as_guest(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(config.PASSWORD_ENV, raising=False)
     s = Settings(broker_url="amqp://guest:guest@localhost:5672/", broker_user="nobody")
-    assert effective_broker_url(s) == "amqp://guest:guest@localhost:5672/"
-    assert effective_broker_url(Settings()) == config.DEFAULT_BROKER
+    with pytest.raises(config.BrokerPasswordMissing) as info:
+        effective_broker_url(s)
+    assert str(info.value).startswith(
+        "the broker user 'nobody' is set but no password was found (no system keyring here?)"
+    )
+    assert effective_broker_url(Settings()) == config.DEFAULT_BROKER  # no user: as it is
+
+
+def test_a_server_reads_the_password_from_a_private_file_or_the_environment(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(config.PASSWORD_ENV, raising=False)
+    secret = tmp_path / "broker.pw"
+    secret.write_text("s3cr/t\n", encoding="utf-8")
+    secret.chmod(0o600)
+    s = Settings(broker_url="amqps://rabbit.example:5671/", broker_user="console")
+    assert effective_broker_url(s, password_file=secret) == (
+        "amqps://console:s3cr%2Ft@rabbit.example:5671/"
+    )
+    in_settings = s.model_copy(update={"broker_password_file": str(secret)})
+    assert effective_broker_url(in_settings) == "amqps://console:s3cr%2Ft@rabbit.example:5671/"
+    secret.chmod(0o644)
+    with pytest.raises(config.BrokerPasswordMissing) as info:
+        effective_broker_url(s, password_file=secret)
+    assert str(info.value) == (
+        f"the password file {secret} can be read by others (mode 644): chmod 600 {secret}"
+    )
+    monkeypatch.setenv(config.PASSWORD_ENV, "from-env")
+    assert effective_broker_url(s) == "amqps://console:from-env@rabbit.example:5671/"
+
+
+def test_the_command_line_refuses_a_missing_password_in_one_line_and_warns_of_one_in_the_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import subprocess
+    import sys
+
+    from core import cli
+
+    save_settings(tmp_path, Settings(broker_user="console"))
+    env = {k: v for k, v in __import__("os").environ.items() if k != config.PASSWORD_ENV}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "main.py", "--headless", "--data-dir", str(tmp_path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: the broker user 'console' is set but no password")
+    assert len(done.stderr.splitlines()) == 1
+    args = cli.parse_args(["--data-dir", str(tmp_path), "--broker", "amqp://u:pw@h/"])
+    with caplog.at_level("WARNING"):
+        assert cli.broker_url(args) == "amqp://u:pw@h/"
+    assert "visible to other users in the process list" in caplog.text
 
 
 def test_locked_keyring_refuses_to_keep_a_password_with_a_reason(ring: MemoryKeyring) -> None:
