@@ -24,8 +24,14 @@ def qloop(qapp):
     every later test's asyncio.run() refuses to start. It is not stopped: stop() quits Qt.
     """
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # run_in_executor(None) (getaddrinfo on every broker connect, asyncio.to_thread) runs on
+    # QThreads; kept here so they are joined when the GUI tests end: a QThread still running
+    # when Python exits aborts the process (exit 134) after every test has passed.
+    executor = qasync.QThreadExecutor()
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 
