@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from core import config
+from core.broker.connection import quiet_aiormq_logs
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.lock import DataDirBusy, DataDirLock
@@ -482,6 +483,7 @@ def setup_logging(verbose: int, *, service: bool = False) -> None:
     if verbose >= 1:
         for name in ("core", "gui", "main"):
             logging.getLogger(name).setLevel(logging.DEBUG)
+    quiet_aiormq_logs()
 
 
 def remember_secret(url: str) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.backup import list_backups, make_backup
+from core.broker import BrokerStatus, Transport
 from core.clock import Clock, SystemClock
 from core.config import db_path, load_settings, redact
 from core.engine import Committed, Engine
@@ -17,7 +18,6 @@ from core.kinds import activity_english
 from core.lock import DataDirLock
 from core.queries import Queries
 from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, integrity_check
-from core.transport import BrokerStatus, Transport
 from core.writer import Writer
 
 log = logging.getLogger(__name__)

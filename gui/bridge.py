@@ -38,7 +38,7 @@ class Core(Protocol):
     engine: Engine
     queries: Queries
     writer: Writer
-    transport: Any  # core.transport.Transport, or None without a broker
+    transport: Any  # core.broker.Transport, or None without a broker
     fund_id: str
     data_dir: Path
 
@@ -117,7 +117,7 @@ class Bridge(QObject):
     activity_added = Signal(list)  # list[core.rules.Activity]
     messages_logged = Signal(list)  # list[core.engine.LoggedMessage]
     rejected_added = Signal(int)
-    broker_status_changed = Signal(object)  # core.transport.BrokerStatus
+    broker_status_changed = Signal(object)  # core.broker.BrokerStatus
     backlog_changed = Signal(int)  # outbound messages committed but not yet sent
     rate_changed = Signal(float)  # responses applied per minute (sliding 60 s window)
     error_raised = Signal(str)  # refused actions and exceptions from async work

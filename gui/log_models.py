@@ -90,7 +90,7 @@ class _RowsModel(QAbstractTableModel):
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:
-    """One queue as the monitor shows it (a copy of core.transport.QueueStats' fields)."""
+    """One queue as the monitor shows it (a copy of core.broker.QueueStats' fields)."""
 
     name: str
     role: str

@@ -31,11 +31,11 @@ from typing import Any
 import aio_pika
 
 from core import messages as m
+from core.broker import consumer_queue_arguments, queue_names
 from core.config import DB_NAME
 from core.engine import ApplicationForm, Engine
 from core.service import ConsoleCore
 from core.storage import Store
-from core.transport import consumer_queue_arguments, queue_names
 from tests.helpers.broker import BROKER_URL, delete_fund_queues
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,6 +231,81 @@ async def bench_console(url: str, n: int, profile: str | None = None) -> dict[st
     }
 
 
+# ---- (e) the relay alone, and what the one-frame fast path buys ------------------------------
+
+
+async def bench_relay(url: str, n: int) -> dict[str, Any]:
+    """N committed outbox rows (notifications, routed to a sink queue) drained by the relay."""
+    fund = new_fund()
+    with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
+        data_dir = Path(tmp)
+        store = Store(data_dir / DB_NAME)
+        with store.transaction():
+            store.add_outbox(
+                (
+                    out.message_id,
+                    "2026-12-01T09:00:00",
+                    out.exchange,
+                    out.routing_key,
+                    out.action,
+                    "1",
+                    f"v{i}",
+                    out.encoded().decode(),
+                )
+                for i in range(n)
+                for out in [
+                    m.volunteer_notification(fund, "1", f"v{i}", m.STATUS_SIGNED_UP, datetime.now())
+                ]
+            )
+        store.close()
+        sink_conn = await aio_pika.connect(url)
+        try:
+            sink_ch = await sink_conn.channel()
+            sink = await sink_ch.declare_queue(exclusive=True, auto_delete=True)
+            await sink.bind(m.NOTIFICATION_EXCHANGE, f"fund.{fund}.volunteer.*")
+            core = ConsoleCore(data_dir, fund, url)
+            t0, c0 = time.perf_counter(), time.process_time()
+            await core.start()
+            while core.queries.backlog() > 0:
+                await asyncio.sleep(0.002)
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+            await core.stop()
+        finally:
+            await sink_conn.close()
+            await delete_fund_queues(fund, url)
+    return {"rate": n / elapsed, "cpu_us": cpu / n * 1e6}
+
+
+def fast_path_compare(url: str, n: int, repeat: int) -> None:
+    """The relay and the console end to end with the fast path on and off, alternating runs in
+    this one process (so both see the same machine load)."""
+    from core.broker import fast_publish
+
+    if not fast_publish.enabled:
+        print(f"aiormq {fast_publish.installed_aiormq()} is not {fast_publish.TESTED_AIORMQ}:"
+              " the fast path is off here, nothing to compare")  # fmt: skip
+        return
+    results: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+    for _ in range(repeat):
+        for on in (True, False):
+            fast_publish.enabled = on
+            results.setdefault(("relay", on), []).append(asyncio.run(bench_relay(url, n)))
+            results.setdefault(("console", on), []).append(asyncio.run(bench_console(url, n)))
+    fast_publish.enabled = True
+    print()
+    print(f"fast path on/off, asyncio, {n} messages, median of {repeat} alternating runs")
+    print(f"{'what':<28} {'on msg/s':>9} {'off msg/s':>10} {'on/off':>7} {'cpu us/msg on/off':>18}")
+    for what in ("relay", "console"):
+        on = statistics.median(r["rate"] for r in results[(what, True)])
+        off = statistics.median(r["rate"] for r in results[(what, False)])
+        cpu_on = statistics.median(r["cpu_us"] for r in results[(what, True)])
+        cpu_off = statistics.median(r["cpu_us"] for r in results[(what, False)])
+        label = "(e) relay alone" if what == "relay" else "(b) console end to end"
+        print(
+            f"{label:<28} {on:>9,.0f} {off:>10,.0f} {on / off:>7.2f} {cpu_on:>9.0f}/{cpu_off:<8.0f}"
+        )
+
+
 # ---- (d) latency at a steady offered load ----------------------------------------------------
 
 
@@ -424,11 +499,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-qasync", action="store_true", help="skip (c)")
     ap.add_argument("--no-latency", action="store_true", help="skip (d)")
     ap.add_argument("--profile", metavar="FILE", help="cProfile (b) on asyncio into FILE")
+    ap.add_argument(
+        "--fast-path",
+        action="store_true",
+        help="only compare the relay's one-frame fast path on and off (same process)",
+    )
     ap.add_argument("--child", choices=["asyncio", "qasync"], help=argparse.SUPPRESS)
     ap.add_argument("--echo", metavar="FUND", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.echo:
         asyncio.run(echo_service(args.broker, args.echo))
+        return 0
+    if args.fast_path:
+        fast_path_compare(args.broker, args.messages, args.repeat)
         return 0
     if args.child:
         print(json.dumps(throughput_pair(args.child, args.broker, args.messages, None)))

@@ -13,10 +13,10 @@ from uuid import uuid4
 
 import pytest
 
+from core.broker import BrokerStatus
 from core.config import DB_NAME
 from core.engine import ApplicationForm
 from core.service import ConsoleCore
-from core.transport import BrokerStatus
 from tests.helpers.broker import (
     BROKER_URL,
     VolunteerClient,

@@ -18,12 +18,12 @@ from uuid import uuid4
 import aio_pika
 import pytest
 
+from core.broker import REJECTION_HEADER, BrokerStatus, fast_publish, relay
 from core.clock import SystemClock
 from core.config import DB_NAME
 from core.engine import ApplicationForm, Engine
 from core.service import ConsoleCore
 from core.storage import Store
-from core.transport import REJECTION_HEADER, BrokerStatus
 from tests.helpers.broker import (
     BROKER_URL,
     NOTIFICATION_EXCHANGE,
@@ -225,11 +225,16 @@ def test_offline_start_queues_everything_and_publishes_it_once_in_order_on_conne
     assert "guest:guest@" not in caplog.text
 
 
+@pytest.mark.parametrize("fast_path", [True, False], ids=["window-frames", "per-row"])
 def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive_once_in_order(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_path: bool
 ) -> None:
     """A volunteer side bound to notifications only: every announcement and waitlist notice is
-    returned unroutable in the same publish windows as the routed notifications."""
+    returned unroutable in the same publish windows as the routed notifications. Both publish
+    paths: the one-frame windows of the tested aiormq release and aiormq's own basic_publish."""
+    if fast_path and not fast_publish.enabled:
+        pytest.skip(f"aiormq {fast_publish.installed_aiormq()} is not the tested release")
+    monkeypatch.setattr(fast_publish, "enabled", fast_path)
 
     async def scenario(fund: str) -> None:
         core = await started_core(tmp_path, fund)
@@ -283,8 +288,77 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
     run(scenario)
 
 
+def test_a_window_with_a_row_too_big_for_one_frame_goes_by_basic_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body that reaches the frame size needs several body frames: that window goes by
+    aiormq's basic_publish (which splits the body); small windows by one-frame writes."""
+    if not fast_publish.enabled:
+        pytest.skip(f"aiormq {fast_publish.installed_aiormq()} is not the tested release")
+    paths: list[str] = []
+    send_window, publish_row = fast_publish.send_window, relay.publish_row
+
+    async def spy_window(channel: Any, window: Any, properties: Any) -> Any:
+        paths.append(f"window of {len(window)}")
+        return await send_window(channel, window, properties)
+
+    async def spy_row(channel: Any, row: Any, props: Any) -> Any:
+        paths.append(f"row of {len(row.body)} bytes")
+        return await publish_row(channel, row, props)
+
+    monkeypatch.setattr(fast_publish, "send_window", spy_window)
+    monkeypatch.setattr(relay, "publish_row", spy_row)
+    big = json.dumps({"action": "notify_free_spot", "pad": "я" * 150_000})
+
+    async def scenario(fund: str) -> None:
+        core = await started_core(tmp_path, fund)
+        conn = await aio_pika.connect(BROKER_URL)
+        got: list[aio_pika.abc.AbstractIncomingMessage] = []
+
+        async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
+            got.append(msg)
+
+        def commit(names_bodies: list[tuple[str, str]]) -> None:
+            # Outbox rows as another process (the CLI) commits them.
+            with core.store.transaction():
+                core.store.add_outbox(
+                    (
+                        f"{uuid4()}-{name}",
+                        "2026-12-01T09:00:00",
+                        NOTIFICATION_EXCHANGE,
+                        f"fund.{fund}.free_spot.1",
+                        "notify_free_spot",
+                        "1",
+                        None,
+                        body,
+                    )
+                    for name, body in names_bodies
+                )
+            core.transport.wake()
+
+        try:
+            ch = await conn.channel()
+            sink = await ch.declare_queue(exclusive=True, auto_delete=True)
+            await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
+            await sink.consume(on_message, no_ack=True)
+            commit([("a", "{}"), ("b", "{}")])
+            await wait_until(lambda: len(got) == 2, what="the small window")
+            commit([("c", "{}"), ("big", big), ("d", "{}")])
+            await wait_until(lambda: len(got) == 5, what="the window with the big row")
+            assert [m.message_id.rsplit("-", 1)[1] for m in got] == ["a", "b", "c", "big", "d"]
+            assert got[3].body.decode() == big
+            assert core.store.backlog() == 0
+        finally:
+            await conn.close()
+            await core.stop()
+
+    run(scenario)
+    size = len(big.encode())
+    assert paths == ["window of 2", "row of 2 bytes", f"row of {size} bytes", "row of 2 bytes"]
+
+
 def test_waiting_for_a_publish_window_tells_a_timeout_from_failed_and_cancelled_confirms() -> None:
-    from core.transport import _wait_all
+    from core.broker.relay import wait_all as _wait_all
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
@@ -539,7 +613,7 @@ def test_a_rejected_message_whose_copy_cannot_be_published_is_dead_lettered_by_t
     async def copy_fails(self: object, *args: object) -> bool:
         return False  # as when the dead-letter publish times out or is nacked
 
-    monkeypatch.setattr("core.transport.Transport._dead_letter", copy_fails)
+    monkeypatch.setattr("core.broker.consumer.Consumer._dead_letter", copy_fails)
 
     async def scenario(fund: str) -> None:
         core = await started_core(tmp_path, fund)

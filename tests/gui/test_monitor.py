@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core.transport import BrokerStatus, QueueStats
+from core.broker import BrokerStatus, QueueStats
 from gui.bridge import Bridge
 from gui.log_models import QueueStatsModel
 from gui.monitor import QueueMonitor

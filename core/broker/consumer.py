@@ -1,0 +1,259 @@
+"""The group-commit consumer: deliveries batched into one transaction and one ack each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiormq
+from aiormq.abc import DeliveredMessage
+
+from core.broker.connection import Session
+from core.broker.topology import CONSUMED_ROLES, DEAD_LETTER_EXCHANGE, Role
+from core.engine import Delivery, Engine
+
+log = logging.getLogger(__name__)
+
+BURST_GAP = 0.001  # deliveries closer than this are a burst: the batch may wait longer
+BURST_FLUSH_FACTOR = 4
+PUBLISH_TIMEOUT = 10.0
+REJECTION_HEADER = "x-rejection-reason"
+
+Commit = Callable[..., Awaitable[Any]]  # runs a store write (on the writer thread) and awaits it
+Pending = tuple[int, Role, int, DeliveredMessage]  # session generation, role, tag, message
+
+
+class Consumer:
+    """Consumes the fund's two queues; whatever arrives within flush_interval is one batch."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        prefetch: int,
+        flush_interval: float,
+        stopping: Callable[[], bool],
+        commit: Commit,
+    ) -> None:
+        self.engine = engine
+        self._commit = commit
+        self._stopping = stopping
+        self.prefetch = max(1, prefetch)
+        self.flush_interval = max(0.0, flush_interval)
+        self.session: Session | None = None  # the live one; deliveries of older ones are dropped
+        self._pending: list[Pending] = []
+        self._first_at = 0.0  # when the oldest pending delivery arrived
+        self._last_at = 0.0  # when the newest did
+        self._arrived = asyncio.Event()
+        self._finishing = False  # consumers are cancelled: handle what is left, then end
+        self._task: asyncio.Task[None] | None = None
+        self.consumed: dict[Role, int] = {"responses": 0, "waiting": 0, "dead_letters": 0}
+        self.dead_lettered = 0
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        self._finishing = False
+        self._task = asyncio.create_task(self._batch_loop(), name="transport-batcher")
+
+    def end_batches(self) -> None:
+        """No more deliveries are coming: handle the pending ones, then the loop ends."""
+        self._finishing = True
+        self._arrived.set()
+
+    async def finish(self, timeout: float) -> None:
+        """Wait (at most `timeout`) for the loop to handle what is pending and end."""
+        task = self._task
+        if task is None:
+            return
+        self.end_batches()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except (TimeoutError, Exception):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        self._task = None
+
+    async def wait_handled(self, timeout: float) -> None:
+        """During an orderly stop: let the batcher ack what was delivered, keep it alive."""
+        task = self._task
+        if task is None:
+            return
+        self.end_batches()
+        with contextlib.suppress(TimeoutError, Exception):
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+
+    async def attach(self, s: Session) -> None:
+        """Start consuming the session's two queues on its consume channel."""
+        underlay = await s.consume_channel.get_underlay_channel()
+
+        async def on_cancel(_frame: object) -> None:
+            # The broker cancelled a consumer (its queue was deleted): set up again.
+            if not self._stopping():
+                s.lose("the broker cancelled the consumer (queue deleted?)")
+
+        underlay.on_consumer_cancel_callbacks.add(on_cancel)
+        self.session = s
+        gen = s.generation
+        for role in CONSUMED_ROLES:
+            # aiormq directly: no IncomingMessage and no second task per delivery (aio-pika's
+            # consume adds both); acks go per batch with multiple=True anyway.
+            async def on_message(
+                msg: DeliveredMessage, _gen: int = gen, _role: Role = role
+            ) -> None:
+                self.deliver(_gen, _role, msg)
+
+            ok = await underlay.basic_consume(s.queues[role], on_message, timeout=10)
+            s.consumer_tags[role] = ok.consumer_tag or ""
+
+    async def detach(self, s: Session) -> None:
+        """Cancel the session's consumers: nothing new is delivered, the unacked stay ours."""
+        underlay = await s.consume_channel.get_underlay_channel()
+        for tag in s.consumer_tags.values():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(underlay.basic_cancel(tag), 3.0)
+
+    # -- batching -----------------------------------------------------------------------
+    def deliver(self, generation: int, role: Role, msg: DeliveredMessage) -> None:
+        self._last_at = time.monotonic()
+        if not self._pending:
+            self._first_at = self._last_at
+            self._arrived.set()
+        self._pending.append((generation, role, msg.delivery_tag or 0, msg))
+
+    async def _batch_loop(self) -> None:
+        while True:
+            while not self._pending:
+                if self._finishing:
+                    return
+                self._arrived.clear()
+                await self._arrived.wait()
+            # Group commit: one transaction (one fsync) and one ack for whatever arrives within
+            # flush_interval of the first delivery. A batch cannot outgrow the prefetch window
+            # (nothing pending is acked yet), so there is no point waiting once it is full.
+            deadline = self._first_at + self.flush_interval
+            longest = self._first_at + BURST_FLUSH_FACTOR * self.flush_interval
+            while not self._finishing and len(self._pending) < self.prefetch:
+                now = time.monotonic()
+                if now >= deadline:
+                    # Still streaming in (a burst, not a trickle): collect a while longer, up
+                    # to BURST_FLUSH_FACTOR intervals; fewer, larger commits (one fsync each).
+                    if now - self._last_at > BURST_GAP or now >= longest:
+                        break
+                    deadline = min(longest, now + self.flush_interval)
+                await asyncio.sleep(deadline - now)
+            batch, self._pending = self._pending, []
+            try:
+                await self._process(batch)
+            except Exception:
+                log.exception("processing a batch of %d deliveries failed", len(batch))
+
+    async def _process(self, batch: list[Pending]) -> None:
+        s = self.session
+        live = [item[1:] for item in batch if s is not None and item[0] == s.generation]
+        if not live:
+            return  # their channel is gone: the broker redelivers them
+        assert s is not None
+        # Delivery order is first-come order for the spot rules; tags are that order.
+        live.sort(key=lambda item: item[1])
+        deliveries = []
+        for _role, _tag, msg in live:
+            props = msg.header.properties
+            deliveries.append(
+                Delivery(
+                    body=msg.body,
+                    exchange=msg.exchange or "",
+                    routing_key=msg.routing_key or "",
+                    message_id=props.message_id,
+                    app_id=props.app_id,
+                    redelivered=bool(msg.redelivered),
+                )
+            )
+        channel = live[0][2].channel
+        try:
+            # one transaction, committed (on the writer thread) before this returns
+            results = await self._commit(self.engine.handle, deliveries)
+        except Exception:
+            log.exception("the engine failed on a batch; the broker will redeliver it")
+            with contextlib.suppress(Exception):
+                await channel.basic_nack(live[-1][1], multiple=True, requeue=True)
+            return
+        for role, _tag, _msg in live:
+            self.consumed[role] += 1
+        rejected = [
+            (tag, msg, r.reason)
+            for (_role, tag, msg), r in zip(live, results, strict=True)
+            if r.outcome == "rejected"
+        ]
+        failed: set[int] = set()
+        if rejected:
+            outcomes = await asyncio.gather(
+                *(self._dead_letter(s, msg, reason) for _tag, msg, reason in rejected),
+                return_exceptions=True,
+            )
+            for (tag, _msg, _reason), ok in zip(rejected, outcomes, strict=True):
+                if ok is not True:
+                    failed.add(tag)
+        try:
+            await acknowledge(channel, [tag for _role, tag, _msg in live], failed)
+        except Exception as exc:
+            # The channel died after the commit: redelivered copies are duplicates, no effect.
+            log.info("acks lost with the channel (%s); redeliveries will be deduplicated", exc)
+
+    async def _dead_letter(self, s: Session, msg: DeliveredMessage, reason: str) -> bool:
+        props = msg.header.properties
+        headers = dict(props.headers or {})
+        headers[REJECTION_HEADER] = reason[:1000]
+        headers["x-original-exchange"] = msg.exchange or ""
+        headers["x-original-routing-key"] = msg.routing_key or ""
+        copy = aiormq.spec.Basic.Properties(
+            headers=headers,
+            content_type=props.content_type,
+            content_encoding=props.content_encoding,
+            delivery_mode=2,  # persistent
+            message_id=props.message_id,
+            timestamp=props.timestamp,
+            message_type=props.message_type,
+            app_id=props.app_id,
+        )
+        try:
+            key = msg.routing_key or f"fund.{self.engine.fund_id}"
+            channel = await s.publish_channel.get_underlay_channel()
+            result = await channel.basic_publish(
+                msg.body,
+                exchange=DEAD_LETTER_EXCHANGE,
+                routing_key=key,
+                properties=copy,
+                mandatory=True,
+                timeout=PUBLISH_TIMEOUT,
+            )
+        except Exception as exc:
+            log.warning("could not dead-letter %s (%s); nacking it", props.message_id, exc)
+            return False
+        if isinstance(result, DeliveredMessage):
+            log.warning("dead-letter copy of %s was unroutable; nacking it", props.message_id)
+            return False
+        self.dead_lettered += 1
+        log.info("dead-lettered %s: %s", props.message_id, reason)
+        return True
+
+
+async def acknowledge(
+    channel: aiormq.abc.AbstractChannel, tags: list[int], failed: set[int]
+) -> None:
+    """Ack runs of handled messages with multiple=True; nack the ones not dead-lettered."""
+    run_end: int | None = None
+    for tag in tags:  # ascending
+        if tag in failed:
+            if run_end is not None:
+                await channel.basic_ack(run_end, multiple=True, wait=False)
+                run_end = None
+            await channel.basic_nack(tag, requeue=False, wait=False)  # broker dead-letters
+        else:
+            run_end = tag
+    if run_end is not None:
+        await channel.basic_ack(run_end, multiple=True, wait=False)

@@ -1,0 +1,102 @@
+"""The relay's fast path: a whole window of rows written as one frame through aiormq internals.
+
+This copies what aiormq's Channel.basic_publish does (the next delivery tags under the
+channel's publish lock, a confirmation future per tag, the message id -> tag map that
+routes a Basic.Return to its future) for many rows at once: per row it saves a task, a
+lock, a timeout scope, a queue put and a socket send. Because it writes channel internals,
+it runs only on the exact aiormq release it was tested with (TESTED_AIORMQ); any other
+release takes aiormq's own per-row basic_publish (core.broker.relay), which is always right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import aiormq
+from aiormq.abc import ChannelFrame
+from pamqp.body import ContentBody
+from pamqp.header import ContentHeader
+
+from core.storage import OutboxRow
+
+TESTED_AIORMQ = "7.2.4"  # pyproject pins this too; a bump means re-reading basic_publish
+
+
+def installed_aiormq() -> str:
+    # aiormq has no __version__ attribute; its distribution metadata has the version.
+    try:
+        return importlib.metadata.version("aiormq")
+    except importlib.metadata.PackageNotFoundError:
+        return str(getattr(aiormq, "__version__", ""))
+
+
+# Benchmarks and tests switch it off to measure or exercise the per-row path.
+enabled = installed_aiormq() == TESTED_AIORMQ
+
+Properties = Callable[[OutboxRow], aiormq.spec.Basic.Properties]
+
+
+def usable(channel: aiormq.Channel, window: Sequence[OutboxRow]) -> bool:
+    """The fast path is on, the channel confirms, and every body fits in one body frame."""
+    return (
+        enabled
+        and channel.publisher_confirms
+        and all(len(row.body) < channel.max_content_size for row in window)
+    )
+
+
+async def send_window(
+    channel: aiormq.Channel, window: Sequence[OutboxRow], properties: Properties
+) -> tuple[int, list[asyncio.Future[Any]]]:
+    """basic_publish for a whole window in one frame write: one lock, one socket send.
+
+    Returns the first delivery tag and one confirmation future per row; raises (having
+    written nothing) when the channel is closed or the write fails.
+    """
+    futures: list[asyncio.Future[Any]] = []
+    frames: list[Any] = []
+    async with channel.lock:
+        if channel.is_closed:
+            raise ConnectionError("the publish channel is closed")
+        first = channel.delivery_tag + 1
+        for offset, row in enumerate(window):
+            tag = first + offset
+            fut = channel.create_future()
+            channel.confirmations[tag] = fut
+            channel.message_id_delivery_tag[row.message_id] = tag
+            futures.append(fut)
+            frames.append(
+                aiormq.spec.Basic.Publish(
+                    exchange=row.exchange, routing_key=row.routing_key, mandatory=True
+                )
+            )
+            frames.append(ContentHeader(properties=properties(row), body_size=len(row.body)))
+            frames.append(ContentBody(row.body))
+        channel.delivery_tag = first + len(window) - 1
+        try:
+            await channel.write_queue.put(
+                ChannelFrame.marshall(channel_number=channel.number, frames=frames)
+            )
+        except BaseException:
+            # Not written: the broker never saw these tags; give them back.
+            channel.delivery_tag = first - 1
+            for offset, fut in enumerate(futures):
+                channel.confirmations.pop(first + offset, None)
+                fut.cancel()
+            raise
+    return first, futures
+
+
+def forget(channel: aiormq.Channel, window: Sequence[OutboxRow], first: int) -> None:
+    """Drop the window's message id -> tag entries once its confirms are in.
+
+    aiormq routes a Basic.Return by message id until here (it comes before the confirm);
+    then the ids are forgotten, as basic_publish forgets its own.
+    """
+    ids = channel.message_id_delivery_tag
+    for offset, row in enumerate(window):
+        if ids.get(row.message_id) == first + offset:
+            del ids[row.message_id]

@@ -1,0 +1,113 @@
+"""The broker status the window and the service show: state changes and a throttled backlog."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from core.config import redact
+
+log = logging.getLogger(__name__)
+
+State = Literal["connecting", "connected", "reconnecting", "offline"]
+BACKLOG_EVERY = 0.2
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    state: State
+    backlog: int  # outbox rows not yet confirmed by the broker
+    detail: str  # human readable, password never shown
+    since: datetime  # when this state began (naive UTC)
+
+
+class StatusBoard:
+    """Holds the current BrokerStatus and tells subscribers; hides the URL's password."""
+
+    def __init__(self, url: str, backlog: Callable[[], int]) -> None:
+        self.url = url
+        self._count_backlog = backlog
+        self._password = urlsplit(url).password or ""
+        self._callbacks: list[Callable[[BrokerStatus], None]] = []
+        self._status = BrokerStatus("offline", self._backlog(0), "not started", utcnow())
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._backlog_handle: asyncio.TimerHandle | None = None
+        self._backlog_sent_at = 0.0
+
+    @property
+    def status(self) -> BrokerStatus:
+        return self._status
+
+    def subscribe(self, callback: Callable[[BrokerStatus], None]) -> None:
+        self._callbacks.append(callback)
+
+    def shown_url(self) -> str:
+        return redact(self.url)
+
+    def scrub(self, text: str) -> str:
+        if self._password and self._password in text:
+            text = text.replace(self._password, "***")
+        return text
+
+    def describe(self, exc: BaseException) -> str:
+        """An exception as one line for the status and the log, password hidden."""
+        return self.scrub(f"{type(exc).__name__}: {exc}")
+
+    def _backlog(self, fallback: int) -> int:
+        try:
+            return self._count_backlog()
+        except Exception:
+            return fallback  # the store is closed or cannot be read: keep the last figure
+
+    def set_state(self, state: State, detail: str, level: int = logging.INFO) -> None:
+        # detail is built from redact()ed URLs and scrub()bed exception texts only
+        old = self._status
+        if old.state == state and old.detail == detail:
+            return
+        since = old.since if old.state == state else utcnow()
+        self._status = BrokerStatus(state, self._backlog(old.backlog), detail, since)
+        if old.state != state:
+            log.log(level, "broker %s: %s", state, detail)
+        self._notify()
+
+    def _notify(self) -> None:
+        for cb in list(self._callbacks):
+            try:
+                cb(self._status)
+            except Exception:
+                log.exception("a status callback failed")
+
+    def backlog_changed(self) -> None:
+        """Refresh the backlog in the status, at most every BACKLOG_EVERY seconds."""
+        if self._backlog_handle is not None:
+            return
+        loop = self.loop
+        wait = self._backlog_sent_at + BACKLOG_EVERY - time.monotonic()
+        if loop is None or wait <= 0:
+            self._emit_backlog()
+        else:
+            self._backlog_handle = loop.call_later(wait, self._emit_backlog)
+
+    def _emit_backlog(self) -> None:
+        self._backlog_handle = None
+        self._backlog_sent_at = time.monotonic()
+        old = self._status
+        backlog = self._backlog(old.backlog)
+        if backlog != old.backlog:
+            self._status = BrokerStatus(old.state, backlog, old.detail, old.since)
+            self._notify()
+
+    def close(self) -> None:
+        if self._backlog_handle is not None:
+            self._backlog_handle.cancel()
+            self._backlog_handle = None
