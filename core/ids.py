@@ -9,7 +9,7 @@ import time
 # 2024-01-01T00:00:00Z in milliseconds; 41 bits of milliseconds from here last until 2093.
 _EPOCH_MS = 1_704_067_200_000
 _RANDOM_BITS = 12
-_MAX_SAFE = (1 << 53) - 1
+MAX_SAFE_INT = (1 << 53) - 1  # the contract's bound on integer ids (JSON-safe)
 
 _lock = threading.Lock()
 _last = 0
@@ -29,7 +29,7 @@ def new_application_id(now_ms: int | None = None) -> int:
         if candidate <= _last:
             candidate = _last + 1
         _last = candidate
-    if candidate > _MAX_SAFE:
+    if candidate > MAX_SAFE_INT:
         raise OverflowError("application id space exhausted")
     return candidate
 
@@ -40,7 +40,14 @@ def canonical_id(value: int | str) -> str:
 
 
 def wire_id(value: str) -> int | str:
-    """How an id goes out: a JSON integer when it is all digits (and round-trips), else text."""
-    if value.isascii() and value.isdigit() and str(int(value)) == value:
+    """How an id goes out: a JSON integer when it is all digits (and round-trips) and JSON-safe
+    (at most 2**53 - 1, as the contract bounds integer ids), else text."""
+    if (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= 16
+        and str(int(value)) == value
+        and int(value) <= MAX_SAFE_INT
+    ):
         return int(value)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -14,6 +15,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StrictInt,
     StrictStr,
     StringConstraints,
@@ -21,7 +23,7 @@ from pydantic import (
 )
 
 from core.clock import format_ts
-from core.ids import canonical_id, wire_id
+from core.ids import MAX_SAFE_INT, canonical_id, wire_id
 from core.kinds import FieldProblem, Rejection, RejectionKind, reject
 
 MAX_BODY_BYTES = 64 * 1024
@@ -78,7 +80,8 @@ class _BadTimestamp(ValueError):
 
 Timestamp = Annotated[datetime, BeforeValidator(_parse_timestamp)]
 IdText = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64)]
-WireId = StrictInt | IdText
+IdInt = Annotated[StrictInt, Field(ge=-MAX_SAFE_INT, le=MAX_SAFE_INT)]
+WireId = IdInt | IdText
 
 
 class _Inbound(BaseModel):
@@ -157,7 +160,7 @@ _PEER_ACTIONS = frozenset(
 )
 
 
-_UNION_BRANCHES = {"int", "constrained-str", "str"}
+_UNION_BRANCHES = {"int", "constrained-int", "constrained-str", "str"}
 
 
 def _describe(exc: ValidationError) -> Rejection:
@@ -429,9 +432,19 @@ class Outbound:
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _key_part(value: str) -> str:
-    # Topic routing keys split on dots and treat * and # as wildcards.
-    return value.replace(".", "_").replace("*", "_").replace("#", "_")
+MAX_SEGMENT_BYTES = 64
+_KEY_SPECIAL = re.compile(r"[.*#]")
+
+
+def key_segment(value: str) -> str:
+    """An id as one routing-key segment: the id itself when its UTF-8 form is at most 64 bytes
+    and holds none of . * # (topic routing splits on dots; * and # are wildcards); otherwise
+    'h' and the first 32 hex digits of the SHA-256 of its UTF-8 text. So a key stays far
+    under AMQP's 255 bytes whatever the id, and equal ids always give equal segments."""
+    raw = value.encode("utf-8", "surrogatepass")
+    if len(raw) <= MAX_SEGMENT_BYTES and _KEY_SPECIAL.search(value) is None:
+        return value
+    return "h" + hashlib.sha256(raw).hexdigest()[:32]
 
 
 def _out(exchange: str, key: str, model: BaseModel) -> Outbound:
@@ -467,18 +480,18 @@ def _app_data(f: AppFields) -> dict[str, Any]:
 
 
 def application_created(f: AppFields) -> Outbound:
-    key = f"fund.{_key_part(f.fund_id)}.application.created"
+    key = f"fund.{key_segment(f.fund_id)}.application.created"
     return _out(WAITING_EXCHANGE, key, CreateApplicationOut(data=ApplicationData(**_app_data(f))))
 
 
 def application_updated(f: AppFields, status: Literal["open", "closed"]) -> Outbound:
-    key = f"fund.{_key_part(f.fund_id)}.application.updated"
+    key = f"fund.{key_segment(f.fund_id)}.application.updated"
     data = UpdateApplicationData(**_app_data(f), application_status=status)
     return _out(WAITING_EXCHANGE, key, UpdateApplicationOut(data=data))
 
 
 def application_cancelled(fund_id: str, application_id: str) -> Outbound:
-    key = f"fund.{_key_part(fund_id)}.application.cancelled"
+    key = f"fund.{key_segment(fund_id)}.application.cancelled"
     data = CancelData(fund_id=wire_id(fund_id), volunteer_application_id=wire_id(application_id))
     return _out(WAITING_EXCHANGE, key, CancelApplicationOut(data=data))
 
@@ -486,7 +499,7 @@ def application_cancelled(fund_id: str, application_id: str) -> Outbound:
 def volunteer_waiting(
     fund_id: str, application_id: str, volunteer_id: str, position: int, when: datetime
 ) -> Outbound:
-    key = f"fund.{_key_part(fund_id)}.waiting.{_key_part(application_id)}"
+    key = f"fund.{key_segment(fund_id)}.waiting.{key_segment(application_id)}"
     ts = format_ts(when)
     vid, aid = wire_id(volunteer_id), wire_id(application_id)
     msg = VolunteerWaitingOut(
@@ -501,7 +514,7 @@ def volunteer_waiting(
 
 
 def notify_free_spot(fund_id: str, application_id: str, spots: int, waiting: list[str]) -> Outbound:
-    key = f"fund.{_key_part(fund_id)}.free_spot.{_key_part(application_id)}"
+    key = f"fund.{key_segment(fund_id)}.free_spot.{key_segment(application_id)}"
     data = FreeSpotData(
         volunteer_application_id=wire_id(application_id),
         available_spots=spots,
@@ -513,7 +526,7 @@ def notify_free_spot(fund_id: str, application_id: str, spots: int, waiting: lis
 def volunteer_notification(
     fund_id: str, application_id: str, volunteer_id: str, status: str, when: datetime
 ) -> Outbound:
-    key = f"fund.{_key_part(fund_id)}.volunteer.{_key_part(volunteer_id)}"
+    key = f"fund.{key_segment(fund_id)}.volunteer.{key_segment(volunteer_id)}"
     msg = VolunteerNotificationOut(
         application_id=wire_id(application_id),
         user_id=wire_id(volunteer_id),
@@ -524,8 +537,8 @@ def volunteer_notification(
 
 
 def response_key(fund_id: str, application_id: str) -> str:
-    return f"fund.{_key_part(fund_id)}.response.{_key_part(application_id)}"
+    return f"fund.{key_segment(fund_id)}.response.{key_segment(application_id)}"
 
 
 def waiting_key(fund_id: str, application_id: str) -> str:
-    return f"fund.{_key_part(fund_id)}.waiting.{_key_part(application_id)}"
+    return f"fund.{key_segment(fund_id)}.waiting.{key_segment(application_id)}"

@@ -181,7 +181,7 @@ class _Simulation:
                 name, aio_pika.ExchangeType.TOPIC, durable=True
             )
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
-        fund = m._key_part(self.fund_id)
+        fund = m.key_segment(self.fund_id)
         await queue.bind(self.exchanges[m.NOTIFICATION_EXCHANGE], f"fund.{fund}.#")
         # The console's «waitlisted» answer and its announcements travel on queue 1.
         await queue.bind(self.exchanges[m.WAITING_EXCHANGE], f"fund.{fund}.waiting.*")

@@ -42,7 +42,7 @@ DEAD_LETTER_QUEUE_ARGUMENTS: dict[str, Any] = {"x-queue-type": "quorum"}
 
 def bindings(fund_id: str) -> list[tuple[Role, str, str]]:
     """(queue role, exchange, binding key) of every binding the console relies on."""
-    fund = m._key_part(fund_id)
+    fund = m.key_segment(fund_id)
     return [
         ("responses", m.RESPONSE_EXCHANGE, f"fund.{fund}.response.#"),
         ("waiting", m.WAITING_EXCHANGE, f"fund.{fund}.waiting.#"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime, time
 from pathlib import Path
@@ -210,12 +211,63 @@ def test_bad_timestamps_are_rejected() -> None:
 # ---- ids and keys --------------------------------------------------------------------
 
 
-def test_routing_keys_sanitise_dots_and_wildcards() -> None:
-    assert m.response_key("f.1", "a*b#c") == "fund.f_1.response.a_b_c"
+def hashed(value: str) -> str:
+    return "h" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+def test_a_routing_key_segment_is_the_id_when_short_and_plain_else_its_hash() -> None:
+    assert m.key_segment("99") == "99"
+    assert m.key_segment("v" * 64) == "v" * 64
+    assert m.key_segment("я" * 32) == "я" * 32  # 64 bytes of UTF-8
+    assert m.key_segment("я" * 33) == hashed("я" * 33)  # 66 bytes
+    assert m.key_segment("😀" * 64) == hashed("😀" * 64)  # 64 characters, 256 bytes
+    for special in ("v.1", "a*b", "c#", "."):
+        assert m.key_segment(special) == hashed(special)
+    assert hashed("v.1") == "h" + hashlib.sha256(b"v.1").hexdigest()[:32]
+    assert len(hashed("x")) == 33
+
+
+def test_every_key_builder_uses_the_segment_rule_and_the_body_keeps_the_id() -> None:
+    assert m.response_key("f.1", "a*b#c") == f"fund.{hashed('f.1')}.response.{hashed('a*b#c')}"
     assert m.waiting_key("7", "99") == "fund.7.waiting.99"
     note = m.volunteer_notification("7", "99", "v.1#", m.STATUS_SIGNED_UP, datetime(2026, 1, 1))
-    assert note.routing_key == "fund.7.volunteer.v_1_"
+    assert note.routing_key == f"fund.7.volunteer.{hashed('v.1#')}"
     assert note.body["user_id"] == "v.1#"  # the body keeps the id as it is
+    emoji = "😀" * 64
+    for out in (
+        m.volunteer_notification("7", "99", emoji, m.STATUS_SIGNED_UP, datetime(2026, 1, 1)),
+        m.volunteer_waiting("7", emoji, emoji, 1, datetime(2026, 1, 1)),
+        m.notify_free_spot("7", emoji, 1, [emoji]),
+    ):
+        assert len(out.routing_key.encode()) < 255
+        assert hashed(emoji) in out.routing_key
+
+
+def test_integer_ids_are_bounded_to_json_safe_integers() -> None:
+    top = 2**53 - 1
+    for fine in (top, -top, 0):
+        result = parse_inbound(body(response(volunteer_id=fine)))
+        assert isinstance(result, VolunteerRequest) and result.volunteer_id == str(fine)
+    for bad in (top + 1, -top - 1, 10**40):
+        assert reason_of(body(response(volunteer_id=bad))).startswith(
+            f"data.volunteer_id: {ID_RULE} (got"
+        )
+
+
+def test_a_long_digit_string_id_goes_out_as_a_string_not_an_unsafe_integer() -> None:
+    digits = "9" * 40
+    note = m.volunteer_notification("7", "99", digits, m.STATUS_SIGNED_UP, datetime(2026, 1, 1))
+    assert note.body["user_id"] == digits
+    assert note.body["application_id"] == 99
+    assert (
+        m.volunteer_notification(
+            "7", "99", str(2**53 - 1), m.STATUS_SIGNED_UP, datetime(2026, 1, 1)
+        ).body["user_id"]
+        == 2**53 - 1
+    )
+    assert m.volunteer_notification(
+        "7", "99", str(2**53), m.STATUS_SIGNED_UP, datetime(2026, 1, 1)
+    ).body["user_id"] == str(2**53)
 
 
 # ---- outbound bodies -----------------------------------------------------------------
