@@ -19,7 +19,7 @@ from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionKind, refuse, reject
 from core.rules import Activity, AppState, Effects
-from core.storage import Store, StoreDamaged, _ts, compact_json
+from core.storage import Store, StoreDamaged, StoreUnavailable, _ts, compact_json
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class Delivery:
     message_id: str | None = None
     app_id: str | None = None
     redelivered: bool = False  # the broker's flag: delivered before and not acknowledged
+    properties: object | None = None  # the AMQP properties, opaque here (for a dead letter)
 
 
 # A redelivered message without message_id was delivered before and not acknowledged, so it
@@ -142,6 +143,9 @@ class Committed:
 
 
 Listener = Callable[[Committed], None]
+# Builds the outbox row that dead-letters a rejected delivery (the broker side knows how):
+# (delivery, its unique inbox key, reason, now) -> Store.add_outbox_copies' columns. Never raises.
+DeadLetter = Callable[["Delivery", str, str, datetime], tuple[object, ...]]
 
 # Applications whose state stays in memory between batches, least recently used dropped first:
 # the ones volunteers are answering now. A fund's years of past applications stay on disk.
@@ -178,6 +182,7 @@ class Engine:
         # The console runs the engine on its writer thread; tests and scripts may also call
         # it from theirs. One caller at a time keeps the cache and its transaction together.
         self._lock = threading.RLock()
+        self.dead_letter: DeadLetter | None = None  # set by the transport
 
     # -- listeners ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -228,8 +233,9 @@ class Engine:
     def _handle_all(self, deliveries: Sequence[Delivery]) -> list[Result]:
         try:
             return self._handle(deliveries)
-        except StoreDamaged:
-            # Not the messages' fault: none is refused; the broker keeps them all.
+        except (StoreDamaged, StoreUnavailable):
+            # Not the messages' fault (a damaged file, a full disk): none is refused or
+            # recorded; the caller gives them back to the broker or holds them unacknowledged.
             self._cache.clear()
             raise
         except Exception:
@@ -239,7 +245,7 @@ class Engine:
         for d in deliveries:
             try:
                 results.extend(self._handle([d]))
-            except StoreDamaged:
+            except (StoreDamaged, StoreUnavailable):
                 self._cache.clear()
                 raise
             except Exception as exc:
@@ -256,6 +262,7 @@ class Engine:
         activity: list[Activity] = []
         inbox: list[tuple[object, ...]] = []
         rejected: list[tuple[object, ...]] = []
+        copies: list[tuple[object, ...]] = []
         try:
             with self.store.transaction():
                 self._refresh()
@@ -288,6 +295,9 @@ class Engine:
                     inbox.append((*ik.row(d), _ts(now), outcome, *columns))
                     if rejection is not None:
                         rejected.append(_rejected_row(d, mid, now, rejection))
+                        copies.extend(
+                            self._dead_letter_copy(d, ik.key, str(rejection), now, change)
+                        )
                     elif outcome == "applied":
                         change.responses += 1
                 self._write(touched, outbound, activity, now, change)
@@ -296,6 +306,8 @@ class Engine:
                 if rejected:
                     self.store.add_rejected(rejected)
                     change.rejected = len(rejected)
+                if copies:
+                    self.store.add_outbox_copies(copies)
         except BaseException:
             for app_id in touched:
                 self._cache.pop(app_id, None)
@@ -409,6 +421,7 @@ class Engine:
         mid = ik.shown
         rejection = reject(RejectionKind.INTERNAL_ERROR, error=type(exc).__name__, text=str(exc))
         now = self.clock.now()
+        change = Committed(rejected=1)
         try:
             with self.store.transaction():
                 if not self._duplicates([d], [ik])[0]:
@@ -428,11 +441,29 @@ class Engine:
                         ]
                     )
                     self.store.add_rejected([_rejected_row(d, mid, now, rejection)])
+                    copies = self._dead_letter_copy(d, ik.key, str(rejection), now, change)
+                    if copies:
+                        self.store.add_outbox_copies(copies)
         except Exception:
             log.exception("could not record the failure of message %s", mid)
             raise
-        self._emit(Committed(rejected=1))
+        self._emit(change)
         return Result("rejected", mid, str(rejection), rejection)
+
+    def _dead_letter_copy(
+        self, d: Delivery, inbox_key: str, reason: str, now: datetime, change: Committed
+    ) -> list[tuple[object, ...]]:
+        """The dead-letter outbox row of a rejected delivery, committed with its inbox row."""
+        if self.dead_letter is None:
+            return []
+        row = self.dead_letter(d, inbox_key, reason, now)
+        change.outbound += 1
+        change.messages.append(
+            LoggedMessage(
+                "out", now, str(row[2]), str(row[3]), str(row[4]), None, None, str(row[7])
+            )
+        )
+        return [row]
 
     # -- the clock ----------------------------------------------------------------------
     def tick(self) -> int:

@@ -404,7 +404,8 @@ class Queries:
             ).fetchall()
             outbound = c.execute(
                 "SELECT seq, created_at, exchange, routing_key, action, application_id,"
-                " volunteer_id, body, CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END"
+                " volunteer_id, body, CASE WHEN failed_at IS NOT NULL THEN 'failed: ' || last_error"
+                " WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END"
                 f" FROM outbox WHERE 1=1{filt} ORDER BY seq DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
@@ -470,7 +471,9 @@ class Queries:
 
     def backlog(self) -> int:
         return int(
-            self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+            self.conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+            ).fetchone()[0]
         )
 
     def applications_with_volunteer(self, volunteer_id: str) -> set[str]:

@@ -17,7 +17,7 @@ from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.lock import DataDirLock
 from core.queries import Queries
-from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, integrity_check
+from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, StoreUnavailable, integrity_check
 from core.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class ConsoleCore:
         self.damaged = asyncio.Event()
         self._damage_listeners: list[Callable[[StoreDamaged], None]] = []
         self._stopping_transport: asyncio.Future[None] | None = None
+        self._closed = False
 
     async def start(self) -> None:
         if self._started:
@@ -180,6 +181,9 @@ class ConsoleCore:
 
     def _close_store(self) -> None:
         """Close each thread's connection (the writer's last: it checkpoints), then the thread."""
+        if self._closed:
+            return  # stop() again (a test's cleanup after its own stop): nothing left to close
+        self._closed = True
         self.queries.close()
         self.store.close()
         self.writer.run(self.store.close)
@@ -199,6 +203,8 @@ class ConsoleCore:
             wait = TICK_EVERY
             try:
                 wait = await self.writer.call(self._tick_once)
+            except StoreUnavailable as exc:
+                log.debug("offer deadlines wait: %s", exc)  # the transport says it once
             except Exception:
                 log.exception("the deadline ticker failed; trying again in %g s", TICK_EVERY)
             self._tick_now.clear()

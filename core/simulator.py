@@ -16,7 +16,9 @@ from typing import Any, Literal
 from urllib.parse import quote, unquote, urlsplit
 
 import aio_pika
+import aiormq
 from aio_pika.abc import AbstractIncomingMessage
+from aiormq.abc import DeliveredMessage
 
 from core import messages as m
 from core.clock import format_ts, utcnow
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 SIMULATOR_APP_ID = "volunteer-simulator"
 PUBLISH_TIMEOUT_S = 10.0
+RETURN_BACKOFF_FIRST = 0.1
+RETURN_BACKOFF_MAX = 2.0
 
 Via = Literal["response", "waiting_flat", "waiting_envelope"]
 EventSink = Callable[[str], None]
@@ -199,8 +203,65 @@ class _Simulation:
             type=action,
             app_id=SIMULATOR_APP_ID,
         )
-        await self.exchanges[exchange].publish(message, key, timeout=PUBLISH_TIMEOUT_S)
+        delay = RETURN_BACKOFF_FIRST
+        give_up = time.monotonic() + self.idle_timeout_s
+        # Mandatory: a response nobody's queue takes comes back (the console's queues deleted
+        # and not declared again yet); it is sent again, same message id, until one does.
+        while True:
+            result = await self.exchanges[exchange].publish(
+                message, key, mandatory=True, timeout=PUBLISH_TIMEOUT_S
+            )
+            if not isinstance(result, DeliveredMessage):
+                break
+            if time.monotonic() + delay > give_up:
+                raise SimulationFailed(
+                    f"no queue takes {key} on {exchange}: is a console or service of"
+                    f" fund {self.fund_id} running on this broker?"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETURN_BACKOFF_MAX)
         self.report.responses_sent += 1
+        # Settling counts from the last thing sent too: a withdrawal from the waitlist gets no
+        # answer, and the console must have had settle_s to take it before the run ends.
+        self.last_heard = max(self.last_heard, time.monotonic())
+
+    async def wait_for_console_queues(self, stop: asyncio.Event | None) -> None:
+        """Wait until the console's two queues exist: what is sent before would be lost.
+
+        On a fund's first run the simulator may be up before the console has declared its
+        queues; a response then is unroutable, and a queue-1 request reaches only the
+        simulator's own queue (it listens there for the console's waitlist answers).
+        """
+        assert self.connection is not None
+        names = [f"volunteer_console.fund.{self.fund_id}.{q}" for q in ("responses", "waiting")]
+        give_up = time.monotonic() + self.idle_timeout_s
+        told = False
+        while True:
+            missing = []
+            for name in names:
+                # A passive declare of a missing queue closes its channel: one channel a try.
+                channel = await self.connection.channel()
+                try:
+                    await channel.declare_queue(name, passive=True)
+                except aiormq.exceptions.ChannelNotFoundEntity:
+                    missing.append(name)
+                finally:
+                    if not channel.is_closed:
+                        await channel.close()
+            if not missing or (stop is not None and stop.is_set()):
+                return
+            if time.monotonic() > give_up:
+                raise SimulationFailed(
+                    f"no console queue of fund {self.fund_id} after {self.idle_timeout_s:.0f} s"
+                    f" ({', '.join(missing)}): is a console or service of fund {self.fund_id}"
+                    " running on this broker?"
+                )
+            if not told:
+                self._event(
+                    f"waiting for the console of fund {self.fund_id} to declare its queues…"
+                )
+                told = True
+            await asyncio.sleep(0.2)
 
     async def respond(
         self, v: _Volunteer, status: Literal["accepted", "declined"], via: Via
@@ -423,6 +484,10 @@ class _Simulation:
                 ) from None
             self.report.application_id = self.app_id
             self._event(f"application {self.app_id} announced")
+        await self.wait_for_console_queues(stop)
+        if stop is not None and stop.is_set():
+            self.report.finished = "stopped"
+            return
         self._event(f"{len(self.volunteers)} volunteers answer application {self.app_id}")
         self._spawn(self.join_all())
         deadline = None if duration is None else time.monotonic() + duration

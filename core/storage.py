@@ -22,7 +22,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -308,6 +308,17 @@ def _v10(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE application SET published_at = created_at WHERE status != 'draft'")
 
 
+def _v11(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # Outbox rows that can never be sent are marked failed instead of blocking the rest, and
+    # a dead-lettered copy is an outbox row: its raw body and its AMQP properties as received.
+    migrator = SqliteMigrator(db)
+    migrate(
+        migrator.add_column("outbox", "failed_at", pw.TextField(null=True)),
+        migrator.add_column("outbox", "payload", pw.BlobField(null=True)),
+        migrator.add_column("outbox", "properties", pw.BlobField(null=True)),
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -319,6 +330,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v8,
     _v9,
     _v10,
+    _v11,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -367,6 +379,39 @@ def _app_values(st: AppState) -> tuple[object, ...]:
     )
 
 
+class StoreUnavailable(Exception):
+    """The database file cannot be written now (disk full, I/O error, read-only): nothing of
+    the transaction was kept; the same work may succeed once the disk has room again."""
+
+
+# SQLite's primary result codes for a file that cannot be written.
+_WRITE_FAILURES = {
+    8: "read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR
+    13: "disk full",  # SQLITE_FULL
+    14: "cannot open the database file",  # SQLITE_CANTOPEN
+}
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """What keeps the file from being written, if that is what `exc` (or its cause) says."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        code = getattr(seen, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _WRITE_FAILURES:
+            return _WRITE_FAILURES[code & 0xFF]
+        text = str(seen)
+        for needle, why in (
+            ("database or disk is full", "disk full"),
+            ("disk I/O error", "disk I/O error"),
+            ("readonly database", "read-only"),
+        ):
+            if needle in text:
+                return why
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
     seq: int
@@ -376,6 +421,7 @@ class OutboxRow:
     action: str
     body: bytes
     attempts: int
+    properties: bytes | None = None  # a relayed copy's own AMQP properties (a content header)
 
 
 class StoreDamaged(Exception):
@@ -586,7 +632,9 @@ class Store:
         """A short IMMEDIATE transaction: the write lock is taken up front, never upgraded.
 
         On a damaged file it raises StoreDamaged, now and for every later transaction: no
-        decision is made (or a message recorded as refused) on a store that cannot be read."""
+        decision is made (or a message recorded as refused) on a store that cannot be read.
+        When the file cannot be written (disk full, I/O error, read-only) it raises
+        StoreUnavailable: a local fault that passes, not the fault of the data being written."""
         if self.damaged is not None:
             raise self.damaged
         try:
@@ -596,9 +644,12 @@ class Store:
             raise
         except Exception as exc:
             detail = damage_of(exc)
-            if detail is None:
+            if detail is not None:
+                raise self.mark_damaged(detail) from exc
+            why = write_failure(exc)
+            if why is None:
                 raise
-            raise self.mark_damaged(detail) from exc
+            raise StoreUnavailable(f"{why}: {self.path}") from exc
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: our cue to drop cached state."""
@@ -778,6 +829,17 @@ class Store:
             rows,
         )
 
+    def add_outbox_copies(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Outbox rows that relay a received message: its raw bytes and its own properties
+        (message_id, created_at, exchange, routing_key, action, application_id, volunteer_id,
+        body shown in the log, payload, properties)."""
+        self.conn.executemany(
+            "INSERT INTO outbox (message_id, created_at, exchange, routing_key, action,"
+            " application_id, volunteer_id, body, payload, properties, attempts)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,0)",
+            rows,
+        )
+
     def add_activity(self, entries: Iterable[Activity]) -> None:
         self.conn.executemany(
             "INSERT INTO activity (application_id, at, actor, kind, volunteer_id, params, cause)"
@@ -878,11 +940,22 @@ class Store:
 
     # -- outbox relay -------------------------------------------------------------------
     def pending_outbox(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
+        """Rows neither sent nor failed, in commit order."""
         return [
-            OutboxRow(r[0], r[1], r[2], r[3], r[4], r[5].encode("utf-8"), r[6])
+            OutboxRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5].encode("utf-8") if r[7] is None else bytes(r[7]),
+                r[6],
+                None if r[8] is None else bytes(r[8]),
+            )
             for r in self.conn.execute(
-                "SELECT seq, message_id, exchange, routing_key, action, body, attempts FROM outbox"
-                " WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+                "SELECT seq, message_id, exchange, routing_key, action, body, attempts, payload,"
+                " properties FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND seq > ?"
+                " ORDER BY seq LIMIT ?",
                 (after_seq, limit),
             )
         ]
@@ -897,7 +970,8 @@ class Store:
         try:
             with self.transaction() as c:
                 c.executemany(
-                    "UPDATE outbox SET sent_at=?, attempts=attempts+1 WHERE seq=?",
+                    # the broker holds a relayed copy's bytes now: no need to keep them twice
+                    "UPDATE outbox SET sent_at=?, attempts=attempts+1, payload=NULL WHERE seq=?",
                     [(_ts(when), s) for s in seqs],
                 )
         finally:
@@ -911,9 +985,19 @@ class Store:
                 (error[:500], seq),
             )
 
+    def mark_undeliverable(self, seq: int, error: str, when: datetime) -> None:
+        """A row that can never be sent (the frame cannot carry it): out of the backlog."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE outbox SET attempts=attempts+1, last_error=?, failed_at=? WHERE seq=?",
+                (error[:500], _ts(when), seq),
+            )
+
     def backlog(self) -> int:
         return int(
-            self.conn.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+            self.conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+            ).fetchone()[0]
         )
 
 

@@ -215,6 +215,7 @@ def outcome_label(outcome: str, direction: str) -> str:
         "duplicate": translate("LogModels", "duplicate"),
         "sent": translate("LogModels", "sent"),
         "pending": translate("LogModels", "pending"),
+        "failed": translate("LogModels", "failed"),
     }
     return words.get(word, word) + sep + rest
 

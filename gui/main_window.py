@@ -663,6 +663,9 @@ class MainWindow(QMainWindow):
             "connected": self.tr("Broker: connected"),
             "connecting": self.tr("Broker: connecting…"),
             "reconnecting": self.tr("Broker: reconnecting…"),
+            "paused": self.tr(
+                "Paused — the disk is full or cannot be written; responses wait on the broker"
+            ),
             "offline": self.tr(
                 "Offline — changes are saved and will be sent when the broker is back"
             ),

@@ -94,5 +94,6 @@ def state_style(state: str) -> str:
         "connected": "color: #2e7d32;",
         "connecting": "color: #8a6d00;",
         "reconnecting": "color: #b26a00;",
+        "paused": "color: #b26a00; font-weight: bold;",
         "offline": "color: #6d6d6d; font-weight: bold;",
     }.get(state, "")

@@ -1,7 +1,7 @@
 """The broker side of the console: connection, topology, consumer, relay, status, stats."""
 
 from core.broker.connection import quiet_aiormq_logs
-from core.broker.consumer import REJECTION_HEADER
+from core.broker.dead_letters import REJECTION_HEADER
 from core.broker.stats import QueueStats
 from core.broker.status import BrokerStatus, State
 from core.broker.topology import (

@@ -9,19 +9,20 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiormq
 from aiormq.abc import DeliveredMessage
 
 from core.broker.connection import Session
-from core.broker.topology import CONSUMED_ROLES, DEAD_LETTER_EXCHANGE, Role
+from core.broker.status import StatusBoard
+from core.broker.topology import CONSUMED_ROLES, Role
 from core.engine import Delivery, Engine
+from core.storage import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 BURST_GAP = 0.001  # deliveries closer than this are a burst: the batch may wait longer
 BURST_FLUSH_FACTOR = 4
-PUBLISH_TIMEOUT = 10.0
-REJECTION_HEADER = "x-rejection-reason"
+PAUSE_FIRST = 0.5  # the store could not write: first retry of the held batch after this
+PAUSE_MAX = 10.0
 
 Commit = Callable[..., Awaitable[Any]]  # runs a store write (on the writer thread) and awaits it
 Pending = tuple[int, Role, int, DeliveredMessage]  # session generation, role, tag, message
@@ -38,8 +39,11 @@ class Consumer:
         flush_interval: float,
         stopping: Callable[[], bool],
         commit: Commit,
+        status: StatusBoard,
     ) -> None:
         self.engine = engine
+        self.status = status
+        self._paused: str | None = None  # why the store cannot write, while it cannot
         self._commit = commit
         self._stopping = stopping
         self.prefetch = max(1, prefetch)
@@ -52,7 +56,6 @@ class Consumer:
         self._finishing = False  # consumers are cancelled: handle what is left, then end
         self._task: asyncio.Task[None] | None = None
         self.consumed: dict[Role, int] = {"responses": 0, "waiting": 0, "dead_letters": 0}
-        self.dead_lettered = 0
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -114,8 +117,32 @@ class Consumer:
         """Cancel the session's consumers: nothing new is delivered, the unacked stay ours."""
         underlay = await s.consume_channel.get_underlay_channel()
         for tag in s.consumer_tags.values():
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.wait_for(underlay.basic_cancel(tag), 3.0)
+            except Exception as exc:
+                log.debug("cancelling consumer %s failed: %r", tag, exc)
+
+    # -- the store cannot write ----------------------------------------------------------
+    async def _pause(self, s: Session, why: str) -> None:
+        if self._paused is not None:
+            return
+        self._paused = why
+        log.warning("cannot write the database (%s): responses wait on the broker", why)
+        await self.detach(s)
+        s.consumer_tags.clear()
+        self.status.set_state(
+            "paused", f"{why.split(':')[0]}: responses wait on the broker (retrying)", logging.DEBUG
+        )
+
+    async def _resume(self, s: Session) -> None:
+        self._paused = None
+        log.info("the database can be written again: consuming")
+        try:
+            await self.attach(s)
+        except Exception as exc:
+            s.lose(f"could not consume again after the pause ({exc})")
+            return
+        self.status.set_state("connected", f"connected to {self.status.shown_url()}")
 
     # -- batching -----------------------------------------------------------------------
     def deliver(self, generation: int, role: Role, msg: DeliveredMessage) -> None:
@@ -171,89 +198,37 @@ class Consumer:
                     message_id=props.message_id,
                     app_id=props.app_id,
                     redelivered=bool(msg.redelivered),
+                    properties=props,
                 )
             )
         channel = live[0][2].channel
-        try:
-            # one transaction, committed (on the writer thread) before this returns
-            results = await self._commit(self.engine.handle, deliveries)
-        except Exception:
-            log.exception("the engine failed on a batch; the broker will redeliver it")
-            with contextlib.suppress(Exception):
-                await channel.basic_nack(live[-1][1], multiple=True, requeue=True)
-            return
+        delay = PAUSE_FIRST
+        while True:
+            try:
+                # one transaction, committed (on the writer thread) before this returns
+                await self._commit(self.engine.handle, deliveries)
+                break
+            except StoreUnavailable as exc:
+                # The disk cannot take it: hold these deliveries unacknowledged (a nack would
+                # count each toward the delivery limit and dead-letter valid messages), take
+                # no more, and try the same batch again until the store can write.
+                await self._pause(s, str(exc))
+                if self._stopping() or self.session is not s or s.lost.is_set():
+                    return  # the broker redelivers them to whoever consumes next
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, PAUSE_MAX)
+            except Exception:
+                log.exception("the engine failed on a batch; the broker will redeliver it")
+                with contextlib.suppress(Exception):
+                    await channel.basic_nack(live[-1][1], multiple=True, requeue=True)
+                return
+        if self._paused is not None:
+            await self._resume(s)
         for role, _tag, _msg in live:
             self.consumed[role] += 1
-        rejected = [
-            (tag, msg, r.reason)
-            for (_role, tag, msg), r in zip(live, results, strict=True)
-            if r.outcome == "rejected"
-        ]
-        failed: set[int] = set()
-        if rejected:
-            outcomes = await asyncio.gather(
-                *(self._dead_letter(s, msg, reason) for _tag, msg, reason in rejected),
-                return_exceptions=True,
-            )
-            for (tag, _msg, _reason), ok in zip(rejected, outcomes, strict=True):
-                if ok is not True:
-                    failed.add(tag)
+        # Rejected ones too: their dead-letter copies were committed in the same transaction.
         try:
-            await acknowledge(channel, [tag for _role, tag, _msg in live], failed)
+            await channel.basic_ack(live[-1][1], multiple=True, wait=False)
         except Exception as exc:
             # The channel died after the commit: redelivered copies are duplicates, no effect.
             log.info("acks lost with the channel (%s); redeliveries will be deduplicated", exc)
-
-    async def _dead_letter(self, s: Session, msg: DeliveredMessage, reason: str) -> bool:
-        props = msg.header.properties
-        headers = dict(props.headers or {})
-        headers[REJECTION_HEADER] = reason[:1000]
-        headers["x-original-exchange"] = msg.exchange or ""
-        headers["x-original-routing-key"] = msg.routing_key or ""
-        copy = aiormq.spec.Basic.Properties(
-            headers=headers,
-            content_type=props.content_type,
-            content_encoding=props.content_encoding,
-            delivery_mode=2,  # persistent
-            message_id=props.message_id,
-            timestamp=props.timestamp,
-            message_type=props.message_type,
-            app_id=props.app_id,
-        )
-        try:
-            key = msg.routing_key or f"fund.{self.engine.fund_id}"
-            channel = await s.publish_channel.get_underlay_channel()
-            result = await channel.basic_publish(
-                msg.body,
-                exchange=DEAD_LETTER_EXCHANGE,
-                routing_key=key,
-                properties=copy,
-                mandatory=True,
-                timeout=PUBLISH_TIMEOUT,
-            )
-        except Exception as exc:
-            log.warning("could not dead-letter %s (%s); nacking it", props.message_id, exc)
-            return False
-        if isinstance(result, DeliveredMessage):
-            log.warning("dead-letter copy of %s was unroutable; nacking it", props.message_id)
-            return False
-        self.dead_lettered += 1
-        log.info("dead-lettered %s: %s", props.message_id, reason)
-        return True
-
-
-async def acknowledge(
-    channel: aiormq.abc.AbstractChannel, tags: list[int], failed: set[int]
-) -> None:
-    """Ack runs of handled messages with multiple=True; nack the ones not dead-lettered."""
-    run_end: int | None = None
-    for tag in tags:  # ascending
-        if tag in failed:
-            if run_end is not None:
-                await channel.basic_ack(run_end, multiple=True, wait=False)
-                run_end = None
-            await channel.basic_nack(tag, requeue=False, wait=False)  # broker dead-letters
-        else:
-            run_end = tag
-    if run_end is not None:
-        await channel.basic_ack(run_end, multiple=True, wait=False)

@@ -74,7 +74,8 @@ async def send_window(
                 )
             )
             frames.append(ContentHeader(properties=properties(row), body_size=len(row.body)))
-            frames.append(ContentBody(row.body))
+            if row.body:  # an empty body has no body frame (the broker refuses an empty one)
+                frames.append(ContentBody(row.body))
         channel.delivery_tag = first + len(window) - 1
         try:
             await channel.write_queue.put(

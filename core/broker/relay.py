@@ -5,19 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
 import aiormq
 from aiormq.abc import DeliveredMessage
+from pamqp import frame as pamqp_frame
+from pamqp.exceptions import PAMQPException
+from pamqp.header import ContentHeader
 
 from core.broker import fast_publish
 from core.broker.connection import BACKOFF_FIRST, BACKOFF_MAX, LostSession, Session, Supervisor
 from core.broker.consumer import Commit
 from core.broker.status import StatusBoard, utcnow
+from core.broker.topology import DEAD_LETTER_EXCHANGE
 from core.engine import Engine
-from core.storage import OutboxRow
+from core.storage import OutboxRow, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,26 @@ OUTBOX_PAGE = 500
 OUTBOX_POLL = 1.0  # rows written by another process (the CLI) get no wake(): poll for them
 
 Outcome = BaseException | None  # None: confirmed by the broker
+
+# What aiormq's basic_publish (and the frame marshalling) raise for a row the AMQP frame cannot
+# carry, before anything is written: the row will never go, whatever the connection.
+_FRAME_ERRORS = (TypeError, ValueError, struct.error, PAMQPException)
+
+
+class Undeliverable(Exception):
+    """This row can never be sent as it is (a key over 255 bytes, a value the frame cannot
+    encode): it is marked failed and skipped, so the rows after it still go."""
+
+
+def undeliverable(row: OutboxRow) -> Undeliverable | None:
+    """Check what the frame limits would refuse, before the row shares a window with others."""
+    # A relayed copy goes with the message id it came with (in its properties), not the row's.
+    own_id = [("message id", row.message_id)] if row.properties is None else []
+    for what, value in [("exchange", row.exchange), ("routing key", row.routing_key), *own_id]:
+        size = len(value.encode("utf-8", "surrogatepass"))
+        if size > 255:
+            return Undeliverable(f"the {what} is {size} bytes, over AMQP's 255")
+    return None
 
 
 class Relay:
@@ -41,6 +66,8 @@ class Relay:
         self.supervisor = supervisor
         self.wake_event = asyncio.Event()
         self.published = 0
+        self.dead_lettered = 0  # dead-letter copies confirmed by the broker
+        self.failed = 0  # rows marked undeliverable
 
     async def run(self, s: Session) -> None:
         """Relay until the session is lost or the transport stops; back off on failures."""
@@ -56,6 +83,13 @@ class Relay:
                 delay = BACKOFF_FIRST
             except LostSession:
                 raise
+            except StoreUnavailable as exc:
+                # Sent but not marked: they go again (same ids) once the disk has room; the
+                # consumer reports the outage, once.
+                log.debug("outbox relay cannot mark rows sent (%s); retrying in %g s", exc, delay)
+                await self.supervisor.sleep_unless_stopped(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                self.wake_event.set()
             except Exception as exc:
                 log.warning(
                     "outbox relay failed (%s); retrying in %g s", self.status.scrub(str(exc)), delay
@@ -78,6 +112,9 @@ class Relay:
                 window = rows[i : i + IN_FLIGHT]
                 outcomes = await self.publish_window(channel, window, utcnow())
                 for row, outcome in zip(window, outcomes, strict=True):
+                    if isinstance(outcome, Undeliverable):
+                        await self._give_up(row, outcome)
+                        continue
                     if isinstance(outcome, BaseException):
                         error = outcome
                         with contextlib.suppress(Exception):
@@ -86,6 +123,8 @@ class Relay:
                             )
                         break
                     confirmed.append(row.seq)
+                    if row.exchange == DEAD_LETTER_EXCHANGE:
+                        self.dead_lettered += 1
                 if error is not None:
                     break
             # Only the confirmed prefix is marked: the rest go again, in order. One mark per
@@ -99,28 +138,50 @@ class Relay:
                     raise LostSession(str(error))
                 raise error if isinstance(error, Exception) else RuntimeError(str(error))
 
+    async def _give_up(self, row: OutboxRow, why: Undeliverable) -> None:
+        log.warning("outbox %s (%s) can never be sent: %s; skipped", row.seq, row.action, why)
+        self.failed += 1
+        store = self.engine.store
+        await self._commit(store.mark_undeliverable, row.seq, str(why), self.engine.clock.now())
+        self.status.backlog_changed()
+
     async def publish_window(
         self, channel: aiormq.Channel, window: Sequence[OutboxRow], stamp: datetime
     ) -> list[Outcome]:
         """Publish a window of rows at once; each row's outcome, under one timeout for all."""
+        checked: list[Outcome] = [undeliverable(row) for row in window]
+        sendable = [row for row, bad in zip(window, checked, strict=True) if bad is None]
+        if not sendable:
+            return checked
+        outcomes = iter(await self._publish_sendable(channel, sendable, stamp))
+        return [next(outcomes) if bad is None else bad for bad in checked]
+
+    async def _publish_sendable(
+        self, channel: aiormq.Channel, window: Sequence[OutboxRow], stamp: datetime
+    ) -> list[Outcome]:
         app_id = self.engine.console_app_id
+        props = [properties(row, stamp, app_id) for row in window]
         if fast_publish.usable(channel, window):
+            by_row = dict(zip((row.seq for row in window), props, strict=True))
             try:
                 first, futures = await fast_publish.send_window(
-                    channel, window, lambda row: properties(row, stamp, app_id)
+                    channel, window, lambda row: by_row[row.seq]
                 )
+            except _FRAME_ERRORS:
+                pass  # one row the frame cannot carry: row by row finds which, sends the rest
             except Exception as exc:  # nothing of the window was written
                 return [exc for _row in window]
-            try:
-                timed_out = await wait_all(futures, PUBLISH_TIMEOUT)
-            finally:
-                fast_publish.forget(channel, window, first)
-        else:
-            futures = [
-                asyncio.ensure_future(publish_row(channel, row, properties(row, stamp, app_id)))
-                for row in window
-            ]
-            timed_out = await wait_all(futures, PUBLISH_TIMEOUT)
+            else:
+                try:
+                    timed_out = await wait_all(futures, PUBLISH_TIMEOUT)
+                finally:
+                    fast_publish.forget(channel, window, first)
+                return outcomes_of(window, futures, timed_out)
+        futures = [
+            asyncio.ensure_future(publish_row(channel, row, p))
+            for row, p in zip(window, props, strict=True)
+        ]
+        timed_out = await wait_all(futures, PUBLISH_TIMEOUT)
         return outcomes_of(window, futures, timed_out)
 
 
@@ -136,6 +197,9 @@ def outcomes_of(
             outcomes.append(timeout)
         elif fut.cancelled():
             outcomes.append(timeout if timed_out else lost)
+        elif isinstance(fut.exception(), _FRAME_ERRORS):
+            # aiormq raised before writing (and gave the delivery tag back): never sendable
+            outcomes.append(Undeliverable(f"the frame cannot carry it: {fut.exception()}"))
         elif fut.exception() is not None:
             outcomes.append(fut.exception())
         else:
@@ -160,6 +224,11 @@ async def publish_row(
 
 
 def properties(row: OutboxRow, stamp: datetime, app_id: str) -> aiormq.spec.Basic.Properties:
+    if row.properties is not None:
+        # A relayed copy (a dead letter) keeps the properties it came with, as committed.
+        _size, _channel, header = pamqp_frame.unmarshal(row.properties)
+        assert isinstance(header, ContentHeader)
+        return header.properties
     # Built directly: an aio_pika.Message per row cost more than the rest of the row.
     return aiormq.spec.Basic.Properties(
         content_type="application/json",

@@ -15,7 +15,8 @@ from core.config import redact
 
 log = logging.getLogger(__name__)
 
-State = Literal["connecting", "connected", "reconnecting", "offline"]
+# paused: connected, but the database cannot be written (disk full): consuming has stopped
+State = Literal["connecting", "connected", "reconnecting", "offline", "paused"]
 BACKLOG_EVERY = 0.2
 
 

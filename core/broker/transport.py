@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aio_pika.abc import AbstractConnection
 
-from core.broker import topology
+from core.broker import dead_letters, topology
 from core.broker.connection import Session, Supervisor
 from core.broker.consumer import Consumer
 from core.broker.relay import Relay
@@ -54,11 +55,13 @@ class Transport:
             flush_interval=flush_interval,
             stopping=lambda: self._supervisor.stopping,
             commit=self._commit,
+            status=self._board,
         )
         self._relay = Relay(engine, self._board, self._supervisor, self._commit)
         self._stats = QueueStatsReader(self.queues, self._consumer.consumed, self._board)
         self._session: Session | None = None
         self._task: asyncio.Task[None] | None = None
+        engine.dead_letter = functools.partial(dead_letters.copy_row, engine.fund_id)
         engine.subscribe(self._on_committed)
 
     # -- public API ---------------------------------------------------------------------
@@ -76,7 +79,7 @@ class Transport:
 
     @property
     def dead_lettered(self) -> int:
-        return self._consumer.dead_lettered
+        return self._relay.dead_lettered
 
     def subscribe_status(self, callback: Callable[[BrokerStatus], None]) -> None:
         self._board.subscribe(callback)

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+108"/>
+        <location filename="../../gui/display.py" line="+113"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -79,7 +79,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+64"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -910,6 +910,11 @@
         <translation>ожидает отправки</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>не отправлено</translation>
+    </message>
+    <message>
         <location line="+18"/>
         <source>Time</source>
         <translation>Время</translation>
@@ -1271,6 +1276,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Paused — the disk is full or cannot be written; responses wait on the broker</source>
+        <translation>Пауза — диск заполнен или недоступен для записи; отклики ждут в брокере</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Offline — changes are saved and will be sent when the broker is back</source>
         <translation>Нет связи — изменения сохранены и будут отправлены, когда брокер станет доступен</translation>
     </message>
@@ -1361,7 +1371,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-802"/>
+        <location line="-805"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1371,7 +1381,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+496"/>
+        <location line="+499"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1935,12 +1945,12 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="+61"/>
+        <location filename="../../gui/settings_dialog.py" line="+64"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Offer to everyone waiting (first to claim)</source>
         <translation>Предлагать всем ожидающим (кто первый откликнется)</translation>
     </message>

@@ -177,6 +177,39 @@ def test_v8_rejected_reasons_are_kept_as_text_and_new_ones_get_kinds(
         ("r1", "body is not JSON", "other", {"text": "body is not JSON"}),
         ("r2", "body is a JSON list, not an object", "not_object", {"type": "list"}),
     ]
+
+
+def test_v10_outbox_rows_stay_pending_after_upgrade_and_gain_the_failed_and_copy_columns(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "old.db"
+    old = Store(path, upto_version=10)
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO outbox (message_id, exchange, routing_key, action, body, created_at,"
+            " attempts) VALUES ('out-1', 'x', 'k', 'volunteer_notification', '{\"a\":1}',"
+            " '2026-03-01T10:00:00', 0)"
+        )
+    old.close()
+    store = Store(path)
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(outbox)")}
+    assert {"failed_at", "payload", "properties"} <= columns
+    [row] = store.pending_outbox()
+    assert (row.message_id, row.body, row.properties) == ("out-1", b'{"a":1}', None)
+    assert store.backlog() == 1
+    store.mark_undeliverable(row.seq, "the routing key is 300 bytes", clock.now())
+    assert store.pending_outbox() == [] and store.backlog() == 0
+    with store.transaction():
+        store.add_outbox_copies(
+            [("c-1", "2026-03-01T10:00:00", "dl", "k", "dead_letter", None, None, "\ufffd",
+              b"\xff raw", b"props")]
+        )  # fmt: skip
+    [copy] = store.pending_outbox()
+    assert (copy.body, copy.properties) == (b"\xff raw", b"props")
+    store.mark_sent([copy.seq], clock.now())
+    assert store.conn.execute("SELECT payload FROM outbox WHERE seq=?", (copy.seq,)).fetchone() == (
+        None,
+    )
     store.close()
 
 
