@@ -44,6 +44,7 @@ from tests.helpers.broker import (
     run_with_fund,
     wait_until,
 )
+from tests.helpers.rabbit_node import private_node
 
 pytestmark = [
     pytest.mark.broker,
@@ -293,7 +294,8 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
             await wait_until(
                 lambda: core.transport.consumed["responses"] == 45, what="45 responses handled"
             )
-            await wait_until(lambda: core.transport.status.backlog == 0, what="backlog 0")
+            # the rows themselves: the status figure is refreshed at most every 0.2 s
+            await wait_until(lambda: core.store.backlog() == 0, what="every row sent")
             rows = core.store.conn.execute(
                 "SELECT message_id, exchange, sent_at FROM outbox ORDER BY seq"
             ).fetchall()
@@ -926,3 +928,55 @@ def test_a_full_disk_pauses_consuming_and_it_resumes_with_nothing_dead_lettered(
 
     with small_disk(tmp_path / "disk") as disk:
         run_with_fund(lambda fund: scenario(fund, disk), 120)
+
+
+# -- least privilege ----------------------------------------------------------------------
+
+
+def test_a_user_with_configure_rights_on_its_own_queues_only_runs_where_the_exchanges_exist(
+    tmp_path: Path,
+) -> None:
+    """An administrator declared the shared exchanges and granted the console's user configure
+    permission on its fund's queues only: the console declares those passively and runs. Where
+    an exchange is missing, the status names it and the permission."""
+    with private_node() as node:
+        node.ctl("add_user", "console", "console-pw")
+        node.ctl(
+            "set_permissions", "-p", "/", "console", r"^volunteer_console\.fund\..*", ".*", ".*"
+        )
+        url = f"amqp://console:console-pw@127.0.0.1:{node.port}/"
+
+        async def missing(fund: str) -> None:
+            core = ConsoleCore(tmp_path / "first", fund, url)
+            await core.start()
+            await wait_until(
+                lambda: "does not exist" in core.transport.status.detail, 30, "the reason"
+            )
+            status = core.transport.status
+            assert status.state == "offline"
+            assert "volunteer_waiting_queue_exchange" in status.detail
+            assert "no configure permission" in status.detail
+            await core.stop()
+
+        async def predeclared(fund: str) -> None:
+            admin = await aio_pika.connect(node.url)
+            try:
+                ch = await admin.channel()
+                for name in (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE):
+                    await ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+                await ch.declare_exchange(
+                    "volunteer_console.dead_letter", aio_pika.ExchangeType.TOPIC, durable=True
+                )
+            finally:
+                await admin.close()
+            core = ConsoleCore(tmp_path / "second", fund, url)
+            await core.start()
+            await connected(core)
+            async with VolunteerClient(fund, node.url) as vol:
+                app = core.engine.create_application(form(1))
+                await vol.respond(int(app), 5, "accepted")
+                await wait_until(lambda: vol.to(5) == ["записан"], what="answered")
+            await core.stop()
+
+        asyncio.run(asyncio.wait_for(missing("tmissing"), 60))
+        asyncio.run(asyncio.wait_for(predeclared("tgranted"), 60))
