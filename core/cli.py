@@ -73,6 +73,16 @@ Changes are written to the local database. A window or headless service of the s
 directory sends the resulting messages to volunteers; with none running they wait in the
 outbox and go out when one starts."""
 
+VOLUNTEERS_EPILOG = """\
+examples:
+  volunteer-console volunteers import volunteers.csv --dry-run
+  volunteer-console volunteers import volunteers.csv
+  volunteer-console volunteers list --json
+
+volunteers.csv:
+  id;name;phone;notes
+  789;Anna Petrova;+7 900 123-45-67;has a car"""
+
 SIMULATE_EPILOG = """\
 examples:
   volunteer-console simulate                       20 volunteers answer the newest open application
@@ -377,6 +387,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rest.add_argument("backup", nargs="?", default=None, metavar="BACKUP")
 
+    vols = sub.add_parser(
+        "volunteers",
+        parents=[common],
+        formatter_class=fmt,
+        help="the local volunteers directory: names, phones and notes by volunteer id",
+        description="The volunteers directory of this console: a name, phone and notes per "
+        "volunteer id, shown beside the ids in the window and on printed sheets. It stays on "
+        "this computer: messages to volunteers carry the id only.",
+        epilog=VOLUNTEERS_EPILOG,
+    )
+    vols_sub = vols.add_subparsers(dest="volunteers_command", metavar="ACTION", title="actions")
+    imp = vols_sub.add_parser(
+        "import",
+        parents=[common],
+        formatter_class=fmt,
+        help="add or update entries from a CSV file",
+        description="Add or update directory entries from a CSV file whose first line names "
+        "the columns: id and name, optionally phone and notes (English or Russian titles; "
+        "comma, semicolon or tab separated; UTF-8 or Windows-1251). Rows with a problem are "
+        "listed with their line number and skipped; the others are imported.",
+    )
+    imp.add_argument("file", metavar="FILE", type=Path, help="the CSV file")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="only show what would be imported and why not"
+    )
+    vlist = vols_sub.add_parser(
+        "list", parents=[common], help="every entry", description="Every directory entry."
+    )
+    vlist.add_argument("--json", action="store_true", help="print JSON for scripts")
+
     desk = sub.add_parser(
         "install-desktop-entry",
         parents=[common],
@@ -401,6 +441,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error(f"{flag} starts the console; it takes no subcommand ({args.command})")
     if args.command == "app" and args.app_command is None:
         parser.parse_args(["app", "--help"])
+    if args.command == "volunteers" and args.volunteers_command is None:
+        parser.parse_args(["volunteers", "--help"])
     args.data_dir = Path(getattr(args, "data_dir", None) or config.default_data_dir())
     args.verbose = getattr(args, "verbose", 0) or 0
     args.create = getattr(args, "create", False)
@@ -993,6 +1035,54 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_OK
 
 
+def run_volunteers(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from core import directory
+
+    out = out or sys.stdout
+    if args.volunteers_command == "import":
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            _err(f"error: cannot read {args.file}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        preview = directory.parse_csv(data)
+        for e in preview.errors:
+            where = f" {e.problem.field}:" if e.problem.field else ""
+            _err(f"{args.file}:{e.line}:{where} {e.problem.english()}")
+        refused = preview.refused_lines
+        if args.dry_run:
+            print(f"would import {len(preview.rows)}; {refused} line(s) refused", file=out)
+            return EXIT_OK if not preview.errors else EXIT_REFUSED
+        store = Store(config.db_path(args.data_dir))
+        try:
+            added, updated = directory.save_many(store, preview.volunteers)
+        finally:
+            store.close()
+        print(f"imported {added} new, {updated} updated; {refused} line(s) refused", file=out)
+        return EXIT_OK if not preview.errors else EXIT_REFUSED
+    entries = []
+    if config.db_path(args.data_dir).exists():  # looking creates no database
+        store = Store(config.db_path(args.data_dir))
+        try:
+            entries = directory.read_all(store.conn)
+        finally:
+            store.close()
+    if args.json:
+        json.dump([asdict(v) for v in entries], out, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    if not entries:
+        print(f"no volunteers in the directory of {args.data_dir}", file=out)
+        return EXIT_OK
+    table = [("ID", "NAME", "PHONE", "NOTES")] + [
+        (v.volunteer_id, _clip(v.name, 40), v.phone, _clip(v.notes, 40)) for v in entries
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for r in table:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
 def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from core import desktop
 
@@ -1090,4 +1180,6 @@ def _run_command(args: argparse.Namespace) -> int:
         return run_simulate(args)
     if args.command == "install-desktop-entry":
         return run_desktop_entry(args)
+    if args.command == "volunteers":
+        return run_volunteers(args)
     raise AssertionError(f"unhandled command {args.command}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from core import directory
+from core.directory import Volunteer
 from core.kinds import Params, activity_english
 from core.storage import BUSY_TIMEOUT_MS
 
@@ -54,6 +56,7 @@ class AppSummary:
 class RosterRow:
     volunteer_id: str
     since: datetime
+    name: str = ""  # from the local volunteers directory (core/directory.py); never sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class WaitRow:
     since: datetime
     responded_at: datetime
     offer: str | None  # this volunteer's offer in the open round: open, passed, not_selected...
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ class OfferView:
     offered_at: datetime
     expires_at: datetime
     state: str
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +164,9 @@ _SUMMARY_SQL = (
 )
 
 _WAIT_SQL = (
-    "SELECT p.volunteer_id, p.since, p.responded_at, o.state FROM participation p"
+    "SELECT p.volunteer_id, p.since, p.responded_at, o.state, v.name FROM participation p"
     " LEFT JOIN offer o ON o.round_id = ? AND o.volunteer_id = p.volunteer_id"
+    " LEFT JOIN volunteer v ON v.volunteer_id = p.volunteer_id"
     " WHERE p.application_id = ? AND p.state = 'waiting'"
     " ORDER BY p.responded_at, p.seq, p.volunteer_id"
 )
@@ -277,10 +283,12 @@ class Queries:
 
     def roster(self, app_id: str) -> list[RosterRow]:
         return [
-            RosterRow(vid, _dt(since))
-            for vid, since in self.conn.execute(
-                "SELECT volunteer_id, since FROM participation"
-                " WHERE application_id = ? AND state = 'signed' ORDER BY since, volunteer_id",
+            RosterRow(vid, _dt(since), name or "")
+            for vid, since, name in self.conn.execute(
+                "SELECT p.volunteer_id, p.since, v.name FROM participation p"
+                " LEFT JOIN volunteer v ON v.volunteer_id = p.volunteer_id"
+                " WHERE p.application_id = ? AND p.state = 'signed'"
+                " ORDER BY p.since, p.volunteer_id",
                 (app_id,),
             )
         ]
@@ -293,9 +301,15 @@ class Queries:
             _WAIT_SQL + " LIMIT ? OFFSET ?", (round_id, app_id, limit, offset)
         ).fetchall()
         return [
-            WaitRow(i, r[0], _dt(r[1]), _dt(r[2]), r[3])
+            WaitRow(i, r[0], _dt(r[1]), _dt(r[2]), r[3], r[4] or "")
             for i, r in enumerate(rows, start=offset + 1)
         ]
+
+    def volunteers(self, ids: Iterable[str] | None = None) -> dict[str, Volunteer]:
+        """Volunteers directory entries by id: those of the given ids it has, else all."""
+        if ids is None:
+            return {v.volunteer_id: v for v in directory.read_all(self.conn)}
+        return directory.read_many(self.conn, ids)
 
     def waitlist_ids(self, app_id: str) -> list[str]:
         """The waitlist's volunteer ids in order, from the index alone, split in C.
@@ -347,10 +361,11 @@ class Queries:
         if r is None:
             return None
         offers = tuple(
-            OfferView(vid, _dt(offered), _dt(expires), state)
-            for vid, offered, expires, state in self.conn.execute(
-                "SELECT volunteer_id, offered_at, expires_at, state FROM offer WHERE round_id = ?"
-                " ORDER BY rowid",
+            OfferView(vid, _dt(offered), _dt(expires), state, name or "")
+            for vid, offered, expires, state, name in self.conn.execute(
+                "SELECT o.volunteer_id, o.offered_at, o.expires_at, o.state, v.name FROM offer o"
+                " LEFT JOIN volunteer v ON v.volunteer_id = o.volunteer_id WHERE o.round_id = ?"
+                " ORDER BY o.rowid",
                 (r[0],),
             )
         )

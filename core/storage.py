@@ -22,7 +22,7 @@ from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.rules import Activity, AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -319,6 +319,16 @@ def _v11(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
+def _v12(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+    # The volunteers directory (core/directory.py): local names, phones and notes by id.
+    # Not a foreign key of participation: a volunteer may answer before being in it.
+    db.execute_sql(
+        "CREATE TABLE volunteer (volunteer_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL,"
+        " phone TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',"
+        " updated_at TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v1,
     _v2,
@@ -331,6 +341,7 @@ MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
     _v9,
     _v10,
     _v11,
+    _v12,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -235,6 +235,12 @@ class DetailPanel(QWidget):
                 if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
                     view.resizeColumnToContents(col)
 
+    def reload(self) -> None:
+        """Read the roster and the waitlist again: the volunteers directory (names) changed."""
+        self._roster_stale = True
+        self.waitlist_model.clear()
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read what the bridge said changed: the counts, the round, the roster if it moved.
 

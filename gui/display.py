@@ -27,6 +27,11 @@ class Activity(QObject):
 # hours are the wall-clock times the coordinator typed, so they are shown as they are.
 
 
+def volunteer_text(volunteer_id: str, name: str) -> str:
+    """A volunteer as the window shows one: the contract's id, then the directory's name."""
+    return f"{volunteer_id} · {name}" if name else volunteer_id
+
+
 def to_local(when: datetime) -> datetime:
     """A naive UTC moment from the core as a naive local wall-clock time."""
     return when.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from core.directory import Volunteer
 from core.queries import AppDetail
 from gui.display import span_text
 from gui.log_models import local_time
@@ -32,11 +34,23 @@ def default_delimiter() -> str:
     return ";" if QLocale().decimalPoint() == "," else ","
 
 
-def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter: str = "") -> None:
+def export_roster_csv(
+    detail: AppDetail,
+    path: str | os.PathLike[str],
+    delimiter: str = "",
+    people: Mapping[str, Volunteer] | None = None,
+) -> None:
     """Write the roster, then the waitlist, one volunteer per line, UTF-8 with a BOM.
 
-    Each line starts with the application's name and its date and hours.
+    Each line starts with the application's name and its date and hours. Names and phones
+    come from the volunteers directory (people), empty where it has none.
     """
+    people = people or {}
+
+    def who(vid: str) -> list[str]:
+        v = people.get(vid)
+        return [vid, v.name if v else "", v.phone if v else ""]
+
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
     # the BOM is what makes Excel read UTF-8 rather than the ANSI code page
@@ -52,13 +66,22 @@ def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter
                 translate("Export", "List"),
                 translate("Export", "Position"),
                 translate("Export", "Volunteer id"),
+                translate("Export", "Name"),
+                translate("Export", "Phone"),
                 translate("Export", "Since"),
                 translate("Export", "Offer state"),
             ]
         )
         for i, r in enumerate(detail.roster, start=1):
             writer.writerow(
-                [*about, translate("Export", "roster"), i, r.volunteer_id, local_time(r.since), ""]
+                [
+                    *about,
+                    translate("Export", "roster"),
+                    i,
+                    *who(r.volunteer_id),
+                    local_time(r.since),
+                    "",
+                ]
             )
         for w in detail.waitlist:
             writer.writerow(
@@ -66,7 +89,7 @@ def export_roster_csv(detail: AppDetail, path: str | os.PathLike[str], delimiter
                     *about,
                     translate("Export", "waitlist"),
                     w.position,
-                    w.volunteer_id,
+                    *who(w.volunteer_id),
                     local_time(w.since),
                     offer_label(w.offer),
                 ]

@@ -54,6 +54,7 @@ from gui.export import export_roster_csv
 from gui.message_log import MessageLogView
 from gui.models import ApplicationsModel, ApplicationsProxy, KeyRole
 from gui.monitor import QueueMonitor
+from gui.paper_menu import PaperMenu
 from gui.rejected_view import RejectedView
 from gui.settings_dialog import SettingsDialog
 from gui.tray import TrayNotifier
@@ -340,6 +341,7 @@ class MainWindow(QMainWindow):
             self.act_cancel,
         ):
             m_app.addAction(a)
+        self.paper = PaperMenu(self, m_file, m_app)  # the directory, sheets, XLSX, calendar
         m_vol = menu.addMenu(self.tr("&Volunteer"))
         m_vol.addAction(self.act_promote)
         m_vol.addAction(self.act_remove)
@@ -964,7 +966,8 @@ class MainWindow(QMainWindow):
             path = chosen
             self.qsettings.setValue("export/dir", str(Path(chosen).parent))
         try:
-            export_roster_csv(d, path)
+            ids = [r.volunteer_id for r in d.roster] + [w.volunteer_id for w in d.waitlist]
+            export_roster_csv(d, path, people=self.bridge.queries.volunteers(ids))
         except OSError as exc:
             self.alert(
                 self.tr("Could not save %1: %2").replace("%1", str(path)).replace("%2", str(exc))

@@ -30,6 +30,7 @@ from gui.display import (
     span_text,
     status_text,
     to_local,
+    volunteer_text,
 )
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the immutable row object itself
@@ -537,7 +538,7 @@ class RosterModel(KeyedTableModel):
         return row.volunteer_id
 
     def display(self, row: RosterRow, column: int) -> str:
-        return row.volunteer_id if column == 0 else since_text(row.since)
+        return volunteer_text(row.volunteer_id, row.name) if column == 0 else since_text(row.since)
 
     def sort_value(self, row: RosterRow, column: int) -> Any:
         return row.volunteer_id if column == 0 else row.since.isoformat()
@@ -690,15 +691,21 @@ class WaitlistModel(QAbstractTableModel):
             if ids and self.app_id and self.queries is not None
             else {}
         )
+        names = (
+            {v: e.name for v, e in self.queries.volunteers(ids).items()}
+            if ids and self.queries is not None
+            else {}
+        )
         out: list[tuple[WaitRow, tuple[str, ...]]] = []
         for n, vid in enumerate(ids, start=start + 1):
             hit = found.get(vid)
+            who = volunteer_text(vid, names.get(vid, ""))  # the directory's name beside the id
             if hit is None:  # committed away after this row was applied: gone next flush
                 row = WaitRow(n, vid, _EPOCH, _EPOCH, None)
-                texts = (str(n), vid, "", "")
+                texts = (str(n), who, "", "")
             else:
-                row = WaitRow(n, vid, hit[0], hit[1], hit[2])
-                texts = (str(n), vid, since_text(row.since), offer_text(row.offer))
+                row = WaitRow(n, vid, hit[0], hit[1], hit[2], names.get(vid, ""))
+                texts = (str(n), who, since_text(row.since), offer_text(row.offer))
             out.append((row, texts))
         return out
 
@@ -755,7 +762,7 @@ class OffersModel(KeyedTableModel):
 
     def display(self, row: OfferView, column: int) -> str:
         if column == 0:
-            return row.volunteer_id
+            return volunteer_text(row.volunteer_id, row.name)
         if column == 1:
             return moment_text(row.offered_at, seconds=True, day=False)
         if column == 2:

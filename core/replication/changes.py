@@ -22,9 +22,12 @@ from core.replication.records import SNAPSHOT, LogRecord
 
 CHANGES = "changes"
 CHANGE_TABLE = "replication_change"
-# Local to each console: its own place in the log, the capture's own rows, and its data
-# directory's own facts (meta: the fund the directory belongs to).
-NOT_REPLICATED = frozenset({CHANGE_TABLE, "replication_position", "replication_command", "meta"})
+# Local to each console: its own place in the log, the capture's own rows, its data
+# directory's own facts (meta: the fund the directory belongs to), and the volunteers
+# directory (names and phones never leave the console, not even through the decision log).
+NOT_REPLICATED = frozenset(
+    {CHANGE_TABLE, "replication_position", "replication_command", "meta", "volunteer"}
+)
 
 CHANGE_TABLE_SQL = (
     f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} ("

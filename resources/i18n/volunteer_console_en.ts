@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+206"/>
+        <location filename="../../gui/display.py" line="+211"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>
@@ -111,7 +111,7 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+325"/>
+        <location filename="../../gui/detail_panel.py" line="+331"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
@@ -122,7 +122,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+918"/>
+        <location filename="../../gui/main_window.py" line="+920"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+113"/>
+        <location filename="../../gui/display.py" line="+118"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+56"/>
+        <location filename="../../gui/models.py" line="+57"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+742"/>
+        <location line="+748"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -695,7 +695,7 @@
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+89"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
@@ -740,9 +740,171 @@
     </message>
 </context>
 <context>
+    <name>Directory</name>
+    <message>
+        <location filename="../../gui/directory_view.py" line="+37"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation>Заметки</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Required</source>
+        <translation>Обязательное поле</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>At most %1 characters</source>
+        <translation>Не более %1 символов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No spaces at the ends and no control characters</source>
+        <translation>Без пробелов по краям и без управляющих символов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Digits, spaces and + ( ) - . / only</source>
+        <translation>Только цифры, пробелы и + ( ) - . /</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 digits; a phone number has 5 to 15</source>
+        <translation>Цифр: %1; в номере телефона их от 5 до 15</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The same id is on line %1</source>
+        <translation>Этот ID уже есть в строке %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The first line must name the columns id and name (phone, notes optional); found %1</source>
+        <translation>В первой строке должны быть названия столбцов: id и имя (телефон и заметки — по желанию); найдено: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file is empty</source>
+        <translation>Файл пуст</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unreadable CSV: %1</source>
+        <translation>Не удаётся прочитать CSV: %1</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>updates the entry</source>
+        <translation>обновит запись</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>new</source>
+        <translation>новая</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryDialog</name>
+    <message>
+        <location line="+98"/>
+        <source>Volunteers directory</source>
+        <translation>Справочник волонтёров</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Search by id, name or phone</source>
+        <translation>Поиск по ID, имени или телефону</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>e.g. +7 900 123-45-67</source>
+        <translation>например, +7 900 123-45-67</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>&amp;New</source>
+        <translation>&amp;Новая запись</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Сохранить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Import CSV…</source>
+        <translation>&amp;Импорт из CSV…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Names and phones stay on this computer: messages to volunteers carry the id only.</source>
+        <translation>Имена и телефоны остаются на этом компьютере: в сообщениях волонтёрам передаётся только ID.</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Save volunteer</source>
+        <translation>Сохранение волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Delete volunteer</source>
+        <translation>Удаление волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deleted %1</source>
+        <translation>Удалено: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+21"/>
+        <source>Import volunteers</source>
+        <translation>Импорт волонтёров</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Файлы CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Could not read %1: %2</source>
+        <translation>Не удалось прочитать %1: %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Imported %1 volunteer(s)</source>
+        <translation>Импортировано волонтёров: %1</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
-        <location filename="../../gui/export.py" line="+20"/>
+        <location filename="../../gui/export.py" line="+22"/>
         <source>offered, waiting for an answer</source>
         <translation>предложено, ждём ответа</translation>
     </message>
@@ -772,7 +934,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+37"/>
         <source>Application</source>
         <translation>Заявка</translation>
     </message>
@@ -798,6 +960,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Since</source>
         <translation>С</translation>
     </message>
@@ -807,14 +979,42 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>roster</source>
         <translation>записан</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>waitlist</source>
         <translation>лист ожидания</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../gui/directory_view.py" line="-225"/>
+        <source>Import volunteers</source>
+        <translation>Импорт волонтёров</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1: %2 to import (%3 new, %4 updated), %5 line(s) refused</source>
+        <translation>%1: к импорту %2 (новых — %3, обновлённых — %4), отклонено строк: %5</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Import %1</source>
+        <translation>Импортировать (%1)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>To import</source>
+        <translation>Будут импортированы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refused (fix these lines in the file and import again)</source>
+        <translation>Отклонены (исправьте эти строки в файле и импортируйте снова)</translation>
     </message>
 </context>
 <context>
@@ -965,7 +1165,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+93"/>
+        <location filename="../../gui/main_window.py" line="+94"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1165,7 +1365,7 @@
         <translation>&amp;Заявка</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>&amp;Volunteer</source>
         <translation>&amp;Волонтёр</translation>
     </message>
@@ -1371,7 +1571,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-805"/>
+        <location line="-806"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1381,7 +1581,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+499"/>
+        <location line="+500"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1495,7 +1695,7 @@
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Could not save %1: %2</source>
         <translation>Не удалось сохранить %1: %2</translation>
     </message>
@@ -1590,6 +1790,84 @@
         <location line="+3"/>
         <source>%1 of %2</source>
         <translation>%1 из %2</translation>
+    </message>
+</context>
+<context>
+    <name>PaperMenu</name>
+    <message>
+        <location filename="../../gui/paper_menu.py" line="+27"/>
+        <source>&amp;Volunteers directory…</source>
+        <translation>&amp;Справочник волонтёров…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Import volunteers (CSV)…</source>
+        <translation>&amp;Импорт волонтёров (CSV)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Print sign-in sheet…</source>
+        <translation>&amp;Печать листа регистрации…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign-in sheet as P&amp;DF…</source>
+        <translation>Лист регистрации в P&amp;DF…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export roster (E&amp;xcel)…</source>
+        <translation>Экспорт списка (E&amp;xcel)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add to calenda&amp;r (.ics)…</source>
+        <translation>Добавить в ка&amp;лендарь (.ics)…</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Could not save %1: %2</source>
+        <translation>Не удалось сохранить %1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign-in sheet</source>
+        <translation>Лист регистрации</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export roster</source>
+        <translation>Экспорт списка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Книги Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add to calendar</source>
+        <translation>Добавить в календарь</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Calendar files (*.ics)</source>
+        <translation>Файлы календаря (*.ics)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Print sign-in sheet</source>
+        <translation>Печать листа регистрации</translation>
     </message>
 </context>
 <context>
@@ -2096,6 +2374,91 @@
     </message>
 </context>
 <context>
+    <name>Sheet</name>
+    <message>
+        <location filename="../../gui/sheets.py" line="+65"/>
+        <location line="+118"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="-117"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+117"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="-116"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signature</source>
+        <translation>Подпись</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>%1 of %2 spots signed up</source>
+        <translation>Записано %1 из %2</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Signed up</source>
+        <translation>Записаны</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Waitlist (in order)</source>
+        <translation>Лист ожидания (по очереди)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Application %1 · printed %2</source>
+        <translation>Заявка %1 · напечатано %2</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Roster</source>
+        <translation>Записавшиеся</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waitlist</source>
+        <translation>Лист ожидания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Position</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Volunteer id</source>
+        <translation>ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Since</source>
+        <translation>С какого времени</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offer state</source>
+        <translation>Предложение</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>%1 of %2 spots signed up, %3 waiting</source>
+        <translation>Записано %1 из %2, в листе ожидания %3</translation>
+    </message>
+</context>
+<context>
     <name>TrayNotifier</name>
     <message>
         <location filename="../../gui/tray.py" line="+37"/>
@@ -2210,7 +2573,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-513"/>
+        <location filename="../../gui/models.py" line="-519"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -2247,13 +2610,13 @@
     <message>
         <location line="+236"/>
         <location line="+31"/>
-        <location line="+184"/>
+        <location line="+190"/>
         <location line="+27"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-241"/>
+        <location line="-247"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
@@ -2273,7 +2636,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+189"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>
@@ -2318,6 +2681,51 @@
         <location line="+1"/>
         <source>Shift</source>
         <translation>Смена</translation>
+    </message>
+    <message>
+        <location filename="../../gui/directory_view.py" line="-115"/>
+        <location line="+19"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <location line="+19"/>
+        <source>Full name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <location line="+19"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <location line="+19"/>
+        <source>Notes</source>
+        <translation>Заметки</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <location line="+31"/>
+        <source>Line</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Import</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Column</source>
+        <translation>Столбец</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem</source>
+        <translation>Ошибка</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import time
 
+from core.directory import Volunteer
 from core.queries import Queries
 from gui.display import span_text
 from gui.export import export_roster_csv
@@ -21,7 +22,9 @@ def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock,
     assert detail is not None and detail.round is not None
 
     path = tmp_path / "roster.csv"
-    export_roster_csv(detail, path, delimiter=",")
+    export_roster_csv(
+        detail, path, delimiter=",", people={"77": Volunteer("77", "Vera", "+7 912 000 11 22")}
+    )
 
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
@@ -34,16 +37,29 @@ def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock,
         "List",
         "Position",
         "Volunteer id",
+        "Name",
+        "Phone",
         "Since",
         "Offer state",
     ]
-    assert rows[1] == [*about, "roster", "1", "Анна", local_time(detail.roster[0].since), ""]
+    assert rows[1] == [
+        *about,
+        "roster",
+        "1",
+        "Анна",
+        "",
+        "",
+        local_time(detail.roster[0].since),
+        "",
+    ]
     assert rows[2:] == [
         [
             *about,
             "waitlist",
             "1",
             "Борис",
+            "",
+            "",
             local_time(detail.waitlist[0].since),
             "offered, waiting for an answer",
         ],
@@ -52,6 +68,8 @@ def test_roster_and_waitlist_are_written_with_a_bom_and_read_back(engine, clock,
             "waitlist",
             "2",
             "77",
+            "Vera",
+            "+7 912 000 11 22",
             local_time(detail.waitlist[1].since),
             "offered, waiting for an answer",
         ],
@@ -76,5 +94,5 @@ def test_the_delimiter_follows_the_locale_excel_uses(engine, clock, tmp_path, qa
     for name, delimiter in (("ru.csv", ";"), ("en.csv", ",")):
         with (tmp_path / name).open(encoding="utf-8-sig", newline="") as f:
             rows = list(csv.reader(f, delimiter=delimiter))
-        assert [len(r) for r in rows] == [7, 7], name
+        assert [len(r) for r in rows] == [9, 9], name
         assert rows[1][2:5] == ["roster", "1", "1"]
