@@ -321,15 +321,20 @@ async def bench_latency(url: str, rate: float, seconds: float, *, echo: bool) ->
         else:
             argv = ["main.py", "--headless", "--data-dir", str(data_dir), "--fund-id", fund]
             argv += ["--broker", url]
-        service = subprocess.Popen(
-            [sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            got, sent = await offered_load(url, fund, app_id, total, rate)
-        finally:
-            service.send_signal(signal.SIGTERM)
-            _out, err = service.communicate(timeout=60)
-            await delete_fund_queues(fund, url)
+        # stderr to a file, not a pipe: the service logs a line per decision, and a pipe nobody
+        # reads until the end fills (64 KiB) and blocks the service's writer thread mid-run
+        log_path = data_dir / "service.log"
+        with log_path.open("wb") as log_file:
+            service = subprocess.Popen(
+                [sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file
+            )
+            try:
+                got, sent = await offered_load(url, fund, app_id, total, rate)
+            finally:
+                service.send_signal(signal.SIGTERM)
+                service.wait(timeout=60)
+                await delete_fund_queues(fund, url)
+        err = log_path.read_bytes()
     if service.returncode != 0:
         raise RuntimeError(f"the service failed:\n{err.decode()[-3000:]}")
     lat_ms = sorted((got[v] - sent[v]) * 1000 for v in got)
