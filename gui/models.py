@@ -66,6 +66,19 @@ def offer_text(state: str | None) -> str:
 _BASE_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), RowRole, SortRole, KeyRole})
 
 
+def header_text(
+    headers: Sequence[Any], section: int, orientation: Qt.Orientation, role: int
+) -> Any:
+    """A column title in the interface language, for the horizontal header's display role."""
+    if (
+        role == Qt.ItemDataRole.DisplayRole
+        and orientation == Qt.Orientation.Horizontal
+        and 0 <= section < len(headers)
+    ):
+        return QCoreApplication.translate("models", str(headers[section]))
+    return None
+
+
 class KeyedTableModel(QAbstractTableModel):
     """Rows keyed by an id; set_rows diffs against the current rows instead of resetting."""
 
@@ -108,13 +121,7 @@ class KeyedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.headers)
-        ):
-            return QCoreApplication.translate("models", str(self.headers[section]))
-        return None
+        return header_text(self.headers, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         i = index.row()  # -1 for an invalid index
@@ -717,13 +724,7 @@ class WaitlistModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.headers)
-        ):
-            return QCoreApplication.translate("models", str(self.headers[section]))
-        return None
+        return header_text(self.headers, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
