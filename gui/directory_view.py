@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core import directory as d
 from core.directory import ImportPreview, Problem, RowError, Volunteer
 from gui.display import volunteer_text
-from gui.models import KeyedTableModel
+from gui.table_model import KeyedTableModel
 
 translate = QCoreApplication.translate
 
@@ -68,9 +68,6 @@ class VolunteersModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Phone"),
         QT_TRANSLATE_NOOP("models", "Notes"),
     )
-
-    def key(self, row: Volunteer) -> Hashable:
-        return row.volunteer_id
 
     def display(self, row: Volunteer, column: int) -> str:
         value = (row.volunteer_id, row.name, row.phone, row.notes)[column]

@@ -9,11 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -21,8 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.queries import MessageRow, RejectedRow
 from gui.display import rejection_text
-
-Index = QModelIndex | QPersistentModelIndex
+from gui.table_model import Index, KeyedTableModel
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
@@ -43,46 +40,6 @@ def pretty_json(body: str) -> str:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (ValueError, TypeError):
         return body
-
-
-class _RowsModel(QAbstractTableModel):
-    """A flat table over a list of immutable rows; subclasses name the columns and cells."""
-
-    COLUMNS: tuple[str, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def headers(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS):
-            return self.headers()[section]
-        return None
-
-    def _append_capped(self, rows: Sequence[Any], max_rows: int) -> None:
-        """Insert rows at the end, first removing the oldest beyond max_rows."""
-        rows = list(rows[-max_rows:]) if max_rows > 0 else []
-        if not rows:
-            return
-        overflow = len(self._rows) + len(rows) - max_rows
-        if overflow > 0:
-            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-            del self._rows[:overflow]
-            self.endRemoveRows()
-        at = len(self._rows)
-        self.beginInsertRows(QModelIndex(), at, at + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
 
 
 # -- queues ---------------------------------------------------------------------------------
@@ -123,41 +80,40 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
-class QueueStatsModel(_RowsModel):
+class QueueStatsModel(KeyedTableModel):
     """The fund's queues, keyed by name: a refresh changes cells in place, never resets."""
 
     COLUMNS = ("role", "name", "messages", "consumers", "in_rate", "out_rate")
+    key_attr = "name"
+    tr_context = "LogModels"
+    headers = (
+        QT_TRANSLATE_NOOP("LogModels", "Queue"),
+        QT_TRANSLATE_NOOP("LogModels", "Name"),
+        QT_TRANSLATE_NOOP("LogModels", "Messages"),
+        QT_TRANSLATE_NOOP("LogModels", "Consumers"),
+        QT_TRANSLATE_NOOP("LogModels", "In, msg/s"),
+        QT_TRANSLATE_NOOP("LogModels", "Out, msg/s"),
+    )
+    extra_roles = frozenset(
+        {
+            int(Qt.ItemDataRole.TextAlignmentRole),
+            int(Qt.ItemDataRole.ForegroundRole),
+            int(Qt.ItemDataRole.ToolTipRole),
+        }
+    )
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[QueueRow] = []
+    def display(self, r: QueueRow, column: int) -> str:
+        col = self.COLUMNS[column]
+        if col == "role":
+            return role_label(r.role)
+        if col in ("in_rate", "out_rate"):
+            return QLocale().toString(getattr(r, col), "f", 1)  # 1,5 in Russian
+        if col in ("messages", "consumers"):
+            return QLocale().toString(getattr(r, col))
+        return str(getattr(r, col))
 
-    def headers(self) -> tuple[str, ...]:
-        return (
-            translate("LogModels", "Queue"),
-            translate("LogModels", "Name"),
-            translate("LogModels", "Messages"),
-            translate("LogModels", "Consumers"),
-            translate("LogModels", "In, msg/s"),
-            translate("LogModels", "Out, msg/s"),
-        )
-
-    def row_at(self, row: int) -> QueueRow:
-        return self._rows[row]
-
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == "role":
-                return role_label(r.role)
-            if col in ("in_rate", "out_rate"):
-                return QLocale().toString(getattr(r, col), "f", 1)  # 1,5 in Russian
-            if col in ("messages", "consumers"):
-                return QLocale().toString(getattr(r, col))
-            return str(getattr(r, col))
+    def extra(self, r: QueueRow, column: int, role: int) -> Any:
+        col = self.COLUMNS[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in ("role", "name"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -171,27 +127,11 @@ class QueueStatsModel(_RowsModel):
 
     def set_stats(self, stats: Iterable[Any]) -> None:
         """Update by queue name: changed cells get dataChanged, new queues are inserted."""
-        fresh = {s.name: s for s in (QueueRow.of(x) for x in stats)}
-        # queues that disappeared (a different fund, or deleted on the broker)
-        for row in reversed(range(len(self._rows))):
-            if self._rows[row].name not in fresh:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
-        where = {r.name: i for i, r in enumerate(self._rows)}
-        last = len(self.COLUMNS) - 1
-        for name, new in sorted(
-            fresh.items(), key=lambda kv: (ROLE_ORDER.get(kv[1].role, 9), kv[0])
-        ):
-            at_row = where.get(name)
-            if at_row is None:
-                at = len(self._rows)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self._rows.append(new)
-                self.endInsertRows()
-            elif self._rows[at_row] != new:
-                self._rows[at_row] = new
-                self.dataChanged.emit(self.index(at_row, 0), self.index(at_row, last))
+        rows = sorted(
+            {q.name: q for q in map(QueueRow.of, stats)}.values(),
+            key=lambda q: (ROLE_ORDER.get(q.role, 9), q.name),
+        )
+        self.set_rows(rows)
 
 
 # -- the message log ------------------------------------------------------------------------
@@ -220,56 +160,48 @@ def outcome_label(outcome: str, direction: str) -> str:
     return words.get(word, word) + sep + rest
 
 
-class MessageLogModel(_RowsModel):
+class MessageLogModel(KeyedTableModel):
     """Every message in and out, oldest first, capped to the newest max_rows."""
 
     COLUMNS = ("at", "direction", "exchange", "routing_key", "action", "outcome")
+    key_attr = "key"
+    tr_context = "LogModels"
+    headers = (
+        QT_TRANSLATE_NOOP("LogModels", "Time"),
+        QT_TRANSLATE_NOOP("LogModels", "Direction"),
+        QT_TRANSLATE_NOOP("LogModels", "Exchange"),
+        QT_TRANSLATE_NOOP("LogModels", "Routing key"),
+        QT_TRANSLATE_NOOP("LogModels", "Action"),
+        QT_TRANSLATE_NOOP("LogModels", "Outcome"),
+    )
+    extra_roles = frozenset({int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.ForegroundRole)})
 
     def __init__(self, max_rows: int = 5000, parent: Any = None) -> None:
         super().__init__(parent)
         self.max_rows = max_rows
-        self._rows: list[MessageRow] = []
         self._live = 0
 
-    def headers(self) -> tuple[str, ...]:
-        return (
-            translate("LogModels", "Time"),
-            translate("LogModels", "Direction"),
-            translate("LogModels", "Exchange"),
-            translate("LogModels", "Routing key"),
-            translate("LogModels", "Action"),
-            translate("LogModels", "Outcome"),
-        )
-
-    def row_at(self, row: int) -> MessageRow:
-        return self._rows[row]
-
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == "at":
-                return local_time(r.at)
-            if col == "direction":
-                return direction_label(r.direction)
-            if col == "outcome":
-                return outcome_label(r.outcome, r.direction)
-            return getattr(r, col) or ""
-        if role == Qt.ItemDataRole.ToolTipRole and col == "outcome":
+    def display(self, r: MessageRow, column: int) -> str:
+        col = self.COLUMNS[column]
+        if col == "at":
+            return local_time(r.at)
+        if col == "direction":
+            return direction_label(r.direction)
+        if col == "outcome":
             return outcome_label(r.outcome, r.direction)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if r.outcome.startswith("rejected"):
-                return WARNING
-            if r.outcome.startswith("ignored"):
-                return MUTED
+        return getattr(r, col) or ""
+
+    def extra(self, r: MessageRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.texts(r)[column] if self.COLUMNS[column] == "outcome" else None
+        if r.outcome.startswith("rejected"):
+            return WARNING
+        if r.outcome.startswith("ignored"):
+            return MUTED
         return None
 
     def set_rows(self, rows: Sequence[MessageRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows[-self.max_rows :]) if self.max_rows else []
-        self.endResetModel()
+        super().set_rows(rows[-self.max_rows :] if self.max_rows > 0 else [])
 
     def append_logged(self, logged: Iterable[Any]) -> None:
         """Append core.engine.LoggedMessage rows as they are committed."""
@@ -293,7 +225,7 @@ class MessageLogModel(_RowsModel):
         self.append_rows(rows)
 
     def append_rows(self, rows: Sequence[MessageRow]) -> None:
-        self._append_capped(rows, self.max_rows)
+        self.add_rows(rows, limit=self.max_rows)
 
     def settle_outbound(self, backlog: int) -> None:
         """The relay sends in commit order: all but the newest `backlog` pending rows are sent."""
@@ -305,12 +237,9 @@ class MessageLogModel(_RowsModel):
         settled = pending[: max(0, len(pending) - max(0, backlog))]
         if not settled:
             return
-        for i in settled:
-            self._rows[i] = replace(self._rows[i], outcome="sent")
         # one signal for the span: a view repaints its viewport for either, and under load a
         # second's worth of sends (~1,400 rows) as one signal each took ~10 ms
-        last = len(self.COLUMNS) - 1
-        self.dataChanged.emit(self.index(settled[0], 0), self.index(settled[-1], last))
+        self.replace_at({i: replace(self._rows[i], outcome="sent") for i in settled}, span=True)
 
 
 class MessageFilterProxy(QSortFilterProxyModel):
@@ -348,46 +277,44 @@ def reason_text(r: RejectedRow) -> str:
     return rejection_text(r.kind, r.params, r.reason)
 
 
-class RejectedModel(_RowsModel):
+class RejectedModel(KeyedTableModel):
     """Messages the console refused: when, where from, why. Oldest first, newest appended."""
 
     COLUMNS = ("received_at", "exchange", "routing_key", "reason", "size")
+    key_attr = "id"
+    tr_context = "LogModels"
+    headers = (
+        QT_TRANSLATE_NOOP("LogModels", "Received"),
+        QT_TRANSLATE_NOOP("LogModels", "Exchange"),
+        QT_TRANSLATE_NOOP("LogModels", "Routing key"),
+        QT_TRANSLATE_NOOP("LogModels", "Reason"),
+        QT_TRANSLATE_NOOP("LogModels", "Bytes"),
+    )
+    extra_roles = frozenset(
+        {int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.TextAlignmentRole)}
+    )
 
     def __init__(self, max_rows: int = 500, parent: Any = None) -> None:
         super().__init__(parent)
         self.max_rows = max_rows
-        self._rows: list[RejectedRow] = []
-
-    def headers(self) -> tuple[str, ...]:
-        return (
-            translate("LogModels", "Received"),
-            translate("LogModels", "Exchange"),
-            translate("LogModels", "Routing key"),
-            translate("LogModels", "Reason"),
-            translate("LogModels", "Bytes"),
-        )
-
-    def row_at(self, row: int) -> RejectedRow:
-        return self._rows[row]
 
     def last_id(self) -> int:
         return self._rows[-1].id if self._rows else 0
 
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == "received_at":
-                return local_time(r.received_at)
-            if col == "size":
-                return str(r.size)
-            if col == "reason":
-                return reason_text(r)
-            return getattr(r, col) or ""
-        if role == Qt.ItemDataRole.ToolTipRole and col == "reason":
+    def display(self, r: RejectedRow, column: int) -> str:
+        col = self.COLUMNS[column]
+        if col == "received_at":
+            return local_time(r.received_at)
+        if col == "size":
+            return str(r.size)
+        if col == "reason":
             return reason_text(r)
+        return getattr(r, col) or ""
+
+    def extra(self, r: RejectedRow, column: int, role: int) -> Any:
+        col = self.COLUMNS[column]
+        if role == Qt.ItemDataRole.ToolTipRole and col == "reason":
+            return self.texts(r)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == "size":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -395,4 +322,4 @@ class RejectedModel(_RowsModel):
     def merge(self, rows: Sequence[RejectedRow]) -> None:
         """Append rows newer than the last one shown (ids only grow); cap the oldest away."""
         last = self.last_id()
-        self._append_capped([r for r in rows if r.id > last], self.max_rows)
+        self.add_rows([r for r in rows if r.id > last], limit=self.max_rows)

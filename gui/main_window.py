@@ -52,11 +52,12 @@ from gui.detail_panel import DetailPanel
 from gui.display import span_text, status_text
 from gui.export import export_roster_csv
 from gui.message_log import MessageLogView
-from gui.models import ApplicationsModel, ApplicationsProxy, KeyRole
+from gui.models import ApplicationsModel, ApplicationsProxy
 from gui.monitor import QueueMonitor
 from gui.paper_menu import PaperMenu
 from gui.rejected_view import RejectedView
 from gui.settings_dialog import SettingsDialog
+from gui.table_model import KeyRole
 from gui.tray import TrayNotifier
 from gui.volunteer_view import VolunteerHistoryDialog
 from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style

@@ -5,15 +5,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
-from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -32,13 +29,10 @@ from gui.display import (
     to_local,
     volunteer_text,
 )
+from gui.table_model import Index, KeyedTableModel, KeyRole, RowRole, SortRole, TableModel
 
-RowRole = Qt.ItemDataRole.UserRole + 1  # the immutable row object itself
-SortRole = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
 FillRole = Qt.ItemDataRole.UserRole + 3  # (signed, held, capacity) for the fill bar delegate
-KeyRole = Qt.ItemDataRole.UserRole + 4
 
-Index = QModelIndex | QPersistentModelIndex
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -61,229 +55,6 @@ def offer_text(state: str | None) -> str:
         "passed": tr("passed on"),
         "removed": tr("removed"),
     }.get(state, state)
-
-
-_BASE_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), RowRole, SortRole, KeyRole})
-
-
-def header_text(
-    headers: Sequence[Any], section: int, orientation: Qt.Orientation, role: int
-) -> Any:
-    """A column title in the interface language, for the horizontal header's display role."""
-    if (
-        role == Qt.ItemDataRole.DisplayRole
-        and orientation == Qt.Orientation.Horizontal
-        and 0 <= section < len(headers)
-    ):
-        return QCoreApplication.translate("models", str(headers[section]))
-    return None
-
-
-class KeyedTableModel(QAbstractTableModel):
-    """Rows keyed by an id; set_rows diffs against the current rows instead of resetting."""
-
-    headers: ClassVar[Sequence[Any]] = ()  # QT_TRANSLATE_NOOP'd texts (typed object)
-    key_attr: ClassVar[str] = ""  # the row attribute key() returns, read in C by set_rows
-    # Roles extra() answers. Painting asks every visible cell for ~8 roles; the others are
-    # refused before any Python work (measured: data() was half of a table's paint time).
-    extra_roles: ClassVar[frozenset[int]] = frozenset()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-        self._pos: dict[Hashable, int] = {}
-        self._roles = _BASE_ROLES | self.extra_roles
-        self._getkey: Callable[[Any], Hashable] = (
-            attrgetter(self.key_attr) if self.key_attr else self.key
-        )
-        # id(row) -> (row, its cells' texts): rows are immutable, so a row's texts are made
-        # once, not on every repaint; a replaced row is a new object and misses the cache.
-        self._texts: dict[int, tuple[Any, tuple[str, ...]]] = {}
-
-    # -- subclass hooks -----------------------------------------------------------------
-    def key(self, row: Any) -> Hashable:
-        raise NotImplementedError
-
-    def display(self, row: Any, column: int) -> str:
-        raise NotImplementedError
-
-    def sort_value(self, row: Any, column: int) -> Any:
-        return self.display(row, column)
-
-    def extra(self, row: Any, column: int, role: int) -> Any:
-        return None
-
-    # -- Qt model API -------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        return header_text(self.headers, section, orientation, role)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        i = index.row()  # -1 for an invalid index
-        if role not in self._roles or not 0 <= i < len(self._rows):
-            return None
-        row = self._rows[i]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.texts(row)[col] if 0 <= col < len(self.headers) else None
-        if role == RowRole:
-            return row
-        if role == KeyRole:
-            return self.key(row)
-        if role == SortRole:
-            return self.sort_value(row, col)
-        return self.extra(row, col, role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def texts(self, row: Any) -> tuple[str, ...]:
-        """Every column's display text of row, made once per row object."""
-        hit = self._texts.get(id(row))
-        if hit is not None and hit[0] is row:
-            return hit[1]
-        if len(self._texts) > 2 * len(self._rows) + 256:
-            self._texts.clear()  # forget rows long gone
-        texts = tuple(self.display(row, c) for c in range(len(self.headers)))
-        self._texts[id(row)] = (row, texts)
-        return texts
-
-    # -- rows ---------------------------------------------------------------------------
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, i: int) -> Any:
-        return self._rows[i]
-
-    def row_of(self, key: Hashable) -> int:
-        return self._pos.get(key, -1)
-
-    def _reindex(self) -> None:
-        self._pos = {k: i for i, k in enumerate(map(self._getkey, self._rows))}
-
-    def clear(self) -> None:
-        if self._rows:
-            self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
-            self._rows = []
-            self._pos = {}
-            self.endRemoveRows()
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        """Make the model hold rows, in that order, with the fewest inserts/removes/changes.
-
-        Linear in the rows with the key work done in C (attrgetter), and one dataChanged per
-        run of changed rows: a waitlist whose front moved renumbers every row, and one signal
-        per row made that cost ~60 ms at 10,000 rows.
-        """
-        rows = list(rows)
-        getkey = self._getkey
-        new_keys = list(map(getkey, rows))
-        if new_keys != list(map(getkey, self._rows)):
-            self._place_keys(rows, new_keys)
-        # changed rows, one signal per contiguous run
-        cur = self._rows
-        last = max(0, self.columnCount() - 1)
-        i, n = 0, len(rows)
-        while i < n:
-            if cur[i] is rows[i] or cur[i] == rows[i]:
-                i += 1
-                continue
-            start = i
-            while i < n and not (cur[i] is rows[i] or cur[i] == rows[i]):
-                cur[i] = rows[i]
-                i += 1
-            self.dataChanged.emit(self.index(start, 0), self.index(i - 1, last))
-
-    def _place_keys(self, rows: list[Any], new_keys: list[Hashable]) -> None:
-        """Removals, a reorder of survivors, insertions: afterwards the keys are new_keys."""
-        old_keys = list(map(self._getkey, self._rows))
-        n_old = len(old_keys)
-        if new_keys[:n_old] == old_keys:  # only appended: how a roster or waitlist grows
-            self.beginInsertRows(QModelIndex(), n_old, len(rows) - 1)
-            self._rows.extend(rows[n_old:])
-            self._pos.update((k, i) for i, k in enumerate(new_keys[n_old:], start=n_old))
-            self.endInsertRows()
-            return
-        wanted = set(new_keys)
-        # 1. removals, from the end so earlier indexes stay valid, in contiguous runs
-        i = len(old_keys) - 1
-        removed = False
-        while i >= 0:
-            if old_keys[i] in wanted:
-                i -= 1
-                continue
-            end = i
-            while i >= 0 and old_keys[i] not in wanted:
-                i -= 1
-            self.beginRemoveRows(QModelIndex(), i + 1, end)
-            del self._rows[i + 1 : end + 1]
-            self.endRemoveRows()
-            removed = True
-        if removed:
-            self._reindex()
-        # 2. survivors out of order: one layout change that keeps persistent indexes right
-        survivors = [k for k in new_keys if k in self._pos]
-        if survivors != list(map(self._getkey, self._rows)):
-            self.layoutAboutToBeChanged.emit()
-            key_at = {p: k for k, p in self._pos.items()}
-            by_key = dict(zip(map(self._getkey, self._rows), self._rows, strict=True))
-            self._rows = [by_key[k] for k in survivors]
-            self._reindex()
-            old_list, new_list = [], []
-            for pidx in self.persistentIndexList():
-                new_row = self._pos.get(key_at.get(pidx.row()), -1)
-                old_list.append(pidx)
-                moved = self.index(new_row, pidx.column()) if new_row >= 0 else QModelIndex()
-                new_list.append(moved)
-            self.changePersistentIndexList(old_list, new_list)
-            self.layoutChanged.emit()
-        # 3. insertions at their places, in contiguous runs (survivors already in order)
-        present = self._pos
-        i, n = 0, len(rows)
-        inserted = False
-        while i < n:
-            if new_keys[i] in present:
-                i += 1
-                continue
-            start = i
-            while i < n and new_keys[i] not in present:
-                i += 1
-            self.beginInsertRows(QModelIndex(), start, i - 1)
-            self._rows[start:start] = rows[start:i]
-            self.endInsertRows()
-            inserted = True
-        if inserted:
-            self._reindex()
-
-    def upsert(self, row: Any) -> None:
-        """Change one row in place, or append it when its key is new."""
-        i = self._pos.get(self.key(row), -1)
-        if i >= 0:
-            if self._rows[i] != row:
-                self._rows[i] = row
-                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
-            return
-        n = len(self._rows)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self._rows.append(row)
-        self._pos[self.key(row)] = n
-        self.endInsertRows()
-
-    def remove_key(self, key: Hashable) -> None:
-        i = self._pos.get(key, -1)
-        if i < 0:
-            return
-        self.beginRemoveRows(QModelIndex(), i, i)
-        del self._rows[i]
-        self._reindex()
-        self.endRemoveRows()
 
 
 # ---- applications ---------------------------------------------------------------------
@@ -351,9 +122,6 @@ class ApplicationsModel(KeyedTableModel):
         self._sort_keys.clear()
         super().remove_key(key)
 
-    def key(self, row: AppSummary) -> Hashable:
-        return row.id
-
     def display(self, row: AppSummary, column: int) -> str:
         if column == self.NAME:
             if self.status_in_name and row.status != "open":
@@ -410,7 +178,7 @@ class ApplicationsModel(KeyedTableModel):
 
         True when a name may now be wider or narrower (a row came, went or was renamed).
         """
-        changed: list[int] = []
+        changed: dict[int, AppSummary] = {}
         fresh: list[AppSummary] = []
         renamed = False
         summaries = {app_id: self._summary_of(app_id) for app_id in ids}
@@ -426,30 +194,15 @@ class ApplicationsModel(KeyedTableModel):
                 fresh.append(s)
             elif self._rows[i] != s:
                 renamed = renamed or self._rows[i].name != s.name
-                self._rows[i] = s
-                changed.append(i)
+                changed[i] = s
         if changed:
-            # one signal per run of neighbouring rows: one signal from the lowest to the
-            # highest changed row made the sorting proxy re-sort nearly every row per flush
             for column, keys in self._sort_keys.items():
-                for i in changed:
-                    keys[i] = self._sort_key(self._rows[i], column)
-            last = self.columnCount() - 1
-            changed.sort()
-            start = prev = changed[0]
-            for i in [*changed[1:], -2]:
-                if i != prev + 1:
-                    self.dataChanged.emit(self.index(start, 0), self.index(prev, last))
-                    start = i
-                prev = i
+                for i, s in changed.items():
+                    keys[i] = self._sort_key(s, column)
+            self.replace_at(changed)
         if fresh:
             self._sort_keys.clear()
-            n = len(self._rows)
-            self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)
-            self._rows.extend(fresh)
-            for i, row in enumerate(fresh, start=n):
-                self._pos[row.id] = i
-            self.endInsertRows()
+            self.add_rows(fresh, limit=len(self._rows) + len(fresh))
         return renamed or bool(fresh)
 
 
@@ -541,9 +294,6 @@ class RosterModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Signed up since"),
     )
 
-    def key(self, row: RosterRow) -> Hashable:
-        return row.volunteer_id
-
     def display(self, row: RosterRow, column: int) -> str:
         return volunteer_text(row.volunteer_id, row.name) if column == 0 else since_text(row.since)
 
@@ -556,7 +306,7 @@ def since_text(when: datetime) -> str:
     return moment_text(when, day=to_local(when).date() != date.today())
 
 
-class WaitlistModel(QAbstractTableModel):
+class WaitlistModel(TableModel):
     """The shown application's waitlist: its volunteer ids in memory, rows read when painted.
 
     A 50,000-long waitlist costs one string of ids (split in C) and the pages painted; each
@@ -720,17 +470,6 @@ class WaitlistModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        return header_text(self.headers, section, orientation, role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         i, col = index.row(), index.column()
         if role not in self._roles or not 0 <= i < len(self._ids) or not 0 <= col < 4:
@@ -758,9 +497,6 @@ class OffersModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "State"),
     )
 
-    def key(self, row: OfferView) -> Hashable:
-        return row.volunteer_id
-
     def display(self, row: OfferView, column: int) -> str:
         if column == 0:
             return volunteer_text(row.volunteer_id, row.name)
@@ -785,9 +521,6 @@ class ActivityModel(KeyedTableModel):
     )
     LIMIT = 2000
     extra_roles = frozenset({int(Qt.ItemDataRole.ToolTipRole)})
-
-    def key(self, row: ActivityRow) -> Hashable:
-        return row.id
 
     def display(self, row: ActivityRow, column: int) -> str:
         if column == self.TIME:
@@ -820,16 +553,4 @@ class ActivityModel(KeyedTableModel):
     def append(self, rows: Sequence[ActivityRow]) -> None:
         """Add rows newer than any shown (given oldest first) at the top, newest first."""
         fresh = [r for r in reversed(rows) if r.id > self.last_id]
-        if not fresh:
-            return
-        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-        self._rows[0:0] = fresh
-        self._reindex()
-        self.endInsertRows()
-        excess = len(self._rows) - self.LIMIT
-        if excess > 0:
-            n = len(self._rows)
-            self.beginRemoveRows(QModelIndex(), n - excess, n - 1)
-            del self._rows[n - excess :]
-            self._reindex()
-            self.endRemoveRows()
+        self.add_rows(fresh, limit=self.LIMIT, at_top=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.queries import ActivityRow, AppSummary
 from gui.display import activity_text, full_moment_text, moment_text, span_text
-from gui.models import KeyedTableModel
+from gui.table_model import KeyedTableModel
 
 translate = QCoreApplication.translate
 
@@ -48,9 +48,6 @@ class VolunteerHistoryModel(KeyedTableModel):
         if app_id not in self._apps:
             self._apps[app_id] = self._summary_of(app_id)
         return self._apps[app_id]
-
-    def key(self, row: ActivityRow) -> Hashable:
-        return row.id
 
     def display(self, row: ActivityRow, column: int) -> str:
         if column == self.TIME:

@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+57"/>
+        <location filename="../../gui/models.py" line="+51"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+748"/>
+        <location line="+488"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -807,7 +807,7 @@
         <translation>Не удаётся прочитать CSV: %1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+44"/>
         <source>updates the entry</source>
         <translation>обновит запись</translation>
     </message>
@@ -1020,7 +1020,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+119"/>
+        <location filename="../../gui/log_models.py" line="+76"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -1035,7 +1035,7 @@
         <translation>Необработанные</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
@@ -1065,12 +1065,12 @@
         <translation>Выход, сообщ./с</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Messages the console could not process; see Rejected.</source>
         <translation>Сообщения, которые консоль не смогла обработать; см. «Отклонённые сообщения».</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+16"/>
         <source>in</source>
         <translation>входящее</translation>
     </message>
@@ -1115,7 +1115,7 @@
         <translation>не отправлено</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+12"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -1126,18 +1126,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+126"/>
+        <location line="+116"/>
         <source>Exchange</source>
         <translation>Обменник</translation>
     </message>
     <message>
-        <location line="-125"/>
-        <location line="+126"/>
+        <location line="-115"/>
+        <location line="+116"/>
         <source>Routing key</source>
         <translation>Ключ маршрутизации</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-115"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
@@ -1147,7 +1147,7 @@
         <translation>Результат</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+112"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>
@@ -1165,7 +1165,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+94"/>
+        <location filename="../../gui/main_window.py" line="+95"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -2489,7 +2489,7 @@
 <context>
     <name>VolunteerHistoryDialog</name>
     <message>
-        <location filename="../../gui/volunteer_view.py" line="+84"/>
+        <location filename="../../gui/volunteer_view.py" line="+81"/>
         <source>Volunteer history</source>
         <translation>История волонтёра</translation>
     </message>
@@ -2573,7 +2573,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-519"/>
+        <location filename="../../gui/models.py" line="-475"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -2608,20 +2608,20 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+236"/>
-        <location line="+31"/>
-        <location line="+190"/>
-        <location line="+27"/>
+        <location line="+218"/>
+        <location line="+28"/>
+        <location line="+173"/>
+        <location line="+24"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-224"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -2636,7 +2636,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+172"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>
@@ -2651,8 +2651,8 @@
         <translation>Состояние</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <location filename="../../gui/volunteer_view.py" line="-100"/>
+        <location line="+19"/>
+        <location filename="../../gui/volunteer_view.py" line="-97"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -2683,26 +2683,26 @@
         <translation>Смена</translation>
     </message>
     <message>
-        <location filename="../../gui/directory_view.py" line="-115"/>
-        <location line="+19"/>
+        <location filename="../../gui/directory_view.py" line="-112"/>
+        <location line="+16"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+19"/>
+        <location line="-15"/>
+        <location line="+16"/>
         <source>Full name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+19"/>
+        <location line="-15"/>
+        <location line="+16"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="-18"/>
-        <location line="+19"/>
+        <location line="-15"/>
+        <location line="+16"/>
         <source>Notes</source>
         <translation>Заметки</translation>
     </message>

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolBar
 from core.service import ConsoleCore
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from gui.models import RowRole
+from gui.table_model import RowRole
 from tests.helpers.broker import TcpProxy
 from tests.helpers.factories import a_form, response
 from tests.helpers.qt import created, run_coro, settled
