@@ -51,11 +51,10 @@ from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
 from gui.display import span_text, status_text
 from gui.export import export_roster_csv
-from gui.message_log import MessageLogView
+from gui.log_view import MessageLogView, RejectedView
 from gui.models import ApplicationsModel, ApplicationsProxy
 from gui.monitor import QueueMonitor
 from gui.paper_menu import PaperMenu
-from gui.rejected_view import RejectedView
 from gui.settings_dialog import SettingsDialog
 from gui.table_model import KeyRole
 from gui.tray import TrayNotifier

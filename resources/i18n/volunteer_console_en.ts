@@ -122,7 +122,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+921"/>
+        <location filename="../../gui/main_window.py" line="+920"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
@@ -133,7 +133,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/message_log.py" line="+201"/>
+        <location filename="../../gui/log_view.py" line="+248"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>
@@ -144,7 +144,7 @@
 <context>
     <name>RejectedView</name>
     <message numerus="yes">
-        <location filename="../../gui/rejected_view.py" line="+83"/>
+        <location line="+44"/>
         <source>%n message(s) could not be processed. They changed nothing and are kept here so the sender can be told what to fix.</source>
         <translation>
             <numerusform>%n message could not be processed. It changed nothing and is kept here so the sender can be told what to fix.</numerusform>
@@ -152,7 +152,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+21"/>
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n byte</numerusform>

@@ -1165,7 +1165,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+95"/>
+        <location filename="../../gui/main_window.py" line="+94"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1718,7 +1718,7 @@
 <context>
     <name>MessageLogView</name>
     <message>
-        <location filename="../../gui/message_log.py" line="+50"/>
+        <location filename="../../gui/log_view.py" line="+138"/>
         <source>Application id</source>
         <translation>ID заявки</translation>
     </message>
@@ -1728,17 +1728,17 @@
         <translation>ID волонтёра</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Filter:</source>
         <translation>Фильтр:</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-10"/>
         <source>Select a message to see its body.</source>
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+96"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -2049,7 +2049,7 @@
 <context>
     <name>RejectedView</name>
     <message>
-        <location filename="../../gui/rejected_view.py" line="+61"/>
+        <location filename="../../gui/log_view.py" line="+19"/>
         <source>Select a message to see why it was refused.</source>
         <translation>Выберите сообщение, чтобы увидеть причину отказа.</translation>
     </message>
@@ -2068,7 +2068,7 @@
         <translation>Отклонённых сообщений нет.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+9"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>

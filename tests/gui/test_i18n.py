@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 
 from gui import i18n
 from gui.bridge import Bridge
-from gui.message_log import MessageLogView
+from gui.log_view import MessageLogView
 from gui.monitor import QueueMonitor
 from tests.helpers.qt import run_coro
 
