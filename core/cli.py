@@ -22,7 +22,8 @@ from core.broker.connection import quiet_aiormq_logs
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.lock import DataDirBusy, DataDirLock
-from core.queries import ActivityRow, AppDetail, AppSummary, Queries
+from core.queries import AppDetail, AppSummary, Queries
+from core.records import Activity
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
 from core.storage import FundMismatch, Store, StoreDamaged, StoreUnusable
 
@@ -733,7 +734,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 SHOWN_ACTIVITY = 20  # `app show`: the latest decisions, oldest first
 
 
-def format_activity(rows: Sequence[ActivityRow]) -> str:
+def format_activity(rows: Sequence[Activity]) -> str:
     """The latest activity entries in English, from their kinds and parameters."""
     lines = [f"Activity (latest {len(rows)}):" if rows else "Activity: none yet"]
     for a in rows:

@@ -18,7 +18,8 @@ from core import rules
 from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionKind, refuse, reject
-from core.rules import Activity, AppState, Effects
+from core.records import Activity, LoggedMessage
+from core.rules import AppState, Effects
 from core.storage import Store, StoreDamaged, StoreUnavailable, _ts, compact_json
 
 log = logging.getLogger(__name__)
@@ -90,32 +91,6 @@ class Result:
     reason: str = ""  # English: a rejection's reason (the dead-letter header), or why ignored
     # A rejected message's kind and parameters; reason is its English, so equality skips it.
     rejection: Rejection | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedMessage:
-    """A row of the message log: one message in or out."""
-
-    direction: Literal["in", "out"]
-    at: datetime
-    exchange: str
-    routing_key: str
-    action: str
-    application_id: str | None
-    volunteer_id: str | None
-    body: str
-    outcome: str = ""
-
-    def row(self) -> tuple[str, str, str, str | None, str | None, str]:
-        """The columns the inbox and the outbox both keep, in their shared order."""
-        return (
-            self.exchange,
-            self.routing_key,
-            self.action,
-            self.application_id,
-            self.volunteer_id,
-            self.body,
-        )
 
 
 class ParticipantChange(NamedTuple):
@@ -720,19 +695,6 @@ _STATUS_OF_NEWS: dict[o.News, str] = {
 }
 
 
-def _fields(st: AppState, listing: o.Listing) -> m.AppFields:
-    return m.AppFields(
-        st.fund_id,
-        st.id,
-        listing.name,
-        listing.description,
-        listing.date,
-        listing.start,
-        listing.end,
-        listing.capacity,
-    )
-
-
 def wire_message(st: AppState, outcome: o.Outcome, now: datetime) -> m.Outbound:
     """The one message that tells this outcome of application st, stamped now."""
     if isinstance(outcome, o.Told):
@@ -743,9 +705,9 @@ def wire_message(st: AppState, outcome: o.Outcome, now: datetime) -> m.Outbound:
     if isinstance(outcome, o.SpotsAnnounced):
         return m.notify_free_spot(st.fund_id, st.id, outcome.spots, list(outcome.volunteers))
     if isinstance(outcome, o.Updated):
-        return m.application_updated(_fields(st, outcome.listing), outcome.status)
+        return m.application_updated(st.fund_id, st.id, outcome.listing, outcome.status)
     if isinstance(outcome, o.Published):
-        return m.application_created(_fields(st, outcome.listing))
+        return m.application_created(st.fund_id, st.id, outcome.listing)
     return m.application_cancelled(st.fund_id, st.id)
 
 

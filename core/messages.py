@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Annotated, Any, Literal
 
@@ -25,6 +25,7 @@ from pydantic import (
 from core.clock import format_ts
 from core.ids import MAX_SAFE_INT, canonical_id, wire_id
 from core.kinds import FieldProblem, Rejection, RejectionKind, reject
+from core.outcomes import Listing
 
 MAX_BODY_BYTES = 64 * 1024
 # A real message nests three levels and its numbers are ids; a body past these bounds is
@@ -452,24 +453,11 @@ def _out(exchange: str, key: str, model: BaseModel) -> Outbound:
     return Outbound(exchange, key, body["action"], body, str(uuid.uuid4()))
 
 
-@dataclass(frozen=True, slots=True)
-class AppFields:
-    """The announced fields of an application, as type 1 carries them."""
-
-    fund_id: str
-    application_id: str
-    name: str
-    description: str
-    date: date
-    start: time
-    end: time
-    capacity: int
-
-
-def _app_data(f: AppFields) -> dict[str, Any]:
+def _app_data(fund_id: str, application_id: str, f: Listing) -> dict[str, Any]:
+    """Type 1's data: the ids and the application's fields as announced."""
     return {
-        "fund_id": wire_id(f.fund_id),
-        "volunteer_application_id": wire_id(f.application_id),
+        "fund_id": wire_id(fund_id),
+        "volunteer_application_id": wire_id(application_id),
         "available_spots": f.capacity,
         "application_description": f.description,
         "application_name": f.name,
@@ -479,14 +467,19 @@ def _app_data(f: AppFields) -> dict[str, Any]:
     }
 
 
-def application_created(f: AppFields) -> Outbound:
-    key = f"fund.{key_segment(f.fund_id)}.application.created"
-    return _out(WAITING_EXCHANGE, key, CreateApplicationOut(data=ApplicationData(**_app_data(f))))
+def application_created(fund_id: str, application_id: str, listing: Listing) -> Outbound:
+    key = f"fund.{key_segment(fund_id)}.application.created"
+    data = ApplicationData(**_app_data(fund_id, application_id, listing))
+    return _out(WAITING_EXCHANGE, key, CreateApplicationOut(data=data))
 
 
-def application_updated(f: AppFields, status: Literal["open", "closed"]) -> Outbound:
-    key = f"fund.{key_segment(f.fund_id)}.application.updated"
-    data = UpdateApplicationData(**_app_data(f), application_status=status)
+def application_updated(
+    fund_id: str, application_id: str, listing: Listing, status: Literal["open", "closed"]
+) -> Outbound:
+    key = f"fund.{key_segment(fund_id)}.application.updated"
+    data = UpdateApplicationData(
+        **_app_data(fund_id, application_id, listing), application_status=status
+    )
     return _out(WAITING_EXCHANGE, key, UpdateApplicationOut(data=data))
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from core import directory
 from core.directory import Volunteer
-from core.kinds import Params, activity_english
+from core.kinds import Params
+from core.records import Activity, LoggedMessage
 from core.storage import BUSY_TIMEOUT_MS
 
 
@@ -97,35 +98,6 @@ class AppDetail:
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityRow:
-    id: int
-    application_id: str
-    at: datetime
-    actor: str
-    kind: str  # an ActivityKind value
-    volunteer_id: str | None
-    params: Params
-    cause: str | None
-
-    def english(self) -> str:
-        return activity_english(self.kind, self.params)
-
-
-@dataclass(frozen=True, slots=True)
-class MessageRow:
-    key: str  # "in:<rowid>" or "out:<seq>": unique and stable, for models
-    direction: str
-    at: datetime
-    exchange: str
-    routing_key: str
-    action: str
-    application_id: str | None
-    volunteer_id: str | None
-    body: str
-    outcome: str  # inbound: applied/rejected/ignored; outbound: sent or pending
-
-
-@dataclass(frozen=True, slots=True)
 class RejectedRow:
     id: int
     message_id: str
@@ -140,6 +112,12 @@ class RejectedRow:
 
 
 _dt = datetime.fromisoformat
+
+
+def _activity(r: Sequence[Any]) -> Activity:
+    """An activity row as selected: id, application_id, at, actor, kind, volunteer_id, params,
+    cause."""
+    return Activity(r[1], _dt(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7], id=r[0])
 
 
 def wait_key(responded_at: str, seq: int, volunteer_id: str) -> str:
@@ -373,7 +351,7 @@ class Queries:
 
     def activity(
         self, app_id: str | None = None, *, limit: int = 500, after_id: int = 0
-    ) -> list[ActivityRow]:
+    ) -> list[Activity]:
         """Newest last; only rows after after_id, so a live view can ask for just what is new."""
         where, args = "id > ?", [after_id]
         if app_id is not None:
@@ -384,12 +362,7 @@ class Queries:
             f" WHERE {where} ORDER BY id DESC LIMIT ?",
             [*args, limit],
         ).fetchall()
-        return [
-            ActivityRow(
-                r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7]
-            )
-            for r in reversed(rows)
-        ]
+        return [_activity(r) for r in reversed(rows)]
 
     def messages(
         self,
@@ -397,7 +370,7 @@ class Queries:
         limit: int = 1000,
         application_id: str | None = None,
         volunteer_id: str | None = None,
-    ) -> list[MessageRow]:
+    ) -> list[LoggedMessage]:
         """The message log, in and out, oldest first, at most limit rows of the newest.
 
         Each side is read newest first by its own key with LIMIT (rowid and seq grow with
@@ -435,8 +408,7 @@ class Queries:
             reverse=True,
         )[:limit]
         return [
-            MessageRow(
-                f"{d}:{r[0]}",
+            LoggedMessage(
                 d,
                 _dt(r[1]),
                 r[2],
@@ -446,6 +418,7 @@ class Queries:
                 r[6],
                 r[7] or (kept.get(r[9], "") if d == "in" else ""),
                 r[8],
+                f"{d}:{r[0]}",
             )
             for d, r in reversed(merged)
         ]
@@ -508,16 +481,11 @@ class Queries:
         newest = max((str(r[1]) for r in rows), default=since)
         return [str(r[0]) for r in rows], newest
 
-    def volunteer_history(self, volunteer_id: str, *, limit: int = 500) -> list[ActivityRow]:
+    def volunteer_history(self, volunteer_id: str, *, limit: int = 500) -> list[Activity]:
         """Every decision about one volunteer across the fund's applications, newest first."""
         rows = self.conn.execute(
             "SELECT id, application_id, at, actor, kind, volunteer_id, params, cause FROM activity"
             " WHERE volunteer_id = ? ORDER BY id DESC LIMIT ?",
             (volunteer_id, limit),
         ).fetchall()
-        return [
-            ActivityRow(
-                r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7]
-            )
-            for r in rows
-        ]
+        return [_activity(r) for r in rows]

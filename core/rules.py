@@ -14,8 +14,9 @@ from typing import Literal
 
 from core import outcomes as o
 from core.kinds import ActivityKind as A
-from core.kinds import Params, Refusal, RoundEnd, refuse
+from core.kinds import Refusal, RoundEnd, refuse
 from core.kinds import RefusalKind as R
+from core.records import Activity
 
 Policy = Literal["broadcast", "auto", "timed"]
 POLICIES: tuple[Policy, ...] = ("broadcast", "auto", "timed")
@@ -64,17 +65,6 @@ class Round:
     def set_offer(self, offer: Offer) -> None:
         self.offers[offer.volunteer_id] = offer
         self.dirty_offers.add(offer.volunteer_id)
-
-
-@dataclass(slots=True)
-class Activity:
-    application_id: str
-    at: datetime
-    actor: str
-    kind: A
-    volunteer_id: str | None
-    params: Params
-    cause: str | None
 
 
 @dataclass(slots=True)

@@ -20,7 +20,8 @@ from playhouse.migrate import SqliteMigrator, migrate
 
 from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
-from core.rules import Activity, AppState, Offer, Participant, Round
+from core.records import Activity
+from core.rules import AppState, Offer, Participant, Round
 
 SCHEMA_VERSION = 12
 BUSY_TIMEOUT_MS = 10_000
@@ -860,7 +861,7 @@ class Store:
                     a.application_id,
                     _ts(a.at),
                     a.actor,
-                    a.kind.value,
+                    str(a.kind),  # an ActivityKind is a StrEnum: its value
                     a.volunteer_id,
                     compact_json(a.params) if a.params else "{}",
                     a.cause,

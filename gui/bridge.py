@@ -114,8 +114,8 @@ class Bridge(QObject):
     participation_changed = Signal(list)
     # application ids another process changed: who is in them is unknown, read them again
     participation_reloaded = Signal(list)
-    activity_added = Signal(list)  # list[core.rules.Activity]
-    messages_logged = Signal(list)  # list[core.engine.LoggedMessage]
+    activity_added = Signal(list)  # list[core.records.Activity]
+    messages_logged = Signal(list)  # list[core.records.LoggedMessage]
     rejected_added = Signal(int)
     broker_status_changed = Signal(object)  # core.broker.BrokerStatus
     backlog_changed = Signal(int)  # outbound messages committed but not yet sent

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime
 
-from core.queries import ActivityRow
+from core.records import Activity as ActivityRecord
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
@@ -173,7 +173,7 @@ def round_end_text(reason: object) -> str | None:
     }.get(str(reason))
 
 
-def _not_selected(p: Params, row: ActivityRow) -> str:
+def _not_selected(p: Params, row: ActivityRecord) -> str:
     reason = p.get("reason")
     if reason == "capacity_lowered":  # one offer withdrawn, not the whole round
         why: str | None = translate("Activity", "capacity lowered, the offer was withdrawn")
@@ -184,7 +184,7 @@ def _not_selected(p: Params, row: ActivityRow) -> str:
     return _with(translate("Activity", "not selected"), why)
 
 
-def _promoted(p: Params, row: ActivityRow) -> str:
+def _promoted(p: Params, row: ActivityRecord) -> str:
     into = p.get("into")
     if into == "held":
         return translate("Activity", "promoted by the coordinator into a held spot")
@@ -193,7 +193,7 @@ def _promoted(p: Params, row: ActivityRow) -> str:
     return translate("Activity", "promoted from the waitlist by the coordinator")
 
 
-def _offered(p: Params, row: ActivityRow) -> str:
+def _offered(p: Params, row: ActivityRecord) -> str:
     expires = datetime.fromisoformat(p["until"])
     same_day = to_local(expires).date() == to_local(row.at).date()
     return translate("Activity", "offered a freed spot until %1").replace(
@@ -201,7 +201,7 @@ def _offered(p: Params, row: ActivityRow) -> str:
     )
 
 
-def _round_opened(p: Params, row: ActivityRow) -> str:
+def _round_opened(p: Params, row: ActivityRecord) -> str:
     if p.get("chosen"):
         return translate("Activity", "the coordinator offered a spot to volunteer %1").replace(
             "%1", str(p["chosen"])
@@ -212,7 +212,7 @@ def _round_opened(p: Params, row: ActivityRow) -> str:
     return Activity.tr("offer round opened: %n spot(s) offered to the whole waitlist", "", n)
 
 
-def _round_closed(p: Params, row: ActivityRow) -> str:
+def _round_closed(p: Params, row: ActivityRecord) -> str:
     text = _with(translate("Activity", "offer round closed"), round_end_text(p.get("reason")))
     released, kept = int(p.get("released", 0)), int(p.get("kept", 0))
     if released:
@@ -222,7 +222,7 @@ def _round_closed(p: Params, row: ActivityRow) -> str:
     return text
 
 
-def _hold_released(p: Params, row: ActivityRow) -> str:
+def _hold_released(p: Params, row: ActivityRecord) -> str:
     n, why = int(p["spots"]), p.get("why")
     if why == "coordinator":
         return Activity.tr("%n held spot(s) released to newcomers by the coordinator", "", n)
@@ -239,7 +239,7 @@ def _hold_released(p: Params, row: ActivityRow) -> str:
     return Activity.tr("%n held spot(s) became free: fewer people are waiting", "", n)
 
 
-def _answered_not_open(p: Params, row: ActivityRow) -> str:
+def _answered_not_open(p: Params, row: ActivityRecord) -> str:
     withdrawal = p.get("request") == "declined"
     if p.get("status") == "cancelled":
         if withdrawal:
@@ -254,7 +254,7 @@ def _two(text: str, a: object, b: object) -> str:
     return text.replace("%1", str(a)).replace("%2", str(b))
 
 
-def _edited(p: Params, row: ActivityRow) -> str:
+def _edited(p: Params, row: ActivityRecord) -> str:
     names = {
         "name": translate("Activity", "name"),
         "description": translate("Activity", "description"),
@@ -266,7 +266,7 @@ def _edited(p: Params, row: ActivityRow) -> str:
     return _with(translate("Activity", "details changed"), ", ".join(changed))
 
 
-_ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
+_ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
     "created": lambda p, r: Activity.tr("application created with %n spot(s)", "", p["spots"]),
     "published": lambda p, r: Activity.tr("application published with %n spot(s)", "", p["spots"]),
     "signed_up": lambda p, r: translate("Activity", "signed up: took a free spot"),
@@ -340,7 +340,7 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRow], str]] = {
 }
 
 
-def activity_text(row: ActivityRow) -> str:
+def activity_text(row: ActivityRecord) -> str:
     """One sentence for an activity row, in the interface language."""
     render = _ACTIVITY.get(row.kind)
     if render is None:

@@ -17,7 +17,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from core.queries import MessageRow, RejectedRow
+from core.queries import RejectedRow
+from core.records import LoggedMessage
 from gui.display import rejection_text
 from gui.table_model import Index, KeyedTableModel
 
@@ -181,7 +182,7 @@ class MessageLogModel(KeyedTableModel):
         self.max_rows = max_rows
         self._live = 0
 
-    def display(self, r: MessageRow, column: int) -> str:
+    def display(self, r: LoggedMessage, column: int) -> str:
         col = self.COLUMNS[column]
         if col == "at":
             return local_time(r.at)
@@ -191,7 +192,7 @@ class MessageLogModel(KeyedTableModel):
             return outcome_label(r.outcome, r.direction)
         return getattr(r, col) or ""
 
-    def extra(self, r: MessageRow, column: int, role: int) -> Any:
+    def extra(self, r: LoggedMessage, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.texts(r)[column] if self.COLUMNS[column] == "outcome" else None
         if r.outcome.startswith("rejected"):
@@ -200,31 +201,18 @@ class MessageLogModel(KeyedTableModel):
             return MUTED
         return None
 
-    def set_rows(self, rows: Sequence[MessageRow]) -> None:
+    def set_rows(self, rows: Sequence[LoggedMessage]) -> None:
         super().set_rows(rows[-self.max_rows :] if self.max_rows > 0 else [])
 
-    def append_logged(self, logged: Iterable[Any]) -> None:
-        """Append core.engine.LoggedMessage rows as they are committed."""
+    def append_logged(self, logged: Iterable[LoggedMessage]) -> None:
+        """Append messages as they are committed, keyed apart from the rows read back."""
         rows = []
         for m in logged:
             self._live += 1
-            rows.append(
-                MessageRow(
-                    f"live:{self._live}",
-                    m.direction,
-                    m.at,
-                    m.exchange,
-                    m.routing_key,
-                    m.action,
-                    m.application_id,
-                    m.volunteer_id,
-                    m.body,
-                    m.outcome,
-                )
-            )
+            rows.append(replace(m, key=f"live:{self._live}"))
         self.append_rows(rows)
 
-    def append_rows(self, rows: Sequence[MessageRow]) -> None:
+    def append_rows(self, rows: Sequence[LoggedMessage]) -> None:
         self.add_rows(rows, limit=self.max_rows)
 
     def settle_outbound(self, backlog: int) -> None:

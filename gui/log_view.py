@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.queries import MessageRow, RejectedRow
+from core.queries import RejectedRow
+from core.records import LoggedMessage
 from gui.log_models import (
     MessageFilterProxy,
     MessageLogModel,
@@ -225,7 +226,7 @@ class MessageLogView(LogView):
         self.proxy.set_filters(self.application_filter.text(), self.volunteer_filter.text())
         self._update_count()
 
-    def fields(self, r: MessageRow) -> list[tuple[str, str]]:
+    def fields(self, r: LoggedMessage) -> list[tuple[str, str]]:
         # labels are translated outside f-strings: lupdate does not look inside them
         fields = [
             (self.tr("Time"), local_time(r.at)),

@@ -17,7 +17,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from core.clock import shift_over
-from core.queries import ActivityRow, AppSummary, OfferView, RosterRow, WaitRow, wait_key
+from core.queries import AppSummary, OfferView, RosterRow, WaitRow, wait_key
+from core.records import Activity
 from gui.display import (
     activity_text,
     actor_text,
@@ -522,7 +523,7 @@ class ActivityModel(KeyedTableModel):
     LIMIT = 2000
     extra_roles = frozenset({int(Qt.ItemDataRole.ToolTipRole)})
 
-    def display(self, row: ActivityRow, column: int) -> str:
+    def display(self, row: Activity, column: int) -> str:
         if column == self.TIME:
             return moment_text(row.at, seconds=True, day=to_local(row.at).date() != date.today())
         if column == self.WHO:
@@ -535,7 +536,7 @@ class ActivityModel(KeyedTableModel):
             return short_id(row.cause)
         return ""
 
-    def extra(self, row: ActivityRow, column: int, role: int) -> Any:
+    def extra(self, row: Activity, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.ToolTipRole:
             return None
         if column == self.CAUSE:
@@ -550,7 +551,7 @@ class ActivityModel(KeyedTableModel):
     def last_id(self) -> int:
         return self._rows[0].id if self._rows else 0
 
-    def append(self, rows: Sequence[ActivityRow]) -> None:
+    def append(self, rows: Sequence[Activity]) -> None:
         """Add rows newer than any shown (given oldest first) at the top, newest first."""
         fresh = [r for r in reversed(rows) if r.id > self.last_id]
         self.add_rows(fresh, limit=self.LIMIT, at_top=True)

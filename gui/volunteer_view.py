@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.queries import ActivityRow, AppSummary
+from core.queries import AppSummary
+from core.records import Activity
 from gui.display import activity_text, full_moment_text, moment_text, span_text
 from gui.table_model import KeyedTableModel
 
@@ -49,7 +50,7 @@ class VolunteerHistoryModel(KeyedTableModel):
             self._apps[app_id] = self._summary_of(app_id)
         return self._apps[app_id]
 
-    def display(self, row: ActivityRow, column: int) -> str:
+    def display(self, row: Activity, column: int) -> str:
         if column == self.TIME:
             return moment_text(row.at)
         app = self._app(row.application_id)
@@ -59,12 +60,12 @@ class VolunteerHistoryModel(KeyedTableModel):
             return span_text(app.date, app.start, app.end) if app else ""
         return activity_text(row)
 
-    def sort_value(self, row: ActivityRow, column: int) -> Any:
+    def sort_value(self, row: Activity, column: int) -> Any:
         if column == self.TIME:
             return row.id
         return self.display(row, column)
 
-    def extra(self, row: ActivityRow, column: int, role: int) -> Any:
+    def extra(self, row: Activity, column: int, role: int) -> Any:
         if column == self.TIME:
             return full_moment_text(row.at)
         if column == self.WHAT:

@@ -62,6 +62,7 @@ def _core_imports(path: Path) -> set[str]:
 def test_the_rules_decide_outcomes_and_never_build_wire_messages():
     """rules.py says what happened (core.outcomes); only the engine knows the wire format."""
     rules = ROOT / "core" / "rules.py"
-    assert _core_imports(rules) <= {"core.kinds", "core.outcomes"}
+    assert _core_imports(rules) <= {"core.kinds", "core.outcomes", "core.records"}
     assert "pydantic" not in _imports(rules) and "uuid" not in _imports(rules)
     assert _core_imports(ROOT / "core" / "outcomes.py") == set()
+    assert _core_imports(ROOT / "core" / "records.py") <= {"core.kinds"}

@@ -12,6 +12,7 @@ import pytest
 
 from core import messages as m
 from core.messages import Ignored, Rejected, VolunteerRequest, parse_inbound
+from core.outcomes import Listing
 
 SEED = Path(__file__).resolve().parents[1] / "resources" / "seed_examples"
 
@@ -272,9 +273,7 @@ def test_a_long_digit_string_id_goes_out_as_a_string_not_an_unsafe_integer() -> 
 
 # ---- outbound bodies -----------------------------------------------------------------
 
-FIELDS = m.AppFields(
-    fund_id="123",
-    application_id="456",
+LISTING = Listing(
     name="Помощь в уборке территории",
     description="Помощь в уборке территории парка",
     date=date(2024, 12, 9),
@@ -285,7 +284,7 @@ FIELDS = m.AppFields(
 
 
 def test_created_announcement_is_seed_type1_exactly() -> None:
-    out = m.application_created(FIELDS)
+    out = m.application_created("123", "456", LISTING)
     seed = json.loads((SEED / "type1_create_volunteer_application.json").read_text())
     assert out.body == seed
     assert (out.exchange, out.routing_key, out.action) == (
@@ -296,7 +295,7 @@ def test_created_announcement_is_seed_type1_exactly() -> None:
 
 
 def test_update_announcement_carries_the_application_status() -> None:
-    out = m.application_updated(FIELDS, "closed")
+    out = m.application_updated("123", "456", LISTING, "closed")
     seed = json.loads((SEED / "type1_create_volunteer_application.json").read_text())
     assert out.body == {
         "action": "update_volunteer_application",

@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale, Qt
 
 from core.engine import ActionRefused
 from core.kinds import RefusalKind, refuse
-from core.queries import ActivityRow
+from core.records import Activity
 from gui import i18n
 from gui.display import (
     activity_text,
@@ -54,8 +54,8 @@ def moscow():
     systime.tzset()
 
 
-def row(kind: str, vid: str | None = "1204", actor: str = "clock", **params) -> ActivityRow:
-    return ActivityRow(1, "1", T0, actor, kind, vid, params, None)
+def row(kind: str, vid: str | None = "1204", actor: str = "clock", **params) -> Activity:
+    return Activity("1", T0, actor, kind, vid, params, None, id=1)
 
 
 def test_dates_and_times_follow_the_interface_language(language):
@@ -170,7 +170,7 @@ def test_actors_are_translated_and_the_model_keeps_cores_words_in_tooltips(langu
     assert actor_text("volunteer 1057", "1204") == "волонтёр 1057"
     cause = "4cc6f4b1-2e0a-4c4e-9f1e-0a6a3c1b2d3e"
     model = ActivityModel()
-    model.append([ActivityRow(1, "1", T0, "volunteer 1204", "signed_up", "1204", {}, cause)])
+    model.append([Activity("1", T0, "volunteer 1204", "signed_up", "1204", {}, cause, id=1)])
     assert model.index(0, ActivityModel.CAUSE).data() == short_id(cause) == "4cc6f4b1"
     tip = Qt.ItemDataRole.ToolTipRole
     assert cause in model.index(0, ActivityModel.CAUSE).data(tip)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from core.engine import Delivery
+from core.records import LoggedMessage
 from gui import i18n
 from gui.bridge import Bridge
 from gui.log_models import MessageLogModel
@@ -130,12 +132,10 @@ def test_the_selected_message_body_is_shown_pretty_printed(qtbot, qloop, local_c
 
 def test_a_capped_model_never_holds_more_than_its_cap(qtmodeltester):
     model = MessageLogModel(max_rows=3)
-    from datetime import datetime
-
-    from core.queries import MessageRow
-
     rows = [
-        MessageRow(f"k{i}", "in", datetime(2026, 1, 1), "x", "rk", "a", None, None, "{}", "applied")
+        LoggedMessage(
+            "in", datetime(2026, 1, 1), "x", "rk", "a", None, None, "{}", "applied", key=f"k{i}"
+        )
         for i in range(10)
     ]
     model.append_rows(rows[:2])

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPersistentModelIndex
 
-from core.queries import ActivityRow, AppSummary, OfferView, RosterRow
+from core.queries import AppSummary, OfferView, RosterRow
+from core.records import Activity
 from gui.models import (
     ActivityModel,
     ApplicationsModel,
@@ -222,7 +223,7 @@ def test_activity_model_shows_the_newest_first_and_drops_the_oldest_past_its_lim
     model = ActivityModel()
     model.LIMIT = 5
     spy = Spy(model)
-    rows = [ActivityRow(i, "1", T0, "clock", "offered", "v", "d", None) for i in range(1, 8)]
+    rows = [Activity("1", T0, "clock", "offered", "v", {}, None, id=i) for i in range(1, 8)]
     model.append(rows[:3])  # queries hand them over oldest first
     model.append(rows[:3])  # already there: nothing
     qtmodeltester.check(model)

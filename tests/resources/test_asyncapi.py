@@ -12,6 +12,7 @@ import pytest
 
 from core import messages as m
 from core.engine import Engine
+from core.outcomes import Listing
 from tests.helpers.asyncapi import SEED, load_doc, resolve, sent_by_console, validator
 from tests.helpers.console import Console
 
@@ -111,10 +112,10 @@ def test_builders_output_conforms_for_text_and_numeric_ids(doc: dict[str, Any]) 
     sends = sent_by_console(doc)
     when = datetime(2026, 1, 1, 12)
     for fund, app, vol in (("123", "456", "789"), ("fund-a", "app 7", "007")):
-        fields = m.AppFields(fund, app, "Name", "", date(2026, 1, 2), time(9), time(10), 4)
+        listing = Listing("Name", "", date(2026, 1, 2), time(9), time(10), 4)
         for out in (
-            m.application_created(fields),
-            m.application_updated(fields, "open"),
+            m.application_created(fund, app, listing),
+            m.application_updated(fund, app, listing, "open"),
             m.application_cancelled(fund, app),
             m.volunteer_waiting(fund, app, vol, 2, when),
             m.notify_free_spot(fund, app, 1, [vol, "42"]),
