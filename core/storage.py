@@ -1,4 +1,4 @@
-"""Durable local state in one SQLite file through peewee: schema, migrations, state I/O."""
+"""Durable local state in one SQLite file through peewee's database: migrations, SQL state I/O."""
 
 from __future__ import annotations
 
@@ -42,8 +42,13 @@ def _ts(when: datetime | None) -> str | None:
     return when.isoformat(sep="T", timespec="seconds") if when else None
 
 
-def make_models(db: pw.Database) -> dict[str, type[pw.Model]]:
-    """The schema as peewee models, bound to one database so several files can be open at once."""
+def _v1_tables(db: pw.Database) -> list[type[pw.Model]]:
+    """The tables as version 1 created them: history, not the current schema.
+
+    Every later change is a migration below, in SQL, and a migration once released is never
+    edited (files out there were made by it), so these stay as they were. The README's "How
+    it is built" says why the store states its statements in SQL rather than as models.
+    """
 
     class Base(pw.Model):
         class Meta:
@@ -87,7 +92,7 @@ def make_models(db: pw.Database) -> dict[str, type[pw.Model]]:
         closed_at = pw.TextField(null=True)
         close_reason = pw.TextField(null=True)
 
-    class OfferRow(Base):
+    class OfferTable(Base):
         round_id = pw.IntegerField()
         volunteer_id = pw.TextField()
         offered_at = pw.TextField()
@@ -125,7 +130,7 @@ def make_models(db: pw.Database) -> dict[str, type[pw.Model]]:
         size = pw.IntegerField()
         body = pw.BlobField()
 
-    class ActivityRow(Base):
+    class ActivityTable(Base):
         id = pw.AutoField()
         application_id = pw.TextField(index=True)
         at = pw.TextField()
@@ -138,20 +143,20 @@ def make_models(db: pw.Database) -> dict[str, type[pw.Model]]:
         class Meta:
             table_name = "activity"
 
-    return {
-        "application": Application,
-        "participation": Participation,
-        "offer_round": OfferRound,
-        "offer": OfferRow,
-        "inbox": Inbox,
-        "outbox": Outbox,
-        "rejected": Rejected,
-        "activity": ActivityRow,
-    }
+    return [
+        Application,
+        Participation,
+        OfferRound,
+        OfferTable,
+        Inbox,
+        Outbox,
+        Rejected,
+        ActivityTable,
+    ]
 
 
-def _v1(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
-    db.create_tables(list(models.values()))
+def _v1(db: pw.Database) -> None:
+    db.create_tables(_v1_tables(db))
     db.execute_sql(
         "CREATE INDEX IF NOT EXISTS participation_app_state ON participation(application_id, state)"
     )
@@ -160,7 +165,7 @@ def _v1(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
-def _v2(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v2(db: pw.Database) -> None:
     # The message log: inbound messages keep where they came from and what they said.
     migrator = SqliteMigrator(db)
     migrate(
@@ -176,7 +181,7 @@ def _v2(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)")
 
 
-def _v3(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v3(db: pw.Database) -> None:
     # Activity is a kind plus JSON parameters, no longer an English sentence: the readers say
     # it in their own language. Old rows are read into the new form once, here.
     db.execute_sql("ALTER TABLE activity ADD COLUMN params TEXT NOT NULL DEFAULT '{}'")
@@ -192,7 +197,7 @@ def _v3(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
         )
 
 
-def _v4(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v4(db: pw.Database) -> None:
     # The inbox is keyed by (sender, message id) instead of the bare id: another sender's X
     # is another message. A message without an id gets a unique key and its content hash,
     # which only a redelivery is looked up by. Rows recorded before did not keep their sender:
@@ -219,7 +224,7 @@ def _v4(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
-def _v5(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v5(db: pw.Database) -> None:
     # Counts kept on the application row in the same transaction as the participation rows,
     # so the list and `app list` read 2,000 rows, not every application's whole state; and
     # the waitlist in its order straight from an index, so a page of it costs a page.
@@ -239,7 +244,7 @@ def _v5(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("DROP INDEX IF EXISTS participation_app_state")  # a prefix of the new one
 
 
-def _v6(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v6(db: pw.Database) -> None:
     # A rejected body is kept once (in rejected, not also in the inbox) and only its first
     # 4 KiB, with its size and SHA-256; the logs get a retention, pruned by received_at.
     db.execute_sql("ALTER TABLE rejected ADD COLUMN sha256 TEXT")
@@ -259,7 +264,7 @@ def _v6(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     conn.execute("CREATE INDEX rejected_message ON rejected(message_id)")
 
 
-def _v7(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v7(db: pw.Database) -> None:
     # Several consoles of one fund (core/replication): the rows an arbiter's transactions wrote,
     # waiting for the decision log; and a replica's place in that log with the commands it has
     # seen decided. Local to each console: never replicated themselves.
@@ -278,7 +283,7 @@ def _v7(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
-def _v8(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v8(db: pw.Database) -> None:
     # A data directory belongs to one fund: recorded here, by the first console or change
     # (or from the applications already there, when they are all of one fund).
     db.execute_sql("CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)")
@@ -287,7 +292,7 @@ def _v8(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
         db.execute_sql("INSERT INTO meta VALUES ('fund_id', ?)", (funds[0][0],))
 
 
-def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v9(db: pw.Database) -> None:
     # A rejected message keeps why as a kind plus parameters (the window translates them);
     # the reason column stays the English sentence, as the dead-letter header carries it.
     db.execute_sql("ALTER TABLE rejected ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'")
@@ -295,7 +300,7 @@ def _v9(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE rejected SET params = json_object('text', reason)")
 
 
-def _v10(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v10(db: pw.Database) -> None:
     # No queue-skipping: when it was published (the floor of a response's time), and the
     # standing hold (unclaimed spots kept for the waitlist) with its optional release delay.
     for ddl in (
@@ -309,7 +314,7 @@ def _v10(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     db.execute_sql("UPDATE application SET published_at = created_at WHERE status != 'draft'")
 
 
-def _v11(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v11(db: pw.Database) -> None:
     # Outbox rows that can never be sent are marked failed instead of blocking the rest, and
     # a dead-lettered copy is an outbox row: its raw body and its AMQP properties as received.
     migrator = SqliteMigrator(db)
@@ -320,7 +325,7 @@ def _v11(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
-def _v12(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
+def _v12(db: pw.Database) -> None:
     # The volunteers directory (core/directory.py): local names, phones and notes by id.
     # Not a foreign key of participation: a volunteer may answer before being in it.
     db.execute_sql(
@@ -330,7 +335,7 @@ def _v12(db: pw.Database, models: dict[str, type[pw.Model]]) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[pw.Database, dict[str, type[pw.Model]]], None]] = [
+MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v1,
     _v2,
     _v3,
@@ -576,12 +581,13 @@ class Store:
             pragmas={
                 "journal_mode": "wal",
                 "synchronous": "full",  # the console promises nothing lost, even on power loss
-                "foreign_keys": 1,
+                # No foreign_keys: no key is declared. Rows of an application are written and
+                # removed with it in one writer transaction (delete_application), and adding
+                # keys would mean rebuilding five tables for checks the writer already makes.
                 "busy_timeout": BUSY_TIMEOUT_MS,
             },
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
-        self.models = make_models(self.db)
         self.db.connect(reuse_if_open=True)
         if self.path.stat().st_size > 0 and check_budget != 0:
             verdict = quick_check(self.conn, check_budget)
@@ -617,7 +623,7 @@ class Store:
                     f"{SCHEMA_VERSION}: upgrade Volunteer Console"
                 )
             for version in range(current + 1, upto + 1):
-                MIGRATIONS[version - 1](self.db, self.models)
+                MIGRATIONS[version - 1](self.db)
                 self.db.execute_sql(f"PRAGMA user_version = {version}")
 
     def recorded_fund(self) -> str | None:
