@@ -189,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app_sub = app.add_subparsers(dest="app_command", metavar="ACTION", title="actions")
 
+    def on_one(name: str, what: str, description: str = "") -> argparse.ArgumentParser:
+        """An `app` action on one application: its parser, with the ID argument."""
+        p = app_sub.add_parser(
+            name, parents=[common], help=what, description=description or what.capitalize()
+        )
+        p.add_argument("id", metavar="ID", help="application id")
+        return p
+
     create = app_sub.add_parser(
         "create",
         parents=[common],
@@ -237,13 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, what in (("list", "all applications as a table"),):
         p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
         p.add_argument("--json", action="store_true", help="print JSON for scripts")
-    show = app_sub.add_parser(
+    show = on_one(
         "show",
-        parents=[common],
-        help="one application: counts, roster, waitlist, offer round",
-        description="One application: counts, roster, waitlist and the open offer round.",
+        "one application: counts, roster, waitlist, offer round",
+        "One application: counts, roster, waitlist and the open offer round.",
     )
-    show.add_argument("id", metavar="ID", help="application id")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     for name, what in (
@@ -254,83 +260,66 @@ def build_parser() -> argparse.ArgumentParser:
         ("reoffer", "offer spots held unclaimed for the waitlist again (a new offer round)"),
         ("release", "give spots held unclaimed for the waitlist to newcomers (they become free)"),
     ):
-        p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
-        p.add_argument("id", metavar="ID", help="application id")
-    cap = app_sub.add_parser(
+        on_one(name, what)
+    cap = on_one(
         "capacity",
-        parents=[common],
-        help="set the number of spots (never below the signed-up count)",
-        description="Set the number of spots. Raising it offers the new spots to the "
+        "set the number of spots (never below the signed-up count)",
+        "Set the number of spots. Raising it offers the new spots to the "
         "waitlist; lowering it below the signed-up count is refused.",
     )
-    cap.add_argument("id", metavar="ID", help="application id")
     cap.add_argument("spots", metavar="N", type=int, help="the new capacity")
-    hand = app_sub.add_parser(
+    hand = on_one(
         "signup",
-        parents=[common],
-        help="sign up a walk-in or a phone call by hand (told «записан»)",
-        description="Sign up a volunteer by hand into a free spot. Someone on the waitlist "
+        "sign up a walk-in or a phone call by hand (told «записан»)",
+        "Sign up a volunteer by hand into a free spot. Someone on the waitlist "
         "is promoted. With no free spot it is refused unless --over-capacity is given: then "
         "the capacity grows by one for them (logged, and announced as a capacity change).",
     )
-    hand.add_argument("id", metavar="ID", help="application id")
     hand.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id (any text)")
     hand.add_argument(
         "--over-capacity", action="store_true", help="add a spot for them if none is free"
     )
-    offer = app_sub.add_parser(
+    offer = on_one(
         "offer",
-        parents=[common],
-        help="offer one spot (held or free) to a chosen waitlisted volunteer",
-        description="Offer one spot to a chosen waitlisted volunteer (told «место доступно») "
+        "offer one spot (held or free) to a chosen waitlisted volunteer",
+        "Offer one spot to a chosen waitlisted volunteer (told «место доступно») "
         "for the offer timeout. Unclaimed, it passes down the line like a timed round.",
     )
-    offer.add_argument("id", metavar="ID", help="application id")
     offer.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
-    move = app_sub.add_parser(
+    move = on_one(
         "move",
-        parents=[common],
-        help="move a waitlisted volunteer to a position (the reason is logged)",
-        description="Move a waitlisted volunteer to a 1-based position on the waitlist; the "
+        "move a waitlisted volunteer to a position (the reason is logged)",
+        "Move a waitlisted volunteer to a 1-based position on the waitlist; the "
         "others keep their order. Nobody is told.",
     )
-    move.add_argument("id", metavar="ID", help="application id")
     move.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
     move.add_argument("position", metavar="POSITION", type=int, help="1 is the front")
     move.add_argument("--reason", required=True, help="why, for the activity log")
-    dup = app_sub.add_parser(
+    dup = on_one(
         "duplicate",
-        parents=[common],
-        help="copy an application into a new draft; prints its id",
-        description="Copy an application's fields, policy and offer timeout into a new draft "
+        "copy an application into a new draft; prints its id",
+        "Copy an application's fields, policy and offer timeout into a new draft "
         "(publish it with `app publish`). --date gives the copy another day.",
     )
-    dup.add_argument("id", metavar="ID", help="application id")
     dup.add_argument("--date", metavar="YYYY-MM-DD", help="the copy's day (default: the same)")
-    delete = app_sub.add_parser(
+    on_one(
         "delete",
-        parents=[common],
-        help="delete a draft (a published application is cancelled instead)",
-        description="Delete a draft application and its log. Published ones are refused: "
+        "delete a draft (a published application is cancelled instead)",
+        "Delete a draft application and its log. Published ones are refused: "
         "cancel them, so volunteers are told.",
     )
-    delete.add_argument("id", metavar="ID", help="application id")
-    rel = app_sub.add_parser(
+    rel = on_one(
         "release-after",
-        parents=[common],
-        help="release unclaimed held spots by themselves after N minutes (0: never, the default)",
-        description="When an offer round ends unclaimed its spots stay held for the waitlist. "
+        "release unclaimed held spots by themselves after N minutes (0: never, the default)",
+        "When an offer round ends unclaimed its spots stay held for the waitlist. "
         "With N > 0 they are released to newcomers by themselves N minutes later.",
     )
-    rel.add_argument("id", metavar="ID", help="application id")
     rel.add_argument("minutes", metavar="N", type=int, help="minutes; 0 turns it off")
     for name, what in (
         ("remove", "remove a volunteer (told «исключён»; a signed-up spot frees)"),
         ("promote", "sign up a waitlisted volunteer into a free or held spot"),
     ):
-        p = app_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
-        p.add_argument("id", metavar="ID", help="application id")
-        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+        on_one(name, what).add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
 
     sim = sub.add_parser(
         "simulate",
@@ -637,16 +626,11 @@ def cmd_create(args: argparse.Namespace, out: TextIO, clock: Clock | None = None
             if key not in _OPTION_OF:
                 _err(f"error: {key}: {msg}")
         return EXIT_USAGE
-    engine = open_engine(args, clock, claim=True)
-    try:
-        app_id = engine.create_application(form, publish=not args.draft)
-    except ActionRefused as exc:
-        _err(f"refused: {exc}")
-        return EXIT_REFUSED
-    finally:
-        engine.store.close()
-    print(app_id, file=out)
-    return EXIT_OK
+    return _change(
+        open_engine(args, clock, claim=True),
+        out,
+        lambda e: e.create_application(form, publish=not args.draft),
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -789,19 +773,27 @@ _Op = Callable[[Engine, argparse.Namespace], None]
 _Said = Callable[[AppSummary, argparse.Namespace], str]
 
 
-def _action(args: argparse.Namespace, out: TextIO, op: _Op, said: _Said) -> int:
-    engine = open_engine(args, claim=True)
+def _change(engine: Engine, out: TextIO, change: Callable[[Engine], str]) -> int:
+    """Make one change and print what it says, or say the refusal (exit 4); then close."""
     try:
-        op(engine, args)
-        after = Queries(engine).summary(args.id)
+        said = change(engine)
     except ActionRefused as exc:
         _err(f"refused: {exc}")
         return EXIT_REFUSED
     finally:
         engine.store.close()
-    assert after is not None
-    print(said(after, args), file=out)
+    print(said, file=out)
     return EXIT_OK
+
+
+def _action(args: argparse.Namespace, out: TextIO, op: _Op, said: _Said) -> int:
+    def change(engine: Engine) -> str:
+        op(engine, args)
+        after = Queries(engine).summary(args.id)
+        assert after is not None
+        return said(after, args)
+
+    return _change(open_engine(args, claim=True), out, change)
 
 
 def _counts(s: AppSummary) -> str:
@@ -873,29 +865,17 @@ def cmd_duplicate(args: argparse.Namespace, out: TextIO, clock: Clock | None) ->
         except ValueError:
             _err(f"error: --date: expected YYYY-MM-DD, got {args.date!r}")
             return EXIT_USAGE
-    engine = open_engine(args, clock)
-    try:
-        copy = engine.duplicate_application(args.id, day=day)
-    except ActionRefused as exc:
-        _err(f"refused: {exc}")
-        return EXIT_REFUSED
-    finally:
-        engine.store.close()
-    print(copy, file=out)
-    return EXIT_OK
+    return _change(
+        open_engine(args, clock), out, lambda e: e.duplicate_application(args.id, day=day)
+    )
 
 
 def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
-    engine = open_engine(args)
-    try:
+    def delete(engine: Engine) -> str:
         engine.delete_draft(args.id)
-    except ActionRefused as exc:
-        _err(f"refused: {exc}")
-        return EXIT_REFUSED
-    finally:
-        engine.store.close()
-    print(f"deleted the draft {args.id}", file=out)
-    return EXIT_OK
+        return f"deleted the draft {args.id}"
+
+    return _change(open_engine(args), out, delete)
 
 
 def run_app_command(

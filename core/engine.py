@@ -7,7 +7,8 @@ import logging
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal, NamedTuple
@@ -468,34 +469,37 @@ class Engine:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- coordinator operations ----------------------------------------------------------
+    @contextmanager
+    def _changing(self, app_id: str) -> Iterator[tuple[AppState, Committed]]:
+        """One change of app_id, under the lock and in one transaction: its state as committed
+        and what the change did, told to the listeners after the commit. On any failure the
+        cached state is forgotten (the rules may have changed it half-way)."""
+        change = Committed()
+        with self._lock:
+            try:
+                with self.store.transaction():
+                    self._refresh()
+                    st = self._state(app_id)
+                    if st is None:
+                        raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
+                    yield st, change
+            except BaseException:
+                self._cache.pop(app_id, None)
+                raise
+            self._emit(change)
+
     def _run(
         self, app_id: str, actor: str, op: Callable[[AppState, Effects], Refusal | None]
     ) -> None:
-        with self._lock:
-            self._run_locked(app_id, actor, op)
-
-    def _run_locked(
-        self, app_id: str, actor: str, op: Callable[[AppState, Effects], Refusal | None]
-    ) -> None:
-        now = self.clock.now()
-        change = Committed()
-        try:
-            with self.store.transaction():
-                self._refresh()
-                st = self._state(app_id)
-                if st is None:
-                    raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
-                fx = Effects(now=now, actor=actor)
-                rules.expire(st, fx)
-                error = op(st, fx)
-                if error is not None:
-                    raise ActionRefused(error)
-                outbound = wire_messages(st, fx.outcomes, now)
-                self._write({st.id: st}, outbound, fx.activity, now, change)
-        except BaseException:
-            self._cache.pop(app_id, None)
-            raise
-        self._emit(change)
+        with self._changing(app_id) as (st, change):
+            now = self.clock.now()  # under the lock: changes are stamped in commit order
+            fx = Effects(now=now, actor=actor)
+            rules.expire(st, fx)
+            error = op(st, fx)
+            if error is not None:
+                raise ActionRefused(error)
+            outbound = wire_messages(st, fx.outcomes, now)
+            self._write({st.id: st}, outbound, fx.activity, now, change)
 
     def create_application(self, form: ApplicationForm, *, publish: bool = True) -> str:
         """Create (and by default publish) an application; returns its id. Raises ActionRefused."""
@@ -557,21 +561,12 @@ class Engine:
 
     def delete_draft(self, app_id: str) -> None:
         """Delete a draft and its log; a published application is cancelled instead."""
-        with self._lock:
-            change = Committed()
-            try:
-                with self.store.transaction():
-                    self._refresh()
-                    st = self._state(app_id)
-                    if st is None:
-                        raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=app_id))
-                    if st.status != "draft":
-                        raise ActionRefused(refuse(RefusalKind.NOT_DRAFT, status=st.status))
-                    self.store.delete_application(app_id)
-                    change.application_ids.add(app_id)
-            finally:
-                self._cache.pop(app_id, None)
-            self._emit(change)
+        with self._changing(app_id) as (st, change):
+            if st.status != "draft":
+                raise ActionRefused(refuse(RefusalKind.NOT_DRAFT, status=st.status))
+            self.store.delete_application(app_id)
+            self._cache.pop(app_id, None)
+            change.application_ids.add(app_id)
 
     def sign_up_by_hand(
         self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
