@@ -38,11 +38,12 @@ def _window(args: argparse.Namespace) -> int:
         return cli.refused_to_start(exc)
     try:
         url = cli.broker_url(args)
+        cli.remember_secret(url)
+        tls = cli.broker_tls(args, url)
     except cli.START_REFUSALS as exc:
         return cli.refused_to_start(exc)
-    cli.remember_secret(url)
     try:
-        return run(args.data_dir, args.fund_id, url, demo=args.demo)
+        return run(args.data_dir, args.fund_id, url, demo=args.demo, tls=tls)
     except cli.START_REFUSALS as exc:  # damaged, another fund's, or in use by another console
         return cli.refused_to_start(exc)
     except KeyboardInterrupt:  # Ctrl+C in the terminal that started the window

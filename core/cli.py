@@ -15,15 +15,15 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote, unquote, urlsplit
 
-from core import config
+from core import config, tls
 from core.broker.connection import quiet_aiormq_logs
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.lock import DataDirBusy, DataDirLock
 from core.queries import AppDetail, AppSummary, Queries
 from core.records import Activity
+from core.redaction import scrub, url_secrets
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
 from core.storage import FundMismatch, Store, StoreDamaged, StoreUnusable
 
@@ -131,6 +131,22 @@ def _common_parser() -> argparse.ArgumentParser:
         help="read the broker user's password from FILE (readable only by you: chmod 600); "
         f"for a server without a keyring (also: ${config.PASSWORD_ENV})",
     )
+    for option, what in (
+        (
+            "--broker-ca-file",
+            "the CA certificate (PEM) that signed the broker's, trusted instead"
+            " of the system's CAs",
+        ),
+        ("--broker-cert-file", "a client certificate (PEM) for a broker that asks for one"),
+        ("--broker-key-file", "the client certificate's private key (PEM)"),
+    ):
+        g.add_argument(
+            option,
+            type=Path,
+            default=argparse.SUPPRESS,
+            metavar="FILE",
+            help=f"amqps:// only: {what} (default: settings.json)",
+        )
     g.add_argument(
         "--fund-id",
         default=argparse.SUPPRESS,
@@ -452,7 +468,7 @@ def broker_url(args: argparse.Namespace) -> str:
     """The broker URL for this run; may consult the keyring, so only asked for when needed.
     Raises BrokerPasswordMissing when a user is set and no password is found."""
     # guest:guest is RabbitMQ's public default (loopback only), not a secret to hide.
-    if args.broker and url_secrets(args.broker) and url_secrets(args.broker) != ["guest"]:
+    if args.broker and url_secrets(args.broker) not in ((), ("guest",)):
         log.warning(
             "the password given inside --broker is visible to other users in the process list;"
             " use --broker-password-file or $%s instead",
@@ -465,39 +481,38 @@ def broker_url(args: argparse.Namespace) -> str:
     )
 
 
+def broker_tls(args: argparse.Namespace, url: str) -> tls.TlsFiles:
+    """The TLS files for this run (options over settings), checked before any connection.
+    Raises TlsSettingsInvalid naming the option and the file."""
+    files = tls.merged(
+        config.effective_tls(
+            config.load_settings(args.data_dir),
+            ca_file=getattr(args, "broker_ca_file", None),
+            cert_file=getattr(args, "broker_cert_file", None),
+            key_file=getattr(args, "broker_key_file", None),
+        ),
+        url,
+    )
+    problems = tls.check(url, files)
+    if problems:
+        raise tls.TlsSettingsInvalid(problems)
+    return files
+
+
 # ---- logging that never shows a password ------------------------------------------------------
 
 
 class _RedactingFormatter(logging.Formatter):
-    def __init__(self, fmt: str, secrets: Callable[[], list[str]]) -> None:
+    def __init__(self, fmt: str, urls: Callable[[], list[str]]) -> None:
         super().__init__(fmt)
-        self._secrets = secrets
+        self._urls = urls
 
     def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record), self._secrets())
+        return scrub(super().format(record), *self._urls())
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
-def url_secrets(url: str | None) -> list[str]:
-    """The password of a URL in every spelling it may show up in."""
-    if not url:
-        return []
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        return []
-    if not password:
-        return []
-    return sorted({password, unquote(password), quote(password, safe="")}, key=len, reverse=True)
-
-
-_known_secrets: list[str] = []
+# the URLs this process connects with: every line it prints or logs hides their passwords
+_known_urls: list[str] = []
 
 
 def setup_logging(verbose: int, *, service: bool = False) -> None:
@@ -505,7 +520,7 @@ def setup_logging(verbose: int, *, service: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         _RedactingFormatter(
-            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", lambda: _known_secrets
+            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", lambda: _known_urls
         )
     )
     root = logging.getLogger()
@@ -520,14 +535,12 @@ def setup_logging(verbose: int, *, service: bool = False) -> None:
 
 def remember_secret(url: str) -> None:
     """Everything printed or logged from here on hides this URL's password."""
-    for s in url_secrets(url):
-        if s not in _known_secrets:
-            _known_secrets.append(s)
-    _known_secrets.sort(key=len, reverse=True)
+    if url not in _known_urls:
+        _known_urls.append(url)
 
 
 def _err(text: str) -> None:
-    print(scrub(text, _known_secrets), file=sys.stderr)
+    print(scrub(text, *_known_urls), file=sys.stderr)
 
 
 # ---- app commands ---------------------------------------------------------------------------
@@ -914,11 +927,18 @@ def run_headless(args: argparse.Namespace) -> int:
 
     url = broker_url(args)
     remember_secret(url)
+    tls_files = broker_tls(args, url)
 
     async def go() -> None:
         stop = asyncio.Event()
         _on_signals(stop)
-        core = ConsoleCore(args.data_dir, args.fund_id, url, retention_days=args.retention_days)
+        core = ConsoleCore(
+            args.data_dir,
+            args.fund_id,
+            url,
+            retention_days=args.retention_days,
+            tls=tls_files,
+        )
         log.info(
             "headless console: fund %s, data %s, broker %s",
             args.fund_id,
@@ -980,6 +1000,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return EXIT_USAGE
     url = broker_url(args)
     remember_secret(url)
+    tls_files = broker_tls(args, url)
     app_id = args.application or newest_open_application(args)
 
     def event(text: str) -> None:
@@ -1001,6 +1022,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
             stop=stop,
             on_event=event,
             duration=args.duration,
+            tls_files=tls_files,
         )
 
     report = asyncio.run(go())
@@ -1133,6 +1155,7 @@ START_REFUSALS = (
     config.DataDirUnusable,
     StoreUnusable,
     config.BrokerPasswordMissing,
+    tls.TlsSettingsInvalid,
 )
 
 
@@ -1142,7 +1165,8 @@ def refused_to_start(exc: BaseException) -> int:
     _err(f"error: {exc}")
     if isinstance(exc, StoreDamaged):
         return EXIT_DAMAGED
-    return EXIT_USAGE if isinstance(exc, config.DataDirUnusable) else EXIT_REFUSED
+    usage = (config.DataDirUnusable, tls.TlsSettingsInvalid)
+    return EXIT_USAGE if isinstance(exc, usage) else EXIT_REFUSED
 
 
 def prepare(args: argparse.Namespace) -> None:

@@ -12,6 +12,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from core.redaction import redact, without_password
+from core.tls import TlsFiles
+
+__all__ = ["redact", "without_password"]  # kept here for callers that know them as config's
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "volunteer-console"
@@ -36,6 +41,11 @@ class Settings(BaseModel):
     broker_user: str = ""
     # For a server without a keyring: a file holding the password (0600), read at start.
     broker_password_file: str = ""
+    # amqps:// (core/tls.py): the CA that signed the broker's certificate, instead of the
+    # system's CAs, and a client certificate with its key for a broker that asks for one.
+    broker_ca_file: str = ""
+    broker_cert_file: str = ""
+    broker_key_file: str = ""
     fund_id: str = Field(default="1", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     default_policy: Literal["broadcast", "auto", "timed"] = "broadcast"
     default_offer_timeout_min: int = Field(default=30, ge=1, le=7 * 24 * 60)
@@ -218,25 +228,16 @@ def effective_broker_url(
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def redact(url: str) -> str:
-    """The URL with its password hidden, for logs and the status bar."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def without_password(url: str) -> str:
-    """The URL as a settings field may show it: the user name kept, the password dropped."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        # urlsplit leaves the user name as written (percent-encoded): kept as it is
-        netloc = (f"{parts.username}@" if parts.username else "") + (parts.hostname or "")
-        if parts.port:
-            netloc += f":{parts.port}"
-    except ValueError:
-        return url
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+def effective_tls(
+    settings: Settings,
+    *,
+    ca_file: Path | None = None,
+    cert_file: Path | None = None,
+    key_file: Path | None = None,
+) -> TlsFiles:
+    """The TLS files for this run: each command-line option, else its setting."""
+    return TlsFiles(
+        str(ca_file) if ca_file else settings.broker_ca_file,
+        str(cert_file) if cert_file else settings.broker_cert_file,
+        str(key_file) if key_file else settings.broker_key_file,
+    )

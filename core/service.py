@@ -12,12 +12,13 @@ from pathlib import Path
 from core.backup import list_backups, make_backup
 from core.broker import BrokerStatus, Transport
 from core.clock import Clock, SystemClock
-from core.config import db_path, load_settings, redact
+from core.config import db_path, effective_tls, load_settings, redact
 from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.lock import DataDirLock
 from core.queries import Queries
 from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, StoreUnavailable, integrity_check
+from core.tls import TlsFiles
 from core.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,15 @@ class ConsoleCore:
         flush_interval: float = 0.005,
         retention_days: int | None = None,
         check_budget: float | None = START_CHECK_BUDGET,
+        tls: TlsFiles | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
         if retention_days is None:
             retention_days = load_settings(self.data_dir).retention_days
+        if tls is None:  # the command line passes its own (options over settings)
+            tls = effective_tls(load_settings(self.data_dir))
         self.retention = timedelta(days=retention_days)
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.lock = DataDirLock(self.data_dir).acquire()  # raises DataDirBusy
@@ -74,6 +78,7 @@ class ConsoleCore:
             prefetch=prefetch,
             flush_interval=flush_interval,
             writer=self.writer,
+            tls=tls,
         )
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None

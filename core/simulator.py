@@ -13,7 +13,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
-from urllib.parse import quote, unquote, urlsplit
 
 import aio_pika
 import aiormq
@@ -21,9 +20,10 @@ from aio_pika.abc import AbstractIncomingMessage
 from aiormq.abc import DeliveredMessage
 
 from core import messages as m
+from core import tls
 from core.clock import format_ts, utcnow
-from core.config import redact
 from core.ids import canonical_id, wire_id
+from core.redaction import redact, scrub
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,10 @@ class _Simulation:
         settle_s: float,
         idle_timeout_s: float,
         announce_timeout_s: float,
+        tls_files: tls.TlsFiles | None = None,
     ) -> None:
         self.url = url
+        self.tls_files = tls_files or tls.TlsFiles()
         self.fund_id = fund_id
         self.app_id = application_id
         self.rate = rate
@@ -174,7 +176,9 @@ class _Simulation:
     # -- wire -----------------------------------------------------------------------------
     async def connect(self) -> aio_pika.abc.AbstractQueue:
         try:
-            self.connection = await aio_pika.connect(self.url, timeout=10)
+            self.connection = await aio_pika.connect(
+                self.url, timeout=10, ssl_context=tls.client_context(self.url, self.tls_files)
+            )
         except Exception as exc:
             raise SimulationFailed(
                 f"cannot reach the broker at {redact(self.url)}: {_scrub(exc, self.url)}"
@@ -542,6 +546,7 @@ async def simulate(
     settle_s: float = 2.0,
     idle_timeout_s: float = 30.0,
     announce_timeout_s: float = 60.0,
+    tls_files: tls.TlsFiles | None = None,
 ) -> SimulationReport:
     """Play `volunteers` volunteers answering one application; returns what happened.
 
@@ -581,6 +586,7 @@ async def simulate(
         settle_s=settle_s,
         idle_timeout_s=idle_timeout_s,
         announce_timeout_s=announce_timeout_s,
+        tls_files=tls_files,
     )
     started = time.monotonic()
     try:
@@ -599,13 +605,5 @@ async def simulate(
 
 
 def _scrub(exc: BaseException, url: str) -> str:
-    """An exception as text with the URL's password hidden, however it got in there."""
-    text = f"{type(exc).__name__}: {exc}".replace(url, redact(url))
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        password = None
-    if password:
-        for spelling in {password, unquote(password), quote(password, safe="")}:
-            text = text.replace(spelling, "***")
-    return text
+    """An exception as text with the URL's password hidden; a TLS failure explained."""
+    return scrub(tls.explain(exc) or f"{type(exc).__name__}: {exc}", url)

@@ -80,7 +80,9 @@ def demo_form(today: Any) -> ApplicationForm:
     )
 
 
-def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) -> int:
+def run(
+    data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False, tls: Any = None
+) -> int:
     """Show the console window until it is closed; returns the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -92,20 +94,22 @@ def run(data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False) ->
     settings = load_settings(data_dir)
     install_translator(app, settings.language)
     try:
-        return int(qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo)) or 0)
+        return int(qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo, tls)) or 0)
     except RuntimeError as exc:  # "Event loop stopped before Future completed": a hard quit
         log.warning("event loop ended early: %s", exc)
         return 1
 
 
-async def _main(app: QApplication, data_dir: Path, fund_id: str, url: str, demo: bool) -> int:
+async def _main(
+    app: QApplication, data_dir: Path, fund_id: str, url: str, demo: bool, tls: Any = None
+) -> int:
     from core.service import ConsoleCore
     from gui.bridge import Bridge
     from gui.heap import HeapKeeper
     from gui.main_window import MainWindow
 
     loop = asyncio.get_running_loop()
-    core = ConsoleCore(data_dir, fund_id, url)
+    core = ConsoleCore(data_dir, fund_id, url, tls=tls)  # None: the settings' TLS files
     bridge = Bridge(core)
     window = MainWindow(bridge)
 
@@ -187,6 +191,7 @@ async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyn
         rate=DEMO_RATE,
         seed=None,
         stop=stop,
+        tls_files=bridge.core.transport.tls,
     )
     error = report.error
     if error:

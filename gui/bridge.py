@@ -211,6 +211,12 @@ class Bridge(QObject):
         transport = self.core.transport
         return None if transport is None else str(transport.url)
 
+    @property
+    def broker_tls(self) -> Any:
+        """The TLS files this run uses (command-line options over settings); None offline."""
+        transport = self.core.transport
+        return None if transport is None else transport.tls
+
     def status(self) -> Any:
         transport = self.core.transport
         return transport.status if transport is not None else None

@@ -690,6 +690,12 @@ class MainWindow(QMainWindow):
         """Why the last connection attempt failed, in the coordinator's words ("" if none)."""
         if not detail.startswith("cannot reach"):
             return ""
+        if "TLS: the broker's certificate is not trusted" in detail:
+            return self.tr("the broker's certificate is not trusted: check the CA file in Settings")
+        if "TLS: the broker's certificate is for another host name" in detail:
+            return self.tr("the broker's certificate is for another host name")
+        if "TLS: " in detail:
+            return self.tr("the secure connection (TLS) failed")
         if "ACCESS_REFUSED" in detail or "AuthenticationError" in detail:
             return self.tr("user name or password refused")
         if "Connect call failed" in detail or "Connection refused" in detail:
@@ -984,9 +990,18 @@ class MainWindow(QMainWindow):
         """
         saved = self.bridge.settings
         url = self.bridge.broker_url or saved.broker_url
-        return saved.model_copy(
-            update={"fund_id": self.bridge.fund_id, "broker_url": without_password(url)}
-        )
+        update: dict[str, str] = {
+            "fund_id": self.bridge.fund_id,
+            "broker_url": without_password(url),
+        }
+        files = self.bridge.broker_tls
+        if files is not None:
+            update |= {
+                "broker_ca_file": files.ca_file,
+                "broker_cert_file": files.cert_file,
+                "broker_key_file": files.key_file,
+            }
+        return saved.model_copy(update=update)
 
     def volunteer_history(self, volunteer_id: str | None = None) -> VolunteerHistoryDialog:
         """The history of the selected volunteer (or of one typed in the dialog)."""

@@ -1,4 +1,4 @@
-"""Settings dialog: broker, fund, defaults, checked as typed; the password goes to the keyring."""
+"""Settings dialog: broker, TLS files, fund, defaults, checked as typed; password to the keyring."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from core import config
+from core import config, tls
 from core.config import BROKER_ENV, Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,9 @@ class SettingsDialog(QDialog):
         "broker_url",
         "broker_user",
         "password",
+        "broker_ca_file",
+        "broker_cert_file",
+        "broker_key_file",
         "fund_id",
         "default_policy",
         "default_offer_timeout_min",
@@ -79,6 +85,20 @@ class SettingsDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # amqps:// only; each a path typed or chosen (the dialog reads nothing but checks
+        # that OpenSSL can load it, as the connection will)
+        self.ca_file = self._path_edit(settings.broker_ca_file, "caFile")
+        self.cert_file = self._path_edit(settings.broker_cert_file, "certFile")
+        self.key_file = self._path_edit(settings.broker_key_file, "keyFile")
+        self.tls_note = QLabel(
+            self.tr(
+                "For amqps:// only. Without a CA file the system's certificate authorities are"
+                " trusted; the broker's certificate and host name are always checked."
+            ),
+            self,
+        )
+        self.tls_note.setObjectName("tlsNote")
+        self.tls_note.setWordWrap(True)
         self.fund_id = QLineEdit(settings.fund_id, self)
         self.fund_id.setObjectName("fundId")
         self.policy = QComboBox(self)
@@ -146,7 +166,7 @@ class SettingsDialog(QDialog):
         def row(label: str, widget: QWidget, name: str, *extra: QWidget) -> None:
             at = grid.rowCount()
             caption = QLabel(label, self)
-            caption.setBuddy(widget)
+            caption.setBuddy(widget.focusProxy() or widget)
             grid.addWidget(caption, at, 0)
             grid.addWidget(widget, at, 1)
             for w in (self.errors[name], *extra):
@@ -156,6 +176,9 @@ class SettingsDialog(QDialog):
         row(self.tr("Broker URL:"), self.broker_url, "broker_url")
         row(self.tr("User:"), self.broker_user, "broker_user")
         row(self.tr("Password:"), self.password, "password", self.password_note)
+        row(self.tr("CA file:"), self._with_browse(self.ca_file), "broker_ca_file", self.tls_note)
+        row(self.tr("Client certificate:"), self._with_browse(self.cert_file), "broker_cert_file")
+        row(self.tr("Client key:"), self._with_browse(self.key_file), "broker_key_file")
         row(self.tr("Fund id:"), self.fund_id, "fund_id")
         row(self.tr("Default policy:"), self.policy, "default_policy")
         row(self.tr("Default offer timeout:"), self.timeout, "default_offer_timeout_min")
@@ -172,16 +195,62 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        for edit in (self.broker_url, self.broker_user, self.fund_id, self.password):
+        for edit in (
+            self.broker_url,
+            self.broker_user,
+            self.fund_id,
+            self.password,
+            self.ca_file,
+            self.cert_file,
+            self.key_file,
+        ):
             edit.textChanged.connect(self._on_field_text_changed)
         self.timeout.valueChanged.connect(self._on_field_text_changed)
         self.validate()
 
+    def _path_edit(self, value: str, name: str) -> QLineEdit:
+        edit = QLineEdit(value, self)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(self.tr("(none)"))
+        edit.setClearButtonEnabled(True)
+        return edit
+
+    def _with_browse(self, edit: QLineEdit) -> QWidget:
+        box = QWidget(self)
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        browse = QPushButton(self.tr("Browse…"), box)
+        browse.setObjectName(f"{edit.objectName()}Browse")
+        browse.clicked.connect(lambda: self._on_browse_clicked(edit))
+        layout.addWidget(browse)
+        box.setFocusProxy(edit)
+        return box
+
+    def _on_browse_clicked(self, edit: QLineEdit) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose a PEM file"),
+            edit.text() or "",
+            self.tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"),
+        )
+        if chosen:
+            edit.setText(chosen)
+
     # -- validation -------------------------------------------------------------------------
+    def tls_files(self) -> tls.TlsFiles:
+        return tls.TlsFiles(
+            self.ca_file.text().strip(), self.cert_file.text().strip(), self.key_file.text().strip()
+        )
+
     def values(self) -> dict[str, Any]:
+        files = self.tls_files()
         return {
             "broker_url": self.broker_url.text().strip(),
             "broker_user": self.broker_user.text().strip(),
+            "broker_ca_file": files.ca_file,
+            "broker_cert_file": files.cert_file,
+            "broker_key_file": files.key_file,
             "fund_id": self.fund_id.text().strip(),
             "default_policy": self.policy.currentData(),
             "default_offer_timeout_min": self.timeout.value(),
@@ -201,6 +270,9 @@ class SettingsDialog(QDialog):
         url_problem = self._check_url(values["broker_url"])
         if url_problem:
             problems.setdefault("broker_url", url_problem)
+        else:
+            for problem in tls.check(values["broker_url"], self.tls_files()):
+                problems.setdefault(problem.field, self._explain_tls(problem))
         if self.password.text() and not values["broker_user"]:
             problems.setdefault("broker_user", self.tr("A password needs a user name."))
         for name, label in self.errors.items():
@@ -236,6 +308,16 @@ class SettingsDialog(QDialog):
         if name == "default_offer_timeout_min":
             return self.tr("Between 1 minute and 7 days.")
         return str(err.get("msg", ""))
+
+    def _explain_tls(self, problem: tls.TlsProblem) -> str:
+        return {
+            "needs_amqps": self.tr("A CA file or client certificate needs an amqps:// URL."),
+            "missing": self.tr("There is no such file."),
+            "unreadable": self.tr("This file cannot be read."),
+            "not_pem": self.tr("This is not a PEM certificate or key."),
+            "cert_without_key": self.tr("A client certificate and its key go together."),
+            "key_mismatch": self.tr("This key does not belong to the client certificate."),
+        }[problem.kind]
 
     def _check_url(self, url: str) -> str:
         if not url:

@@ -14,6 +14,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection
 
 from core.broker.status import State, StatusBoard
 from core.broker.topology import Role
+from core.tls import TlsFiles, client_context
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,11 @@ class Supervisor:
     lost is a fresh loss (retry at once), not a failing broker (retry slower each time).
     """
 
-    def __init__(self, url: str, name: str, status: StatusBoard, serve: Serve) -> None:
+    def __init__(
+        self, url: str, name: str, status: StatusBoard, serve: Serve, tls: TlsFiles | None = None
+    ) -> None:
         self.url = url
+        self.tls = tls or TlsFiles()
         self.name = name
         self.status = status
         self.serve = serve
@@ -173,9 +177,13 @@ class Supervisor:
 
     async def connect(self) -> AbstractConnection | None:
         """One connection attempt that stop() can interrupt (a silent host takes a while)."""
+        # Built per attempt (raises TlsSettingsInvalid): a renewed file is read on the next
+        # retry. An explicit context, so the URL's no_verify_ssl can never switch checks off.
+        context = client_context(self.url, self.tls)
         attempt = asyncio.ensure_future(
             aio_pika.connect(
                 self.url,
+                ssl_context=context,
                 timeout=CONNECT_TIMEOUT,
                 client_properties={"connection_name": self.name},
             )

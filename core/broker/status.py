@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
-from core.config import redact
+from core import tls
+from core.redaction import redact, scrub
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ class StatusBoard:
     def __init__(self, url: str, backlog: Callable[[], int]) -> None:
         self.url = url
         self._count_backlog = backlog
-        self._password = urlsplit(url).password or ""
         self._callbacks: list[Callable[[BrokerStatus], None]] = []
         self._status = BrokerStatus("offline", self._backlog(0), "not started", utcnow())
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -56,13 +55,12 @@ class StatusBoard:
         return redact(self.url)
 
     def scrub(self, text: str) -> str:
-        if self._password and self._password in text:
-            text = text.replace(self._password, "***")
-        return text
+        return scrub(text, self.url)
 
     def describe(self, exc: BaseException) -> str:
-        """An exception as one line for the status and the log, password hidden."""
-        return self.scrub(f"{type(exc).__name__}: {exc}")
+        """An exception as one line for the status and the log, password hidden; a TLS
+        failure in an operator's words."""
+        return self.scrub(tls.explain(exc) or f"{type(exc).__name__}: {exc}")
 
     def _backlog(self, fallback: int) -> int:
         try:

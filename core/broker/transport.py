@@ -19,6 +19,7 @@ from core.broker.stats import QueueStats, QueueStatsReader
 from core.broker.status import BrokerStatus, StatusBoard
 from core.broker.topology import Role
 from core.engine import Committed, Engine
+from core.tls import TlsFiles
 from core.writer import Writer
 
 _T = TypeVar("_T")
@@ -38,8 +39,10 @@ class Transport:
         prefetch: int = 500,
         flush_interval: float = 0.005,
         writer: Writer | None = None,
+        tls: TlsFiles | None = None,
     ) -> None:
         self.engine = engine
+        self.tls = tls or TlsFiles()
         # Commits (batches, sent marks) run on the writer thread when there is one, so the
         # loop only awaits them; without one (a bare transport in tests) they run inline.
         self.writer = writer
@@ -47,7 +50,7 @@ class Transport:
         self.queues = topology.queue_names(engine.fund_id)
         self._board = StatusBoard(url, engine.store.backlog)
         self._supervisor = Supervisor(
-            url, f"volunteer-console fund {engine.fund_id}", self._board, self._serve
+            url, f"volunteer-console fund {engine.fund_id}", self._board, self._serve, self.tls
         )
         self._consumer = Consumer(
             engine,

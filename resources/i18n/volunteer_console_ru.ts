@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+51"/>
+        <location filename="../../gui/models.py" line="+52"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -69,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -84,7 +84,7 @@
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Demo volunteers stopped: %1</source>
         <translation>Демо-волонтёры остановлены: %1</translation>
     </message>
@@ -1020,7 +1020,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+76"/>
+        <location filename="../../gui/log_models.py" line="+77"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -1126,18 +1126,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+116"/>
+        <location line="+103"/>
         <source>Exchange</source>
         <translation>Обменник</translation>
     </message>
     <message>
-        <location line="-115"/>
-        <location line="+116"/>
+        <location line="-102"/>
+        <location line="+103"/>
         <source>Routing key</source>
         <translation>Ключ маршрутизации</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-102"/>
         <source>Action</source>
         <translation>Действие</translation>
     </message>
@@ -1147,7 +1147,7 @@
         <translation>Результат</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+99"/>
         <source>Received</source>
         <translation>Получено</translation>
     </message>
@@ -1491,6 +1491,21 @@
     </message>
     <message>
         <location line="+15"/>
+        <source>the broker&apos;s certificate is not trusted: check the CA file in Settings</source>
+        <translation>сертификат брокера не признан доверенным: проверьте файл CA в настройках</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the broker&apos;s certificate is for another host name</source>
+        <translation>сертификат брокера выдан для другого имени хоста</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the secure connection (TLS) failed</source>
+        <translation>не удалось установить защищённое соединение (TLS)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>user name or password refused</source>
         <translation>неверное имя или пароль</translation>
     </message>
@@ -1571,7 +1586,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-806"/>
+        <location line="-812"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1581,7 +1596,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+500"/>
+        <location line="+506"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1705,7 +1720,7 @@
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+47"/>
         <source>Settings unchanged</source>
         <translation>Настройки не изменились</translation>
     </message>
@@ -1718,7 +1733,7 @@
 <context>
     <name>MessageLogView</name>
     <message>
-        <location filename="../../gui/log_view.py" line="+138"/>
+        <location filename="../../gui/log_view.py" line="+139"/>
         <source>Application id</source>
         <translation>ID заявки</translation>
     </message>
@@ -2223,12 +2238,17 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="+64"/>
+        <location filename="../../gui/settings_dialog.py" line="+70"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
+        <source>For amqps:// only. Without a CA file the system&apos;s certificate authorities are trusted; the broker&apos;s certificate and host name are always checked.</source>
+        <translation>Только для amqps://. Без файла CA доверие — системным центрам сертификации; сертификат брокера и имя хоста проверяются всегда.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Offer to everyone waiting (first to claim)</source>
         <translation>Предлагать всем ожидающим (кто первый откликнется)</translation>
     </message>
@@ -2294,6 +2314,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>CA file:</source>
+        <translation>Файл CA:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client certificate:</source>
+        <translation>Сертификат клиента:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client key:</source>
+        <translation>Ключ клиента:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Fund id:</source>
         <translation>ID фонда:</translation>
     </message>
@@ -2313,7 +2348,27 @@
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+29"/>
+        <source>(none)</source>
+        <translation>(нет)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose a PEM file</source>
+        <translation>Выберите файл PEM</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
+        <translation>Файлы PEM (*.pem *.crt *.cer *.key);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>A password needs a user name.</source>
         <translation>Для пароля нужно указать пользователя.</translation>
     </message>
@@ -2336,6 +2391,36 @@
         <location line="+2"/>
         <source>Between 1 minute and 7 days.</source>
         <translation>От 1 минуты до 7 дней.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A CA file or client certificate needs an amqps:// URL.</source>
+        <translation>Файлу CA и сертификату клиента нужен адрес amqps://.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no such file.</source>
+        <translation>Такого файла нет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This file cannot be read.</source>
+        <translation>Этот файл нельзя прочитать.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a PEM certificate or key.</source>
+        <translation>Это не сертификат и не ключ в формате PEM.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A client certificate and its key go together.</source>
+        <translation>Сертификат клиента и его ключ указываются вместе.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This key does not belong to the client certificate.</source>
+        <translation>Этот ключ не подходит к сертификату клиента.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2489,7 +2574,7 @@
 <context>
     <name>VolunteerHistoryDialog</name>
     <message>
-        <location filename="../../gui/volunteer_view.py" line="+81"/>
+        <location filename="../../gui/volunteer_view.py" line="+82"/>
         <source>Volunteer history</source>
         <translation>История волонтёра</translation>
     </message>

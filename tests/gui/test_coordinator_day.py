@@ -10,12 +10,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QToolBar
 
 from core.service import ConsoleCore
+from core.tls import TlsFiles
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
 from gui.table_model import RowRole
 from tests.helpers.broker import TcpProxy
 from tests.helpers.factories import a_form, response
 from tests.helpers.qt import created, run_coro, settled
+from tests.helpers.tls import TestCA, TlsProxy
 
 
 class Desk:
@@ -123,6 +125,30 @@ def test_a_broker_url_nobody_answers_on_is_named_in_the_status_bar(qtbot, qloop,
         )
         qtbot.waitUntil(lambda: w.broker_label.text() == expected, timeout=15_000)
         assert "cannot reach" in w.broker_label.toolTip()
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())
+        run_coro(qtbot, proxy.close())
+
+
+def test_an_untrusted_broker_certificate_is_named_in_the_status_bar(qtbot, qloop, tmp_path):
+    """Through a TLS proxy whose certificate another CA signed: not an outage, a setting."""
+    ca, other = TestCA(tmp_path / "ca"), TestCA(tmp_path / "other", "Other CA")
+    proxy = TlsProxy(ca.issue("broker", dns=("localhost",)))
+    run_coro(qtbot, proxy.open())
+    url = proxy.url_for("localhost")
+    core = ConsoleCore(tmp_path / "data", "246571", url, tls=TlsFiles(str(other.ca_file)))
+    bridge = Bridge(core)
+    w = MainWindow(bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    try:
+        run_coro(qtbot, core.start())
+        expected = (
+            f"Offline: cannot reach localhost:{proxy.port} (the broker's certificate is not"
+            " trusted: check the CA file in Settings); retrying — changes are kept"
+        )
+        qtbot.waitUntil(lambda: w.broker_label.text() == expected, timeout=15_000)
+        assert "unable to get local issuer certificate" in w.broker_label.toolTip()
     finally:
         bridge.shutdown()
         run_coro(qtbot, core.stop())

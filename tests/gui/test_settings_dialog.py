@@ -8,10 +8,17 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from core.config import KEYRING_SERVICE, Settings, get_password, save_settings
+from core.service import ConsoleCore
+from core.tls import TlsFiles
+from gui.bridge import Bridge
+from gui.main_window import MainWindow
 from gui.settings_dialog import SettingsDialog
+from tests.helpers.qt import run_coro
+from tests.helpers.tls import TestCA
 
 
 class MemoryKeyring(KeyringBackend):
@@ -179,3 +186,75 @@ def test_the_stock_guest_url_stays_valid_but_a_new_password_in_a_url_does_not(
     assert dialog.errors["broker_url"].isHidden()
     dialog.broker_url.setText("amqp://guest:hunter2@localhost:5672/")
     assert not dialog.errors["broker_url"].isHidden()
+
+
+# -- TLS: CA file, client certificate and key ----------------------------------------------------
+
+
+def test_tls_files_are_checked_as_typed_and_named_beside_their_field(
+    qtbot, memory_keyring, tmp_path
+):
+    ca = TestCA(tmp_path / "ca")
+    client = ca.issue("console", client=True)
+    junk = tmp_path / "junk.pem"
+    junk.write_text("hello\n")
+    dialog = SettingsDialog(Settings(broker_url="amqp://rabbit/"))
+    qtbot.addWidget(dialog)
+    dialog.ca_file.setText(str(ca.ca_file))
+    assert dialog.errors["broker_url"].text() == (
+        "A CA file or client certificate needs an amqps:// URL."
+    )
+    assert not ok_button(dialog).isEnabled()
+    dialog.broker_url.setText("amqps://rabbit/")
+    assert dialog.errors["broker_url"].isHidden() and ok_button(dialog).isEnabled()
+    dialog.ca_file.setText(str(tmp_path / "missing.pem"))
+    assert dialog.errors["broker_ca_file"].text() == "There is no such file."
+    dialog.ca_file.setText(str(junk))
+    assert dialog.errors["broker_ca_file"].text() == "This is not a PEM certificate or key."
+    dialog.ca_file.setText(str(ca.ca_file))
+    dialog.cert_file.setText(str(client.cert))
+    assert dialog.errors["broker_key_file"].text() == (
+        "A client certificate and its key go together."
+    )
+    dialog.key_file.setText(str(TestCA(tmp_path / "other", "Other").issue("x").key))
+    assert dialog.errors["broker_key_file"].text() == (
+        "This key does not belong to the client certificate."
+    )
+    dialog.key_file.setText(str(client.key))
+    assert [n for n, label in dialog.errors.items() if not label.isHidden()] == []
+    ok_button(dialog).click()
+    assert dialog.changed_values() == {
+        "broker_url": "amqps://rabbit/",
+        "broker_ca_file": str(ca.ca_file),
+        "broker_cert_file": str(client.cert),
+        "broker_key_file": str(client.key),
+    }
+
+
+def test_the_window_shows_this_runs_tls_files_and_saves_a_changed_one_through_the_bridge(
+    qtbot, qloop, tmp_path
+):
+    ca = TestCA(tmp_path / "ca")
+    client = ca.issue("console", client=True)
+    data = tmp_path / "data"
+    # as --broker-ca-file gives it: the run's file, not the settings' (none)
+    core = ConsoleCore(
+        data, "77", "amqps://guest:guest@127.0.0.1:9/", tls=TlsFiles(str(ca.ca_file))
+    )
+    bridge = Bridge(core)
+    w = MainWindow(bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    try:
+        dlg = w.open_settings()
+        assert dlg.ca_file.text() == str(ca.ca_file)
+        assert (dlg.cert_file.text(), dlg.key_file.text()) == ("", "")
+        dlg.cert_file.setText(str(client.cert))
+        dlg.key_file.setText(str(client.key))
+        ok_button(dlg).click()
+        assert json.loads((data / "settings.json").read_text(encoding="utf-8")) == {
+            "broker_cert_file": str(client.cert),
+            "broker_key_file": str(client.key),
+        }
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())
