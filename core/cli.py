@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from core import config, tls
+from core import cli_shift, config, tls
 from core.broker.connection import quiet_aiormq_logs
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
@@ -423,6 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     vlist.add_argument("--json", action="store_true", help="print JSON for scripts")
 
+    cli_shift.add_parser(sub, common)
+
     desk = sub.add_parser(
         "install-desktop-entry",
         parents=[common],
@@ -449,6 +451,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.parse_args(["app", "--help"])
     if args.command == "volunteers" and args.volunteers_command is None:
         parser.parse_args(["volunteers", "--help"])
+    if args.command == "checkin" and args.checkin_command is None:
+        parser.parse_args(["checkin", "--help"])
     args.data_dir = Path(getattr(args, "data_dir", None) or config.default_data_dir())
     args.verbose = getattr(args, "verbose", 0) or 0
     args.create = getattr(args, "create", False)
@@ -1086,6 +1090,16 @@ def run_volunteers(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_OK
 
 
+def run_checkin(
+    args: argparse.Namespace, out: TextIO | None = None, *, clock: Clock | None = None
+) -> int:
+    engine = open_engine(args, clock, claim=args.checkin_command != "list")
+    try:
+        return cli_shift.run(args, engine, out or sys.stdout, _err)
+    finally:
+        engine.store.close()
+
+
 def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from core import desktop
 
@@ -1187,4 +1201,6 @@ def _run_command(args: argparse.Namespace) -> int:
         return run_desktop_entry(args)
     if args.command == "volunteers":
         return run_volunteers(args)
+    if args.command == "checkin":
+        return run_checkin(args)
     raise AssertionError(f"unhandled command {args.command}")

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal, NamedTuple
 
+from core import attendance, rules
 from core import messages as m
 from core import outcomes as o
-from core import rules
 from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionKind, refuse, reject
@@ -577,6 +577,79 @@ class Engine:
             "coordinator",
             lambda st, fx: rules.sign_up_by_hand(st, fx, volunteer_id, over_capacity=over_capacity),
         )
+
+    # -- on the day (core/attendance.py): never sent to volunteers -------------------------
+    def record_attendance(
+        self,
+        app_id: str,
+        volunteer_id: str,
+        status: str,
+        *,
+        arrived_at: str | None = None,
+        minutes: int | None = None,
+    ) -> None:
+        """Mark a signed-up volunteer arrived, late or no_show; arrived_at HH:MM on the
+        coordinator's wall clock (default: now); minutes served (default: the shift's length,
+        or from a late arrival to its end)."""
+        here = local_now(self.clock)
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: attendance.record(
+                self.store.conn,
+                st,
+                fx,
+                volunteer_id,
+                status,
+                arrived_at=arrived_at,
+                minutes=minutes,
+                local_now=here,
+            ),
+        )
+
+    def set_served(self, app_id: str, volunteer_id: str, minutes: int) -> None:
+        """The coordinator's own figure of minutes served by a volunteer marked already."""
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: attendance.set_served(self.store.conn, st, fx, volunteer_id, minutes),
+        )
+
+    def clear_attendance(self, app_id: str, volunteer_id: str) -> None:
+        """Take back a mark made by mistake."""
+        self._run(
+            app_id,
+            "coordinator",
+            lambda st, fx: attendance.clear(self.store.conn, st, fx, volunteer_id),
+        )
+
+    def check_in_walk_in(
+        self,
+        app_id: str,
+        volunteer_id: str,
+        *,
+        over_capacity: bool = False,
+        arrived_at: str | None = None,
+    ) -> None:
+        """A walk-in on the day: signed up by hand (the same rule as sign_up_by_hand: a free
+        spot, or over capacity only when asked) and marked arrived, in one transaction."""
+        here = local_now(self.clock)
+
+        def op(st: AppState, fx: Effects) -> Refusal | None:
+            refused = rules.sign_up_by_hand(st, fx, volunteer_id, over_capacity=over_capacity)
+            if refused is not None:
+                return refused
+            return attendance.record(
+                self.store.conn,
+                st,
+                fx,
+                volunteer_id,
+                "arrived",
+                arrived_at=arrived_at,
+                local_now=here,
+            )
+
+        self._run(app_id, "coordinator", op)
 
     def offer_to(self, app_id: str, volunteer_id: str) -> None:
         """Offer one spot (held or free) to a chosen waitlisted volunteer."""

@@ -51,6 +51,11 @@ class ActivityKind(StrEnum):
     REOFFERED = "reoffered"  # the coordinator offered a standing hold again: spots
     HOLD_RELEASED = "hold_released"  # spots left a standing hold; why (below)
     RELEASE_AFTER_CHANGED = "release_after_changed"  # minutes (0: never by itself)
+    # On the day (core/attendance.py): status arrived | late | no_show, at (HH:MM wall clock
+    # or None), minutes served; the coordinator's own figure of minutes; a mark taken back.
+    ATTENDANCE_MARKED = "attendance_marked"
+    SERVED_CHANGED = "served_changed"  # old, new (minutes)
+    ATTENDANCE_CLEARED = "attendance_cleared"  # status (the mark taken back)
     LEGACY = "legacy"  # a row older than this schema that could not be read: text
 
 
@@ -110,6 +115,21 @@ def _round_closed_en(p: Params) -> str:
 
 def _when_en(text: str) -> str:
     return text.replace("T", " ") + " UTC"
+
+
+_ATTENDANCE_EN: dict[object, str] = {"arrived": "arrived", "late": "late", "no_show": "no-show"}
+
+
+def _hours_en(minutes: object) -> str:
+    m = int(minutes)  # type: ignore[call-overload]
+    return f"{m // 60}:{m % 60:02d} h"
+
+
+def _attendance_en(p: Params) -> str:
+    said = _ATTENDANCE_EN.get(p.get("status"), str(p.get("status")))
+    if p.get("status") == "no_show":
+        return "marked no-show"
+    return f"marked {said} at {p.get('at')}; {_hours_en(p['minutes'])} served"
 
 
 _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
@@ -178,6 +198,13 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
         if p.get("minutes")
         else "unclaimed held spots are kept until the coordinator decides"
     ),
+    ActivityKind.ATTENDANCE_MARKED: lambda p: _attendance_en(p),
+    ActivityKind.SERVED_CHANGED: lambda p: (
+        f"hours served changed from {_hours_en(p['old'])} to {_hours_en(p['new'])}"
+    ),
+    ActivityKind.ATTENDANCE_CLEARED: lambda p: (
+        f"attendance mark taken back (was {_ATTENDANCE_EN.get(p.get('status'), p.get('status'))})"
+    ),
     ActivityKind.LEGACY: lambda p: str(p.get("text", "")),
 }
 
@@ -221,6 +248,11 @@ class RefusalKind(StrEnum):
     POSITION_RANGE = "position_range"  # max
     NOT_OPEN_FOR_HOLD = "not_open_for_hold"  # status: re-offering needs an open application
     RELEASE_AFTER_RANGE = "release_after_range"  # max_min
+    NOT_SIGNED_UP = "not_signed_up"  # volunteer: attendance is for the roster
+    ATTENDANCE_STATUS = "attendance_status"  # status, choices
+    MINUTES_RANGE = "minutes_range"  # max_hours
+    NO_ATTENDANCE = "no_attendance"  # volunteer: nothing recorded to change or take back
+    ARRIVAL_FORM = "arrival_form"  # got: not HH:MM
 
 
 _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
@@ -271,6 +303,15 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     RefusalKind.RELEASE_AFTER_RANGE: lambda p: (
         f"the release delay must be between 0 (never) and {p['max_min']} minutes"
     ),
+    RefusalKind.NOT_SIGNED_UP: lambda p: (
+        f"volunteer {p['volunteer']} is not signed up: sign them up as a walk-in first"
+    ),
+    RefusalKind.ATTENDANCE_STATUS: lambda p: (
+        f"unknown attendance {p['status']!r}; choose one of {', '.join(p['choices'])}"
+    ),
+    RefusalKind.MINUTES_RANGE: lambda p: f"hours served must be between 0 and {p['max_hours']}",
+    RefusalKind.NO_ATTENDANCE: lambda p: f"no attendance is recorded for {p['volunteer']}",
+    RefusalKind.ARRIVAL_FORM: lambda p: f"the arrival time must be HH:MM (got {p['got']!r})",
 }
 
 

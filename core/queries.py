@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from core import directory
+from core import attendance, directory
+from core.attendance import CheckinRow
 from core.directory import Volunteer
 from core.kinds import Params
 from core.records import Activity, LoggedMessage
@@ -489,3 +490,7 @@ class Queries:
             (volunteer_id, limit),
         ).fetchall()
         return [_activity(r) for r in rows]
+
+    def checkin(self, app_id: str) -> list[CheckinRow]:
+        """The check-in list of one application: the roster with what is marked, by name."""
+        return attendance.checkin_rows(self.conn, app_id)

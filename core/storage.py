@@ -23,7 +23,7 @@ from core.kinds import RoundEnd
 from core.records import Activity
 from core.rules import AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -335,6 +335,19 @@ def _v12(db: pw.Database) -> None:
     )
 
 
+def _v13(db: pw.Database) -> None:
+    # Attendance on the day (core/attendance.py): one mark per volunteer and application. A
+    # rowid table (the decision log's changesets follow rows by rowid); arrived_at is the
+    # coordinator's wall clock like the shift's hours, recorded_at UTC like every moment.
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS attendance (application_id TEXT NOT NULL,"
+        " volunteer_id TEXT NOT NULL, status TEXT NOT NULL, arrived_at TEXT,"
+        " minutes INTEGER NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,"
+        " PRIMARY KEY (application_id, volunteer_id))"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS attendance_volunteer ON attendance(volunteer_id)")
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v1,
     _v2,
@@ -348,6 +361,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v10,
     _v11,
     _v12,
+    _v13,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -689,7 +703,7 @@ class Store:
             " WHERE application_id = ?)",
             (app_id,),
         )
-        for table in ("offer_round", "participation", "activity"):
+        for table in ("offer_round", "participation", "activity", "attendance"):
             c.execute(f"DELETE FROM {table} WHERE application_id = ?", (app_id,))
         c.execute("DELETE FROM application WHERE id = ?", (app_id,))
 

@@ -479,3 +479,33 @@ class Bridge(QObject):
         return self.submit(
             "policy", lambda: self.engine.set_policy(app_id, policy, offer_timeout_min)
         )
+
+    # -- on the day: attendance (never sent to volunteers) -------------------------------------
+    def record_attendance(
+        self, app_id: str, volunteer_id: str, status: str, *, minutes: int | None = None
+    ) -> Op[None]:
+        """Mark a signed-up volunteer arrived, late or no_show, at the time it is now."""
+        return self.submit(
+            "check in",
+            lambda: self.engine.record_attendance(app_id, volunteer_id, status, minutes=minutes),
+        )
+
+    def set_served(self, app_id: str, volunteer_id: str, minutes: int) -> Op[None]:
+        return self.submit(
+            "hours served", lambda: self.engine.set_served(app_id, volunteer_id, minutes)
+        )
+
+    def clear_attendance(self, app_id: str, volunteer_id: str) -> Op[None]:
+        return self.submit(
+            "clear check-in", lambda: self.engine.clear_attendance(app_id, volunteer_id)
+        )
+
+    def check_in_walk_in(
+        self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
+    ) -> Op[None]:
+        """A walk-in signed up by hand and marked arrived in one commit; over capacity only
+        when the coordinator says so."""
+        return self.submit(
+            "walk-in",
+            lambda: self.engine.check_in_walk_in(app_id, volunteer_id, over_capacity=over_capacity),
+        )

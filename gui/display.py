@@ -266,6 +266,33 @@ def _edited(p: Params, row: ActivityRecord) -> str:
     return _with(translate("Activity", "details changed"), ", ".join(changed))
 
 
+def attendance_text(status: str) -> str:
+    """A check-in status on screen; "" is someone expected who has not come yet."""
+    return {
+        "arrived": translate("Attendance", "arrived"),
+        "late": translate("Attendance", "late"),
+        "no_show": translate("Attendance", "no-show"),
+        "": translate("Attendance", "expected"),
+    }.get(status, status)
+
+
+def hours_text(minutes: object) -> str:
+    """Minutes served as h:mm, as a timesheet writes them."""
+    m = int(minutes)  # type: ignore[call-overload]
+    return f"{m // 60}:{m % 60:02d}"
+
+
+def _attendance_marked(p: Params, row: ActivityRecord) -> str:
+    if p.get("status") == "no_show":
+        return translate("Activity", "marked no-show: did not come")
+    text = (
+        translate("Activity", "marked late: arrived at %1; %2 h served")
+        if p.get("status") == "late"
+        else translate("Activity", "marked arrived at %1; %2 h served")
+    )
+    return _two(text, p.get("at") or "", hours_text(p["minutes"]))
+
+
 _ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
     "created": lambda p, r: Activity.tr("application created with %n spot(s)", "", p["spots"]),
     "published": lambda p, r: Activity.tr("application published with %n spot(s)", "", p["spots"]),
@@ -336,6 +363,16 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
         translate("Activity", "policy changed: %1; offers last %2 min"),
         policy_text(str(p["policy"])),
         p["offer_timeout_min"],
+    ),
+    "attendance_marked": _attendance_marked,
+    "served_changed": lambda p, r: _two(
+        translate("Activity", "hours served changed from %1 to %2"),
+        hours_text(p["old"]),
+        hours_text(p["new"]),
+    ),
+    "attendance_cleared": lambda p, r: _one(
+        translate("Activity", "attendance mark taken back (was %1)"),
+        attendance_text(str(p.get("status", ""))),
     ),
 }
 
@@ -447,6 +484,23 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
     "release_after_range": lambda p: _one(
         translate("Refusal", "The release delay must be between 0 (never) and %1 minutes"),
         p["max_min"],
+    ),
+    "not_signed_up": lambda p: _one(
+        translate("Refusal", "%1 is not signed up: sign them up as a walk-in first"),
+        p["volunteer"],
+    ),
+    "attendance_status": lambda p: _one(
+        translate("Refusal", "Unknown attendance mark: %1"), p["status"]
+    ),
+    "minutes_range": lambda p: _one(
+        translate("Refusal", "Hours served must be between 0 and %1"), p["max_hours"]
+    ),
+    "no_attendance": lambda p: _one(
+        translate("Refusal", "Nothing is recorded for %1 yet: mark them arrived or late first"),
+        p["volunteer"],
+    ),
+    "arrival_form": lambda p: _one(
+        translate("Refusal", "The arrival time must be HH:MM (got %1)"), p["got"]
     ),
 }
 

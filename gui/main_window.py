@@ -56,6 +56,7 @@ from gui.models import ApplicationsModel, ApplicationsProxy
 from gui.monitor import QueueMonitor
 from gui.paper_menu import PaperMenu
 from gui.settings_dialog import SettingsDialog
+from gui.shift_menu import ShiftMenu
 from gui.table_model import KeyRole
 from gui.tray import TrayNotifier
 from gui.volunteer_view import VolunteerHistoryDialog
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
         ):
             m_app.addAction(a)
         self.paper = PaperMenu(self, m_file, m_app)  # the directory, sheets, XLSX, calendar
+        self.shift = ShiftMenu(self, m_app)  # check-in on the day
         m_vol = menu.addMenu(self.tr("&Volunteer"))
         m_vol.addAction(self.act_promote)
         m_vol.addAction(self.act_remove)

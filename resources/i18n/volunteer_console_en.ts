@@ -84,7 +84,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+58"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>application created with %n spot</numerusform>
@@ -122,7 +122,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+926"/>
+        <location filename="../../gui/main_window.py" line="+928"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>

@@ -167,17 +167,17 @@
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+112"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-106"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+116"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
@@ -187,17 +187,17 @@
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-132"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+126"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
     <message numerus="yes">
-        <location line="-72"/>
+        <location line="-99"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
@@ -229,7 +229,7 @@
         </translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+80"/>
         <source>signed up: took a free spot</source>
         <translation>записан: занял свободное место</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>без изменений: отказ от того, кто не был ни записан, ни в листе ожидания</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-67"/>
         <source>response to a closed application; nothing changed</source>
         <translation>отклик на закрытую заявку; ничего не изменилось</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>отказ от отменённой заявки; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+76"/>
         <source>capacity changed from %1 to %2</source>
         <translation>число мест изменено: было %1, стало %2</translation>
     </message>
@@ -317,7 +317,7 @@
         </translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-39"/>
         <source>name</source>
         <translation>название</translation>
     </message>
@@ -430,7 +430,22 @@
         <translation>изменены данные заявки</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+21"/>
+        <source>marked no-show: did not come</source>
+        <translation>отмечен как неявка: не пришёл</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>marked late: arrived at %1; %2 h served</source>
+        <translation>отмечено опоздание: пришёл в %1; отработано %2 ч</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>marked arrived at %1; %2 h served</source>
+        <translation>отмечен приход в %1; отработано %2 ч</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>moved on the waitlist by the coordinator from %1 to %2: %3</source>
         <translation>координатор переместил в листе ожидания с %1-го на %2-е место: %3</translation>
     </message>
@@ -472,6 +487,16 @@
         <location line="+3"/>
         <source>policy changed: %1; offers last %2 min</source>
         <translation>порядок изменён: %1; предложение действует %2 мин</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>hours served changed from %1 to %2</source>
+        <translation>отработанные часы изменены с %1 на %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>attendance mark taken back (was %1)</source>
+        <translation>отметка о явке отменена (было: %1)</translation>
     </message>
 </context>
 <context>
@@ -629,9 +654,32 @@
     </message>
 </context>
 <context>
+    <name>Attendance</name>
+    <message>
+        <location filename="../../gui/display.py" line="-102"/>
+        <source>arrived</source>
+        <translation>пришёл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>late</source>
+        <translation>опоздал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no-show</source>
+        <translation>не пришёл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expected</source>
+        <translation>ожидается</translation>
+    </message>
+</context>
+<context>
     <name>CapacityDialog</name>
     <message>
-        <location line="+28"/>
+        <location filename="../../gui/app_dialog.py" line="+28"/>
         <source>Capacity</source>
         <translation>Число мест</translation>
     </message>
@@ -649,6 +697,126 @@
         <location line="+3"/>
         <source>A whole number from 1 to %1</source>
         <translation>Целое число от 1 до %1</translation>
+    </message>
+</context>
+<context>
+    <name>CheckinDialog</name>
+    <message>
+        <location filename="../../gui/checkin_view.py" line="+179"/>
+        <source>Check-in</source>
+        <translation>Отметка явки</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Type an id or a name; Enter marks arrived</source>
+        <translation>Введите id или имя; Enter отмечает приход</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Arrived</source>
+        <translation>Пришёл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Late</source>
+        <translation>Опоздал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No-show</source>
+        <translation>Не пришёл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hours…</source>
+        <translation>Часы…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take back</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+197"/>
+        <source>Walk-in</source>
+        <translation>Без записи</translation>
+    </message>
+    <message>
+        <location line="-181"/>
+        <source>Up and Down choose among the people found; Enter marks arrived. An id that is not on the roster signs up a walk-in.</source>
+        <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Id, которого нет в составе, записывает пришедшего без записи.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The application is gone</source>
+        <translation>Этой заявки больше нет</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>came %1 · no-show %2 · expected %3 · %4 h</source>
+        <translation>пришли %1 · не пришли %2 · ожидаются %3 · %4 ч</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <location line="+29"/>
+        <source>Type an id or a name first.</source>
+        <translation>Сначала введите id или имя.</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Nothing is recorded for this row.</source>
+        <translation>Для этой строки ничего не отмечено.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Mark them arrived or late first; then their hours can change.</source>
+        <translation>Сначала отметьте приход или опоздание; потом можно изменить часы.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Hours as 3, 3.5 or 3:30, from 0 to 24 (not %1)</source>
+        <translation>Часы — как 3, 3,5 или 3:30, от 0 до 24 (а не %1)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Type the walk-in&apos;s volunteer id first.</source>
+        <translation>Сначала введите id волонтёра, пришедшего без записи.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Several people in the directory match; type the id.</source>
+        <translation>В справочнике подходят несколько человек; введите id.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is on the roster already.</source>
+        <translation>%1 уже в составе.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No free spot</source>
+        <translation>Нет свободного места</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All %1 spots are taken. Sign up %2 over capacity? One spot is added for them (logged), and they are told «записан».</source>
+        <translation>Все места (%1) заняты. Записать %2 сверх мест? Для него добавится одно место (это попадёт в журнал), и ему придёт «записан».</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sign up %1 as a walk-in and mark them arrived? They are told «записан».</source>
+        <translation>Записать %1 без предварительной записи и отметить приход? Ему придёт «записан».</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 was not signed up.</source>
+        <translation>%1 не записан.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>walk-in, arrived</source>
+        <translation>без записи, пришёл</translation>
     </message>
 </context>
 <context>
@@ -1165,7 +1333,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+94"/>
+        <location filename="../../gui/main_window.py" line="+95"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1365,7 +1533,7 @@
         <translation>&amp;Заявка</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>&amp;Volunteer</source>
         <translation>&amp;Волонтёр</translation>
     </message>
@@ -1586,7 +1754,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-812"/>
+        <location line="-813"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1596,7 +1764,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+506"/>
+        <location line="+507"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1901,7 +2069,7 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../gui/display.py" line="+27"/>
+        <location filename="../../gui/display.py" line="+125"/>
         <source>name</source>
         <translation>название</translation>
     </message>
@@ -2060,6 +2228,31 @@
         <source>The release delay must be between 0 (never) and %1 minutes</source>
         <translation>Задержка должна быть от 0 (никогда) до %1 минут</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not signed up: sign them up as a walk-in first</source>
+        <translation>%1 не записан: сначала запишите его как пришедшего без записи</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown attendance mark: %1</source>
+        <translation>Неизвестная отметка о явке: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hours served must be between 0 and %1</source>
+        <translation>Отработанные часы должны быть от 0 до %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing is recorded for %1 yet: mark them arrived or late first</source>
+        <translation>Для %1 ещё ничего не отмечено: сначала отметьте приход или опоздание</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The arrival time must be HH:MM (got %1)</source>
+        <translation>Время прихода нужно указать как ЧЧ:ММ (получено %1)</translation>
+    </message>
 </context>
 <context>
     <name>RejectedView</name>
@@ -2125,7 +2318,7 @@
 <context>
     <name>Rejection</name>
     <message>
-        <location filename="../../gui/display.py" line="+24"/>
+        <location filename="../../gui/display.py" line="+23"/>
         <source>%1: missing</source>
         <translation>%1: отсутствует</translation>
     </message>
@@ -2544,6 +2737,19 @@
     </message>
 </context>
 <context>
+    <name>ShiftMenu</name>
+    <message>
+        <location filename="../../gui/shift_menu.py" line="+21"/>
+        <source>Check-&amp;in…</source>
+        <translation>Отметка &amp;явки…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>On the day: mark who arrived, who is late, who did not come; hours served</source>
+        <translation>В день смены: кто пришёл, кто опоздал, кто не пришёл; отработанные часы</translation>
+    </message>
+</context>
+<context>
     <name>TrayNotifier</name>
     <message>
         <location filename="../../gui/tray.py" line="+37"/>
@@ -2607,7 +2813,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-490"/>
+        <location filename="../../gui/display.py" line="-544"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -2693,7 +2899,8 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location line="+218"/>
+        <location filename="../../gui/checkin_view.py" line="-381"/>
+        <location filename="../../gui/models.py" line="+218"/>
         <location line="+28"/>
         <location line="+173"/>
         <location line="+24"/>
@@ -2701,7 +2908,22 @@
         <translation>Волонтёр</translation>
     </message>
     <message>
-        <location line="-224"/>
+        <location line="+2"/>
+        <source>Attendance</source>
+        <translation>Явка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived</source>
+        <translation>Пришёл в</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models.py" line="-224"/>
         <source>Signed up since</source>
         <translation>Записан с</translation>
     </message>
@@ -2780,13 +3002,14 @@
         <translation>Имя</translation>
     </message>
     <message>
-        <location line="-15"/>
+        <location filename="../../gui/checkin_view.py" line="-3"/>
+        <location filename="../../gui/directory_view.py" line="-15"/>
         <location line="+16"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="-15"/>
+        <location filename="../../gui/directory_view.py" line="-15"/>
         <location line="+16"/>
         <source>Notes</source>
         <translation>Заметки</translation>

@@ -1,0 +1,168 @@
+"""Command-line parts of the shift's day: `checkin` (attendance and walk-ins)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import date, datetime, time
+from typing import Any, TextIO
+
+from core import attendance
+from core.engine import ActionRefused, Engine
+
+CHECKIN_EPILOG = """\
+examples:
+  volunteer-console checkin list 123456789
+  volunteer-console checkin arrived 123456789 789            at the time it is now
+  volunteer-console checkin late 123456789 790 --at 10:25   hours: from 10:25 to the end
+  volunteer-console checkin no-show 123456789 791
+  volunteer-console checkin hours 123456789 789 2:30        or 2.5
+  volunteer-console checkin walk-in 123456789 800 --over-capacity
+
+Attendance stays in this fund's consoles: volunteers are never sent it. A walk-in is signed
+up by hand (told «записан») and marked arrived; with no free spot only --over-capacity
+signs them up, adding one spot (logged)."""
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    ci = sub.add_parser(
+        "checkin",
+        parents=[common],
+        formatter_class=fmt,
+        help="on the day: who arrived, who is late, who did not come, hours served",
+        description="Record attendance for an application's roster on the day, offline "
+        "as well: arrived, late or no-show, with the hours served (default: the shift's "
+        "length; for a late arrival, from then to the end; a no-show none).",
+        epilog=CHECKIN_EPILOG,
+    )
+    ci_sub = ci.add_subparsers(dest="checkin_command", metavar="ACTION", title="actions")
+    ls = ci_sub.add_parser(
+        "list",
+        parents=[common],
+        help="the roster with what is recorded",
+        description="The roster of one application with each volunteer's attendance and hours.",
+    )
+    ls.add_argument("id", metavar="ID", help="application id")
+    ls.add_argument("--json", action="store_true", help="print JSON for scripts")
+    for name, what in (
+        ("arrived", "mark a volunteer arrived"),
+        ("late", "mark a volunteer late"),
+    ):
+        p = ci_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
+        p.add_argument("id", metavar="ID", help="application id")
+        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+        p.add_argument("--at", metavar="HH:MM", help="arrival time (default: now)")
+        p.add_argument("--hours", metavar="H", help="hours served: 3, 3.5 or 3:30")
+    for name, what in (
+        ("no-show", "mark a volunteer who did not come"),
+        ("clear", "take back a mark made by mistake"),
+    ):
+        p = ci_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
+        p.add_argument("id", metavar="ID", help="application id")
+        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+    hours = ci_sub.add_parser(
+        "hours",
+        parents=[common],
+        help="set the hours served by a marked volunteer",
+        description="Set the hours served by a volunteer marked arrived or late.",
+    )
+    hours.add_argument("id", metavar="ID", help="application id")
+    hours.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+    hours.add_argument("hours", metavar="H", help="3, 3.5 or 3:30")
+    walk = ci_sub.add_parser(
+        "walk-in",
+        parents=[common],
+        help="sign up someone who came without signing up",
+        description="Sign up a walk-in by hand (told «записан») and mark them arrived. With "
+        "no free spot it is refused unless --over-capacity is given (one spot is added).",
+    )
+    walk.add_argument("id", metavar="ID", help="application id")
+    walk.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id (any text)")
+    walk.add_argument("--over-capacity", action="store_true", help="add a spot if none is free")
+    walk.add_argument("--at", metavar="HH:MM", help="arrival time (default: now)")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
+    said = {"arrived": "arrived", "late": "late", "no_show": "no-show"}.get(r.status, "expected")
+    if not r.on_roster:
+        said += " (left the roster)"
+    return (
+        r.volunteer_id,
+        r.name,
+        said,
+        r.arrived_at.strftime("%H:%M") if r.arrived_at else "",
+        attendance.hours_text(r.minutes) if r.minutes is not None else "",
+    )
+
+
+def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
+    """One `checkin` action on an open engine; returns the exit code."""
+    from core.queries import Queries
+
+    cmd = args.checkin_command
+    if cmd == "list":
+        queries = Queries(engine)
+        try:
+            if queries.summary(args.id) is None:
+                err(f"no application {args.id}")
+                return 1
+            rows = queries.checkin(args.id)
+        finally:
+            queries.close()
+        if args.json:
+            out.write(json.dumps([asdict(r) for r in rows], default=_jsonable, ensure_ascii=False))
+            out.write("\n")
+            return 0
+        table = [("ID", "NAME", "ATTENDANCE", "ARRIVED", "HOURS")] + [_line(r) for r in rows]
+        widths = [max(len(r[i]) for r in table) for i in range(5)]
+        for r in table:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+        return 0
+    minutes: int | None = None
+    text = getattr(args, "hours", None)
+    if text is not None:
+        minutes = attendance.parse_hours(text)
+        if minutes is None:
+            err(f"error: hours: 0 to 24 as 3, 3.5 or 3:30 (got {text!r})")
+            return 2
+    vid = args.volunteer
+    try:
+        if cmd in ("arrived", "late", "no-show"):
+            status = cmd.replace("-", "_")
+            engine.record_attendance(
+                args.id, vid, status, arrived_at=getattr(args, "at", None), minutes=minutes
+            )
+        elif cmd == "hours":
+            assert minutes is not None
+            engine.set_served(args.id, vid, minutes)
+        elif cmd == "clear":
+            engine.clear_attendance(args.id, vid)
+        elif cmd == "walk-in":
+            engine.check_in_walk_in(
+                args.id, vid, over_capacity=args.over_capacity, arrived_at=args.at
+            )
+        else:
+            raise AssertionError(f"unhandled checkin action {cmd}")
+    except ActionRefused as exc:
+        err(f"refused: {exc}")
+        return 1
+    queries = Queries(engine)
+    try:
+        row = next((r for r in queries.checkin(args.id) if r.volunteer_id == vid), None)
+    finally:
+        queries.close()
+    if row is None or not row.status:
+        print(f"{vid}: expected (nothing recorded)", file=out)
+    else:
+        line = _line(row)
+        at = f" at {line[3]}" if line[3] else ""
+        print(f"{vid}: {line[2]}{at}, {line[4]} h served", file=out)
+    return 0

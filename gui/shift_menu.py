@@ -1,0 +1,59 @@
+"""The window's menu items for the shift's day: the check-in view of the chosen application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from gui.checkin_view import CheckinDialog
+
+
+class ShiftMenu(QObject):
+    """Application: Check-in… (Ctrl+I), for an open or closed application."""
+
+    def __init__(self, window: Any, m_app: QMenu) -> None:
+        super().__init__(window)
+        self.window = window
+        self.checkins: dict[str, CheckinDialog] = {}
+        self.act_checkin = QAction(self.tr("Check-&in…"), window)
+        self.act_checkin.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_checkin.setStatusTip(
+            self.tr("On the day: mark who arrived, who is late, who did not come; hours served")
+        )
+        self.act_checkin.triggered.connect(lambda _c=False: self.open_checkin())
+        window.addAction(self.act_checkin)
+        items = m_app.actions()
+        if items:  # first: on the day it is what the coordinator opens the menu for
+            m_app.insertActions(items[0], [self.act_checkin])
+            m_app.insertSeparator(items[0])
+        else:
+            m_app.addAction(self.act_checkin)
+        m_app.aboutToShow.connect(self._update_actions)
+        # after the window's own slots: the detail panel already shows the new choice
+        window.apps_view.selectionModel().currentRowChanged.connect(self._update_actions)
+        window.bridge.applications_changed.connect(self._update_actions)
+        self._update_actions()
+
+    @Slot()
+    def _update_actions(self, *_args: Any) -> None:
+        d = self.window.detail.detail
+        self.act_checkin.setEnabled(d is not None and d.summary.status in ("open", "closed"))
+
+    def open_checkin(self, app_id: str | None = None) -> CheckinDialog | None:
+        """The check-in window of the chosen application (one per application, reused)."""
+        target = app_id or self.window.current_app_id()
+        if target is None:
+            return None
+        dlg = self.checkins.get(target)
+        if dlg is None:
+            dlg = CheckinDialog(self.window.bridge, target, confirm=self.window.confirm)
+            self.checkins[target] = dlg
+        dlg.refresh()
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+        dlg.typed.setFocus()
+        return dlg
