@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.launch import close_by_signal
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = "amqp://guest:guest@127.0.0.1:1/"  # port 1 answers nothing: the console opens offline
@@ -146,23 +146,7 @@ def _start_window_in_russian(launcher: Path, tmp: Path) -> str:
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not (data / "console.db").exists():
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline, "the installed console never opened its database"
-            time.sleep(0.1)
-        time.sleep(1.0)  # the window is up
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
-    return err
+    return close_by_signal(proc, data / "console.db", opens_within=60)
 
 
 def _desktop_entry(launcher: Path, tmp: Path) -> dict[str, str]:

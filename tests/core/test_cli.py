@@ -6,6 +6,8 @@ import asyncio
 import io
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -15,7 +17,7 @@ import pytest
 from core import cli
 from core.clock import ManualClock
 from core.config import DB_NAME
-from core.engine import ApplicationForm, Delivery
+from core.engine import ApplicationForm, Engine
 from core.service import ConsoleCore
 from tests.helpers.broker import (
     BROKER_URL,
@@ -24,9 +26,31 @@ from tests.helpers.broker import (
     delete_fund_queues,
     wait_until,
 )
+from tests.helpers.factories import response
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = (date.today() + timedelta(days=3)).isoformat()
+
+
+class AppCommands:
+    """`volunteer-console app ...` run in-process against one data directory of fund f1."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.common = ["--data-dir", str(data_dir), "--fund-id", "f1"]
+
+    def __call__(self, *argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = cli.run_app_command(cli.parse_args(["app", *argv, *self.common]), out)
+        return code, out.getvalue()
+
+    @contextmanager
+    def engine(self) -> Iterator[Engine]:
+        """The engine the commands open, to arrange what they then act on."""
+        engine = cli.open_engine(cli.parse_args(["app", "list", *self.common]))
+        try:
+            yield engine
+        finally:
+            engine.store.close()
 
 
 async def cli_run(*args: str) -> tuple[int, str, str]:
@@ -125,28 +149,15 @@ def test_the_newest_open_application_is_found_in_the_local_database(tmp_path: Pa
 
 
 def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Path) -> None:
-    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
-        return code, out.getvalue()
-
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
-    try:
+    run = AppCommands(tmp_path)
+    with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
         for vid, status in (("7", "accepted"), ("8", "accepted"), ("7", "declined")):
-            body = {
-                "action": "volunteer_response",
-                "data": {"volunteer_id": vid, "volunteer_application_id": app_id, "status": status},
-            }
-            engine.handle([Delivery(json.dumps(body).encode(), message_id=f"{vid}-{status}")])
+            engine.handle([response("f1", app_id, vid, status)])
         assert run("release", app_id)[0] == cli.EXIT_REFUSED  # a round is open, nothing held
         engine.clock = ManualClock(datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1))
         engine.tick()  # nobody claimed: the spot stays held for the waitlist
-    finally:
-        engine.store.close()
     code, shown = run("show", app_id)
     assert code == 0 and "Held for the waitlist: 1 spot(s), unclaimed since" in shown
     assert run("reoffer", app_id) == (
@@ -160,19 +171,10 @@ def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Pa
 
 
 def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
-    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
-        return code, out.getvalue()
-
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
-    try:
+    run = AppCommands(tmp_path)
+    with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(22), time(2), 1))
-    finally:
-        engine.store.close()
     assert run("signup", app_id, "anna")[0] == 0
     assert run("signup", app_id, "boris")[0] == cli.EXIT_REFUSED  # no free spot
     assert run("signup", app_id, "boris", "--over-capacity") == (
@@ -190,26 +192,12 @@ def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
 
 
 def test_app_offer_and_move_on_the_waitlist(tmp_path: Path) -> None:
-    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
-        return code, out.getvalue()
-
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]))
-    try:
+    run = AppCommands(tmp_path)
+    with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
         for vid in ("7", "8", "9"):
-            body = {
-                "action": "volunteer_response",
-                "data": {"volunteer_id": vid, "volunteer_application_id": app_id,
-                         "status": "accepted"},
-            }  # fmt: skip
-            engine.handle([Delivery(json.dumps(body).encode(), message_id=f"m{vid}")])
-    finally:
-        engine.store.close()
+            engine.handle([response("f1", app_id, vid)])
     assert run("move", app_id, "9", "1", "--reason", "called ahead") == (
         0,
         f"moved 9 to position 1 on the waitlist of {app_id}\n",

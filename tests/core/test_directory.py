@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 
 import main
 from core import directory as d
@@ -10,7 +11,7 @@ from core.config import DB_NAME
 from core.directory import Problem, RowError, Volunteer
 from core.queries import Queries
 from core.storage import Store
-from tests.helpers.factories import a_form, response
+from tests.helpers.factories import a_form, detail_of, response
 
 GOOD = "id;name;phone;notes\n789;Анна Петрова;+7 900 123-45-67;has a car\n42;Boris;;\n"
 
@@ -112,12 +113,7 @@ def test_names_and_phones_never_leave_the_console(engine, clock):
     engine.handle([response("123", app_id, "Анна", "declined")])  # an offer round opens
     engine.remove_volunteer(app_id, "77")
     engine.cancel(app_id)
-    queries = Queries(engine.store)
-    try:
-        detail = queries.detail(app_id)
-    finally:
-        queries.close()
-    assert detail is not None
+    detail = detail_of(engine.store, app_id)
     assert [(w.volunteer_id, w.name) for w in detail.waitlist] == [("42", "Boris Secret-Surname")]
     bodies = [r[0] for r in engine.store.conn.execute("SELECT body FROM outbox")]
     assert len(bodies) >= 6
@@ -133,21 +129,14 @@ def test_the_detail_carries_directory_names(engine, clock):
     engine.handle([response("123", app_id, v) for v in ("1", "2", "3")])
     clock.advance(60)
     engine.handle([response("123", app_id, "1", "declined")])
-    queries = Queries(engine.store)
-    try:
+    with closing(Queries(engine.store)) as queries:
         detail = queries.detail(app_id)
         assert queries.volunteers(["3", "nobody"]) == {"3": Volunteer("3", "Carl")}
-    finally:
-        queries.close()
     assert detail is not None and detail.round is not None
     assert [(w.volunteer_id, w.name) for w in detail.waitlist] == [("2", ""), ("3", "Carl")]
     assert {(o.volunteer_id, o.name) for o in detail.round.offers} == {("2", ""), ("3", "Carl")}
     engine.handle([response("123", app_id, "3")])  # Carl claims the spot
-    queries = Queries(engine.store)
-    try:
-        roster = queries.detail(app_id).roster  # type: ignore[union-attr]
-    finally:
-        queries.close()
+    roster = detail_of(engine.store, app_id).roster
     assert [(r.volunteer_id, r.name) for r in roster] == [("3", "Carl")]
 
 

@@ -1,4 +1,4 @@
-"""GUI fixtures: one session-wide qasync loop on the pytest-qt QApplication, and a console core."""
+"""GUI fixtures: one qasync loop on the pytest-qt QApplication, a console core, a language."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 import qasync
+from PySide6.QtCore import QLocale
 
 from core.queries import Queries
 from core.writer import Writer
+from gui import i18n
 
 
 @pytest.fixture(scope="package")
@@ -53,3 +55,16 @@ def local_core(engine):
     core.queries.close()
     writer.run(engine.store.close)
     writer.shutdown()
+
+
+@pytest.fixture
+def language(qapp):
+    """Install a language for one test; afterwards the source strings and locale come back."""
+    locale = QLocale()
+
+    def install(code: str) -> str:
+        return i18n.install_translator(qapp, code)
+
+    yield install
+    i18n.remove_translators(qapp)
+    QLocale.setDefault(locale)

@@ -4,10 +4,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.launch import close_by_signal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,21 +27,6 @@ def test_the_window_starts_offline_and_a_signal_closes_it_cleanly(tmp_path, sig)
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "data" / "console.db").exists():
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline, "the console never opened its database"
-            time.sleep(0.1)
-        time.sleep(1.5)  # the window is up and the broker has been tried
-        assert proc.poll() is None
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
+    err = close_by_signal(proc, tmp_path / "data" / "console.db", sig=sig, settle=1.5)
     assert "closing the window" in err
     assert "guest:guest" not in err

@@ -7,12 +7,11 @@ import time as systime
 from datetime import date, datetime, time
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 
 from core.engine import ActionRefused
 from core.kinds import RefusalKind, refuse
 from core.records import Activity
-from gui import i18n
 from gui.display import (
     activity_text,
     actor_text,
@@ -26,18 +25,6 @@ from gui.display import (
 from gui.models import ActivityModel
 
 T0 = datetime(2026, 11, 26, 20, 5, 7)  # naive UTC, as core stores it
-
-
-@pytest.fixture
-def language(qapp):
-    locale = QLocale()
-
-    def install(code: str) -> str:
-        return i18n.install_translator(qapp, code)
-
-    yield install
-    i18n.remove_translators(qapp)
-    QLocale.setDefault(locale)
 
 
 @pytest.fixture

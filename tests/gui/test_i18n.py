@@ -25,19 +25,6 @@ def translate(context: str, text: str, n: int = -1) -> str:
     return QCoreApplication.translate(context, text, None, n)
 
 
-@pytest.fixture
-def language(qapp):
-    """Install a language for one test; afterwards the source strings and locale come back."""
-    locale = QLocale()
-
-    def install(code: str) -> str:
-        return i18n.install_translator(qapp, code)
-
-    yield install
-    i18n.remove_translators(qapp)
-    QLocale.setDefault(locale)
-
-
 def test_in_russian_the_widgets_and_the_main_window_speak_russian(
     qtbot, qloop, local_core, language
 ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from core import directory as d
 from core.directory import Volunteer
 from core.queries import AppDetail, Queries
 from gui.sheets import application_ics, ics_escape, ics_fold, save_ics, save_sheet_pdf, save_xlsx
-from tests.helpers.factories import a_form, response
+from tests.helpers.factories import a_form, detail_of, response
 
 PEOPLE = [
     Volunteer("1", "Анна Петрова", "+7 900 123-45-67"),
@@ -27,14 +28,9 @@ def _detail(engine, clock, **form) -> tuple[AppDetail, dict[str, Volunteer]]:
     d.save_many(engine.store, PEOPLE)
     app_id = engine.create_application(a_form(clock, spots=2, **form))
     engine.handle([response("123", app_id, v) for v in ("1", "2", "3", "4")])
-    queries = Queries(engine.store)
-    try:
-        detail = queries.detail(app_id)
+    with closing(Queries(engine.store)) as queries:
         people = queries.volunteers()
-    finally:
-        queries.close()
-    assert detail is not None
-    return detail, people
+    return detail_of(engine.store, app_id), people
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -64,12 +60,7 @@ def test_the_sign_in_sheet_is_an_a4_pdf_with_the_roster_then_the_waitlist(
 def test_a_long_roster_runs_over_several_pages(qapp, engine, clock, tmp_path):
     app_id = engine.create_application(a_form(clock, spots=80))
     engine.handle([response("123", app_id, f"v{i}") for i in range(80)])
-    queries = Queries(engine.store)
-    try:
-        detail = queries.detail(app_id)
-    finally:
-        queries.close()
-    assert detail is not None
+    detail = detail_of(engine.store, app_id)
     path = tmp_path / "long.pdf"
     save_sheet_pdf(detail, {}, path)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", path.read_bytes()))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import closing
 from datetime import time, timedelta
 
 from core.engine import ApplicationForm, Delivery
 from core.ids import wire_id
 from core.messages import RESPONSE_EXCHANGE, response_key
+from core.queries import AppDetail, Queries
+from core.storage import Store
 
 
 def a_form(clock, **over) -> ApplicationForm:
@@ -45,3 +48,11 @@ def response(fund_id: str, app_id: str, volunteer: str, status: str = "accepted"
 
 def unique_fund() -> str:
     return f"t{uuid.uuid4().hex[:8]}"
+
+
+def detail_of(store: Store, app_id: str) -> AppDetail:
+    """The application as committed, read on a read side of its own (closed afterwards)."""
+    with closing(Queries(store)) as queries:
+        detail = queries.detail(app_id)
+    assert detail is not None
+    return detail
