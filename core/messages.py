@@ -291,26 +291,21 @@ def parse_inbound(body: bytes) -> VolunteerRequest | Ignored | Rejected:
             wmsg = VolunteerWaitingIn.model_validate(raw)
             vid = canonical_id(wmsg.data.volunteer_id)
             aid = canonical_id(wmsg.data.volunteer_application_id)
-            if wmsg.user_id is not None and canonical_id(wmsg.user_id) != vid:
-                return Rejected(
-                    reject(
-                        RejectionKind.DISAGREE,
-                        field="user_id",
-                        value=repr(wmsg.user_id),
-                        other="data.volunteer_id",
-                        other_value=repr(vid),
+            # the envelope's copies of the ids, where given, must say the same as data's
+            for name, given, inner, value in (
+                ("user_id", wmsg.user_id, "data.volunteer_id", vid),
+                ("application_id", wmsg.application_id, "data.volunteer_application_id", aid),
+            ):
+                if given is not None and canonical_id(given) != value:
+                    return Rejected(
+                        reject(
+                            RejectionKind.DISAGREE,
+                            field=name,
+                            value=repr(given),
+                            other=inner,
+                            other_value=repr(value),
+                        )
                     )
-                )
-            if wmsg.application_id is not None and canonical_id(wmsg.application_id) != aid:
-                return Rejected(
-                    reject(
-                        RejectionKind.DISAGREE,
-                        field="application_id",
-                        value=repr(wmsg.application_id),
-                        other="data.volunteer_application_id",
-                        other_value=repr(aid),
-                    )
-                )
             return VolunteerRequest(
                 kind="accepted",
                 volunteer_id=vid,
