@@ -422,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
         "list", parents=[common], help="every entry", description="Every directory entry."
     )
     vlist.add_argument("--json", action="store_true", help="print JSON for scripts")
+    cli_shift.add_volunteer_show(vols_sub, common)
 
     cli_shift.add_parser(sub, common)
 
@@ -1046,6 +1047,16 @@ def run_volunteers(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from core import directory
 
     out = out or sys.stdout
+    if args.volunteers_command == "show":
+        if not config.db_path(args.data_dir).exists():  # looking creates no database
+            _err(f"no volunteer {args.volunteer}: no database yet in {args.data_dir}")
+            return EXIT_REFUSED
+        Store(config.db_path(args.data_dir)).close()  # an older file: migrated first
+        queries = Queries(config.db_path(args.data_dir))
+        try:
+            return cli_shift.show_volunteer(args, queries, out)
+        finally:
+            queries.close()
     if args.volunteers_command == "import":
         try:
             data = args.file.read_bytes()

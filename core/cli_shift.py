@@ -1,4 +1,4 @@
-"""Command-line parts of the shift's day: `checkin` (attendance and walk-ins)."""
+"""Command-line parts of the shift's life: `checkin` (attendance, walk-ins), `volunteers show`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any, TextIO
 
 from core import attendance
 from core.engine import ActionRefused, Engine
+from core.profile import Profile
+from core.queries import Queries
 
 CHECKIN_EPILOG = """\
 examples:
@@ -105,8 +107,6 @@ def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
     """One `checkin` action on an open engine; returns the exit code."""
-    from core.queries import Queries
-
     cmd = args.checkin_command
     if cmd == "list":
         queries = Queries(engine)
@@ -165,4 +165,60 @@ def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
         line = _line(row)
         at = f" at {line[3]}" if line[3] else ""
         print(f"{vid}: {line[2]}{at}, {line[4]} h served", file=out)
+    return 0
+
+
+# ---- volunteers show ------------------------------------------------------------------------
+
+
+def add_volunteer_show(vols_sub: Any, common: argparse.ArgumentParser) -> None:
+    show = vols_sub.add_parser(
+        "show",
+        parents=[common],
+        help="one volunteer across the fund's applications: shifts, attendance, hours",
+        description="One volunteer: their directory entry, every application they were part "
+        "of (signed up, waiting or left) with the attendance recorded, the attendance rate "
+        "(came out of the shifts marked) and the hours served.",
+    )
+    show.add_argument("volunteer", metavar="ID", help="volunteer id")
+    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def profile_json(p: Profile) -> dict[str, Any]:
+    shown = asdict(p)
+    shown["marked"] = p.marked
+    shown["attendance_rate"] = p.attendance_rate
+    shown["hours"] = round(p.minutes / 60, 2)
+    return shown
+
+
+def show_volunteer(args: argparse.Namespace, queries: Queries, out: TextIO) -> int:
+    p = queries.volunteer_profile(args.volunteer)
+    if args.json:
+        out.write(json.dumps(profile_json(p), default=_jsonable, ensure_ascii=False))
+        out.write("\n")
+        return 0
+    head = f"Volunteer {p.volunteer_id}" + (f": {p.name}" if p.name else "")
+    lines = [head]
+    if p.phone:
+        lines.append(f"  phone       {p.phone}")
+    if p.notes:
+        lines.append(f"  notes       {' '.join(p.notes.split())}")
+    rate = f"{p.attendance_rate:.0%}" if p.attendance_rate is not None else "no marks yet"
+    lines.append(
+        f"  attendance  {rate}: came {p.came} of {p.marked} marked ({p.late} late),"
+        f" {p.no_show} no-show"
+    )
+    lines.append(f"  served      {attendance.hours_text(p.minutes)} h")
+    lines.append(f"Applications ({len(p.shifts)}):" if p.shifts else "Applications: none")
+    said = {"arrived": "arrived", "late": "late", "no_show": "no-show"}
+    for s in p.shifts:
+        mark = said.get(s.attendance, "")
+        if s.minutes is not None and s.attendance:
+            mark += f" {attendance.hours_text(s.minutes)} h"
+        lines.append(
+            f"  {s.date.isoformat()} {s.start:%H:%M}-{s.end:%H:%M}  {s.application_id}"
+            f"  {s.name}  [{s.place}]" + (f"  {mark}" if mark else "")
+        )
+    print("\n".join(lines), file=out)
     return 0

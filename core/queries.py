@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from core import attendance, directory
+from core import attendance, directory, profile
 from core.attendance import CheckinRow
 from core.directory import Volunteer
 from core.kinds import Params
+from core.profile import Profile
 from core.records import Activity, LoggedMessage
 from core.storage import BUSY_TIMEOUT_MS
 
@@ -465,13 +466,31 @@ class Queries:
             ).fetchone()[0]
         )
 
-    def applications_with_volunteer(self, volunteer_id: str) -> set[str]:
-        """The applications a volunteer id was ever decided about (signed up, waiting, ...)."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT application_id FROM activity WHERE volunteer_id = ?",
-            (volunteer_id,),
-        ).fetchall()
-        return {str(r[0]) for r in rows}
+    def applications_with_volunteer(self, text: str) -> set[str]:
+        """The applications a volunteer was ever decided about (signed up, waiting, ...),
+        found by their id or by a name in the volunteers directory (a word's start)."""
+        ids = sorted(profile.matching_ids(self.conn, text))
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                str(r[0])
+                for r in self.conn.execute(
+                    f"SELECT DISTINCT application_id FROM activity WHERE volunteer_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
+
+    def matching_volunteers(self, text: str) -> set[str]:
+        """Volunteer ids the text finds: the text itself, and names in the directory."""
+        return profile.matching_ids(self.conn, text)
+
+    def volunteer_profile(self, volunteer_id: str) -> Profile:
+        """One volunteer across the fund's applications: shifts, attendance, hours."""
+        with self._snapshot() as c:
+            return profile.profile(c, volunteer_id)
 
     def updated_since(self, since: str) -> tuple[list[str], str]:
         """Ids of the applications whose row changed at or after since (a stored timestamp,

@@ -240,12 +240,16 @@ class DirectoryDialog(QDialog):
         self.save_button = QPushButton(self.tr("&Save"))
         self.delete_button = QPushButton(self.tr("&Delete"))
         self.import_button = QPushButton(self.tr("&Import CSV…"))
+        # the volunteer's shifts, attendance rate and hours (gui/volunteer_view.py)
+        self.history_button = QPushButton(self.tr("&History…"))
+        self.history_button.clicked.connect(lambda _c=False: self.open_history())
+        self.history_dialog: Any = None
         self.new_button.clicked.connect(self.clear_form)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
         self.import_button.clicked.connect(self.import_file)
         buttons = QHBoxLayout()
-        for b in (self.new_button, self.save_button, self.delete_button):
+        for b in (self.new_button, self.save_button, self.delete_button, self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
@@ -268,6 +272,19 @@ class DirectoryDialog(QDialog):
         self.refresh()
         self.clear_form()
 
+    def open_history(self) -> Any:
+        """The chosen volunteer across the fund's applications: shifts, attendance, hours."""
+        from gui.volunteer_view import VolunteerHistoryDialog
+
+        vid = self.id_edit.text().strip()
+        if not vid:
+            return None
+        dlg = VolunteerHistoryDialog(self.bridge, vid, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dlg
+        dlg.open()
+        return dlg
+
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self.model.set_rows(list(self.bridge.queries.volunteers().values()))
@@ -288,6 +305,7 @@ class DirectoryDialog(QDialog):
         self.notes_edit.clear()
         self.id_edit.setReadOnly(False)
         self.delete_button.setEnabled(False)
+        self.history_button.setEnabled(False)
         self._show_problems([])
         self.id_edit.setFocus()
 
@@ -301,6 +319,7 @@ class DirectoryDialog(QDialog):
         self.phone_edit.setText(v.phone)
         self.notes_edit.setPlainText(v.notes)
         self.delete_button.setEnabled(True)
+        self.history_button.setEnabled(True)
         self._show_problems([])
 
     def _show_problems(self, found: list[Problem]) -> None:

@@ -1,4 +1,5 @@
-"""The window's menu items for the shift's day: the check-in view of the chosen application."""
+"""The window's parts for the shift's day: the check-in view of the chosen application, and a
+roster row that opens its volunteer (double-click; Ctrl+H is the window's own)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from gui.checkin_view import CheckinDialog
+from gui.table_model import KeyRole
 
 
 class ShiftMenu(QObject):
@@ -35,6 +37,10 @@ class ShiftMenu(QObject):
         # after the window's own slots: the detail panel already shows the new choice
         window.apps_view.selectionModel().currentRowChanged.connect(self._update_actions)
         window.bridge.applications_changed.connect(self._update_actions)
+        # a roster row opens that volunteer: shifts, attendance rate, hours, decisions
+        window.detail.roster_view.doubleClicked.connect(
+            lambda index: window.volunteer_history(index.data(KeyRole))
+        )
         self._update_actions()
 
     @Slot()

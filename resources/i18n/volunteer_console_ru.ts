@@ -1023,12 +1023,17 @@
         <translation>&amp;Импорт из CSV…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+2"/>
+        <source>&amp;History…</source>
+        <translation>Ист&amp;ория…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Names and phones stay on this computer: messages to volunteers carry the id only.</source>
         <translation>Имена и телефоны остаются на этом компьютере: в сообщениях волонтёрам передаётся только ID.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+89"/>
         <source>Save volunteer</source>
         <translation>Сохранение волонтёра</translation>
     </message>
@@ -1160,7 +1165,7 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/directory_view.py" line="-225"/>
+        <location filename="../../gui/directory_view.py" line="-244"/>
         <source>Import volunteers</source>
         <translation>Импорт волонтёров</translation>
     </message>
@@ -2739,7 +2744,7 @@
 <context>
     <name>ShiftMenu</name>
     <message>
-        <location filename="../../gui/shift_menu.py" line="+21"/>
+        <location filename="../../gui/shift_menu.py" line="+23"/>
         <source>Check-&amp;in…</source>
         <translation>Отметка &amp;явки…</translation>
     </message>
@@ -2778,16 +2783,44 @@
     </message>
 </context>
 <context>
+    <name>Volunteer</name>
+    <message>
+        <location filename="../../gui/volunteer_view.py" line="+91"/>
+        <source>signed up</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on the waitlist</source>
+        <translation>в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>left</source>
+        <translation>выбыл</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>No attendance recorded yet.</source>
+        <translation>Явка ещё не отмечалась.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Attendance %1 %: came %2 of %3 marked (%4 late), %5 no-show; %6 h served</source>
+        <translation>Явка %1 %: пришёл %2 из %3 отмеченных (опозданий: %4), не пришёл %5; отработано %6 ч</translation>
+    </message>
+</context>
+<context>
     <name>VolunteerHistoryDialog</name>
     <message>
-        <location filename="../../gui/volunteer_view.py" line="+82"/>
-        <source>Volunteer history</source>
-        <translation>История волонтёра</translation>
+        <location line="+18"/>
+        <source>Volunteer</source>
+        <translation>Волонтёр</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Volunteer id</source>
-        <translation>ID волонтёра</translation>
+        <source>Volunteer id or name</source>
+        <translation>Id или имя волонтёра</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2795,7 +2828,32 @@
         <translation>&amp;Волонтёр:</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+45"/>
+        <source>&amp;Shifts</source>
+        <translation>&amp;Смены</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Decisions</source>
+        <translation>&amp;Решения</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>&amp;Shifts (%1)</source>
+        <translation>&amp;Смены (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Decisions (%1)</source>
+        <translation>&amp;Решения (%1)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Several volunteers match %1; type the id.</source>
+        <translation>Под «%1» подходят несколько волонтёров; введите id.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Type a volunteer id and press Enter.</source>
         <translation>Введите ID волонтёра и нажмите Enter.</translation>
     </message>
@@ -2895,6 +2953,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../gui/volunteer_view.py" line="-148"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
@@ -2909,6 +2968,7 @@
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../gui/volunteer_view.py" line="+2"/>
         <source>Attendance</source>
         <translation>Явка</translation>
     </message>
@@ -2919,6 +2979,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../gui/volunteer_view.py" line="+1"/>
         <source>Hours</source>
         <translation>Часы</translation>
     </message>
@@ -2959,7 +3020,7 @@
     </message>
     <message>
         <location line="+19"/>
-        <location filename="../../gui/volunteer_view.py" line="-97"/>
+        <location filename="../../gui/volunteer_view.py" line="-60"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -2981,13 +3042,20 @@
     </message>
     <message>
         <location filename="../../gui/volunteer_view.py" line="-2"/>
+        <location line="+54"/>
         <source>Application</source>
         <translation>Заявка</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-53"/>
+        <location line="+54"/>
         <source>Shift</source>
         <translation>Смена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Place</source>
+        <translation>Запись</translation>
     </message>
     <message>
         <location filename="../../gui/directory_view.py" line="-112"/>

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
+from gui.table_model import KeyRole
 from gui.volunteer_view import VolunteerHistoryDialog, VolunteerHistoryModel
 from tests.helpers.factories import a_form, response
 from tests.helpers.qt import created
@@ -68,4 +69,81 @@ def test_ctrl_h_opens_the_history_of_the_selected_volunteer(qtbot, qloop, local_
     assert dlg.volunteer.text() == "42"
     assert [r.kind for r in dlg.model.rows()] == ["signed_up"]
     dlg.reject()
+    bridge.shutdown()
+
+
+def _season(qtbot, bridge, local_core, clock) -> tuple[str, str]:
+    """Anna (701) came to the park, missed the food bank; both shifts today 10:00-13:00."""
+    from core import directory
+    from core.directory import Volunteer
+
+    engine = local_core.engine
+    park = created(qtbot, bridge.create_application(a_form(clock, name="Park clean-up")))
+    food = created(qtbot, bridge.create_application(a_form(clock, name="Food bank")))
+    w = local_core.writer
+    w.run(lambda: engine.handle([response("123", park, "701"), response("123", food, "701")]))
+    w.run(lambda: engine.record_attendance(park, "701", "late", arrived_at="10:30"))
+    w.run(lambda: engine.record_attendance(food, "701", "no_show"))
+    w.run(
+        lambda: directory.save_many(engine.store, [Volunteer("701", "Анна Петрова", "+7 900 111")])
+    )
+    bridge.flush()
+    return park, food
+
+
+def test_the_volunteer_view_shows_shifts_attendance_rate_and_hours_found_by_name(
+    qtbot, qloop, local_core, clock, qtmodeltester
+):
+    bridge = Bridge(local_core)
+    _season(qtbot, bridge, local_core, clock)
+    dlg = VolunteerHistoryDialog(bridge, "")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.volunteer.setText("петр")  # a word of the name finds the one volunteer (QTest: ASCII)
+    qtbot.keyClick(dlg.volunteer, Qt.Key.Key_Return)
+    assert dlg.volunteer_id == "701"
+    assert dlg.card.text() == "701 · Анна Петрова · +7 900 111"
+    assert dlg.figures.text() == (
+        "Attendance 50 %: came 1 of 2 marked (1 late), 1 no-show; 2:30 h served"
+    )
+    m = dlg.shifts_model
+    qtmodeltester.check(m)
+    rows = [[m.index(r, c).data() for c in (0, 3, 4, 5)] for r in range(m.rowCount())]
+    assert sorted(rows) == [
+        ["Food bank", "signed up", "no-show", "0:00"],
+        ["Park clean-up", "signed up", "late 10:30", "2:30"],
+    ]
+    assert [dlg.tabs.tabText(i) for i in range(2)] == ["&Shifts (2)", "&Decisions (4)"]
+    bridge.shutdown()
+
+
+def test_the_directory_and_a_roster_row_open_the_volunteer_and_search_finds_them_by_name(
+    qtbot, qloop, local_core, clock
+):
+    bridge = Bridge(local_core)
+    ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(bridge, qsettings=ini)
+    qtbot.addWidget(w)
+    w.show()
+    park, food = _season(qtbot, bridge, local_core, clock)
+    created(qtbot, bridge.create_application(a_form(clock, name="Shelter walks")))
+    bridge.flush()
+
+    directory_dialog = w.paper.open_directory()
+    directory_dialog.view.selectRow(0)
+    shown = directory_dialog.open_history()
+    assert shown.volunteer_id == "701" and shown.shifts_model.rowCount() == 2
+    shown.reject()
+    directory_dialog.reject()
+
+    w.select_application(park)
+    view = w.detail.roster_view
+    index = view.model().index(0, 0)
+    view.doubleClicked.emit(index)
+    assert w.history_dialog is not None and w.history_dialog.volunteer_id == "701"
+    w.history_dialog.reject()
+
+    w.search.setText("анна")
+    listed = {w.proxy.index(i, 0).data(KeyRole) for i in range(w.proxy.rowCount())}
+    assert listed == {park, food}
     bridge.shutdown()
