@@ -23,6 +23,27 @@ def test_database_is_opened_with_wal_full_sync_and_a_busy_timeout(store: Store) 
     assert store.schema_version() == SCHEMA_VERSION
 
 
+def _old_application(c: sqlite3.Connection, people: list[tuple[str, str, int]]) -> None:
+    """Application 456 with these (volunteer, state, seq) rows, in columns every version has.
+
+    Whoever signed up answered at 10:00, the waiting at 10:05; next_seq follows the last seq.
+    """
+    c.execute(
+        "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
+        " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
+        " ('456', '123', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 1, 'open',"
+        " 'broadcast', 1800, '2026-03-01T10:00:00', '2026-03-01T10:00:00', ?)",
+        (max(seq for _, _, seq in people) + 1,),
+    )
+    c.executemany(
+        "INSERT INTO participation VALUES ('456', ?, ?, ?, ?, '2026-03-01T10:00:00')",
+        [
+            (vid, state, "2026-03-01T10:00:00" if state == "signed" else "2026-03-01T10:05:00", seq)
+            for vid, state, seq in people
+        ],
+    )
+
+
 def test_v1_database_opens_after_upgrade_with_its_data_intact(
     tmp_path: Path, clock: ManualClock
 ) -> None:
@@ -32,19 +53,7 @@ def test_v1_database_opens_after_upgrade_with_its_data_intact(
     inbox_columns = {r[1] for r in old.conn.execute("PRAGMA table_info(inbox)")}
     assert inbox_columns == {"message_id", "received_at", "outcome"}
     with old.transaction() as c:
-        c.execute(
-            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
-            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
-            " ('456', '123', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 1, 'open',"
-            " 'broadcast', 1800, '2026-03-01T10:00:00', '2026-03-01T10:00:00', 3)"
-        )
-        c.executemany(
-            "INSERT INTO participation VALUES ('456', ?, ?, ?, ?, '2026-03-01T10:00:00')",
-            [
-                ("701", "signed", "2026-03-01T10:00:00", 1),
-                ("702", "waiting", "2026-03-01T10:05:00", 2),
-            ],
-        )
+        _old_application(c, [("701", "signed", 1), ("702", "waiting", 2)])
         c.execute("INSERT INTO inbox VALUES ('old-1', '2026-03-01T10:00:00', 'applied')")
         c.execute(
             "INSERT INTO outbox (message_id, exchange, routing_key, action, body, created_at,"
@@ -239,20 +248,7 @@ def test_v4_database_gets_its_counts_on_the_application_row(
     path = tmp_path / "v4.db"
     old = Store(path, upto_version=4)
     with old.transaction() as c:
-        c.execute(
-            "INSERT INTO application (id, fund_id, name, description, date, start, end, capacity,"
-            " status, policy, offer_timeout_s, created_at, updated_at, next_seq) VALUES"
-            " ('456', '123', 'Уборка', '', '2026-03-10', '14:00:00', '18:00:00', 1, 'open',"
-            " 'broadcast', 1800, '2026-03-01T10:00:00', '2026-03-01T10:00:00', 4)"
-        )
-        c.executemany(
-            "INSERT INTO participation VALUES ('456', ?, ?, ?, ?, '2026-03-01T10:00:00')",
-            [
-                ("701", "signed", "2026-03-01T10:00:00", 1),
-                ("703", "waiting", "2026-03-01T10:05:00", 3),
-                ("702", "waiting", "2026-03-01T10:05:00", 2),
-            ],
-        )
+        _old_application(c, [("701", "signed", 1), ("703", "waiting", 3), ("702", "waiting", 2)])
     old.close()
 
     store = Store(path)

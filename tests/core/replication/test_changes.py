@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,26 +17,14 @@ from core.replication.changes import (
     forget_published,
     install_capture,
     pending_changes,
-    replicated_tables,
 )
 from core.replication.records import LogRecord
 from core.replication.state import ReplicaState
 from core.storage import Store
 from tests.helpers.factories import a_form, response
+from tests.helpers.replicated import table_rows
 
 FUND = "123"
-
-
-def table_rows(path: Path) -> dict[str, list[tuple]]:
-    """Every replicated table's rows, rowid first, in rowid order."""
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
-            for name in replicated_tables(conn)
-        }
-    finally:
-        conn.close()
 
 
 class Pair:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,7 +25,6 @@ from core.replication.changes import (
     ChangesetPublisher,
     apply_changeset,
     install_capture,
-    replicated_tables,
 )
 from core.replication.commands import Command, CommandSender
 from core.replication.log import LogReader, LogWriter, _publish, declare_log
@@ -36,6 +34,7 @@ from core.storage import Store
 from tests.helpers.broker import TcpProxy
 from tests.helpers.factories import a_form, response
 from tests.helpers.rabbit_node import RabbitNode, private_cluster, private_node
+from tests.helpers.replicated import table_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.timeout(600)
@@ -377,12 +376,12 @@ def test_a_replica_reading_the_log_holds_the_arbiters_rows_after_a_stream_of_res
 
     try:
         published, counts = asyncio.run(scenario())
-        arbiter_rows = rows_of(arbiter_db)
+        arbiter_rows = table_rows(arbiter_db)
     finally:
         store.close()
 
     assert counts["apply"] == published > 40
-    assert rows_of(replica_db) == arbiter_rows
+    assert table_rows(replica_db) == arbiter_rows
     assert arbiter_rows["participation"] and arbiter_rows["outbox"]
 
 
@@ -453,24 +452,13 @@ def test_a_replica_the_retention_left_behind_starts_again_from_a_snapshot(
 
     try:
         counts, behind = asyncio.run(scenario())
-        arbiter_rows = rows_of(arbiter_db)
+        arbiter_rows = table_rows(arbiter_db)
     finally:
         store.close()
 
     assert not behind
     assert counts["behind"] > 0 and counts["apply"] == 4  # the snapshot, then three sets
-    assert rows_of(replica_db) == arbiter_rows
-
-
-def rows_of(path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
-            for name in replicated_tables(conn)
-        }
-    finally:
-        conn.close()
+    assert table_rows(replica_db) == arbiter_rows
 
 
 @pytest.mark.slow
