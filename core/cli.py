@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import re
 import signal
 import sqlite3
@@ -15,6 +16,7 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from core import cli_shift, config, tls
 from core.broker.connection import quiet_aiormq_logs
@@ -425,6 +427,66 @@ def build_parser() -> argparse.ArgumentParser:
     cli_shift.add_volunteer_show(vols_sub, common)
 
     cli_shift.add_parser(sub, common)
+    bs = sub.add_parser(
+        "broker-setup",
+        parents=[common],
+        formatter_class=fmt,
+        help="create the fund's broker users with least privilege (run once, as an administrator)",
+        description="Through RabbitMQ's management HTTP API, as an administrator: create the "
+        "vhost (with --create-vhost), declare the shared exchanges, and create or update two "
+        "users of --fund-id with the narrowest permissions the contract allows: the console "
+        "(its own three queues; publishes only fund.F.* keys) and the volunteer side "
+        "(publishes responses only as fund.F.response.*, waitlist requests as fund.F.waiting.*, "
+        "reads only its own queues volunteer_app.fund.F.* or broker-named ones, bound to "
+        "fund.F.* keys). Each user's password is read from its file, or a new random one is "
+        "written there (mode 0600); passwords are never printed. --print shows the same as "
+        "rabbitmqctl commands and changes nothing.",
+        epilog=BROKER_SETUP_EPILOG,
+    )
+    bs.add_argument(
+        "--management-url",
+        default="http://localhost:15672/",
+        metavar="URL",
+        help="the management API (default: http://localhost:15672/)",
+    )
+    bs.add_argument(
+        "--admin-user", default="admin", metavar="NAME", help="an administrator (default: admin)"
+    )
+    bs.add_argument(
+        "--admin-password-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"the administrator's password, mode 0600 (or ${ADMIN_PASSWORD_ENV})",
+    )
+    bs.add_argument("--vhost", default="/", help="the fund's vhost (default: /)")
+    bs.add_argument("--create-vhost", action="store_true", help="create the vhost if missing")
+    bs.add_argument(
+        "--console-user", default=None, metavar="NAME", help="(default: volunteer-console-F)"
+    )
+    bs.add_argument(
+        "--console-password-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the console user's password: read if the file exists, else a new one written",
+    )
+    bs.add_argument(
+        "--volunteer-user", default=None, metavar="NAME", help="(default: volunteer-app-F)"
+    )
+    bs.add_argument(
+        "--volunteer-password-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the volunteer-side user's password: read, or a new one written (0600)",
+    )
+    bs.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_only",
+        help="print the plan as rabbitmqctl commands; change nothing",
+    )
 
     desk = sub.add_parser(
         "install-desktop-entry",
@@ -964,6 +1026,60 @@ def run_headless(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ADMIN_PASSWORD_ENV = "VOLUNTEER_CONSOLE_ADMIN_PASSWORD"
+
+BROKER_SETUP_EPILOG = """\
+example (fund 42 on its own vhost):
+  volunteer-console broker-setup --fund-id 42 --vhost fund-42 --create-vhost \\
+      --management-url http://rabbit.example:15672/ --admin-user admin \\
+      --admin-password-file admin.pw \\
+      --console-password-file console.pw --volunteer-password-file volunteer-app.pw
+then run the console as that user:
+  volunteer-console --headless --fund-id 42 \\
+      --broker amqp://volunteer-console-42@rabbit.example:5672/fund-42 \\
+      --broker-password-file console.pw"""
+
+
+def run_broker_setup(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """broker-setup: apply (or --print) the fund's least-privilege users."""
+    from core.broker import setup
+
+    out = out or sys.stdout
+    fund = args.fund_id
+    p = setup.plan(
+        fund,
+        vhost=args.vhost,
+        create_vhost=args.create_vhost,
+        console_user=args.console_user or f"volunteer-console-{fund}",
+        console_password_file=args.console_password_file,
+        volunteer_user=args.volunteer_user or f"volunteer-app-{fund}",
+        volunteer_password_file=args.volunteer_password_file,
+    )
+    if args.print_only:
+        for line in setup.rabbitmqctl_lines(p):
+            print(line, file=out)
+        return EXIT_OK
+    try:
+        if args.admin_password_file is not None:
+            admin_password = config.read_password_file(args.admin_password_file)
+        elif os.environ.get(ADMIN_PASSWORD_ENV):
+            admin_password = os.environ[ADMIN_PASSWORD_ENV]
+        else:
+            _err(
+                "error: the administrator's password: --admin-password-file FILE (mode 0600)"
+                f" or ${ADMIN_PASSWORD_ENV}"
+            )
+            return EXIT_USAGE
+        api = setup.ManagementApi(args.management_url, args.admin_user, admin_password)
+        remember_secret(f"http://{args.admin_user}:{quote(admin_password, safe='')}@x/")
+        for line in setup.apply(p, api):
+            print(line, file=out)
+    except (setup.BrokerSetupFailed, config.BrokerPasswordMissing) as exc:
+        _err(f"error: {exc}")
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 def newest_open_application(args: argparse.Namespace) -> str | None:
     """The newest open application of this fund in the local database, if there is one."""
     path = config.db_path(args.data_dir)
@@ -1164,7 +1280,8 @@ def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a parsed command other than the window."""
     try:
-        if args.command != "install-desktop-entry":  # the only command that never opens it
+        # the only commands that never open the data directory
+        if args.command not in ("install-desktop-entry", "broker-setup"):
             prepare(args)
         return _run_command(args)
     except START_REFUSALS as exc:
@@ -1210,6 +1327,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return run_simulate(args)
     if args.command == "install-desktop-entry":
         return run_desktop_entry(args)
+    if args.command == "broker-setup":
+        return run_broker_setup(args)
     if args.command == "volunteers":
         return run_volunteers(args)
     if args.command == "checkin":

@@ -204,11 +204,14 @@ def effective_broker_url(
 ) -> str:
     """The URL to connect with: --broker, then the environment, then settings plus the
     password (file, environment or keyring). Raises BrokerPasswordMissing when a user is set
-    and no password is found: connecting as guest instead would hide the mistake."""
-    if override:
-        return override
-    if os.environ.get(BROKER_ENV):
-        return os.environ[BROKER_ENV]
+    and no password is found: connecting as guest instead would hide the mistake.
+
+    A --broker (or environment) URL that names a user but no password takes it from the
+    password file or $VOLUNTEER_CONSOLE_BROKER_PASSWORD when one is given, so the password
+    never has to be typed into a URL (visible in the process list)."""
+    given = override or os.environ.get(BROKER_ENV)
+    if given:
+        return _with_given_password(given, password_file)
     url = settings.broker_url
     if not settings.broker_user:
         return url
@@ -223,6 +226,25 @@ def effective_broker_url(
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
     netloc = f"{quote(settings.broker_user, safe='')}:{quote(password, safe='')}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _with_given_password(url: str, password_file: Path | None) -> str:
+    try:
+        parts = urlsplit(url)
+        if not parts.username or parts.password is not None:
+            return url
+    except ValueError:
+        return url
+    if password_file is not None:
+        password = read_password_file(password_file)
+    elif os.environ.get(PASSWORD_ENV):
+        password = os.environ[PASSWORD_ENV]
+    else:
+        return url
+    netloc = f"{parts.username}:{quote(password, safe='')}@{parts.hostname or 'localhost'}"
     if parts.port:
         netloc += f":{parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

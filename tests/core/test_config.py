@@ -187,3 +187,24 @@ def test_invalid_settings_are_refused_on_assignment() -> None:
     s = Settings()
     with pytest.raises(ValueError, match="fund_id"):
         s.fund_id = "a.b"
+
+
+def test_a_broker_url_with_a_user_takes_the_password_from_the_file_not_the_command_line(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "console.pw"
+    secret.write_text("p@ss/1\n")
+    secret.chmod(0o600)
+    given = "amqps://volunteer-console-42@rabbit:5671/fund-42"
+    assert effective_broker_url(Settings(), given, password_file=secret) == (
+        "amqps://volunteer-console-42:p%40ss%2F1@rabbit:5671/fund-42"
+    )
+    monkeypatch.setenv(config.PASSWORD_ENV, "from-env")
+    assert effective_broker_url(Settings(), given) == (
+        "amqps://volunteer-console-42:from-env@rabbit:5671/fund-42"
+    )
+    # a password written in the URL is used as written; no user, nothing to add
+    assert effective_broker_url(Settings(), "amqp://u:pw@h/", password_file=secret) == (
+        "amqp://u:pw@h/"
+    )
+    assert effective_broker_url(Settings(), "amqp://h/", password_file=secret) == "amqp://h/"

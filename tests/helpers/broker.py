@@ -179,9 +179,14 @@ class VolunteerClient:
     """Plays the volunteer side using only what CONTRACT.md says: exchange names, routing
     keys, bodies. Binds its own queues for queue 1 and queue 2 and records what arrives."""
 
-    def __init__(self, fund_id: str, url: str = BROKER_URL, *, durable: bool = False) -> None:
+    def __init__(
+        self, fund_id: str, url: str = BROKER_URL, *, durable: bool = False, passive: bool = False
+    ) -> None:
         self.fund_id = fund_id
         self.url = url
+        # passive: the exchanges were declared by an administrator and this user may not
+        # configure them (a least-privilege volunteer-side user)
+        self.passive = passive
         # durable: named durable queues, acked after recording, that outlive a broker restart
         # (reconnect() consumes them again); deleted by close().
         self.durable = durable
@@ -206,7 +211,9 @@ class VolunteerClient:
         self._ch = await self._conn.channel()
         self._pub = await self._conn.channel(publisher_confirms=True)
         for name in (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE):
-            await self._ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+            await self._ch.declare_exchange(
+                name, aio_pika.ExchangeType.TOPIC, durable=True, passive=self.passive
+            )
         if self.durable:
             await self._ch.set_qos(prefetch_count=200)
             q1 = await self._ch.declare_queue(self._durable_names()[0], durable=True)

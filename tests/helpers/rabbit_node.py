@@ -44,6 +44,7 @@ import pytest
 # ports port + 30000 .. + 10: all below 65536 and clear of the shared node's 5672/25672/35672.
 PORT_RANGE = (21000, 25000)
 DIST_OFFSET, CTL_DIST_OFFSET = 20000, 30000
+MGMT_OFFSET = 10000  # the management API, for the nodes that enable it: 31000 .. 35000
 START_TIMEOUT = 120.0
 CTL_TIMEOUT = 120.0
 LOCK_DIR = Path(tempfile.gettempdir()) / "volunteer-console-rabbit-ports"
@@ -79,7 +80,8 @@ def _port_free(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def _reserve_port() -> tuple[int, int]:
-    """A port whose AMQP, distribution and CLI ports are free, and the fd of its held lock."""
+    """A port whose AMQP, distribution, management and CLI ports are free, and the fd of its
+    held lock."""
     LOCK_DIR.mkdir(mode=0o777, parents=True, exist_ok=True)
     rng = random.Random()
     for _ in range(200):
@@ -91,7 +93,7 @@ def _reserve_port() -> tuple[int, int]:
             os.close(fd)
             continue
         ctl = range(port + CTL_DIST_OFFSET, port + CTL_DIST_OFFSET + 11)
-        wanted = [port, port + DIST_OFFSET, *ctl]
+        wanted = [port, port + DIST_OFFSET, port + MGMT_OFFSET, *ctl]
         if all(_port_free(p) for p in wanted):
             return port, fd
         os.close(fd)
@@ -116,9 +118,11 @@ def _pid_alive(pid: int) -> bool:
 class RabbitNode:
     """One private RabbitMQ node: its name, ports and files, and what a test does to it."""
 
-    def __init__(self, base: Path, port: int, lock_fd: int) -> None:
+    def __init__(self, base: Path, port: int, lock_fd: int, *, management: bool = False) -> None:
         self.base = base
         self.port = port
+        self.management = management
+        self.mgmt_port = port + MGMT_OFFSET
         self.dist_port = port + DIST_OFFSET
         self.name = f"t{port}@localhost"
         self.pid_file = base / "pid"
@@ -134,12 +138,17 @@ class RabbitNode:
 
     # -- setup -------------------------------------------------------------------------------
 
+    @property
+    def management_url(self) -> str:
+        return f"http://127.0.0.1:{self.mgmt_port}/"
+
     @classmethod
-    def create(cls) -> RabbitNode:
-        """Reserve the ports and write the node's files (nothing runs yet)."""
+    def create(cls, *, management: bool = False) -> RabbitNode:
+        """Reserve the ports and write the node's files (nothing runs yet). With management,
+        the node also serves the management HTTP API on 127.0.0.1 (port + 10000)."""
         port, fd = _reserve_port()
         base = Path(tempfile.mkdtemp(prefix=f"rabbit-{port}-"))
-        node = cls(base, port, fd)
+        node = cls(base, port, fd, management=management)
         try:
             node._write_files()
         except BaseException:
@@ -150,14 +159,18 @@ class RabbitNode:
     def _write_files(self) -> None:
         (self.base / "mnesia").mkdir()
         (self.base / "log").mkdir()
-        (self.base / "enabled_plugins").write_text("[].\n")
-        # Only what a test needs: the AMQP listener on loopback. No management or prometheus
-        # listener (no plugins are enabled), nothing from the system config.
-        (self.base / "rabbitmq.conf").write_text(
+        plugins = "[rabbitmq_management]" if self.management else "[]"
+        (self.base / "enabled_plugins").write_text(f"{plugins}.\n")
+        # Only what a test needs: the AMQP listener on loopback (and the management API when
+        # asked for), nothing from the system config.
+        conf = (
             f"listeners.tcp.default = 127.0.0.1:{self.port}\n"
             "log.console = false\n"
             "log.file.level = info\n"
         )
+        if self.management:
+            conf += f"management.tcp.port = {self.mgmt_port}\nmanagement.tcp.ip = 127.0.0.1\n"
+        (self.base / "rabbitmq.conf").write_text(conf)
         # Empty: the system rabbitmq-env.conf would name the shared node.
         (self.base / "rabbitmq-env.conf").write_text("")
         self.base.chmod(0o755)
@@ -355,10 +368,10 @@ def _skip_if_unavailable() -> None:
 
 
 @contextlib.contextmanager
-def private_node() -> Iterator[RabbitNode]:
+def private_node(*, management: bool = False) -> Iterator[RabbitNode]:
     """A started private node; stopped and removed afterwards, whatever happened."""
     _skip_if_unavailable()
-    node = RabbitNode.create()
+    node = RabbitNode.create(management=management)
     try:
         node.start()
         yield node
