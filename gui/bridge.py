@@ -10,6 +10,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -444,9 +445,9 @@ class Bridge(QObject):
             lambda: self.engine.sign_up_by_hand(app_id, volunteer_id, over_capacity=over_capacity),
         )
 
-    def duplicate_application(self, app_id: str) -> Op[str]:
-        """A new draft with the same fields; resolves to its id."""
-        return self.submit("duplicate", lambda: self.engine.duplicate_application(app_id))
+    def duplicate_application(self, app_id: str, day: date | None = None) -> Op[str]:
+        """A new draft with the same fields (on day, if given); resolves to its id."""
+        return self.submit("duplicate", lambda: self.engine.duplicate_application(app_id, day=day))
 
     def delete_draft(self, app_id: str) -> Op[None]:
         return self.submit("delete", lambda: self.engine.delete_draft(app_id))

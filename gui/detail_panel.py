@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -117,6 +118,13 @@ class DetailPanel(QWidget):
         self.countdown.setStyleSheet("font-size: 12pt; font-weight: bold; color: #b26a00;")
         round_text.addWidget(self.round_label)
         round_text.addWidget(self.countdown)
+        # Re-offer / Release, shown while spots are held unclaimed (add_hold_actions)
+        self.hold_buttons = QHBoxLayout()
+        self.hold_buttons.setContentsMargins(0, 0, 0, 0)
+        self.hold_row = QWidget()
+        self.hold_row.setLayout(self.hold_buttons)
+        self.hold_row.hide()
+        round_text.addWidget(self.hold_row)
         round_text.addStretch(1)
         round_layout.addLayout(round_text, 2)
         round_layout.addWidget(self.offers_view, 5)
@@ -171,6 +179,15 @@ class DetailPanel(QWidget):
         self.activity_view.setColumnHidden(ActivityModel.CAUSE, narrow)
         # and the round's "offered at" (column 1), mostly one moment for all and in the feed
         self.offers_view.setColumnHidden(1, narrow)
+
+    def add_hold_actions(self, actions: Iterable[QAction]) -> None:
+        """Buttons for the window's actions on spots held unclaimed (re-offer, release)."""
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.hold_buttons.addWidget(button)
+        self.hold_buttons.addStretch(1)
 
     @property
     def detail(self) -> AppDetail | None:
@@ -295,6 +312,7 @@ class DetailPanel(QWidget):
         self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(s.signed)))
         self.waitlist_box.setTitle(self.tr("Wait&list (%1)").replace("%1", str(s.waiting)))
         hold = self.standing_text(s)
+        self.hold_row.setVisible(bool(hold) and s.status == "open")
         # the box takes room only while a round is open or spots are held for the waitlist
         self.round_box.setVisible(r is not None or bool(hold))
         if r is None:

@@ -51,6 +51,7 @@ from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
 from gui.display import span_text, status_text
 from gui.export import export_roster_csv
+from gui.hand_actions import HandActions
 from gui.log_view import MessageLogView, RejectedView
 from gui.models import ApplicationsModel, ApplicationsProxy
 from gui.monitor import QueueMonitor
@@ -349,6 +350,8 @@ class MainWindow(QMainWindow):
         m_vol.addAction(self.act_remove)
         m_vol.addSeparator()
         m_vol.addAction(self.act_history)
+        # walk-ins, chosen offers, waitlist moves, copies, drafts, held spots; context menus
+        self.hand = HandActions(self, m_app, m_vol)
         m_view = menu.addMenu(self.tr("Vie&w"))
         m_view.addAction(self.act_find)
         m_view.addSeparator()
@@ -640,6 +643,7 @@ class MainWindow(QMainWindow):
         roster = self.detail.selected_roster_volunteer()
         self.act_promote.setEnabled(status in ("open", "closed") and waiting is not None)
         self.act_remove.setEnabled(live and (waiting or roster) is not None)
+        self.hand.update_actions(s, waiting)
 
     # -- bridge signals ----------------------------------------------------------------------------
     @Slot(list)

@@ -111,7 +111,7 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+331"/>
+        <location filename="../../gui/detail_panel.py" line="+349"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
@@ -120,9 +120,28 @@
     </message>
 </context>
 <context>
+    <name>HandActions</name>
+    <message numerus="yes">
+        <location filename="../../gui/hand_actions.py" line="+512"/>
+        <source>Offer the %n spot(s) held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</source>
+        <translation>
+            <numerusform>Offer the %n spot held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</numerusform>
+            <numerusform>Offer the %n spots held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>Give the %n spot(s) held unclaimed in «%1» to newcomers? They become free spots; the waitlist keeps its places.</source>
+        <translation>
+            <numerusform>Give the %n spot held unclaimed in «%1» to newcomers? It becomes a free spot; the waitlist keeps its places.</numerusform>
+            <numerusform>Give the %n spots held unclaimed in «%1» to newcomers? They become free spots; the waitlist keeps its places.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+928"/>
+        <location filename="../../gui/main_window.py" line="+932"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
@@ -157,6 +176,17 @@
         <translation>
             <numerusform>%n byte</numerusform>
             <numerusform>%n bytes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WalkInDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/hand_actions.py" line="-421"/>
+        <source>%n spot(s) free.</source>
+        <translation>
+            <numerusform>%n spot free.</numerusform>
+            <numerusform>%n spots free.</numerusform>
         </translation>
     </message>
 </context>

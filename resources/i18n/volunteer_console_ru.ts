@@ -822,7 +822,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+75"/>
+        <location filename="../../gui/detail_panel.py" line="+76"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -853,12 +853,12 @@
         <translation>Предложение мест</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+23"/>
         <source>Activity: every decision and its cause</source>
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+75"/>
         <source>Select an application on the left, or create one (Ctrl+N).</source>
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
@@ -878,7 +878,7 @@
         <translation>&amp;Лист ожидания (%1)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>No offer round is open.</source>
         <translation>Сейчас места никому не предлагаются.</translation>
     </message>
@@ -1075,6 +1075,29 @@
     </message>
 </context>
 <context>
+    <name>DuplicateDialog</name>
+    <message>
+        <location filename="../../gui/hand_actions.py" line="+187"/>
+        <source>Duplicate application</source>
+        <translation>Дублировать заявку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy «%1» (time, spots, policy) as a draft on another day. Nobody is told until you publish it.</source>
+        <translation>Скопировать «%1» (время, места, порядок) черновиком на другой день. Волонтёры ничего не узнают, пока вы её не опубликуете.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Дата:</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The date is in the past</source>
+        <translation>Эта дата уже прошла</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <location filename="../../gui/export.py" line="+22"/>
@@ -1160,6 +1183,172 @@
         <location line="+11"/>
         <source>waitlist</source>
         <translation>лист ожидания</translation>
+    </message>
+</context>
+<context>
+    <name>HandActions</name>
+    <message>
+        <location filename="../../gui/hand_actions.py" line="+14"/>
+        <source>Sign &amp;up by hand…</source>
+        <translation>Записать &amp;вручную…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign up a walk-in or a phone call by volunteer id</source>
+        <translation>Записать пришедшего лично или позвонившего по ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Offer a spot…</source>
+        <translation>&amp;Предложить место…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offer one spot to the selected waitlisted volunteer, ahead of the line</source>
+        <translation>Предложить одно место выбранному волонтёру из листа ожидания вне очереди</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Move on the waitlist…</source>
+        <translation>Пере&amp;местить в очереди…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Move the selected waitlisted volunteer, with a reason</source>
+        <translation>Переместить выбранного волонтёра в листе ожидания, указав причину</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Duplica&amp;te…</source>
+        <translation>&amp;Дублировать…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy this application as a draft on another day</source>
+        <translation>Скопировать эту заявку черновиком на другой день</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete dra&amp;ft</source>
+        <translation>&amp;Удалить черновик</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete a draft nobody has been told about</source>
+        <translation>Удалить черновик, о котором волонтёрам не сообщали</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re-offer &amp;held spots</source>
+        <translation>Пр&amp;едложить удержанные места снова</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offer the spots held unclaimed to the waitlist again</source>
+        <translation>Снова предложить листу ожидания удержанные непринятые места</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Relea&amp;se held spots</source>
+        <translation>Осво&amp;бодить удержанные места</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give the spots held unclaimed to newcomers</source>
+        <translation>Отдать удержанные непринятые места новым откликам</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re-offer</source>
+        <translation>Предложить снова</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release</source>
+        <translation>Освободить</translation>
+    </message>
+    <message>
+        <location line="+143"/>
+        <source>Signed up %1 by hand</source>
+        <translation>%1 записан вручную</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Offer a spot</source>
+        <translation>Предложить место</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Offer one spot of «%1» to %2 now, ahead of the line? They are told a spot is available; unclaimed in time, it passes to the next in line.</source>
+        <translation>Предложить одно место в «%1» волонтёру %2 сейчас, вне очереди? Ему сообщат, что место доступно; если он не ответит вовремя, место перейдёт следующему в очереди.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Offered a spot to %1</source>
+        <translation>Место предложено волонтёру %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Moved %1 to number %2 on the waitlist</source>
+        <translation>%1 перемещён на %2-е место в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Copied as a draft on %1: check it, then publish it</source>
+        <translation>Скопировано черновиком на %1: проверьте и опубликуйте</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Delete draft</source>
+        <translation>Удалить черновик</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the draft «%1»? Nobody was told about it.</source>
+        <translation>Удалить черновик «%1»? Волонтёрам о нём не сообщали.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Deleted the draft «%1»</source>
+        <translation>Черновик «%1» удалён</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Re-offer held spots</source>
+        <translation>Предложить удержанные места снова</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Offer the %n spot(s) held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</source>
+        <translation>
+            <numerusform>Снова предложить листу ожидания %n удержанное место в «%1»? Волонтёрам, которым его предложат, сообщат, что место доступно.</numerusform>
+            <numerusform>Снова предложить листу ожидания %n удержанных места в «%1»? Волонтёрам, которым их предложат, сообщат, что место доступно.</numerusform>
+            <numerusform>Снова предложить листу ожидания %n удержанных мест в «%1»? Волонтёрам, которым их предложат, сообщат, что место доступно.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Held spots offered again</source>
+        <translation>Удержанные места предложены снова</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Release held spots</source>
+        <translation>Освободить удержанные места</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Give the %n spot(s) held unclaimed in «%1» to newcomers? They become free spots; the waitlist keeps its places.</source>
+        <translation>
+            <numerusform>Отдать %n удержанное место в «%1» новым откликам? Оно станет свободным; лист ожидания сохранит свой порядок.</numerusform>
+            <numerusform>Отдать %n удержанных места в «%1» новым откликам? Они станут свободными; лист ожидания сохранит свой порядок.</numerusform>
+            <numerusform>Отдать %n удержанных мест в «%1» новым откликам? Они станут свободными; лист ожидания сохранит свой порядок.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Held spots released to newcomers</source>
+        <translation>Удержанные места отданы новым откликам</translation>
     </message>
 </context>
 <context>
@@ -1338,7 +1527,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+95"/>
+        <location filename="../../gui/main_window.py" line="+96"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1543,7 +1732,7 @@
         <translation>&amp;Волонтёр</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Vie&amp;w</source>
         <translation>Ви&amp;д</translation>
     </message>
@@ -1633,7 +1822,7 @@
         <translation>Под этот фильтр не подходит ни одна заявка.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -1759,7 +1948,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-813"/>
+        <location line="-816"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1769,7 +1958,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+507"/>
+        <location line="+510"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -1978,6 +2167,44 @@
         <location line="+3"/>
         <source>%1 of %2</source>
         <translation>%1 из %2</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <location filename="../../gui/hand_actions.py" line="-394"/>
+        <source>Move on the waitlist</source>
+        <translation>Переместить в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Move %1 (now number %2 of %3) on the waitlist. Nobody is told; the move and its reason are kept in the activity.</source>
+        <translation>Переместить %1 (сейчас %2-й из %3) в листе ожидания. Никому не сообщается; перемещение и его причина сохраняются в журнале действий.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>e.g. called to say they can come early</source>
+        <translation>например, позвонил и сказал, что может прийти раньше</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Position (1 is first):</source>
+        <translation>&amp;Номер (1 — первый):</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Причина:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>A position from 1 to %1</source>
+        <translation>Номер от 1 до %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Say why: the reason is kept in the activity</source>
+        <translation>Укажите причину: она сохраняется в журнале действий</translation>
     </message>
 </context>
 <context>
@@ -2866,6 +3093,63 @@
         <location line="+4"/>
         <source>%1: %2 decision(s) on %3 application(s), newest first.</source>
         <translation>%1: решений — %2, заявок — %3; сначала новые.</translation>
+    </message>
+</context>
+<context>
+    <name>WalkInDialog</name>
+    <message>
+        <location filename="../../gui/hand_actions.py" line="-96"/>
+        <source>Sign up by hand</source>
+        <translation>Записать вручную</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign up a walk-in or a phone call for «%1». They are told they are signed up; someone on the waitlist is moved up from it.</source>
+        <translation>Записать на «%1» пришедшего лично или позвонившего. Ему сообщат, что он записан; если он в листе ожидания, он переходит из него в список.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>volunteer id, or a name from the directory</source>
+        <translation>ID волонтёра или имя из справочника</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Add a spot for them if none is free</source>
+        <translation>&amp;Добавить место, если свободных нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Volunteer:</source>
+        <translation>&amp;Волонтёр:</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n spot(s) free.</source>
+        <translation>
+            <numerusform>Свободно %n место.</numerusform>
+            <numerusform>Свободно %n места.</numerusform>
+            <numerusform>Свободно %n мест.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No spot is free: they can only be added as an extra spot.</source>
+        <translation>Свободных мест нет: записать можно только на дополнительное место.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Type the volunteer&apos;s id</source>
+        <translation>Введите ID волонтёра</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A volunteer id is at most %1 characters</source>
+        <translation>ID волонтёра — не более %1 символов</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No spot is free: tick «Add a spot for them» to sign them up anyway</source>
+        <translation>Свободных мест нет: отметьте «Добавить место», чтобы всё же записать</translation>
     </message>
 </context>
 <context>
