@@ -39,10 +39,12 @@ def resolve_language(language: str) -> str:
 
 
 def remove_translators(app: QCoreApplication) -> None:
-    """Back to the source strings (also what a test leaves behind)."""
+    """Back to the source strings and the system's numbers (also what a test leaves behind:
+    a Russian default locale left set made later tests read "1,5" for 1.5)."""
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    QLocale.setDefault(QLocale.system())
 
 
 def install_translator(app: QCoreApplication, language: str) -> str:
