@@ -15,7 +15,7 @@ from gui.directory_view import DirectoryDialog, ErrorsModel, PreviewModel, Volun
 from gui.i18n import install_translator, remove_translators
 from gui.main_window import MainWindow
 from tests.helpers.factories import a_form, response
-from tests.helpers.qt import created
+from tests.helpers.qt import created, show_an_open_round
 
 
 @pytest.fixture
@@ -30,14 +30,9 @@ def window(qtbot, qloop, local_core):
 
 
 def test_the_roster_waitlist_and_offers_show_names_beside_ids(qtbot, window, local_core, clock):
-    bridge, w = window
+    _bridge, w = window
     d.save_many(local_core.store, [Volunteer("a", "Анна Петрова"), Volunteer("c", "Carl")])
-    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=2)))
-    for v in "abcd":
-        local_core.engine.handle([response("123", app_id, v)])
-    local_core.engine.handle([response("123", app_id, "a", "declined")])
-    bridge.flush()
-    w.select_application(app_id)
+    show_an_open_round(qtbot, w, local_core.engine, clock)
     p = w.detail
     roster = [p.roster_model.index(i, 0).data() for i in range(p.roster_model.rowCount())]
     waiting = [p.waitlist_model.index(i, 1).data() for i in range(p.waitlist_model.rowCount())]

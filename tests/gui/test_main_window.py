@@ -18,7 +18,7 @@ from tests.helpers.broker import (
     delete_fund_queues,
 )
 from tests.helpers.factories import a_form, unique_fund
-from tests.helpers.qt import created, run_coro, settled
+from tests.helpers.qt import created, run_coro, settled, show_an_open_round
 
 pytestmark = [
     pytest.mark.broker,
@@ -261,18 +261,11 @@ def test_window_geometry_is_remembered(qtbot, qloop, tmp_path, local_core):
 def test_every_window_model_passes_the_model_tester_with_live_data(
     qtmodeltester, qtbot, qloop, local_core, clock
 ):
-    from tests.helpers.factories import response
-
     bridge = Bridge(local_core)
     ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)
     w = MainWindow(bridge, qsettings=ini)
     qtbot.addWidget(w)
-    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=2)))
-    for v in "abcd":
-        local_core.engine.handle([response("123", app_id, v)])
-    local_core.engine.handle([response("123", app_id, "a", "declined")])
-    bridge.flush()
-    w.select_application(app_id)
+    show_an_open_round(qtbot, w, local_core.engine, clock)
     d = w.detail
     assert d.offers_model.rowCount() == 2 and d.activity_model.rowCount() > 0
     models = (w.apps_model, w.proxy, d.roster_model, d.waitlist_model, d.offers_model)

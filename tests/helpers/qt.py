@@ -1,8 +1,10 @@
-"""Running coroutines on the GUI tests' session-wide qasync loop."""
+"""Running coroutines on the GUI tests' session-wide qasync loop; a window's shown application."""
 
 from __future__ import annotations
 
 import asyncio
+
+from tests.helpers.factories import a_form, response
 
 
 def run_coro(qtbot, coro, timeout: int = 20_000):
@@ -23,3 +25,16 @@ def created(qtbot, op, timeout: int = 20_000) -> str:
     result = settled(qtbot, op, timeout)
     assert result.ok, result.refusal
     return result.value
+
+
+def show_an_open_round(qtbot, window, engine, clock) -> str:
+    """Create and show an application of 2 spots: a, b, c, d answered and a withdrew, so b is
+    signed up and c and d are both offered the freed spot; its id."""
+    bridge = window.bridge
+    app_id = created(qtbot, bridge.create_application(a_form(clock, spots=2)))
+    for v in "abcd":
+        engine.handle([response("123", app_id, v)])
+    engine.handle([response("123", app_id, "a", "declined")])
+    bridge.flush()
+    window.select_application(app_id)
+    return app_id
