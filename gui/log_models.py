@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core.broker.stats import QueueStats
 from core.queries import RejectedRow
 from core.records import LoggedMessage
 from gui.display import rejection_text
@@ -44,29 +45,6 @@ def pretty_json(body: str) -> str:
 
 
 # -- queues ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One queue as the monitor shows it (a copy of core.broker.QueueStats' fields)."""
-
-    name: str
-    role: str
-    messages: int
-    consumers: int
-    in_rate: float
-    out_rate: float
-
-    @classmethod
-    def of(cls, stats: Any) -> QueueRow:
-        return cls(
-            str(stats.name),
-            str(stats.role),
-            int(stats.messages),
-            int(stats.consumers),
-            float(stats.in_rate or 0.0),
-            float(stats.out_rate or 0.0),
-        )
 
 
 ROLE_ORDER = {"responses": 0, "waiting": 1, "dead_letters": 2}
@@ -103,7 +81,7 @@ class QueueStatsModel(KeyedTableModel):
         }
     )
 
-    def display(self, r: QueueRow, column: int) -> str:
+    def display(self, r: QueueStats, column: int) -> str:
         col = self.COLUMNS[column]
         if col == "role":
             return role_label(r.role)
@@ -113,7 +91,7 @@ class QueueStatsModel(KeyedTableModel):
             return QLocale().toString(getattr(r, col))
         return str(getattr(r, col))
 
-    def extra(self, r: QueueRow, column: int, role: int) -> Any:
+    def extra(self, r: QueueStats, column: int, role: int) -> Any:
         col = self.COLUMNS[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in ("role", "name"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -126,10 +104,10 @@ class QueueStatsModel(KeyedTableModel):
             return translate("LogModels", "Messages the console could not process; see Rejected.")
         return None
 
-    def set_stats(self, stats: Iterable[Any]) -> None:
+    def set_stats(self, stats: Iterable[QueueStats]) -> None:
         """Update by queue name: changed cells get dataChanged, new queues are inserted."""
         rows = sorted(
-            {q.name: q for q in map(QueueRow.of, stats)}.values(),
+            {q.name: q for q in stats}.values(),
             key=lambda q: (ROLE_ORDER.get(q.role, 9), q.name),
         )
         self.set_rows(rows)
