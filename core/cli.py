@@ -427,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_shift.add_volunteer_show(vols_sub, common)
 
     cli_shift.add_parser(sub, common)
+    cli_shift.add_report_parser(sub, common)
     bs = sub.add_parser(
         "broker-setup",
         parents=[common],
@@ -1227,6 +1228,16 @@ def run_checkin(
         engine.store.close()
 
 
+def run_report(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    engine = open_engine(args)  # an older file is migrated first
+    queries = Queries(engine)
+    try:
+        return cli_shift.show_report(args, queries, out or sys.stdout)
+    finally:
+        queries.close()
+        engine.store.close()
+
+
 def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from core import desktop
 
@@ -1333,4 +1344,6 @@ def _run_command(args: argparse.Namespace) -> int:
         return run_volunteers(args)
     if args.command == "checkin":
         return run_checkin(args)
+    if args.command == "report":
+        return run_report(args)
     raise AssertionError(f"unhandled command {args.command}")

@@ -1,14 +1,15 @@
-"""Command-line parts of the shift's life: `checkin` (attendance, walk-ins), `volunteers show`."""
+"""Command-line parts of the shift's life: `checkin`, `volunteers show`, `report`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from datetime import date, datetime, time
 from typing import Any, TextIO
 
-from core import attendance
+from core import attendance, report
 from core.engine import ActionRefused, Engine
 from core.profile import Profile
 from core.queries import Queries
@@ -222,3 +223,90 @@ def show_volunteer(args: argparse.Namespace, queries: Queries, out: TextIO) -> i
         )
     print("\n".join(lines), file=out)
     return 0
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+REPORT_EPILOG = """\
+examples:
+  volunteer-console report                  every month, then every application
+  volunteer-console report --month 2026-03  one month's applications
+  volunteer-console report --json           the same figures for scripts
+
+fill: signed up / spots (! understaffed below 75 %, !! critical below 50 %); refill: time from
+a freed spot to the next signup, p50 / p90; offers: claimed / ended; confirmed: of those
+reminded; no-show: of those marked; hours: served by those who came."""
+
+
+def add_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    rep = sub.add_parser(
+        "report",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="the fund's numbers: fill rate, refill time, offers, confirmations, no-shows, hours",
+        description="The fund's numbers per month of the shifts and per application (drafts "
+        "and cancelled applications left out), from this console's database.",
+        epilog=REPORT_EPILOG,
+    )
+    rep.add_argument("--month", metavar="YYYY-MM", help="only the shifts of this month")
+    rep.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _pct(rate: float | None) -> str:
+    return "–" if rate is None else f"{round(100 * rate)}%"
+
+
+def _flag_mark(flag: str) -> str:
+    return {"understaffed": " !", "critical": " !!"}.get(flag, "")
+
+
+def _figures_cells(f: report.Figures) -> tuple[str, ...]:
+    return (
+        f"{f.signed}/{f.spots} {_pct(f.fill_rate)}{_flag_mark(f.flag)}",
+        f"{report.duration_text(f.refill_p50_s)} / {report.duration_text(f.refill_p90_s)}",
+        f"{f.offers_claimed}/{f.offers} {_pct(f.acceptance_rate)}",
+        "–" if f.reminded is None else f"{f.confirmed}/{f.reminded} {_pct(f.confirmation_rate)}",
+        f"{f.no_shows}/{f.marked} {_pct(f.no_show_rate)}",
+        attendance.hours_text(f.minutes),
+    )
+
+
+def _table(rows: list[tuple[str, ...]], out: TextIO) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+
+
+def show_report(args: argparse.Namespace, queries: Queries, out: TextIO) -> int:
+    if args.month is not None:
+        try:
+            datetime.strptime(args.month, "%Y-%m")
+        except ValueError:
+            print(f"error: --month: YYYY-MM (got {args.month!r})", file=sys.stderr)
+            return 2
+    rep = queries.report(args.month)
+    if args.json:
+        out.write(json.dumps(rep.as_json(), ensure_ascii=False))
+        out.write("\n")
+        return 0
+    if not rep.applications:
+        print("no published applications" + (f" in {args.month}" if args.month else ""), file=out)
+        return 0
+    head = ("FILL", "REFILL P50 / P90", "OFFERS", "CONFIRMED", "NO-SHOW", "HOURS")
+    months = [("MONTH", "APPS", *head)] + [
+        (m.month, str(m.applications), *_figures_cells(m.figures)) for m in rep.months
+    ]
+    months.append(("all", str(len(rep.applications)), *_figures_cells(rep.total)))
+    _table(months, out)
+    print("", file=out)
+    apps = [("DATE", "ID", "NAME", *head)] + [
+        (a.date.isoformat(), a.application_id, _clip(a.name, 28), *_figures_cells(a.figures))
+        for a in rep.applications
+    ]
+    _table(apps, out)
+    return 0
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -11,12 +11,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from core import attendance, directory, profile
+from core import attendance, directory, profile, report
 from core.attendance import CheckinRow
 from core.directory import Volunteer
 from core.kinds import Params
 from core.profile import Profile
 from core.records import Activity, LoggedMessage
+from core.report import Report
 from core.storage import BUSY_TIMEOUT_MS
 
 
@@ -486,6 +487,11 @@ class Queries:
     def matching_volunteers(self, text: str) -> set[str]:
         """Volunteer ids the text finds: the text itself, and names in the directory."""
         return profile.matching_ids(self.conn, text)
+
+    def report(self, month: str | None = None) -> Report:
+        """The fund's numbers per application, per month and in all (core/report.py)."""
+        with self._snapshot() as c:
+            return report.report(c, month=month)
 
     def volunteer_profile(self, volunteer_id: str) -> Profile:
         """One volunteer across the fund's applications: shifts, attendance, hours."""
