@@ -18,7 +18,7 @@ from core.kinds import Params
 from core.profile import Profile
 from core.records import Activity, LoggedMessage
 from core.report import Report
-from core.storage import BUSY_TIMEOUT_MS
+from core.storage import BUSY_TIMEOUT_MS, backlog_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,11 +461,7 @@ class Queries:
         ]
 
     def backlog(self) -> int:
-        return int(
-            self.conn.execute(
-                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-            ).fetchone()[0]
-        )
+        return backlog_of(self.conn)
 
     def applications_with_volunteer(self, text: str) -> set[str]:
         """The applications a volunteer was ever decided about (signed up, waiting, ...),

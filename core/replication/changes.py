@@ -19,14 +19,24 @@ from typing import Any
 
 from core.replication.log import LogWriter
 from core.replication.records import SNAPSHOT, LogRecord
+from core.storage import recount_backlog
 
 CHANGES = "changes"
 CHANGE_TABLE = "replication_change"
 # Local to each console: its own place in the log, the capture's own rows, its data
 # directory's own facts (meta: the fund the directory belongs to), and the volunteers
 # directory (names and phones never leave the console, not even through the decision log).
+# The backlog counter (outbox_backlog) is each file's own too: a replica recounts it from the
+# outbox rows it applied (INSERT OR REPLACE fires no delete trigger to keep it).
 NOT_REPLICATED = frozenset(
-    {CHANGE_TABLE, "replication_position", "replication_command", "meta", "volunteer"}
+    {
+        CHANGE_TABLE,
+        "replication_position",
+        "replication_command",
+        "meta",
+        "volunteer",
+        "outbox_backlog",
+    }
 )
 
 CHANGE_TABLE_SQL = (
@@ -168,11 +178,14 @@ def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
     not rows)."""
     if record.kind == SNAPSHOT:
         apply_snapshot(conn, record)
+        recount_backlog(conn)
         return
     if record.kind != CHANGES:
         return
+    outbox = False
     for tbl, op, row_id, row in record.payload["rows"]:
         q = _quoted(tbl)
+        outbox = outbox or tbl == "outbox"
         if op == "del":
             conn.execute(f"DELETE FROM main.{q} WHERE rowid = ?", (row_id,))
             continue
@@ -183,6 +196,8 @@ def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
             f"INSERT OR REPLACE INTO main.{q} ({names}) VALUES ({marks})",
             (row_id, *(_value(row[c]) for c in columns)),
         )
+    if outbox:
+        recount_backlog(conn)
 
 
 class ChangesetPublisher:

@@ -391,3 +391,44 @@ def test_v3_inbox_is_rekeyed_by_sender_keeping_its_rows_in_order(
         Result("duplicate", "a-first")
     ]
     store.close()
+
+
+def test_the_backlog_counter_follows_every_way_an_outbox_row_changes(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Schema 14 keeps the backlog as a number; it must equal a count of the rows at each step."""
+    store = Store(tmp_path / "c.db")
+
+    def counted() -> int:
+        return int(
+            store.conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+            ).fetchone()[0]
+        )
+
+    seen = []
+    with store.transaction():
+        store.add_outbox(
+            [(f"m{i}", "2026-03-01T10:00:00", "x", "k", "a", None, None, "{}") for i in range(5)]
+        )
+        store.add_outbox_copies(
+            [("c1", "2026-03-01T10:00:00", "dl", "k", "dead_letter", None, None, "", b"r", b"p")]
+        )
+    seen.append(store.backlog())
+    seqs = [row.seq for row in store.pending_outbox()]
+    store.mark_sent(seqs[:2], clock.now())
+    seen.append(store.backlog())
+    store.mark_sent(seqs[:1], clock.now())  # sent twice: counted once
+    seen.append(store.backlog())
+    store.mark_failed(seqs[2], "nack")  # a failed attempt stays in the backlog
+    seen.append(store.backlog())
+    store.mark_undeliverable(seqs[3], "too big", clock.now())
+    seen.append(store.backlog())
+    with store.transaction() as c:
+        c.execute("UPDATE outbox SET sent_at = NULL WHERE seq = ?", (seqs[0],))  # by hand
+    seen.append(store.backlog())
+    with store.transaction() as c:
+        c.execute("DELETE FROM outbox WHERE seq IN (?, ?)", (seqs[1], seqs[4]))
+    seen.append(store.backlog())
+    assert seen == [6, 4, 4, 4, 3, 4, 3]
+    assert store.backlog() == counted()
