@@ -39,6 +39,8 @@ class Delivery:
     app_id: str | None = None
     redelivered: bool = False  # the broker's flag: delivered before and not acknowledged
     properties: object | None = None  # the AMQP properties, opaque here (for a dead letter)
+    # (name, shown value) of envelope fields that were not UTF-8 on the wire: refused
+    undecodable: tuple[tuple[str, str], ...] = ()
 
 
 # A redelivered message without message_id was delivered before and not acknowledged, so it
@@ -323,6 +325,9 @@ class Engine:
         outbound: list[m.Outbound],
         activity: list[Activity],
     ) -> tuple[Outcome, str | Rejection, m.VolunteerRequest | None]:
+        if d.undecodable:
+            found = [{"name": name, "got": got} for name, got in d.undecodable]
+            return "rejected", reject(RejectionKind.NOT_UTF8_PROPERTY, properties=found), None
         if d.app_id is not None and d.app_id == self.console_app_id:
             return "ignored", "published by this fund's console", None
         parsed = m.parse_inbound(d.body)

@@ -351,6 +351,9 @@ class RejectionKind(StrEnum):
     UNKNOWN_APPLICATION = "unknown_application"  # application
     NOT_PUBLISHED = "not_published"  # application
     INTERNAL_ERROR = "internal_error"  # error (exception type), text
+    # properties: [{name, got}]: AMQP properties (message_id, app_id...), the header table or
+    # the routing key that were not UTF-8 on the wire; got shows the bytes as \xNN
+    NOT_UTF8_PROPERTY = "not_utf8_property"
     OTHER = "other"  # text: a reason recorded before schema 9, or from a newer console
 
 
@@ -359,6 +362,7 @@ class FieldProblem(StrEnum):
 
     MISSING = "missing"
     ID = "id"  # not an integer or a string of 1 to 64 characters
+    ID_RANGE = "id_range"  # an integer outside +-(2^53 - 1), the contract's bound
     OBJECT = "object"  # not a JSON object
     TIMESTAMP_FORM = "timestamp_form"  # not YYYY-MM-DDTHH:MM:SS
     TIMESTAMP_RANGE = "timestamp_range"  # its offset takes it out of years 1-9999 in UTC
@@ -372,6 +376,9 @@ def _field_en(f: Params) -> str:
     said_by: dict[str, str] = {
         FieldProblem.MISSING: "is missing",
         FieldProblem.ID: "must be an integer or a string of 1 to 64 characters",
+        FieldProblem.ID_RANGE: (
+            "an integer id must be within +-(2^53 - 1), -9007199254740991 to 9007199254740991"
+        ),
         FieldProblem.OBJECT: "must be a JSON object",
         FieldProblem.TIMESTAMP_FORM: "not a timestamp of the form YYYY-MM-DDTHH:MM:SS",
         FieldProblem.TIMESTAMP_RANGE: "timestamp is out of range in UTC",
@@ -416,6 +423,12 @@ _REJECTION_EN: dict[str, Callable[[Params], str]] = {
     RejectionKind.NOT_PUBLISHED: lambda p: f"application {p['application']} is not published yet",
     RejectionKind.INTERNAL_ERROR: lambda p: (
         f"internal error while applying: {p['error']}: {p['text']}"
+    ),
+    RejectionKind.NOT_UTF8_PROPERTY: lambda p: "; ".join(
+        f"AMQP headers: a header name is not UTF-8 (the table's bytes: {q['got']})"
+        if q["name"] == "headers"
+        else f"AMQP {q['name']} is not UTF-8 (got '{q['got']}')"
+        for q in p["properties"]
     ),
     RejectionKind.OTHER: lambda p: str(p.get("text", "")),
 }

@@ -187,8 +187,11 @@ def _describe(exc: ValidationError) -> Rejection:
             fields[loc] = {"field": loc, "problem": FieldProblem.VALUE.value, "text": text}
             continue
         problem, text = FieldProblem.INVALID, err["msg"]
+        value = err.get("input")
         if is_id_union:
             problem = FieldProblem.ID
+            if isinstance(value, int) and not isinstance(value, bool) and _outside_bound(value):
+                problem = FieldProblem.ID_RANGE
         elif err["type"] in ("model_type", "dict_type", "model_attributes_type"):
             problem = FieldProblem.OBJECT  # not pydantic's internal class name
         elif err["type"] == "literal_error":
@@ -198,6 +201,10 @@ def _describe(exc: ValidationError) -> Rejection:
             shown = shown[:57] + "..."
         fields[loc] = {"field": loc, "problem": problem.value, "text": text, "got": shown}
     return reject(RejectionKind.BAD_FIELDS, fields=list(fields.values()))
+
+
+def _outside_bound(value: int) -> bool:
+    return not -MAX_SAFE_INT <= value <= MAX_SAFE_INT
 
 
 class _Refused(ValueError):

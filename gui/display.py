@@ -528,6 +528,12 @@ def _field_problem(f: Params) -> str:
         text = translate(
             "Rejection", "%1: must be an integer or a string of 1 to 64 characters (got %2)"
         )
+    elif problem == "id_range":
+        text = translate(
+            "Rejection",
+            "%1: an integer id must be within ±(2^53 − 1), -9007199254740991 to"
+            " 9007199254740991 (got %2)",
+        )
     elif problem == "object":
         text = translate("Rejection", "%1: must be a JSON object (got %2)")
     elif problem == "timestamp_form":
@@ -546,6 +552,16 @@ def _field_problem(f: Params) -> str:
     else:
         text = translate("Rejection", "%1: wrong type or value (got %2)")
     return _two(text, name, got)
+
+
+def _property_problem(q: Params) -> str:
+    if q.get("name") == "headers":
+        return translate("Rejection", "A header name of the message is not UTF-8 text")
+    return _two(
+        translate("Rejection", "The message's AMQP property %1 is not UTF-8 text (got %2)"),
+        q.get("name", ""),
+        q.get("got", ""),
+    )
 
 
 _REJECTION: dict[str, Callable[[Params], str]] = {
@@ -599,6 +615,7 @@ _REJECTION: dict[str, Callable[[Params], str]] = {
     "not_published": lambda p: _one(
         translate("Rejection", "Application %1 is not published yet"), p["application"]
     ),
+    "not_utf8_property": lambda p: "; ".join(_property_problem(q) for q in p["properties"]),
     "internal_error": lambda p: _two(
         translate("Rejection", "Internal error while applying: %1: %2"), p["error"], p["text"]
     ),

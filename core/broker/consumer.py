@@ -11,6 +11,7 @@ from typing import Any
 
 from aiormq.abc import DeliveredMessage
 
+from core.broker import amqp_text
 from core.broker.connection import Session
 from core.broker.status import StatusBoard
 from core.broker.topology import CONSUMED_ROLES, Role
@@ -28,6 +29,10 @@ Commit = Callable[..., Awaitable[Any]]  # runs a store write (on the writer thre
 Pending = tuple[int, Role, int, DeliveredMessage]  # session generation, role, tag, message
 
 
+def _printable(text: str | None) -> str | None:
+    return amqp_text.shown(text) if text and amqp_text.is_undecodable(text) else text
+
+
 class Consumer:
     """Consumes the fund's two queues; whatever arrives within flush_interval is one batch."""
 
@@ -41,6 +46,8 @@ class Consumer:
         commit: Commit,
         status: StatusBoard,
     ) -> None:
+        # before the first frame is read: a non-UTF-8 property must not kill the reader
+        amqp_text.install()
         self.engine = engine
         self.status = status
         self._paused: str | None = None  # why the store cannot write, while it cannot
@@ -190,15 +197,19 @@ class Consumer:
         deliveries = []
         for _role, _tag, msg in live:
             props = msg.header.properties
+            # Envelope text that was not UTF-8 is carried as printable \xNN text, so it can be
+            # stored and shown, and the engine refuses the message naming the field.
+            odd = amqp_text.undecodable_properties(props, msg.routing_key)
             deliveries.append(
                 Delivery(
                     body=msg.body,
                     exchange=msg.exchange or "",
-                    routing_key=msg.routing_key or "",
-                    message_id=props.message_id,
-                    app_id=props.app_id,
+                    routing_key=_printable(msg.routing_key) or "",
+                    message_id=_printable(props.message_id),
+                    app_id=_printable(props.app_id),
                     redelivered=bool(msg.redelivered),
-                    properties=props,
+                    properties=amqp_text.cleaned(props) if odd else props,
+                    undecodable=tuple(odd),
                 )
             )
         channel = live[0][2].channel

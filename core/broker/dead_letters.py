@@ -31,6 +31,8 @@ def copy_row(
     unique: the one transaction that records the message records its copy once.
     """
     key = d.routing_key or f"fund.{fund_id}"
+    if len(key.encode()) > 255:  # a key shown as \xNN text can outgrow the limit
+        key = f"fund.{fund_id}"
     shown = d.body[:SHOWN_BYTES].decode("utf-8", "replace")
     return (
         f"dead-letter:{inbox_key}",

@@ -1382,7 +1382,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+77"/>
+        <location filename="../../gui/log_models.py" line="+55"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -2561,6 +2561,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>%1: an integer id must be within ±(2^53 − 1), -9007199254740991 to 9007199254740991 (got %2)</source>
+        <translation>%1: целый id должен быть в пределах ±(2^53 − 1), от -9007199254740991 до 9007199254740991 (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>%1: must be a JSON object (got %2)</source>
         <translation>%1: должно быть JSON-объектом (получено %2)</translation>
     </message>
@@ -2591,6 +2596,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>A header name of the message is not UTF-8 text</source>
+        <translation>Имя заголовка сообщения — не текст UTF-8</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The message&apos;s AMQP property %1 is not UTF-8 text (got %2)</source>
+        <translation>AMQP-свойство сообщения %1 — не текст UTF-8 (получено %2)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>The message is %1 bytes, over the %2 KiB limit</source>
         <translation>Сообщение занимает %1 байт, больше предела в %2 КиБ</translation>
     </message>
@@ -2655,7 +2670,7 @@
         <translation>Заявка %1 ещё не опубликована</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Internal error while applying: %1: %2</source>
         <translation>Внутренняя ошибка при обработке: %1: %2</translation>
     </message>
@@ -3155,7 +3170,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-544"/>
+        <location filename="../../gui/display.py" line="-561"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

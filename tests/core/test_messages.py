@@ -249,10 +249,18 @@ def test_integer_ids_are_bounded_to_json_safe_integers() -> None:
     for fine in (top, -top, 0):
         result = parse_inbound(body(response(volunteer_id=fine)))
         assert isinstance(result, VolunteerRequest) and result.volunteer_id == str(fine)
-    for bad in (top + 1, -top - 1, 10**40):
-        assert reason_of(body(response(volunteer_id=bad))).startswith(
-            f"data.volunteer_id: {ID_RULE} (got"
+    bound = "an integer id must be within +-(2^53 - 1), -9007199254740991 to 9007199254740991"
+    for bad in (top + 1, -top - 1):
+        assert reason_of(body(response(volunteer_id=bad))) == (
+            f"data.volunteer_id: {bound} (got {bad})"
         )
+    assert reason_of(body(response(volunteer_application_id=10**40))) == (
+        f"data.volunteer_application_id: {bound} (got {10**40})"
+    )
+    # a float or a boolean is not an integer at all: the id rule, not the bound
+    assert reason_of(body(response(volunteer_id=True))).startswith(
+        f"data.volunteer_id: {ID_RULE} (got"
+    )
 
 
 def test_a_long_digit_string_id_goes_out_as_a_string_not_an_unsafe_integer() -> None:

@@ -163,3 +163,19 @@ def test_actors_are_translated_and_the_model_keeps_cores_words_in_tooltips(langu
     assert cause in model.index(0, ActivityModel.CAUSE).data(tip)
     assert model.index(0, ActivityModel.WHAT).data(tip) == "записан: занял свободное место"
     assert model.headerData(ActivityModel.WHAT, Qt.Orientation.Horizontal) == "Что произошло"
+
+
+def test_envelope_and_id_bound_rejections_read_in_russian(language):
+    from gui.display import rejection_text
+
+    language("ru")
+    odd = {"properties": [{"name": "message_id", "got": "\\xff\\xfe"}, {"name": "headers"}]}
+    assert rejection_text("not_utf8_property", odd) == (
+        "AMQP-свойство сообщения message_id — не текст UTF-8 (получено \\xff\\xfe);"
+        " Имя заголовка сообщения — не текст UTF-8"
+    )
+    bound = {"fields": [{"field": "data.volunteer_id", "problem": "id_range", "got": "2**60"}]}
+    assert rejection_text("bad_fields", bound) == (
+        "data.volunteer_id: целый id должен быть в пределах ±(2^53 − 1), от -9007199254740991"
+        " до 9007199254740991 (получено 2**60)"
+    )
