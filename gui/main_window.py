@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
             a.setShortcut(QKeySequence(f"Alt+{i + 1}"))
             a.triggered.connect(lambda _c=False, n=i: self.tabs.setCurrentIndex(n))
             m_view.addAction(a)
+        self.shift.add_numbers(m_view)  # the fund's numbers: a tab, Alt+5
 
         # The toolbar says each action in a word (menus keep the full text): at 1024 px in
         # Russian the full texts pushed Export behind the overflow arrow.

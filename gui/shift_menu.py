@@ -1,5 +1,6 @@
-"""The window's parts for the shift's day: the check-in view of the chosen application, and a
-roster row that opens its volunteer (double-click; Ctrl+H is the window's own)."""
+"""The window's parts for the shift's whole life: the check-in view of the chosen application,
+a roster row that opens its volunteer (double-click; Ctrl+H is the window's own), and the
+fund's numbers as a tab (View > Numbers)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from gui.checkin_view import CheckinDialog
+from gui.numbers_view import NumbersView
 from gui.table_model import KeyRole
 
 
@@ -47,6 +49,21 @@ class ShiftMenu(QObject):
     def _update_actions(self, *_args: Any) -> None:
         d = self.window.detail.detail
         self.act_checkin.setEnabled(d is not None and d.summary.status in ("open", "closed"))
+
+    def add_numbers(self, m_view: QMenu) -> NumbersView:
+        """The fund's numbers as the window's next tab, with its View menu item."""
+        view = NumbersView(self.window.bridge)
+        view.setObjectName("numbers")
+        tabs = self.window.tabs
+        index = tabs.addTab(view, self.tr("Numbers"))
+        self.window.extra_views["numbers"] = view
+        act = QAction(self.tr("&Numbers"), self.window)
+        act.setShortcut(QKeySequence(f"Alt+{index + 1}"))
+        act.triggered.connect(lambda _c=False: tabs.setCurrentWidget(view))
+        m_view.addAction(act)
+        self.act_numbers = act
+        self.numbers = view
+        return view
 
     def open_checkin(self, app_id: str | None = None) -> CheckinDialog | None:
         """The check-in window of the chosen application (one per application, reused)."""

@@ -1757,7 +1757,7 @@
         <translation>Отклонённые &amp;сообщения</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>New</source>
         <translation>Новая</translation>
     </message>
@@ -1948,7 +1948,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-816"/>
+        <location line="-817"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -1958,7 +1958,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+510"/>
+        <location line="+511"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -2205,6 +2205,122 @@
         <location line="+2"/>
         <source>Say why: the reason is kept in the activity</source>
         <translation>Укажите причину: она сохраняется в журнале действий</translation>
+    </message>
+</context>
+<context>
+    <name>Numbers</name>
+    <message>
+        <location filename="../../gui/numbers_view.py" line="+60"/>
+        <source>%1 s</source>
+        <translation>%1 с</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 min</source>
+        <translation>%1 мин</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 ч %2 мин</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 дн. %2 ч</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>understaffed</source>
+        <translation>не хватает людей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>critical</source>
+        <translation>критично</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>filled %1 (%2 of %3 spots)</source>
+        <translation>заполнено %1 (%2 из %3 мест)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no spot freed</source>
+        <translation>места не освобождались</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 freed spot(s), none refilled</source>
+        <translation>освободилось мест: %1, ни одно не занято снова</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>freed spots refilled in %1 (p50), %2 (p90)</source>
+        <translation>освободившиеся места снова заняты за %1 (p50), %2 (p90)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>offers accepted %1</source>
+        <translation>предложения приняты: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>confirmed %1</source>
+        <translation>подтвердили: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no-show %1</source>
+        <translation>не пришли: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h served</source>
+        <translation>отработано %1 ч</translation>
+    </message>
+</context>
+<context>
+    <name>NumbersView</name>
+    <message>
+        <location line="+230"/>
+        <source>&amp;Shifts of:</source>
+        <translation>&amp;Смены за:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Understaffed: below 75 % of the spots filled; critical: below 50 %. Refill: from a freed spot to the next signup. No-show: of those marked at check-in.</source>
+        <translation>Не хватает людей: занято меньше 75 % мест; критично: меньше 50 %. Замена: от освобождения места до следующей записи. Не пришли: среди отмеченных при отметке явки.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>All months</source>
+        <translation>Все месяцы</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Filled, %1</source>
+        <translation>Заполнено, %1</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Filled, by month</source>
+        <translation>Заполнено, по месяцам</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No published applications yet.</source>
+        <translation>Опубликованных заявок пока нет.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Hours served, by month</source>
+        <translation>Отработано часов, по месяцам</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No hours recorded yet.</source>
+        <translation>Отработанные часы ещё не отмечались.</translation>
     </message>
 </context>
 <context>
@@ -2986,7 +3102,7 @@
 <context>
     <name>ShiftMenu</name>
     <message>
-        <location filename="../../gui/shift_menu.py" line="+23"/>
+        <location filename="../../gui/shift_menu.py" line="+25"/>
         <source>Check-&amp;in…</source>
         <translation>Отметка &amp;явки…</translation>
     </message>
@@ -2994,6 +3110,16 @@
         <location line="+3"/>
         <source>On the day: mark who arrived, who is late, who did not come; hours served</source>
         <translation>В день смены: кто пришёл, кто опоздал, кто не пришёл; отработанные часы</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Numbers</source>
+        <translation>Показатели</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Numbers</source>
+        <translation>&amp;Показатели</translation>
     </message>
 </context>
 <context>
@@ -3232,6 +3358,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../gui/numbers_view.py" line="-247"/>
         <source>Filled</source>
         <translation>Занято</translation>
     </message>
@@ -3278,6 +3405,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../gui/numbers_view.py" line="+6"/>
         <location filename="../../gui/volunteer_view.py" line="+1"/>
         <source>Hours</source>
         <translation>Часы</translation>
@@ -3340,19 +3468,66 @@
         <translation>Причина</translation>
     </message>
     <message>
+        <location filename="../../gui/numbers_view.py" line="-5"/>
+        <source>Refill p50</source>
+        <translation>Замена p50</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refill p90</source>
+        <translation>Замена p90</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offers accepted</source>
+        <translation>Предл. приняты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed</source>
+        <translation>Подтвердили</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No-show</source>
+        <translation>Не пришли</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <location filename="../../gui/volunteer_view.py" line="-2"/>
         <location line="+54"/>
         <source>Application</source>
         <translation>Заявка</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="+1"/>
+        <location filename="../../gui/volunteer_view.py" line="-53"/>
         <location line="+54"/>
         <source>Shift</source>
         <translation>Смена</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+25"/>
+        <source>Month</source>
+        <translation>Месяц</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Applications</source>
+        <translation>Заявок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Understaffed</source>
+        <translation>Мало людей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Critical</source>
+        <translation>Критично</translation>
+    </message>
+    <message>
+        <location filename="../../gui/volunteer_view.py" line="+2"/>
         <source>Place</source>
         <translation>Запись</translation>
     </message>
