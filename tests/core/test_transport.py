@@ -102,6 +102,38 @@ def send_sentinel(core: ConsoleCore, exchange: str, key: str) -> str:
     return mid
 
 
+def commit_outbox(core: ConsoleCore, rows: list[tuple[str, str, str, str]]) -> None:
+    """Commit outbox rows (name, routing key, action, body) as another process (the CLI)
+    would, and wake the relay; each message id ends in -<name>."""
+    with core.store.transaction():
+        core.store.add_outbox(
+            (
+                f"{uuid4()}-{name}",
+                "2026-12-01T09:00:00",
+                NOTIFICATION_EXCHANGE,
+                key,
+                action,
+                "1",
+                None,
+                body,
+            )
+            for name, key, action, body in rows
+        )
+    core.transport.wake()
+
+
+async def notification_sink(
+    conn: aio_pika.abc.AbstractConnection,
+    fund: str,
+    on_message: Callable[[aio_pika.abc.AbstractIncomingMessage], Awaitable[None]],
+) -> None:
+    """A private queue bound to every notification of fund, consumed by on_message."""
+    ch = await conn.channel()
+    sink = await ch.declare_queue(exclusive=True, auto_delete=True)
+    await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
+    await sink.consume(on_message, no_ack=True)
+
+
 async def poll(ready: Callable[[], Awaitable[bool]]) -> None:
     """Ask `ready` up to 100 times, 50 ms apart; the caller asserts on what it gathered."""
     for _ in range(100):
@@ -263,15 +295,12 @@ def test_unroutable_rows_among_routable_ones_are_marked_sent_and_the_rest_arrive
         core = await started_core(tmp_path, fund)
         conn = await aio_pika.connect(BROKER_URL)
         try:
-            ch = await conn.channel()
             got: list[str] = []
 
             async def on_message(msg: aio_pika.abc.AbstractIncomingMessage) -> None:
                 got.append(msg.message_id or "")
 
-            sink = await ch.declare_queue(exclusive=True, auto_delete=True)
-            await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
-            await sink.consume(on_message, no_ack=True)
+            await notification_sink(conn, fund, on_message)
             app = core.engine.create_application(form(30))
             pub = await conn.channel(publisher_confirms=True)
             ex = await pub.get_exchange(RESPONSE_EXCHANGE, ensure=False)
@@ -344,28 +373,11 @@ def test_a_window_with_a_row_too_big_for_one_frame_goes_by_basic_publish(
             got.append(msg)
 
         def commit(names_bodies: list[tuple[str, str]]) -> None:
-            # Outbox rows as another process (the CLI) commits them.
-            with core.store.transaction():
-                core.store.add_outbox(
-                    (
-                        f"{uuid4()}-{name}",
-                        "2026-12-01T09:00:00",
-                        NOTIFICATION_EXCHANGE,
-                        f"fund.{fund}.free_spot.1",
-                        "notify_free_spot",
-                        "1",
-                        None,
-                        body,
-                    )
-                    for name, body in names_bodies
-                )
-            core.transport.wake()
+            key = f"fund.{fund}.free_spot.1"
+            commit_outbox(core, [(n, key, "notify_free_spot", b) for n, b in names_bodies])
 
         try:
-            ch = await conn.channel()
-            sink = await ch.declare_queue(exclusive=True, auto_delete=True)
-            await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
-            await sink.consume(on_message, no_ack=True)
+            await notification_sink(conn, fund, on_message)
             commit([("a", "{}"), ("b", "{}")])
             await wait_until(lambda: len(got) == 2, what="the small window")
             commit([("c", "{}"), ("big", big), ("d", "{}")])
@@ -730,27 +742,10 @@ def test_a_row_that_can_never_be_sent_is_marked_failed_and_the_rows_around_it_go
             got.append((msg.message_id or "").rsplit("-", 1)[1])
 
         def commit(names_keys: list[tuple[str, str]]) -> None:
-            with core.store.transaction():
-                core.store.add_outbox(
-                    (
-                        f"{uuid4()}-{name}",
-                        "2026-12-01T09:00:00",
-                        NOTIFICATION_EXCHANGE,
-                        key,
-                        "volunteer_notification",
-                        "1",
-                        None,
-                        "{}",
-                    )
-                    for name, key in names_keys
-                )
-            core.transport.wake()
+            commit_outbox(core, [(n, k, "volunteer_notification", "{}") for n, k in names_keys])
 
         try:
-            ch = await conn.channel()
-            sink = await ch.declare_queue(exclusive=True, auto_delete=True)
-            await sink.bind(NOTIFICATION_EXCHANGE, f"fund.{fund}.#")
-            await sink.consume(on_message, no_ack=True)
+            await notification_sink(conn, fund, on_message)
             good = f"fund.{fund}.volunteer.7"
             poisoned = f"fund.{fund}.volunteer.{'😀' * 64}"
             commit([("a", good), ("poison", poisoned), ("b", good)])
