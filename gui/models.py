@@ -42,9 +42,6 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
 
 
-__all__ = ["offer_text", "status_text"]  # status_text lives in gui.display; kept here for callers
-
-
 def offer_text(state: str | None) -> str:
     if state is None:
         return ""

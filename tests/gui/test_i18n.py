@@ -43,7 +43,7 @@ def test_in_russian_the_widgets_and_the_main_window_speak_russian(
     assert translate("MainWindow", "Message log") == "Журнал сообщений"
     assert translate("MainWindow", "&New application…") == "&Новая заявка…"
     assert translate("models", "Date and time") == "Дата и время"
-    from gui.models import status_text
+    from gui.display import status_text
 
     assert status_text("open") == "открыта"
     assert translate("QPlatformTheme", "Cancel") == "Отмена"  # Qt's own buttons too
