@@ -598,6 +598,7 @@ class Store:
         *,
         upto_version: int = SCHEMA_VERSION,
         check_budget: float | None = START_CHECK_BUDGET,
+        check_current: bool = True,
     ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -606,7 +607,7 @@ class Store:
         # Whether the start check saw the whole file; if not, a background check finishes it.
         self.fully_checked = False
         try:
-            self._open(upto_version, check_budget)
+            self._open(upto_version, check_budget, check_current)
         except StoreDamaged:
             self.close()
             raise
@@ -622,7 +623,7 @@ class Store:
                 raise StoreUnusable(self.path, exc.strerror or str(exc)) from exc
             raise
 
-    def _open(self, upto_version: int, check_budget: float | None) -> None:
+    def _open(self, upto_version: int, check_budget: float | None, check_current: bool) -> None:
         if not self.path.exists():  # private from the start: SQLite gives -wal/-shm its mode
             os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         self.db = pw.SqliteDatabase(
@@ -638,7 +639,13 @@ class Store:
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
         self.db.connect(reuse_if_open=True)
-        if self.path.stat().st_size > 0 and check_budget != 0:
+        # check_current=False (a command that only reads): checked only before a migration
+        # writes to it; SQLite still reports any damaged page the reading touches.
+        if (
+            self.path.stat().st_size > 0
+            and check_budget != 0
+            and (check_current or self.schema_version() < upto_version)
+        ):
             verdict = quick_check(self.conn, check_budget)
             if verdict is not None and verdict != "unfinished":
                 raise StoreDamaged(self.path, verdict)

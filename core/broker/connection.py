@@ -87,6 +87,7 @@ class Supervisor:
     def __init__(
         self, url: str, name: str, status: StatusBoard, serve: Serve, tls: TlsFiles | None = None
     ) -> None:
+        quiet_aiormq_logs()  # before the first connection attempt can log
         self.url = url
         self.tls = tls or TlsFiles()
         self.name = name
