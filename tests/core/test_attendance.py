@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -214,3 +215,20 @@ def test_checkin_commands_mark_edit_and_list(tmp_path):
     ]
     code, shown = run("list", app_id, "--json")
     assert code == 0 and '"status": "arrived"' in shown and '"minutes": 150' in shown
+
+
+def test_marks_travel_in_the_decision_logs_changesets_by_one_rowid(console):
+    from core.replication.changes import install_capture, pending_changes
+
+    engine, app = console.engine, console.app
+    assert "attendance" in install_capture(engine.store.conn)
+    engine.record_attendance(app, "701", "arrived")
+    engine.set_served(app, "701", 200)
+    engine.clear_attendance(app, "701")
+    seen = [
+        (op, row_id, (json.loads(row) or {}).get("minutes") if row else None)
+        for _, tbl, op, row_id, row in pending_changes(engine.store.conn)
+        if tbl == "attendance"
+    ]
+    rowid = seen[0][1]
+    assert seen == [("put", rowid, 240), ("put", rowid, 200), ("del", rowid, None)]
