@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
-from core import attendance, rules
+from core import attendance, rules, undo
 from core import messages as m
 from core import outcomes as o
 from core.clock import Clock, SystemClock, local_now, shift_over
@@ -146,6 +146,9 @@ class ActionRefused(Exception):
         return self.refusal.kind
 
 
+T = TypeVar("T")
+
+
 class Engine:
     """Owns the rules' state for one fund and the only way to change it."""
 
@@ -161,6 +164,7 @@ class Engine:
         # it from theirs. One caller at a time keeps the cache and its transaction together.
         self._lock = threading.RLock()
         self.dead_letter: DeadLetter | None = None  # set by the transport
+        self.outbox_claims = undo.OutboxClaims()  # rows the relay is sending: never undone
 
     # -- listeners ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -729,6 +733,45 @@ class Engine:
             "coordinator",
             lambda st, fx: rules.set_policy(st, fx, policy, offer_timeout_min * 60),
         )
+
+    # -- undo (core/undo.py) ----------------------------------------------------------------
+    def with_undo(
+        self, app_id: str | None, action: str, run: Callable[[], T]
+    ) -> tuple[T, undo.Undo]:
+        """Run one coordinator operation on app_id (None: it creates one and returns its id)
+        and say how to take it back. Holding the lock, nothing else commits in between."""
+        with self._lock:
+            before = None
+            if app_id is not None:
+                self._refresh()
+                st = self._state(app_id)
+                before = undo.snapshot(st) if st is not None else None
+            mark = undo.Mark.of(self.store.conn)
+            value = run()
+            target = app_id if app_id is not None else str(value)
+            return value, undo.taken(self.store.conn, target, action, before, mark)
+
+    def undo(self, u: undo.Undo) -> None:
+        """Take an action back while nothing it told volunteers has left and nothing has
+        happened to the application since; raises ActionRefused otherwise."""
+        # the relay reads no page between the check and the commit (OutboxClaims)
+        with self.outbox_claims.lock, self._changing(u.application_id) as (st, change):
+            conn = self.store.conn
+            refused = undo.refusal(conn, u, self.outbox_claims.claimed)
+            if refused is not None:
+                raise ActionRefused(refused)
+            undo.drop_messages(conn, u)
+            if u.before is None:
+                self.store.delete_application(u.application_id)
+                self._cache.pop(u.application_id, None)
+                change.application_ids.add(u.application_id)
+                return
+            restored = undo.restore(conn, st, u)
+            now = self.clock.now()
+            fx = Effects(now=now, actor="coordinator")
+            rules._log(restored, fx, ActivityKind.UNDONE, action=u.action)
+            self._write({restored.id: restored}, [], fx.activity, now, change)
+            self._cache[restored.id] = restored
 
     # -- reads --------------------------------------------------------------------------
     def state(self, app_id: str) -> AppState | None:

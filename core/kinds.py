@@ -56,6 +56,7 @@ class ActivityKind(StrEnum):
     ATTENDANCE_MARKED = "attendance_marked"
     SERVED_CHANGED = "served_changed"  # old, new (minutes)
     ATTENDANCE_CLEARED = "attendance_cleared"  # status (the mark taken back)
+    UNDONE = "undone"  # the coordinator took their last action back: action (core/undo.py)
     LEGACY = "legacy"  # a row older than this schema that could not be read: text
 
 
@@ -193,6 +194,7 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
     ActivityKind.HOLD_RELEASED: lambda p: (
         f"{p['spots']} held spot(s) " + _HOLD_END_EN.get(str(p.get("why")), "stopped being held")
     ),
+    ActivityKind.UNDONE: lambda p: f"undone by the coordinator: {p['action'].replace('_', ' ')}",
     ActivityKind.RELEASE_AFTER_CHANGED: lambda p: (
         f"unclaimed held spots are released after {p['minutes']} min"
         if p.get("minutes")
@@ -248,6 +250,8 @@ class RefusalKind(StrEnum):
     POSITION_RANGE = "position_range"  # max
     NOT_OPEN_FOR_HOLD = "not_open_for_hold"  # status: re-offering needs an open application
     RELEASE_AFTER_RANGE = "release_after_range"  # max_min
+    UNDO_SENT = "undo_sent"  # messages: what the action told volunteers has left or is leaving
+    UNDO_CHANGED = "undo_changed"  # something happened to the application after the action
     NOT_SIGNED_UP = "not_signed_up"  # volunteer: attendance is for the roster
     ATTENDANCE_STATUS = "attendance_status"  # status, choices
     MINUTES_RANGE = "minutes_range"  # max_hours
@@ -299,6 +303,12 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     ),
     RefusalKind.NOT_OPEN_FOR_HOLD: lambda p: (
         f"only an open application can offer held spots again; this one is {p['status']}"
+    ),
+    RefusalKind.UNDO_SENT: lambda p: (
+        "cannot undo: what it told volunteers has already been sent (or is being sent)"
+    ),
+    RefusalKind.UNDO_CHANGED: lambda p: (
+        "cannot undo: the application changed after it (a response, a deadline or another action)"
     ),
     RefusalKind.RELEASE_AFTER_RANGE: lambda p: (
         f"the release delay must be between 0 (never) and {p['max_min']} minutes"

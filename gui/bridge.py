@@ -20,6 +20,7 @@ from core.config import Settings, get_password, load_settings, set_password, upd
 from core.engine import ActionRefused, ApplicationForm, Committed, Engine
 from core.queries import Queries
 from core.rules import Policy
+from core.undo import Undo
 from core.writer import Writer
 from gui.display import refusal_text
 
@@ -50,10 +51,21 @@ class OpResult(Generic[T]):
 
     value: T | None = None
     refusal: str | None = None
+    undo: Undo | None = None  # how to take the action back (core/undo.py), if it can be
 
     @property
     def ok(self) -> bool:
         return self.refusal is None
+
+
+@dataclass(frozen=True, slots=True)
+class LastAction:
+    """The coordinator's last action that can be undone, and how."""
+
+    action: str  # core/undo.py UNDOABLE, or "directory"
+    name: str  # the application's name, for the menu item ("" for the directory)
+    run: Callable[[], None]  # on the writer thread; raises ActionRefused when it cannot
+    app_id: str | None = None  # the application to show once it is undone
 
 
 class Op(Generic[T]):
@@ -124,6 +136,7 @@ class Bridge(QObject):
     error_raised = Signal(str)  # refused actions and exceptions from async work
     spot_freed = Signal(str)  # application name: a round opened
     application_filled = Signal(str)  # application name: signed reached capacity
+    undo_changed = Signal()  # the last action that can be undone is another one (or none)
     _wake = Signal()  # internal: starts the flush timer from whatever thread committed
     _op_finished = Signal(object)  # internal: an Op's commit is done (emitted by the writer)
 
@@ -146,6 +159,7 @@ class Bridge(QObject):
         self._backlog = -1
         self._tasks: set[asyncio.Future[Any]] = set()
         self._closed = False
+        self.last_undo: LastAction | None = None  # the coordinator's last undoable action
         self.last_flush_at = time.monotonic()  # when the window last had something to show
 
         self._flush_timer = QTimer(self)
@@ -382,11 +396,19 @@ class Bridge(QObject):
         self._watch_timer.stop()
 
     # -- coordinator operations ------------------------------------------------------------------
-    def submit(self, what: str, fn: Callable[[], T]) -> Op[T]:
-        """Run fn on the writer thread as an Op; a refusal or an error becomes its result."""
+    def submit(
+        self, what: str, fn: Callable[[], T], *, undo: tuple[str, str | None] | None = None
+    ) -> Op[T]:
+        """Run fn on the writer thread as an Op; a refusal or an error becomes its result.
+
+        With undo=(action, application id or None for a creation), the result says how to
+        take it back, and once it is committed it is the action Ctrl+Z undoes."""
 
         def run() -> OpResult[T]:
             try:
+                if undo is not None:
+                    value, token = self.engine.with_undo(undo[1], undo[0], fn)
+                    return OpResult(value, undo=token)
                 return OpResult(fn())
             except ActionRefused as exc:
                 refusal = exc.refusal  # said in the coordinator's language
@@ -402,39 +424,92 @@ class Bridge(QObject):
 
     @Slot(object)
     def _on_op_finished(self, op: Op[Any]) -> None:
-        if op.result().ok:
+        result = op.result()
+        if result.ok:
             self.flush()  # the coordinator's own action shows at once, not next frame
+            if result.undo is None:
+                self.forget_undo()  # a later action came: Ctrl+Z must not skip back over it
+            else:
+                token = result.undo
+                s = self.queries.summary(token.application_id)
+                self.remember_undo(
+                    token.action,
+                    s.name if s else "",
+                    lambda: self.engine.undo(token),
+                    token.application_id,
+                )
         op._settle()
+
+    # -- undo of the last action (CONTRACT.md, "Undo") --------------------------------------------
+    def remember_undo(
+        self, action: str, name: str, run: Callable[[], None], app_id: str | None = None
+    ) -> None:
+        """The action Ctrl+Z takes back now; run goes on the writer thread and raises
+        ActionRefused when it no longer can."""
+        self.last_undo = LastAction(action, name, run, app_id)
+        self.undo_changed.emit()
+
+    def forget_undo(self) -> None:
+        if self.last_undo is not None:
+            self.last_undo = None
+            self.undo_changed.emit()
+
+    def undo(self) -> Op[str | None] | None:
+        """Take the last action back (once: refused or done, it is no longer offered)."""
+        last = self.last_undo
+        if last is None:
+            return None
+        self.forget_undo()
+
+        def run() -> str | None:
+            last.run()
+            return last.app_id
+
+        return self.submit("undo", run)
 
     def create_application(self, form: ApplicationForm, publish: bool = True) -> Op[str]:
         engine = self.engine
         return self.submit(
-            "create application", lambda: engine.create_application(form, publish=publish)
+            "create application",
+            lambda: engine.create_application(form, publish=publish),
+            undo=("create", None),
         )
 
     def edit_application(self, app_id: str, form: ApplicationForm) -> Op[None]:
-        return self.submit("edit", lambda: self.engine.edit_application(app_id, form))
+        return self.submit(
+            "edit", lambda: self.engine.edit_application(app_id, form), undo=("edit", app_id)
+        )
 
     def set_capacity(self, app_id: str, capacity: int) -> Op[None]:
-        return self.submit("capacity", lambda: self.engine.set_capacity(app_id, capacity))
+        return self.submit(
+            "capacity",
+            lambda: self.engine.set_capacity(app_id, capacity),
+            undo=("capacity", app_id),
+        )
 
     def remove_volunteer(self, app_id: str, volunteer_id: str) -> Op[None]:
-        return self.submit("remove", lambda: self.engine.remove_volunteer(app_id, volunteer_id))
+        return self.submit(
+            "remove",
+            lambda: self.engine.remove_volunteer(app_id, volunteer_id),
+            undo=("remove", app_id),
+        )
 
     def promote(self, app_id: str, volunteer_id: str) -> Op[None]:
-        return self.submit("promote", lambda: self.engine.promote(app_id, volunteer_id))
+        return self.submit(
+            "promote", lambda: self.engine.promote(app_id, volunteer_id), undo=("promote", app_id)
+        )
 
     def publish(self, app_id: str) -> Op[None]:
-        return self.submit("publish", lambda: self.engine.publish(app_id))
+        return self.submit("publish", lambda: self.engine.publish(app_id), undo=("publish", app_id))
 
     def close(self, app_id: str) -> Op[None]:
-        return self.submit("close", lambda: self.engine.close(app_id))
+        return self.submit("close", lambda: self.engine.close(app_id), undo=("close", app_id))
 
     def reopen(self, app_id: str) -> Op[None]:
-        return self.submit("reopen", lambda: self.engine.reopen(app_id))
+        return self.submit("reopen", lambda: self.engine.reopen(app_id), undo=("reopen", app_id))
 
     def cancel(self, app_id: str) -> Op[None]:
-        return self.submit("cancel", lambda: self.engine.cancel(app_id))
+        return self.submit("cancel", lambda: self.engine.cancel(app_id), undo=("cancel", app_id))
 
     def sign_up_by_hand(
         self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
@@ -443,18 +518,25 @@ class Bridge(QObject):
         return self.submit(
             "sign up",
             lambda: self.engine.sign_up_by_hand(app_id, volunteer_id, over_capacity=over_capacity),
+            undo=("signup", app_id),
         )
 
     def duplicate_application(self, app_id: str, day: date | None = None) -> Op[str]:
         """A new draft with the same fields (on day, if given); resolves to its id."""
-        return self.submit("duplicate", lambda: self.engine.duplicate_application(app_id, day=day))
+        return self.submit(
+            "duplicate",
+            lambda: self.engine.duplicate_application(app_id, day=day),
+            undo=("duplicate", None),
+        )
 
     def delete_draft(self, app_id: str) -> Op[None]:
         return self.submit("delete", lambda: self.engine.delete_draft(app_id))
 
     def offer_to(self, app_id: str, volunteer_id: str) -> Op[None]:
         """Offer one spot (held or free) to a chosen waitlisted volunteer."""
-        return self.submit("offer", lambda: self.engine.offer_to(app_id, volunteer_id))
+        return self.submit(
+            "offer", lambda: self.engine.offer_to(app_id, volunteer_id), undo=("offer", app_id)
+        )
 
     def move_on_waitlist(
         self, app_id: str, volunteer_id: str, position: int, reason: str
@@ -463,22 +545,29 @@ class Bridge(QObject):
         return self.submit(
             "move",
             lambda: self.engine.move_on_waitlist(app_id, volunteer_id, position, reason),
+            undo=("move", app_id),
         )
 
     def reoffer(self, app_id: str) -> Op[None]:
         """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
-        return self.submit("reoffer", lambda: self.engine.reoffer(app_id))
+        return self.submit("reoffer", lambda: self.engine.reoffer(app_id), undo=("reoffer", app_id))
 
     def release(self, app_id: str) -> Op[None]:
         """Give the spots held unclaimed for the waitlist to newcomers."""
-        return self.submit("release", lambda: self.engine.release(app_id))
+        return self.submit("release", lambda: self.engine.release(app_id), undo=("release", app_id))
 
     def set_release_after(self, app_id: str, minutes: int) -> Op[None]:
-        return self.submit("release after", lambda: self.engine.set_release_after(app_id, minutes))
+        return self.submit(
+            "release after",
+            lambda: self.engine.set_release_after(app_id, minutes),
+            undo=("release_after", app_id),
+        )
 
     def set_policy(self, app_id: str, policy: Policy, offer_timeout_min: int) -> Op[None]:
         return self.submit(
-            "policy", lambda: self.engine.set_policy(app_id, policy, offer_timeout_min)
+            "policy",
+            lambda: self.engine.set_policy(app_id, policy, offer_timeout_min),
+            undo=("policy", app_id),
         )
 
     # -- on the day: attendance (never sent to volunteers) -------------------------------------

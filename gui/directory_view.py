@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core import directory as d
 from core.directory import ImportPreview, Problem, RowError, Volunteer
+from gui.bridge import OpResult
 from gui.display import volunteer_text
 from gui.table_model import KeyedTableModel
 
@@ -347,10 +348,29 @@ class DirectoryDialog(QDialog):
         if found:
             return False
         store = self.bridge.core.store
+        undo = self._undo_of(v.volunteer_id)
         self.bridge.submit(self.tr("Save volunteer"), lambda: d.save_many(store, [v])).then(
             self._after(self.tr("Saved %1").replace("%1", volunteer_text(v.volunteer_id, v.name)))
-        )
+        ).then(undo)
         return True
+
+    def _undo_of(self, vid: str) -> Callable[[OpResult[Any]], None]:
+        """Once the change of vid's entry is saved, Ctrl+Z puts back what it was (names never
+        leave the console, so a directory change can always be undone while it is the last)."""
+        store = self.bridge.core.store
+        was = self.bridge.queries.volunteers([vid]).get(vid)
+
+        def put_back() -> None:
+            if was is None:
+                d.delete(store, vid)
+            else:
+                d.save_many(store, [was])
+
+        def remember(result: OpResult[Any]) -> None:
+            if result.ok:
+                self.bridge.remember_undo("directory", vid, put_back)
+
+        return remember
 
     @Slot()
     def delete(self) -> bool:
@@ -358,9 +378,10 @@ class DirectoryDialog(QDialog):
         if not vid:
             return False
         store = self.bridge.core.store
+        undo = self._undo_of(vid)
         self.bridge.submit(self.tr("Delete volunteer"), lambda: d.delete(store, vid)).then(
             self._after(self.tr("Deleted %1").replace("%1", vid))
-        )
+        ).then(undo)
         self.clear_form()
         return True
 

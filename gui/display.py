@@ -374,7 +374,35 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
         translate("Activity", "attendance mark taken back (was %1)"),
         attendance_text(str(p.get("status", ""))),
     ),
+    "undone": lambda p, r: _one(
+        translate("Activity", "undone by the coordinator: %1"), undo_action_text(str(p["action"]))
+    ),
 }
+
+
+def undo_action_text(action: str) -> str:
+    """What an undoable action was (core/undo.py UNDOABLE), as the Undo item names it."""
+    names = {
+        "create": translate("Undo", "new application"),
+        "duplicate": translate("Undo", "copy"),
+        "edit": translate("Undo", "edit"),
+        "capacity": translate("Undo", "capacity change"),
+        "policy": translate("Undo", "freed-spot policy change"),
+        "release_after": translate("Undo", "release delay change"),
+        "publish": translate("Undo", "publishing"),
+        "close": translate("Undo", "closing"),
+        "reopen": translate("Undo", "reopening"),
+        "cancel": translate("Undo", "cancellation"),
+        "remove": translate("Undo", "removal"),
+        "promote": translate("Undo", "promotion"),
+        "signup": translate("Undo", "sign-up by hand"),
+        "offer": translate("Undo", "offer to a chosen volunteer"),
+        "move": translate("Undo", "waitlist move"),
+        "reoffer": translate("Undo", "re-offer of held spots"),
+        "release": translate("Undo", "release of held spots"),
+        "directory": translate("Undo", "volunteers directory change"),
+    }
+    return names.get(action, action.replace("_", " "))
 
 
 def activity_text(row: ActivityRecord) -> str:
@@ -501,6 +529,14 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
     ),
     "arrival_form": lambda p: _one(
         translate("Refusal", "The arrival time must be HH:MM (got %1)"), p["got"]
+    ),
+    "undo_sent": lambda p: translate(
+        "Refusal",
+        "Cannot undo: what it told volunteers has already been sent (or is being sent)",
+    ),
+    "undo_changed": lambda p: translate(
+        "Refusal",
+        "Cannot undo: the application changed after it (a response, a deadline or another action)",
     ),
 }
 

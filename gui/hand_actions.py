@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.clock import local_now
 from gui.app_dialog import ERROR_STYLE, typed_int
-from gui.display import date_text
+from gui.display import date_text, undo_action_text
 
 MAX_VOLUNTEER_ID = 64  # characters: what the wire takes as a volunteer id
 SEPARATOR = " · "  # between an id and its directory name in the walk-in field's suggestions
@@ -272,6 +272,18 @@ class HandActions(QObject):
             None,
             self.tr("Give the spots held unclaimed to newcomers"),
         )
+        self.act_undo = self._action(
+            self.tr("&Undo"), self.undo, "Ctrl+Z", self.tr("Nothing to undo")
+        )
+        self.act_undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.bridge.undo_changed.connect(self._on_bridge_undo_changed)
+        self._on_bridge_undo_changed()
+        m_edit = QMenu(self.tr("&Edit"), w.menuBar())
+        m_edit.addAction(self.act_undo)
+        m_edit.addSeparator()
+        m_edit.addAction(w.act_find)
+        w.menuBar().insertMenu(m_app.menuAction(), m_edit)
+        self.m_edit = m_edit
         self.act_reoffer.setIconText(self.tr("Re-offer"))
         self.act_release.setIconText(self.tr("Release"))
         items = m_app.actions()
@@ -395,6 +407,42 @@ class HandActions(QObject):
         held = bool(s and s.standing and status == "open")
         self.act_reoffer.setEnabled(held)
         self.act_release.setEnabled(held)
+
+    # -- undo of the last action (CONTRACT.md, "Undo") ------------------------------------------
+    def _on_bridge_undo_changed(self) -> None:
+        last = self.bridge.last_undo
+        if last is None:
+            self.act_undo.setText(self.tr("&Undo"))
+            self.act_undo.setEnabled(False)
+            tip = self.tr("Nothing to undo")
+        else:
+            what = undo_action_text(last.action)
+            if last.name:
+                what = f"{what} ({last.name})"
+            self.act_undo.setText(self.tr("&Undo %1").replace("%1", what))
+            self.act_undo.setEnabled(True)
+            tip = self.tr("Put it back as it was, if nothing it told volunteers has been sent yet")
+        self.act_undo.setStatusTip(tip)
+        self.act_undo.setToolTip(tip)
+
+    def undo(self) -> Any:
+        w = self.window
+        last = self.bridge.last_undo
+        op = self.bridge.undo()
+        if op is None or last is None:
+            return None
+        what = undo_action_text(last.action)
+
+        def then() -> None:
+            if last.action == "directory":
+                w.detail.reload()
+                if w.paper.dialog is not None:
+                    w.paper.dialog.refresh()
+            app_id = op.result().value
+            if app_id and w.bridge.queries.summary(app_id) is not None:
+                w.select_application(app_id)
+
+        return w._result(op, self.tr("Undone: %1").replace("%1", what), then)
 
     # -- the actions -------------------------------------------------------------------------
     def _open(self, dlg: QDialog, chosen: Callable[[], None]) -> QDialog:

@@ -102,41 +102,53 @@ class Relay:
         """Publish every pending row in seq order; mark rows sent only after their confirm."""
         store = self.engine.store
         channel = cast(aiormq.Channel, await s.publish_channel.get_underlay_channel())
+        claims = self.engine.outbox_claims
         while True:
-            rows = store.pending_outbox(limit=OUTBOX_PAGE)
+            # claimed while read: an undo deletes no row that is on its way (core/undo.py)
+            with claims.lock:
+                rows = store.pending_outbox(limit=OUTBOX_PAGE)
+                claims.claim(r.seq for r in rows)
             if not rows:
                 return
-            confirmed: list[int] = []
-            error: BaseException | None = None
-            for i in range(0, len(rows), IN_FLIGHT):
-                window = rows[i : i + IN_FLIGHT]
-                outcomes = await self.publish_window(channel, window, utcnow())
-                for row, outcome in zip(window, outcomes, strict=True):
-                    if isinstance(outcome, Undeliverable):
-                        await self._give_up(row, outcome)
-                        continue
-                    if isinstance(outcome, BaseException):
-                        error = outcome
-                        with contextlib.suppress(Exception):
-                            await self._commit(
-                                store.mark_failed, row.seq, self.status.describe(outcome)
-                            )
-                        break
-                    confirmed.append(row.seq)
-                    if row.exchange == DEAD_LETTER_EXCHANGE:
-                        self.dead_lettered += 1
-                if error is not None:
+            try:
+                await self._drain_page(s, channel, rows)
+            finally:
+                claims.release(r.seq for r in rows)
+
+    async def _drain_page(self, s: Session, channel: aiormq.Channel, rows: list[OutboxRow]) -> None:
+        """Publish one page of rows; mark the confirmed prefix sent."""
+        store = self.engine.store
+        confirmed: list[int] = []
+        error: BaseException | None = None
+        for i in range(0, len(rows), IN_FLIGHT):
+            window = rows[i : i + IN_FLIGHT]
+            outcomes = await self.publish_window(channel, window, utcnow())
+            for row, outcome in zip(window, outcomes, strict=True):
+                if isinstance(outcome, Undeliverable):
+                    await self._give_up(row, outcome)
+                    continue
+                if isinstance(outcome, BaseException):
+                    error = outcome
+                    with contextlib.suppress(Exception):
+                        await self._commit(
+                            store.mark_failed, row.seq, self.status.describe(outcome)
+                        )
                     break
-            # Only the confirmed prefix is marked: the rest go again, in order. One mark per
-            # page, not per window: a mark is a transaction, and a lost one only re-sends.
-            if confirmed:
-                await self._commit(store.mark_sent, confirmed, self.engine.clock.now())
-                self.published += len(confirmed)
-                self.status.backlog_changed()
+                confirmed.append(row.seq)
+                if row.exchange == DEAD_LETTER_EXCHANGE:
+                    self.dead_lettered += 1
             if error is not None:
-                if s.lost.is_set() or s.publish_channel.is_closed:
-                    raise LostSession(str(error))
-                raise error if isinstance(error, Exception) else RuntimeError(str(error))
+                break
+        # Only the confirmed prefix is marked: the rest go again, in order. One mark per
+        # page, not per window: a mark is a transaction, and a lost one only re-sends.
+        if confirmed:
+            await self._commit(store.mark_sent, confirmed, self.engine.clock.now())
+            self.published += len(confirmed)
+            self.status.backlog_changed()
+        if error is not None:
+            if s.lost.is_set() or s.publish_channel.is_closed:
+                raise LostSession(str(error))
+            raise error if isinstance(error, Exception) else RuntimeError(str(error))
 
     async def _give_up(self, row: OutboxRow, why: Undeliverable) -> None:
         log.warning("outbox %s (%s) can never be sent: %s; skipped", row.seq, row.action, why)

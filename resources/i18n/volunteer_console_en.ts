@@ -122,7 +122,7 @@
 <context>
     <name>HandActions</name>
     <message numerus="yes">
-        <location filename="../../gui/hand_actions.py" line="+512"/>
+        <location filename="../../gui/hand_actions.py" line="+560"/>
         <source>Offer the %n spot(s) held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</source>
         <translation>
             <numerusform>Offer the %n spot held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</numerusform>
@@ -182,7 +182,7 @@
 <context>
     <name>WalkInDialog</name>
     <message numerus="yes">
-        <location filename="../../gui/hand_actions.py" line="-421"/>
+        <location filename="../../gui/hand_actions.py" line="-469"/>
         <source>%n spot(s) free.</source>
         <translation>
             <numerusform>%n spot free.</numerusform>

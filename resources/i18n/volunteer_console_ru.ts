@@ -498,6 +498,11 @@
         <source>attendance mark taken back (was %1)</source>
         <translation>отметка о явке отменена (было: %1)</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>undone by the coordinator: %1</source>
+        <translation>координатор отменил действие: %1</translation>
+    </message>
 </context>
 <context>
     <name>AppDialog</name>
@@ -656,7 +661,7 @@
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../gui/display.py" line="-102"/>
+        <location filename="../../gui/display.py" line="-106"/>
         <source>arrived</source>
         <translation>пришёл</translation>
     </message>
@@ -910,7 +915,7 @@
 <context>
     <name>Directory</name>
     <message>
-        <location filename="../../gui/directory_view.py" line="+37"/>
+        <location filename="../../gui/directory_view.py" line="+38"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
@@ -1033,7 +1038,7 @@
         <translation>Имена и телефоны остаются на этом компьютере: в сообщениях волонтёрам передаётся только ID.</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+90"/>
         <source>Save volunteer</source>
         <translation>Сохранение волонтёра</translation>
     </message>
@@ -1043,7 +1048,7 @@
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+29"/>
         <source>Delete volunteer</source>
         <translation>Удаление волонтёра</translation>
     </message>
@@ -1258,7 +1263,24 @@
         <translation>Отдать удержанные непринятые места новым откликам</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <location line="+139"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Отменить</translation>
+    </message>
+    <message>
+        <location line="-139"/>
+        <location line="+141"/>
+        <source>Nothing to undo</source>
+        <translation>Отменять нечего</translation>
+    </message>
+    <message>
+        <location line="-136"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Правка</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Re-offer</source>
         <translation>Предложить снова</translation>
     </message>
@@ -1268,7 +1290,22 @@
         <translation>Освободить</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+134"/>
+        <source>&amp;Undo %1</source>
+        <translation>&amp;Отменить: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Put it back as it was, if nothing it told volunteers has been sent yet</source>
+        <translation>Вернуть всё как было, если сообщения волонтёрам об этом ещё не отправлены</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Undone: %1</source>
+        <translation>Отменено: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Signed up %1 by hand</source>
         <translation>%1 записан вручную</translation>
     </message>
@@ -1354,7 +1391,7 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/directory_view.py" line="-244"/>
+        <location filename="../../gui/directory_view.py" line="-264"/>
         <source>Import volunteers</source>
         <translation>Импорт волонтёров</translation>
     </message>
@@ -2172,7 +2209,7 @@
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../gui/hand_actions.py" line="-394"/>
+        <location filename="../../gui/hand_actions.py" line="-442"/>
         <source>Move on the waitlist</source>
         <translation>Переместить в листе ожидания</translation>
     </message>
@@ -2417,7 +2454,7 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../gui/display.py" line="+125"/>
+        <location filename="../../gui/display.py" line="+153"/>
         <source>name</source>
         <translation>название</translation>
     </message>
@@ -2601,6 +2638,16 @@
         <source>The arrival time must be HH:MM (got %1)</source>
         <translation>Время прихода нужно указать как ЧЧ:ММ (получено %1)</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot undo: what it told volunteers has already been sent (or is being sent)</source>
+        <translation>Отменить нельзя: сообщения волонтёрам об этом уже отправлены (или отправляются)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot undo: the application changed after it (a response, a deadline or another action)</source>
+        <translation>Отменить нельзя: после этого заявка уже изменилась (отклик, истёк срок или другое действие)</translation>
+    </message>
 </context>
 <context>
     <name>RejectedView</name>
@@ -2666,7 +2713,7 @@
 <context>
     <name>Rejection</name>
     <message>
-        <location filename="../../gui/display.py" line="+23"/>
+        <location filename="../../gui/display.py" line="+25"/>
         <source>%1: missing</source>
         <translation>%1: отсутствует</translation>
     </message>
@@ -3151,6 +3198,99 @@
     </message>
 </context>
 <context>
+    <name>Undo</name>
+    <message>
+        <location filename="../../gui/display.py" line="-270"/>
+        <source>new application</source>
+        <translation>создание заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>copy</source>
+        <translation>копирование заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>edit</source>
+        <translation>изменение заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>capacity change</source>
+        <translation>изменение числа мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>freed-spot policy change</source>
+        <translation>изменение порядка для освободившихся мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>release delay change</source>
+        <translation>изменение срока удержания мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>publishing</source>
+        <translation>публикация</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>closing</source>
+        <translation>закрытие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reopening</source>
+        <translation>повторное открытие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancellation</source>
+        <translation>отмена заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>removal</source>
+        <translation>исключение волонтёра</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>promotion</source>
+        <translation>перевод из листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sign-up by hand</source>
+        <translation>запись вручную</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>offer to a chosen volunteer</source>
+        <translation>предложение места выбранному волонтёру</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>waitlist move</source>
+        <translation>перемещение в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>re-offer of held spots</source>
+        <translation>повторное предложение удержанных мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>release of held spots</source>
+        <translation>освобождение удержанных мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>volunteers directory change</source>
+        <translation>изменение справочника волонтёров</translation>
+    </message>
+</context>
+<context>
     <name>Volunteer</name>
     <message>
         <location filename="../../gui/volunteer_view.py" line="+91"/>
@@ -3296,7 +3436,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-561"/>
+        <location filename="../../gui/display.py" line="-344"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
