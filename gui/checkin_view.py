@@ -412,9 +412,11 @@ class CheckinDialog(QDialog):
         vid, name = self._walk_in_id(typed)
         if vid is None:
             self._say(self.tr("Several people in the directory match; type the id."), True)
+            self.typed.selectAll()
             return
         if vid in on_roster:
             self._say(self.tr("%1 is on the roster already.").replace("%1", vid), True)
+            self.typed.selectAll()
             return
         who = volunteer_text(vid, name)
         s = self.bridge.queries.summary(self.app_id)
@@ -438,6 +440,7 @@ class CheckinDialog(QDialog):
             )
         if not asked:
             self._say(self.tr("%1 was not signed up.").replace("%1", who))
+            self.typed.selectAll()  # kept to correct, replaced by whatever is typed next
             return
         op = self.bridge.check_in_walk_in(self.app_id, vid, over_capacity=over)
         op.then(lambda r: self._after(r, who, self.tr("walk-in, arrived")))

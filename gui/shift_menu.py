@@ -72,7 +72,10 @@ class ShiftMenu(QObject):
             return None
         dlg = self.checkins.get(target)
         if dlg is None:
-            dlg = CheckinDialog(self.window.bridge, target, confirm=self.window.confirm)
+            # owned by the window: closing the window ends the console, this one too
+            dlg = CheckinDialog(
+                self.window.bridge, target, confirm=self.window.confirm, parent=self.window
+            )
             self.checkins[target] = dlg
         dlg.refresh()
         dlg.show()

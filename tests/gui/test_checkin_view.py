@@ -26,9 +26,10 @@ class Door:
         self.qtbot, self.core = qtbot, core
         self.bridge = Bridge(core)
         self.asked: list[tuple[str, str]] = []
+        self.answer = True
         self.window = MainWindow(
             self.bridge,
-            confirm=lambda title, text: self.asked.append((title, text)) or True,
+            confirm=lambda title, text: self.asked.append((title, text)) or self.answer,
             alert=lambda text: None,
             qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
         )
@@ -175,3 +176,29 @@ def test_a_refused_mark_is_said_in_the_window_and_changes_nothing(qtbot, door):
     assert dlg.last.text() == "703: Not possible: the application is cancelled"
     assert all(m[1] == "" for m in door.marks())
     assert isinstance(dlg.model, CheckinModel)
+
+
+def test_a_walk_in_found_by_name_and_over_capacity_declined_changes_nothing(qtbot, door):
+    engine = door.core.engine
+    people = [Volunteer("950", "Pavel Smirnov"), Volunteer("951", "Polina Smirnova")]
+    door.core.writer.run(lambda: directory.save_many(engine.store, people))
+    dlg = door.open()
+    assert dlg.parent() is door.window  # closing the window ends the console, this one too
+    door.answer = False
+    door.window.confirm = lambda title, text: door.asked.append((title, text)) or door.answer
+    dlg.confirm = door.window.confirm
+    qtbot.keyClicks(dlg.typed, "pavel")  # not on the roster; the directory knows one Pavel
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    assert door.asked == [
+        (
+            "No free spot",
+            "All 3 spots are taken. Sign up 950 · Pavel Smirnov over capacity? One spot is added"
+            " for them (logged), and they are told «записан».",
+        )
+    ]
+    assert dlg.last.text() == "950 · Pavel Smirnov was not signed up."
+    assert door.core.queries.summary(door.app).capacity == 3
+    qtbot.keyClicks(dlg.typed, "smirn")  # two people: the id is asked for, nothing is asked
+    QTest.keySequence(dlg, QKeySequence("Ctrl+Return"))
+    assert dlg.last.text() == "Several people in the directory match; type the id."
+    assert len(door.asked) == 1 and all(not m[1] for m in door.marks())
