@@ -23,6 +23,7 @@ from core.engine import ApplicationForm, Delivery, Engine, console_app_id
 from core.service import ConsoleCore
 from core.storage import Store
 from tests.helpers.broker import BROKER_URL, broker_available, delete_fund_queues, wait_until
+from tests.helpers.raw_amqp import raw_short_strings
 
 NOW = datetime(2026, 3, 2, 9, 0, 0)
 FUND = "fz"
@@ -285,8 +286,13 @@ def test_fuzzed_messages_through_the_broker_are_applied_or_dead_lettered_with_a_
     assert len(examples) >= 5
 
 
+raw_text = st.none() | st.none() | st.binary(min_size=4, max_size=32)
+
+
 async def _broker_round(fund: str, data_dir: Path, data: st.DataObject) -> None:
     core = ConsoleCore(data_dir, fund, BROKER_URL)
+    states: list[str] = []
+    core.transport.subscribe_status(lambda status: states.append(status.state))
     try:
         await core.start()
         await wait_until(lambda: core.transport.status.state == "connected", 20, "connected")
@@ -298,18 +304,30 @@ async def _broker_round(fund: str, data_dir: Path, data: st.DataObject) -> None:
             ch = await conn.channel(publisher_confirms=True)
             for d in batch:
                 ex = await ch.get_exchange(d.exchange, ensure=False)
-                await ex.publish(
-                    aio_pika.Message(
-                        d.body,
-                        content_type="application/json",
-                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                        message_id=d.message_id,
-                        app_id=d.app_id,
-                        timestamp=datetime.now(UTC),
-                    ),
-                    # Routed into this fund's queues whatever the fuzzed key was.
-                    routing_key=_fund_key(fund, d),
-                )
+                # Now and then the ids go out as raw bytes (any, not only UTF-8), which a
+                # well-behaved client never sends: each swapped in for a same-length token.
+                mid, sender, swaps = d.message_id, d.app_id, {}
+                raw_mid = data.draw(raw_text, label="raw message_id")
+                raw_app = data.draw(raw_text, label="raw app_id")
+                if raw_mid is not None:
+                    mid = uuid.uuid4().hex[: len(raw_mid)]
+                    swaps[mid] = raw_mid
+                if raw_app is not None:
+                    sender = uuid.uuid4().hex[: len(raw_app)]
+                    swaps[sender] = raw_app
+                with raw_short_strings(swaps):
+                    await ex.publish(
+                        aio_pika.Message(
+                            d.body,
+                            content_type="application/json",
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            message_id=mid,
+                            app_id=sender,
+                            timestamp=datetime.now(UTC),
+                        ),
+                        # Routed into this fund's queues whatever the fuzzed key was.
+                        routing_key=_fund_key(fund, d),
+                    )
         finally:
             await conn.close()
 
@@ -325,6 +343,8 @@ async def _broker_round(fund: str, data_dir: Path, data: st.DataObject) -> None:
         await wait_until(
             lambda: core.transport.dead_lettered >= len(reasons), 20, "dead letters sent"
         )
+        # no message may cost the connection (a non-UTF-8 id once did, on every redelivery)
+        assert "reconnecting" not in states
     finally:
         await core.stop()
         await delete_fund_queues(fund)
