@@ -66,6 +66,12 @@ class DetailPanel(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # one line, elided to the pane (the tooltip has it all): wrapped, a long description
+        # took the activity feed's rows on a 700 px screen
+        self.description = QLabel()
+        self.description.setObjectName("description")
+        self.description.setStyleSheet("color: #444;")
+        self._description = ""
 
         counts = QWidget()
         grid = QGridLayout(counts)
@@ -141,12 +147,16 @@ class DetailPanel(QWidget):
         people.setStretchFactor(1, 3)  # the waitlist has twice the columns
         people.setSizes([220, 330])
         self.people_splitter = people
+        # the roster gets what its two columns need and the waitlist the rest, until the
+        # coordinator drags the handle: split 2:3, the waitlist's offer state was cut at 1024 px
+        self._people_auto = True
+        people.splitterMoved.connect(self._on_people_splitter_moved)
 
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(people)
         vertical.addWidget(self.activity_box)
         vertical.setChildrenCollapsible(False)
-        vertical.setSizes([380, 260])
+        vertical.setSizes([320, 320])  # the feed keeps rows to read on a 700 px screen
         self.vertical_splitter = vertical
 
         self.placeholder = QLabel()
@@ -157,11 +167,19 @@ class DetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.description)
         layout.addWidget(counts)
         layout.addWidget(self.round_box)
         layout.addWidget(vertical, 1)
         layout.addWidget(self.placeholder, 1)
-        self._content = (self.title, self.subtitle, counts, self.round_box, vertical)
+        self._content = (
+            self.title,
+            self.subtitle,
+            self.description,
+            counts,
+            self.round_box,
+            vertical,
+        )
 
         self.timer = QTimer(self)  # the live countdown of the offer round
         self.timer.setInterval(1000)
@@ -171,14 +189,52 @@ class DetailPanel(QWidget):
         self.set_placeholder(None)
         self.show_application(None)
 
+    def _elide_description(self) -> None:
+        first = self._description.splitlines()[0] if self._description else ""
+        if first != self._description:
+            first += " …"
+        width = max(40, self.width() - 24)
+        self.description.setText(
+            self.description.fontMetrics().elidedText(first, Qt.TextElideMode.ElideRight, width)
+        )
+        self.description.setVisible(bool(first) and self.app_id is not None)
+
+    def _on_people_splitter_moved(self, *_args: Any) -> None:
+        self._people_auto = False
+
+    def _fit_people(self) -> None:
+        if not self._people_auto:
+            return
+        total = sum(self.people_splitter.sizes())
+        if total <= 0:
+            return
+        view = self.roster_view
+        header = view.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in range(header.count())
+        )
+        frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        margins = self.roster_box.contentsMargins()
+        layout = self.roster_box.layout()
+        inner = layout.contentsMargins() if layout is not None else margins
+        need = columns + frame + margins.left() + margins.right() + inner.left() + inner.right()
+        roster = max(min(need, total * 45 // 100), min(160, total // 2))
+        self.people_splitter.blockSignals(True)  # not the coordinator's move
+        self.people_splitter.setSizes([roster, total - roster])
+        self.people_splitter.blockSignals(False)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._elide_description()
+        self._fit_people()
         # the message id behind each decision is what a narrow pane gives up first (the
         # message log still has it)
         narrow = self.width() < NARROW_DETAIL
         self.activity_view.setColumnHidden(ActivityModel.CAUSE, narrow)
         # and the round's "offered at" (column 1), mostly one moment for all and in the feed
         self.offers_view.setColumnHidden(1, narrow)
+        # and when each waited since (the feed has it): the offer state was cut at 1024 px
+        self.waitlist_view.setColumnHidden(2, narrow)
 
     def add_hold_actions(self, actions: Iterable[QAction]) -> None:
         """Buttons for the window's actions on spots held unclaimed (re-offer, release)."""
@@ -251,6 +307,7 @@ class DetailPanel(QWidget):
             for col in range(header.count()):
                 if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
                     view.resizeColumnToContents(col)
+        self._fit_people()
 
     def reload(self) -> None:
         """Read the roster and the waitlist again: the volunteers directory (names) changed."""
@@ -300,9 +357,10 @@ class DetailPanel(QWidget):
             .replace("%3", policy_text(s.policy))
             .replace("%4", str(s.offer_timeout_min))
             .replace("%5", s.id)
-            + (f" · {_clip(s.description, 160)}" if s.description else "")
         )
-        self.subtitle.setToolTip(s.description)
+        self._description = s.description.strip()
+        self.description.setToolTip(s.description)
+        self._elide_description()
         self.count_labels["signed"].setText(f"{s.signed}/{s.capacity}")
         self.count_labels["free"].setText("–" if s.status == "cancelled" else str(s.free))
         self.count_labels["waiting"].setText(str(s.waiting))
@@ -399,9 +457,3 @@ def _selected(view: QTableView, model: Any) -> str | None:
     if not rows:
         return None
     return model.row_at(rows[0].row()).volunteer_id
-
-
-def _clip(text: str, n: int) -> str:
-    """The first line of text, at most n characters (the tooltip has it all)."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= n and line == text.strip() else line[: n - 1].rstrip() + "…"

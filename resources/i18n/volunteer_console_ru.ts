@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+52"/>
+        <location filename="../../gui/models.py" line="+49"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -743,12 +743,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+197"/>
+        <location line="+199"/>
         <source>Walk-in</source>
         <translation>Без записи</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-183"/>
         <source>Up and Down choose among the people found; Enter marks arrived. An id that is not on the roster signs up a walk-in.</source>
         <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Id, которого нет в составе, записывает пришедшего без записи.</translation>
     </message>
@@ -794,12 +794,12 @@
         <translation>В справочнике подходят несколько человек; введите id.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1 is on the roster already.</source>
         <translation>%1 уже в составе.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>No free spot</source>
         <translation>Нет свободного места</translation>
     </message>
@@ -819,7 +819,7 @@
         <translation>%1 не записан.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>walk-in, arrived</source>
         <translation>без записи, пришёл</translation>
     </message>
@@ -827,7 +827,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+76"/>
+        <location filename="../../gui/detail_panel.py" line="+82"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -863,17 +863,17 @@
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+125"/>
         <source>Select an application on the left, or create one (Ctrl+N).</source>
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+90"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>&amp;Roster (%1)</source>
         <translation>Запи&amp;савшиеся (%1)</translation>
     </message>
@@ -3524,7 +3524,7 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../gui/checkin_view.py" line="-381"/>
+        <location filename="../../gui/checkin_view.py" line="-384"/>
         <location filename="../../gui/models.py" line="+218"/>
         <location line="+28"/>
         <location line="+173"/>
@@ -3552,7 +3552,7 @@
     </message>
     <message>
         <location filename="../../gui/models.py" line="-224"/>
-        <source>Signed up since</source>
+        <source>Since</source>
         <translation>Записан с</translation>
     </message>
     <message>
