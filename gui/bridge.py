@@ -599,3 +599,17 @@ class Bridge(QObject):
             "walk-in",
             lambda: self.engine.check_in_walk_in(app_id, volunteer_id, over_capacity=over_capacity),
         )
+
+    async def report(self, month: str | None = None) -> Any:
+        """The fund's numbers (core.report.Report), read on a worker thread with a read-only
+        connection of its own: the whole report is the heaviest read of the window."""
+        path = self.queries.path
+
+        def read() -> Any:
+            queries = Queries(path)
+            try:
+                return queries.report(month)
+            finally:
+                queries.close()
+
+        return await asyncio.to_thread(read)
