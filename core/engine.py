@@ -165,6 +165,10 @@ class Engine:
         self._lock = threading.RLock()
         self.dead_letter: DeadLetter | None = None  # set by the transport
         self.outbox_claims = undo.OutboxClaims()  # rows the relay is sending: never undone
+        # Several consoles of one fund (core.replication.member): None while this console
+        # may decide, else the name of the console that decides (coordinator actions here
+        # are refused rather than decided on a picture the arbiter never sees).
+        self.follows: Callable[[], str | None] | None = None
 
     # -- listeners ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -478,11 +482,17 @@ class Engine:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- coordinator operations ----------------------------------------------------------
+    def _may_decide(self) -> None:
+        holder = self.follows() if self.follows is not None else None
+        if holder is not None:
+            raise ActionRefused(refuse(RefusalKind.FOLLOWING, console=holder))
+
     @contextmanager
     def _changing(self, app_id: str) -> Iterator[tuple[AppState, Committed]]:
         """One change of app_id, under the lock and in one transaction: its state as committed
         and what the change did, told to the listeners after the commit. On any failure the
         cached state is forgotten (the rules may have changed it half-way)."""
+        self._may_decide()
         change = Committed()
         with self._lock:
             try:
@@ -512,6 +522,7 @@ class Engine:
 
     def create_application(self, form: ApplicationForm, *, publish: bool = True) -> str:
         """Create (and by default publish) an application; returns its id. Raises ActionRefused."""
+        self._may_decide()
         now = self.clock.now()
         errors = form.errors(now=local_now(self.clock))
         if errors:

@@ -257,6 +257,7 @@ class RefusalKind(StrEnum):
     MINUTES_RANGE = "minutes_range"  # max_hours
     NO_ATTENDANCE = "no_attendance"  # volunteer: nothing recorded to change or take back
     ARRIVAL_FORM = "arrival_form"  # got: not HH:MM
+    FOLLOWING = "following"  # console: another console of the fund decides now
 
 
 _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
@@ -322,6 +323,9 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     RefusalKind.MINUTES_RANGE: lambda p: f"hours served must be between 0 and {p['max_hours']}",
     RefusalKind.NO_ATTENDANCE: lambda p: f"no attendance is recorded for {p['volunteer']}",
     RefusalKind.ARRIVAL_FORM: lambda p: f"the arrival time must be HH:MM (got {p['got']!r})",
+    RefusalKind.FOLLOWING: lambda p: (
+        f"this console follows {p['console']}, which decides for the fund now"
+    ),
 }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from core.backup import list_backups, make_backup
 from core.broker import BrokerStatus, Transport
@@ -17,6 +20,7 @@ from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.lock import DataDirLock
 from core.queries import Queries
+from core.replication.member import FundReplication
 from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, StoreUnavailable, integrity_check
 from core.tls import TlsFiles
 from core.writer import Writer
@@ -46,6 +50,9 @@ class ConsoleCore:
         retention_days: int | None = None,
         check_budget: float | None = START_CHECK_BUDGET,
         tls: TlsFiles | None = None,
+        replicate: bool = True,
+        console_name: str | None = None,
+        replication_options: dict[str, Any] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
@@ -80,6 +87,28 @@ class ConsoleCore:
             writer=self.writer,
             tls=tls,
         )
+        # Every console of the fund joins its decision log by itself (no role flag): the
+        # lease holder decides, the others follow (core/replication/member.py).
+        self.console_id = console_identity(self.store)
+        self.replication: FundReplication | None = None
+        if replicate:
+            try:
+                self.replication = FundReplication(
+                    broker_url,
+                    fund_id,
+                    self.store,
+                    self.writer,
+                    console_id=self.console_id,
+                    name=console_name or socket.gethostname(),
+                    tls=tls,
+                    **(replication_options or {}),
+                )
+            except BaseException:
+                self._close_store()
+                raise
+            self.transport.set_gate(self.replication)
+            self.engine.follows = self._follows
+            self.engine.subscribe(lambda _change: self._wake_replication())
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -118,6 +147,8 @@ class ConsoleCore:
         self._ticker = asyncio.create_task(self._tick_loop(), name="deadline-ticker")
         self._pruner = asyncio.create_task(self._prune_loop(), name="log-pruner")
         self._keeper = asyncio.create_task(self._keep_loop(), name="integrity-and-backups")
+        if self.replication is not None:
+            await self.replication.start()
         await self.transport.start()
 
     def subscribe_damage(self, listener: Callable[[StoreDamaged], None]) -> None:
@@ -170,7 +201,9 @@ class ConsoleCore:
             self._close_store()
             return
         self._started = False
-        await self.transport.stop()
+        await self.transport.stop()  # acks wait for the log: the replication stops after
+        if self.replication is not None:
+            await self.replication.stop()
         for task in (self._ticker, self._pruner, self._keeper):
             if task is not None:
                 task.cancel()
@@ -195,8 +228,24 @@ class ConsoleCore:
         self.writer.shutdown()
         self.lock.release()
 
+    def decides(self) -> bool:
+        """Whether this console decides now (always, without a decision log)."""
+        return self.replication is None or self.replication.decides()
+
+    def _follows(self) -> str | None:
+        replication = self.replication
+        if replication is None or replication.decides():
+            return None
+        return replication.holder_name or "?"
+
+    def _wake_replication(self) -> None:
+        if self.replication is not None:
+            self.replication.wake()
+
     def _tick_once(self) -> float:
         """Apply due deadlines; how long until the next one (on the writer thread)."""
+        if not self.decides():
+            return TICK_EVERY  # the arbiter's deadlines come through the log
         self.engine.tick()
         deadline = self.engine.next_deadline()
         if deadline is None:
@@ -219,6 +268,8 @@ class ConsoleCore:
 
     def prune_once(self) -> int:
         """One small batch of log rows past the retention; how many went (writer thread)."""
+        if not self.decides():
+            return 0  # the arbiter prunes, and its deletes come through the log
         return self.store.prune(self.clock.now(), self.retention, limit=PRUNE_BATCH)
 
     async def _prune_loop(self) -> None:
@@ -235,6 +286,19 @@ class ConsoleCore:
             except Exception:
                 log.exception("pruning the logs failed; trying again in %g s", PRUNE_EVERY)
             await asyncio.sleep(PRUNE_EVERY)
+
+
+def console_identity(store: Store) -> str:
+    """This data directory's own console id (made once, kept in its local meta table)."""
+    row = store.conn.execute("SELECT value FROM meta WHERE key = 'console_id'").fetchone()
+    if row is not None:
+        return str(row[0])
+    with store.transaction() as c:
+        c.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('console_id', ?)",
+            (uuid.uuid4().hex[:12],),
+        )
+    return str(store.conn.execute("SELECT value FROM meta WHERE key = 'console_id'").fetchone()[0])
 
 
 def log_decisions(change: Committed) -> None:

@@ -21,9 +21,10 @@ from playhouse.migrate import SqliteMigrator, migrate
 from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.records import Activity
+from core.replication.capture import capture_on, drop_capture, install_capture
 from core.rules import AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -382,6 +383,24 @@ def recount_backlog(conn: sqlite3.Connection) -> None:
     conn.execute(BACKLOG_SQL[1])
 
 
+def _v15(db: pw.Database) -> None:
+    # Several consoles wired in (core/replication): a captured change keeps the row as it was
+    # (a console that lost the lease undoes what never reached the log); the capture has a
+    # switch (off until the directory joins a decision log, and inside a replica's applying);
+    # and a replica's coordinator actions wait here as commands until the arbiter decides.
+    db.execute_sql("ALTER TABLE replication_change ADD COLUMN old TEXT")
+    db.execute_sql(
+        'CREATE TABLE replication_capture (id INTEGER PRIMARY KEY CHECK (id = 1), "on" INTEGER'
+        " NOT NULL)"
+    )
+    db.execute_sql(
+        "CREATE TABLE replication_outgoing (command_id TEXT NOT NULL PRIMARY KEY,"
+        " action TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " sent_at TEXT, status TEXT NOT NULL DEFAULT 'pending', reason TEXT NOT NULL DEFAULT '',"
+        " details TEXT NOT NULL DEFAULT '{}', decided_at TEXT)"
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v1,
     _v2,
@@ -397,6 +416,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v12,
     _v13,
     _v14,
+    _v15,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -678,9 +698,16 @@ class Store:
                     f"{self.path} has schema version {current}, newer than this program's "
                     f"{SCHEMA_VERSION}: upgrade Volunteer Console"
                 )
+            if current >= upto:
+                return
+            # The capture triggers name every column: out of the way of ALTER TABLE, then
+            # built again from the migrated tables (capture.py).
+            drop_capture(self.conn)
             for version in range(current + 1, upto + 1):
                 MIGRATIONS[version - 1](self.db)
                 self.db.execute_sql(f"PRAGMA user_version = {version}")
+            if capture_on(self.conn):
+                install_capture(self.conn)
 
     def recorded_fund(self) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fund_id'").fetchone()
@@ -1018,8 +1045,10 @@ class Store:
         return gone
 
     # -- outbox relay -------------------------------------------------------------------
-    def pending_outbox(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
-        """Rows neither sent nor failed, in commit order."""
+    def pending_outbox(
+        self, limit: int = 500, after_seq: int = 0, upto_seq: int | None = None
+    ) -> list[OutboxRow]:
+        """Rows neither sent nor failed, in commit order (up to upto_seq when given)."""
         return [
             OutboxRow(
                 r[0],
@@ -1034,8 +1063,8 @@ class Store:
             for r in self.conn.execute(
                 "SELECT seq, message_id, exchange, routing_key, action, body, attempts, payload,"
                 " properties FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND seq > ?"
-                " ORDER BY seq LIMIT ?",
-                (after_seq, limit),
+                " AND seq <= ? ORDER BY seq LIMIT ?",
+                (after_seq, (1 << 62) if upto_seq is None else upto_seq, limit),
             )
         ]
 

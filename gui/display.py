@@ -538,6 +538,10 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
         "Refusal",
         "Cannot undo: the application changed after it (a response, a deadline or another action)",
     ),
+    "following": lambda p: _one(
+        translate("Refusal", "This console follows %1, which decides for the fund now"),
+        p["console"],
+    ),
 }
 
 

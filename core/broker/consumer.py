@@ -63,6 +63,9 @@ class Consumer:
         self._finishing = False  # consumers are cancelled: handle what is left, then end
         self._task: asyncio.Task[None] | None = None
         self.consumed: dict[Role, int] = {"responses": 0, "waiting": 0, "dead_letters": 0}
+        # The fund's decision log (core.broker.transport.Gate): a batch is acked only once
+        # the log confirmed it, and only the arbiter handles one.
+        self.gate: Any = None
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -186,6 +189,11 @@ class Consumer:
             except Exception:
                 log.exception("processing a batch of %d deliveries failed", len(batch))
 
+    def _handle_marked(self, gate: Any, deliveries: list[Delivery]) -> int:
+        """Commit a batch and say the newest captured change it made (writer thread)."""
+        self.engine.handle(deliveries)
+        return int(gate.mark())
+
     async def _process(self, batch: list[Pending]) -> None:
         s = self.session
         live = [item[1:] for item in batch if s is not None and item[0] == s.generation]
@@ -213,11 +221,18 @@ class Consumer:
                 )
             )
         channel = live[0][2].channel
+        gate = self.gate
+        if gate is not None and not gate.deciding:
+            return  # the lease went: the broker gives them to the next arbiter
         delay = PAUSE_FIRST
+        mark = 0
         while True:
             try:
                 # one transaction, committed (on the writer thread) before this returns
-                await self._commit(self.engine.handle, deliveries)
+                if gate is None:
+                    await self._commit(self.engine.handle, deliveries)
+                else:
+                    mark = await self._commit(self._handle_marked, gate, deliveries)
                 break
             except StoreUnavailable as exc:
                 # The disk cannot take it: hold these deliveries unacknowledged (a nack would
@@ -235,6 +250,8 @@ class Consumer:
                 return
         if self._paused is not None:
             await self._resume(s)
+        if gate is not None and not await gate.logged(mark):
+            return  # not in the log: the next arbiter gets them again; this one undoes them
         for role, _tag, _msg in live:
             self.consumed[role] += 1
         # Rejected ones too: their dead-letter copies were committed in the same transaction.

@@ -68,6 +68,7 @@ class Relay:
         self.published = 0
         self.dead_lettered = 0  # dead-letter copies confirmed by the broker
         self.failed = 0  # rows marked undeliverable
+        self.gate: Any = None  # the decision log: only rows it confirmed go out
 
     async def run(self, s: Session) -> None:
         """Relay until the session is lost or the transport stops; back off on failures."""
@@ -104,9 +105,14 @@ class Relay:
         channel = cast(aiormq.Channel, await s.publish_channel.get_underlay_channel())
         claims = self.engine.outbox_claims
         while True:
-            # claimed while read: an undo deletes no row that is on its way (core/undo.py)
+            # claimed while read: an undo deletes no row that is on its way (core/undo.py);
+            # with a decision log, only rows the log holds go out
             with claims.lock:
-                rows = store.pending_outbox(limit=OUTBOX_PAGE)
+                if self.gate is None:
+                    rows = store.pending_outbox(limit=OUTBOX_PAGE)
+                else:
+                    upto = self.gate.send_limit()
+                    rows = store.pending_outbox(limit=OUTBOX_PAGE, upto_seq=upto) if upto else []
                 claims.claim(r.seq for r in rows)
             if not rows:
                 return

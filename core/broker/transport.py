@@ -7,7 +7,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aio_pika.abc import AbstractConnection
 
@@ -23,6 +23,24 @@ from core.tls import TlsFiles
 from core.writer import Writer
 
 _T = TypeVar("_T")
+
+
+class Gate(Protocol):
+    """What a fund's decision log asks of the transport (core.replication.member)."""
+
+    deciding: bool
+
+    def mark(self) -> int: ...
+
+    async def logged(self, mark: int) -> bool: ...
+
+    def send_limit(self) -> int: ...
+
+    def on_deciding(self, callback: Callable[[bool], None]) -> None: ...
+
+    def on_progress(self, callback: Callable[[], None]) -> None: ...
+
+
 log = logging.getLogger(__name__)
 
 STOP_FLUSH = 2.0
@@ -64,10 +82,44 @@ class Transport:
         self._stats = QueueStatsReader(self.queues, self._consumer.consumed, self._board)
         self._session: Session | None = None
         self._task: asyncio.Task[None] | None = None
+        self.gate: Gate | None = None
+        self._attached: int | None = None  # the generation whose queues are consumed
+        self._attaching: set[asyncio.Future[None]] = set()
         engine.dead_letter = functools.partial(dead_letters.copy_row, engine.fund_id)
         engine.subscribe(self._on_committed)
 
     # -- public API ---------------------------------------------------------------------
+    def set_gate(self, gate: Gate) -> None:
+        """Consume and relay only while gate.deciding; ack and relay what the log confirmed."""
+        self.gate = gate
+        self._consumer.gate = gate
+        self._relay.gate = gate
+        gate.on_deciding(self._on_deciding)
+        gate.on_progress(self.wake)
+
+    def _on_deciding(self, deciding: bool) -> None:
+        s = self._session
+        if s is None:
+            return
+        if deciding:
+            if self._attached != s.generation:
+                task = asyncio.ensure_future(self._attach(s))
+                self._attaching.add(task)
+                task.add_done_callback(self._attaching.discard)
+            self.wake()
+        elif not s.lost.is_set():
+            # Unacknowledged deliveries go back to the queues for the next arbiter.
+            s.lose("this console no longer holds the fund's lease")
+
+    async def _attach(self, s: Session) -> None:
+        if self._attached == s.generation or s.lost.is_set():
+            return
+        self._attached = s.generation
+        try:
+            await self._consumer.attach(s)
+        except Exception as exc:
+            s.lose(f"could not consume ({self._board.describe(exc)})")
+
     @property
     def status(self) -> BrokerStatus:
         return self._board.status
@@ -178,7 +230,9 @@ class Transport:
         try:
             s.generation = self._supervisor.generation + 1
             self._session = s
-            await self._consumer.attach(s)
+            self._consumer.session = s
+            if self.gate is None or self.gate.deciding:
+                await self._attach(s)
             self._supervisor.served()
             return await self._serve_session(s)
         finally:

@@ -1,7 +1,7 @@
 """Per-commit changesets: the rows the arbiter's transactions wrote, captured in SQLite itself.
 
-On the arbiter, TEMP triggers (built from the tables' current columns each time the capture is
-installed, so a migration that adds a column is followed without code) copy every row a
+On the arbiter, triggers (core/replication/capture.py: built from the tables' current
+columns, so a migration that adds a column is followed without code) copy every row a
 transaction inserts, updates or deletes into the table replication_change, inside that same
 transaction. A publisher reads only committed rows, so what it sends is always whole
 transactions; it appends them to the decision log as one `changes` record and deletes them
@@ -17,97 +17,24 @@ import json
 import sqlite3
 from typing import Any
 
+from core.replication.capture import (
+    CHANGE_TABLE,
+    NOT_REPLICATED,
+    capture_on,
+    install_capture,
+    put_row,
+    replicated_tables,
+    set_capture,
+    value,
+)
+from core.replication.capture import quoted as _quoted
 from core.replication.log import LogWriter
 from core.replication.records import SNAPSHOT, LogRecord
 from core.storage import recount_backlog
 
+__all__ = ["NOT_REPLICATED", "install_capture", "replicated_tables"]
+
 CHANGES = "changes"
-CHANGE_TABLE = "replication_change"
-# Local to each console: its own place in the log, the capture's own rows, its data
-# directory's own facts (meta: the fund the directory belongs to), and the volunteers
-# directory (names and phones never leave the console, not even through the decision log).
-# The backlog counter (outbox_backlog) is each file's own too: a replica recounts it from the
-# outbox rows it applied (INSERT OR REPLACE fires no delete trigger to keep it).
-NOT_REPLICATED = frozenset(
-    {
-        CHANGE_TABLE,
-        "replication_position",
-        "replication_command",
-        "meta",
-        "volunteer",
-        "outbox_backlog",
-    }
-)
-
-CHANGE_TABLE_SQL = (
-    f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " tbl TEXT NOT NULL, op TEXT NOT NULL, row_id INTEGER NOT NULL, row TEXT)"
-)
-
-
-def replicated_tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """Every table of the main database that replicates, with its columns."""
-    names = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table'"
-            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )
-    ]
-    return {
-        name: [c[1] for c in conn.execute(f'PRAGMA main.table_info("{name}")')]
-        for name in names
-        if name not in NOT_REPLICATED
-    }
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _row_json(prefix: str, columns: list[str]) -> str:
-    # JSON has no bytes: a BLOB goes as {"$hex": "..."}
-    parts = []
-    for c in columns:
-        ref = f"{prefix}.{_quoted(c)}"
-        key = c.replace("'", "''")
-        parts.append(
-            f"'{key}', CASE typeof({ref}) WHEN 'blob' THEN json_object('$hex', hex({ref}))"
-            f" ELSE {ref} END"
-        )
-    return "json_object(" + ", ".join(parts) + ")"
-
-
-def install_capture(conn: sqlite3.Connection) -> list[str]:
-    """Create the TEMP triggers on this connection; the tables they capture."""
-    tables = replicated_tables(conn)
-    for name, columns in tables.items():
-        q = _quoted(name)
-        lit = name.replace("'", "''")
-        new_row = _row_json("NEW", columns)
-        conn.executescript(
-            f"""
-            DROP TRIGGER IF EXISTS temp.{_quoted("rc_ins_" + name)};
-            DROP TRIGGER IF EXISTS temp.{_quoted("rc_upd_" + name)};
-            DROP TRIGGER IF EXISTS temp.{_quoted("rc_del_" + name)};
-            CREATE TEMP TRIGGER {_quoted("rc_ins_" + name)} AFTER INSERT ON main.{q} BEGIN
-                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
-                VALUES ('{lit}', 'put', NEW.rowid, {new_row});
-            END;
-            CREATE TEMP TRIGGER {_quoted("rc_upd_" + name)} AFTER UPDATE ON main.{q} BEGIN
-                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
-                SELECT '{lit}', 'del', OLD.rowid, NULL WHERE OLD.rowid <> NEW.rowid;
-                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
-                VALUES ('{lit}', 'put', NEW.rowid, {new_row});
-            END;
-            CREATE TEMP TRIGGER {_quoted("rc_del_" + name)} AFTER DELETE ON main.{q} BEGIN
-                INSERT INTO {CHANGE_TABLE} (tbl, op, row_id, row)
-                VALUES ('{lit}', 'del', OLD.rowid, NULL);
-            END;
-            """
-        )
-    return sorted(tables)
 
 
 def pending_changes(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[Any, ...]]:
@@ -128,12 +55,6 @@ def changeset_payload(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 def forget_published(conn: sqlite3.Connection, upto: int) -> None:
     conn.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (upto,))
-
-
-def _value(v: Any) -> Any:
-    if isinstance(v, dict) and set(v) == {"$hex"}:
-        return bytes.fromhex(v["$hex"])
-    return v
 
 
 def _json_value(v: Any) -> Any:
@@ -169,35 +90,35 @@ def apply_snapshot(conn: sqlite3.Connection, record: LogRecord) -> None:
         marks = ", ".join("?" * (len(columns) + 1))
         conn.executemany(
             f"INSERT INTO main.{_quoted(name)} ({names}) VALUES ({marks})",
-            [tuple(_value(v) for v in row) for row in tables[name]["rows"]],
+            [tuple(value(v) for v in row) for row in tables[name]["rows"]],
         )
 
 
 def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
     """Apply a `changes` or `snapshot` record in the caller's transaction (other kinds are
-    not rows)."""
-    if record.kind == SNAPSHOT:
-        apply_snapshot(conn, record)
-        recount_backlog(conn)
+    not rows), with the capture off: a replica's applying is not a decision of its own."""
+    if record.kind not in (SNAPSHOT, CHANGES):
         return
-    if record.kind != CHANGES:
-        return
-    outbox = False
-    for tbl, op, row_id, row in record.payload["rows"]:
-        q = _quoted(tbl)
-        outbox = outbox or tbl == "outbox"
-        if op == "del":
-            conn.execute(f"DELETE FROM main.{q} WHERE rowid = ?", (row_id,))
-            continue
-        columns = list(row)
-        names = ", ".join(["rowid", *(_quoted(c) for c in columns)])
-        marks = ", ".join("?" * (len(columns) + 1))
-        conn.execute(
-            f"INSERT OR REPLACE INTO main.{q} ({names}) VALUES ({marks})",
-            (row_id, *(_value(row[c]) for c in columns)),
-        )
-    if outbox:
-        recount_backlog(conn)
+    was = capture_on(conn)
+    if was:
+        set_capture(conn, False)
+    try:
+        if record.kind == SNAPSHOT:
+            apply_snapshot(conn, record)
+            recount_backlog(conn)
+            return
+        outbox = False
+        for tbl, op, row_id, row in record.payload["rows"]:
+            outbox = outbox or tbl == "outbox"
+            if op == "del":
+                conn.execute(f"DELETE FROM main.{_quoted(tbl)} WHERE rowid = ?", (row_id,))
+            else:
+                put_row(conn, tbl, row_id, row)
+        if outbox:
+            recount_backlog(conn)
+    finally:
+        if was:
+            set_capture(conn, True)
 
 
 class ChangesetPublisher:

@@ -23,6 +23,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection
 from yarl import URL
 
 from core.replication.names import lease_queue
+from core.tls import TlsFiles, client_context
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,9 @@ class Lease:
         *,
         heartbeat: int = HEARTBEAT,
         retry_every: float = RETRY_EVERY,
+        tls: TlsFiles | None = None,
     ) -> None:
+        self.tls = tls or TlsFiles()
         self.url = str(URL(url).update_query(heartbeat=heartbeat))
         self.fund_id = fund_id
         self.holder = holder
@@ -64,6 +67,7 @@ class Lease:
         if self.connection is None or self.connection.is_closed:
             self.connection = await aio_pika.connect(
                 self.url,
+                ssl_context=client_context(self.url, self.tls),
                 timeout=CONNECT_TIMEOUT,
                 client_properties={
                     "connection_name": f"volunteer-console fund {self.fund_id} lease {self.holder}"

@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
@@ -41,6 +41,7 @@ READ_PREFETCH = 500
 FLUSH_DELAY = 0.01  # lets the deliveries on their way join one transaction (measured best)
 
 Apply = Callable[[sqlite3.Connection, LogRecord], None]
+Commit = Callable[..., Awaitable[Any]]
 
 
 class LogWriteFailed(RuntimeError):
@@ -128,8 +129,17 @@ class LogReader:
         *,
         prefetch: int = READ_PREFETCH,
         log_arguments: dict[str, Any] | None = None,
+        commit: Commit | None = None,
+        start_behind: bool = False,
     ) -> None:
         self.channel = channel
+        # Runs a batch's transaction (the console's writer thread); inline without one.
+        self.commit = commit
+        self.failed = asyncio.Event()  # a batch could not be applied: start a new reader
+        self.highest_epoch = -1  # the highest epoch of any record delivered, applied or not
+        # A reader that never applied a record starts from a snapshot: the log's first
+        # holder may have brought rows from before it joined (they are in its snapshot).
+        self.start_behind = start_behind
         self.log_arguments = log_arguments
         self.behind = False
         self.fund_id = fund_id
@@ -153,6 +163,8 @@ class LogReader:
         await self.channel.set_qos(prefetch_count=self.prefetch)
         self._queue = await declare_log(self.channel, self.fund_id, self.log_arguments)
         self.position = self.state.position()
+        if self.start_behind and self.position.epoch < 0:
+            self.behind = True
         self._tag = await self._queue.consume(
             self._on_message, arguments={"x-stream-offset": self.position.next_offset}
         )
@@ -191,10 +203,17 @@ class LogReader:
             while self._pending:
                 batch, self._pending = self._pending, []
                 batch.sort(key=lambda m: m.delivery_tag or 0)
-                done = self._handle_batch(batch)
+                if self.commit is None:
+                    done = self._handle_batch(batch)
+                else:
+                    done = await self.commit(self._handle_batch, batch)
                 await batch[-1].ack(multiple=True)
                 for record, what in done:
                     self._notify(record, what)
+        except Exception as exc:
+            # Unacknowledged, they come again to a reader started anew (the console's does).
+            log.warning("fund %s: log records not applied (%s); reading again", self.fund_id, exc)
+            self.failed.set()
         finally:
             self._flushing = False
 
@@ -237,6 +256,8 @@ class LogReader:
                     )
                     self.state.advance(conn, position)  # what this batch applied before the gap
                     self.behind = True
+                if record.kind != SYNC:
+                    self.highest_epoch = max(self.highest_epoch, record.epoch)
                 what = verdict(position, record)
                 if what == "apply" and record.kind == SNAPSHOT and not self.behind:
                     what = "snapshot_skipped"

@@ -38,9 +38,11 @@ SCHEMA = (
 class ReplicaState:
     """Position and decided commands of one fund, in one SQLite file (WAL, synchronous=FULL)."""
 
-    def __init__(self, path: Path, fund_id: str) -> None:
+    def __init__(self, path: Path, fund_id: str, *, check_same_thread: bool = True) -> None:
         self.fund_id = fund_id
-        self.conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        self.conn = sqlite3.connect(
+            path, isolation_level=None, timeout=10, check_same_thread=check_same_thread
+        )
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
         for statement in SCHEMA:

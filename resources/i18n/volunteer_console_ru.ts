@@ -2330,7 +2330,7 @@
         <translation>Не хватает людей: занято меньше 75 % мест; критично: меньше 50 %. Замена: от освобождения места до следующей записи. Не пришли: среди отмеченных при отметке явки.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+61"/>
         <source>All months</source>
         <translation>Все месяцы</translation>
     </message>
@@ -2648,6 +2648,11 @@
         <source>Cannot undo: the application changed after it (a response, a deadline or another action)</source>
         <translation>Отменить нельзя: после этого заявка уже изменилась (отклик, истёк срок или другое действие)</translation>
     </message>
+    <message>
+        <location line="+5"/>
+        <source>This console follows %1, which decides for the fund now</source>
+        <translation>Эта консоль следует за %1: сейчас решения по фонду принимает она</translation>
+    </message>
 </context>
 <context>
     <name>RejectedView</name>
@@ -2713,7 +2718,7 @@
 <context>
     <name>Rejection</name>
     <message>
-        <location filename="../../gui/display.py" line="+25"/>
+        <location filename="../../gui/display.py" line="+24"/>
         <source>%1: missing</source>
         <translation>%1: отсутствует</translation>
     </message>
@@ -3200,7 +3205,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../gui/display.py" line="-270"/>
+        <location filename="../../gui/display.py" line="-274"/>
         <source>new application</source>
         <translation>создание заявки</translation>
     </message>
@@ -3498,7 +3503,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gui/numbers_view.py" line="-247"/>
+        <location filename="../../gui/numbers_view.py" line="-264"/>
         <source>Filled</source>
         <translation>Занято</translation>
     </message>

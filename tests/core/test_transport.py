@@ -921,7 +921,9 @@ def test_a_full_disk_pauses_consuming_and_it_resumes_with_nothing_dead_lettered(
             assert changes[changes.index("paused") :] == ["paused", "connected"]
         await core.stop()
 
-    with small_disk(tmp_path / "disk") as disk:
+    # 8 MB: the console's decision log captures each decision's rows beside it until the log
+    # confirms them, and the WAL holds both (4 MB stayed full once the filler was gone)
+    with small_disk(tmp_path / "disk", "8m") as disk:
         run_with_fund(lambda fund: scenario(fund, disk), 120)
 
 

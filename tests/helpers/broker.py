@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -34,8 +35,10 @@ def fund_queue_names(fund_id: str) -> list[str]:
 
 async def delete_fund_queues(fund_id: str, url: str = BROKER_URL) -> None:
     conn = await aio_pika.connect(url)
+    base = f"volunteer_console.fund.{fund_id}"
     try:
-        for name in fund_queue_names(fund_id):
+        # and what its consoles' decision log left: the stream and the commands queue
+        for name in [*fund_queue_names(fund_id), f"{base}.log", f"{base}.commands"]:
             ch = await conn.channel()
             with contextlib.suppress(Exception):
                 await ch.queue_delete(name)
@@ -56,8 +59,10 @@ def console_connections(fund_id: str) -> list[str]:
         timeout=30,
         check=True,
     ).stdout
-    marker = f"volunteer-console fund {fund_id}"
-    return [line.split("\t", 1)[0] for line in listing.splitlines() if marker in line]
+    # the transport's own connection; its decision log has two more ("... log reader",
+    # "... lease ..."), which a test closing "the" connection leaves alone
+    marker = re.compile(rf"volunteer-console fund {re.escape(fund_id)}(?=[\"'>])")
+    return [line.split("\t", 1)[0] for line in listing.splitlines() if marker.search(line)]
 
 
 def close_connection(pid: str) -> None:

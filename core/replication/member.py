@@ -1,0 +1,553 @@
+"""One console's part in its fund's decision log, wired into the running console.
+
+Every console of a fund joins by itself: it reads the fund's log into its own SQLite (always)
+and contends for the lease (always). The holder is the arbiter: it reads the log to its end,
+starts the next epoch, and only then consumes responses, runs the deadline ticker and takes
+coordinator actions. What it decides is captured by triggers in the same transaction
+(capture.py) and appended to the log as `changes` records; an inbound message is acked, and
+an outbound message relayed, only after the record holding it is confirmed in the log.
+Every other console is a replica: it applies the arbiter's records in one transaction per
+batch with its position, so it shows the same state.
+
+A console that loses the lease stops deciding at once; its decisions that never reached the
+log are undone (their captured before-images) the moment a record of another holder is
+applied, before that record. One console alone is the arbiter of itself; offline, a console
+that was the last holder (or never saw another) goes on deciding locally, and its changes go
+to the log when it holds the lease again, or are undone if another console decided meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aio_pika
+import aiormq
+from aio_pika.abc import AbstractConnection
+
+from core.replication.capture import CHANGE_TABLE, install_capture, undo_pending
+from core.replication.changes import CHANGES, apply_changeset, snapshot_payload
+from core.replication.lease import HEARTBEAT, RETRY_EVERY, Lease
+from core.replication.log import LogReader, LogWriteFailed, LogWriter
+from core.replication.records import COMMAND, EPOCH, SNAPSHOT, LogRecord
+from core.replication.state import ReplicaState
+from core.storage import Store, StoreUnavailable
+from core.tls import TlsFiles, client_context
+from core.writer import Writer
+
+log = logging.getLogger(__name__)
+
+PUBLISH_ROWS = 5000  # captured rows per `changes` record at most
+PUBLISH_POLL = 0.2  # s: commits of other processes (the command line) are looked for this often
+FORGET_EVERY = 1.0  # s between deletes of captured rows the log confirmed (one commit each)
+RECONNECT_FIRST = 0.5
+RECONNECT_MAX = 10.0
+SNAPSHOT_EVERY = 6 * 3600.0  # s: the stream keeps 7 days, so a snapshot is always in it
+READER_WAIT = 10.0  # s a new lease holder waits for its log reader before giving the lease up
+
+# Records that show another console decides: a console's own unlogged decisions are undone
+# before one of them is applied.
+_DECIDING_KINDS = frozenset({EPOCH, CHANGES, SNAPSHOT, COMMAND})
+
+
+class FundReplication:
+    """The log reader, the lease contender and, while the lease is held, the log publisher."""
+
+    def __init__(
+        self,
+        url: str,
+        fund_id: str,
+        store: Store,
+        writer: Writer,
+        *,
+        console_id: str,
+        name: str,
+        heartbeat: int = HEARTBEAT,
+        retry_every: float = RETRY_EVERY,
+        log_arguments: dict[str, Any] | None = None,
+        read_prefetch: int = 2000,
+        snapshot_every: float = SNAPSHOT_EVERY,
+        tls: TlsFiles | None = None,
+    ) -> None:
+        self.tls = tls or TlsFiles()
+        self.snapshot_every = snapshot_every
+        self.url = url
+        self.fund_id = fund_id
+        self.store = store
+        self.writer = writer
+        self.console_id = console_id
+        self.name = name
+        self.log_arguments = log_arguments
+        self.read_prefetch = read_prefetch
+        # The reader applies on the writer thread through a connection of its own, so the
+        # engine's connection sees those commits as another's (data_version) and reloads.
+        self.state: ReplicaState = writer.run(self._open_state)
+        self.holder_id, self.holder_name = writer.run(self._recorded_holder)
+        self.lease = Lease(
+            url, fund_id, console_id, heartbeat=heartbeat, retry_every=retry_every, tls=self.tls
+        )
+        self.reader: LogReader | None = None
+        self.log_writer: LogWriter | None = None
+        self.epoch: int | None = None
+        self.deciding = False  # holds the lease, epoch started: consume, relay, tick
+        self.published_upto = 0  # captured change id up to which the log has confirmed
+        self.outbox_limit = 0  # outbox seq up to which rows are in the log (sendable)
+        self.undone = 0  # captured changes undone because another console decided
+        self.last_record_at: float | None = None  # the arbiter's clock on the last record read
+        self.last_applied_at: float | None = None  # this console's clock when it was applied
+        self.lag_samples: list[float] = []  # s from the arbiter's append to this commit
+        self.reader_connected = asyncio.Event()
+        self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
+        self._wake = asyncio.Event()
+        self._listeners: list[Callable[[], None]] = []
+        self._role_listeners: list[Callable[[bool], None]] = []
+        self._progress_listeners: list[Callable[[], None]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._reader_conn: AbstractConnection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
+        self._last_forget = 0.0
+
+    # -- setup on the writer thread ------------------------------------------------------
+    def _open_state(self) -> ReplicaState:
+        with self.store.transaction() as conn:  # the capture is on from now on, for good
+            install_capture(conn)
+        return ReplicaState(self.store.path, self.fund_id, check_same_thread=False)
+
+    def _recorded_holder(self) -> tuple[str, str]:
+        rows = dict(
+            self.store.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('log_holder', 'log_holder_name')"
+            ).fetchall()
+        )
+        return str(rows.get("log_holder", "")), str(rows.get("log_holder_name", ""))
+
+    # -- what the console asks ------------------------------------------------------------
+    def decides(self) -> bool:
+        """Whether this console may decide now: it holds the lease, or it is offline and was
+        the last to hold it (or never saw another console of the fund)."""
+        return self.deciding or self.holder_id in ("", self.console_id)
+
+    @property
+    def role(self) -> str:
+        return "deciding" if self.decides() else "following"
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """callback() on the loop after the role, the holder or the position changed."""
+        self._listeners.append(callback)
+
+    def on_deciding(self, callback: Callable[[bool], None]) -> None:
+        """callback(deciding) on the loop when the lease's arbiter starts or stops deciding."""
+        self._role_listeners.append(callback)
+
+    def on_progress(self, callback: Callable[[], None]) -> None:
+        """callback() on the loop after records were confirmed in the log."""
+        self._progress_listeners.append(callback)
+
+    def status(self) -> dict[str, Any]:
+        position = self.state.position()
+        lag = 0.0
+        if self.last_record_at is not None and self.last_applied_at is not None:
+            lag = max(0.0, self.last_applied_at - self.last_record_at)
+        return {
+            "role": self.role,
+            "holder": self.holder_id,
+            "holder_name": self.holder_name,
+            "console": self.console_id,
+            "name": self.name,
+            "epoch": self.epoch if self.epoch is not None else position.epoch,
+            "log_offset": position.next_offset,
+            "log_connected": self.reader_connected.is_set(),
+            "lag_s": round(lag, 3),
+            "behind": bool(self.reader is not None and self.reader.behind),
+            "undone": self.undone,
+        }
+
+    # -- the transport's gate --------------------------------------------------------------
+    def mark(self) -> int:
+        """The newest captured change id (on the writer thread, after a commit)."""
+        row = self.store.conn.execute(f"SELECT MAX(id) FROM {CHANGE_TABLE}").fetchone()
+        return int(row[0] or 0)
+
+    async def logged(self, mark: int) -> bool:
+        """Wait until the log confirmed every change up to mark; False when the lease went."""
+        if self.published_upto >= mark:
+            return True
+        if not self.deciding:
+            return False
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append((mark, waiter))
+        self._wake.set()
+        return await waiter
+
+    def send_limit(self) -> int:
+        """Outbox rows up to this seq are in the log and may go out (0: none, not deciding)."""
+        return self.outbox_limit if self.deciding else 0
+
+    def wake(self) -> None:
+        """Something was committed: publish it (callable from any thread)."""
+        loop = self._loop
+        if loop is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self._wake.set)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        self._tasks = [
+            asyncio.create_task(self._read_loop(), name="log-reader"),
+            asyncio.create_task(self._contend(), name="lease"),
+        ]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._set_deciding(False)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        self._tasks = []
+        await self.lease.release()
+        if self.reader is not None:
+            with contextlib.suppress(Exception):
+                await self.reader.stop()
+        if self._reader_conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._reader_conn.close(), 3.0)
+        self.writer.run(self.state.close)
+
+    # -- reading -----------------------------------------------------------------------
+    async def _read_loop(self) -> None:
+        delay = RECONNECT_FIRST
+        while not self._stopping:
+            conn: AbstractConnection | None = None
+            try:
+                conn = await aio_pika.connect(
+                    self.url,
+                    ssl_context=client_context(self.url, self.tls),
+                    timeout=5.0,
+                    client_properties={
+                        "connection_name": f"volunteer-console fund {self.fund_id} log reader"
+                    },
+                )
+                self._reader_conn = conn
+                lost = asyncio.Event()
+                conn.close_callbacks.add(lambda *_, _lost=lost: _lost.set())
+                channel = await conn.channel()
+                reader = LogReader(
+                    channel,
+                    self.fund_id,
+                    self.state,
+                    self._apply,
+                    prefetch=self.read_prefetch,
+                    log_arguments=self.log_arguments,
+                    commit=self.writer.call,
+                    start_behind=True,
+                )
+                reader.subscribe(self._on_read)
+                await reader.start()
+                self.reader = reader
+                self.reader_connected.set()
+                self._changed()
+                delay = RECONNECT_FIRST
+                ends = [
+                    asyncio.ensure_future(lost.wait()),
+                    asyncio.ensure_future(reader.failed.wait()),
+                ]
+                try:
+                    await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for end in ends:
+                        end.cancel()
+                log.info("fund %s: the log reader starts again", self.fund_id)
+            except asyncio.CancelledError:
+                raise
+            except (OSError, TimeoutError, aiormq.exceptions.AMQPError) as exc:
+                log.debug("fund %s: log reader cannot connect: %s", self.fund_id, exc)
+            except Exception:
+                log.exception("fund %s: the log reader failed", self.fund_id)
+            finally:
+                self.reader_connected.clear()
+                self.reader = None
+                self._reader_conn = None
+                if conn is not None and not conn.is_closed:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(conn.close(), 3.0)
+            self._changed()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX)
+
+    def _apply(self, conn: sqlite3.Connection, record: LogRecord) -> None:
+        """One record, inside the reader's transaction on the writer thread."""
+        payload = record.payload
+        by = payload.get("holder") if record.kind == EPOCH else payload.get("by")
+        if record.kind == EPOCH and isinstance(by, str):
+            name = str(payload.get("name") or by)
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [("log_holder", by), ("log_holder_name", name)],
+            )
+            self.holder_id, self.holder_name = by, name
+        at = payload.get("at")
+        if isinstance(at, int | float):
+            self.last_record_at = float(at)
+        if by == self.console_id:
+            # This console's own record: its rows are here already (they were committed
+            # before they were appended); what the log confirmed need not be kept.
+            if record.kind == CHANGES and isinstance(payload.get("upto"), int):
+                conn.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (payload["upto"],))
+            return
+        if (
+            record.kind in _DECIDING_KINDS
+            and conn.execute(f"SELECT EXISTS (SELECT 1 FROM {CHANGE_TABLE})").fetchone()[0]
+        ):
+            undone = undo_pending(conn)
+            self.undone += undone
+            log.warning(
+                "fund %s: another console (%s) decides; %d changes of this console that never"
+                " reached the log are undone",
+                self.fund_id,
+                self.holder_name or by,
+                undone,
+            )
+        apply_changeset(conn, record)
+
+    def _on_read(self, record: LogRecord, what: str) -> None:
+        if what == "apply" and record.kind in (CHANGES, SNAPSHOT):
+            now = time.time()
+            self.last_applied_at = now
+            at = record.payload.get("at")
+            if isinstance(at, int | float) and record.payload.get("by") != self.console_id:
+                self.lag_samples.append(now - float(at))
+                if len(self.lag_samples) > 100_000:
+                    del self.lag_samples[:50_000]
+        if record.kind == EPOCH and what in ("apply", "behind"):
+            holder = record.payload.get("holder")
+            if isinstance(holder, str):
+                self.holder_id = holder
+                self.holder_name = str(record.payload.get("name") or holder)
+        if record.kind == EPOCH or what in ("apply", "behind"):
+            self._changed()
+
+    # -- the lease -------------------------------------------------------------------------
+    async def _contend(self) -> None:
+        while not self._stopping:
+            await self._acquire()
+            try:
+                await self._hold()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("fund %s: this console gives up the lease: %s", self.fund_id, exc)
+            finally:
+                self._set_deciding(False)
+                self.log_writer = None
+                self.epoch = None
+            await self.lease.release()
+            await asyncio.sleep(self.lease.retry_every)
+
+    async def _acquire(self) -> None:
+        refused = self.lease.refusals
+        while True:
+            if self._stopping:
+                # a cancelled connect can come back as a connection error: end here
+                raise asyncio.CancelledError
+            try:
+                if await self.lease.try_acquire():
+                    return
+            except (TimeoutError, OSError, aiormq.exceptions.AMQPError) as exc:
+                log.debug("fund %s: lease attempt failed: %s", self.fund_id, exc)
+                with contextlib.suppress(Exception):
+                    await self.lease.release()
+            if self.lease.refusals > refused and self.holder_id in ("", self.console_id):
+                # Another console holds it; which one, its epoch record will say.
+                self.holder_id, self.holder_name = "?", self.holder_name or "?"
+                self._changed()
+            refused = self.lease.refusals
+            await asyncio.sleep(self.lease.retry_every)
+
+    async def _hold(self) -> None:
+        assert self.lease.connection is not None
+        try:
+            await asyncio.wait_for(self.reader_connected.wait(), READER_WAIT)
+        except TimeoutError as exc:
+            raise RuntimeError("the log reader is not connected") from exc
+        reader = self.reader
+        assert reader is not None
+        channel = await self.lease.connection.channel(publisher_confirms=True)
+        position = await reader.read_to_end(channel)
+        first = position.epoch < 0
+        if first and reader.highest_epoch >= 0:
+            log.warning(
+                "fund %s: the log has no snapshot this console could start from; it decides"
+                " from its own state",
+                self.fund_id,
+            )
+        epoch = max(position.epoch, reader.highest_epoch) + 1
+        writer = LogWriter(channel, self.fund_id, epoch=epoch)
+        await writer.append(
+            EPOCH,
+            {
+                "holder": self.console_id,
+                "name": self.name,
+                "after": [position.epoch, position.seq],
+                "at": time.time(),
+            },
+        )
+        self.log_writer, self.epoch = writer, epoch
+        self.holder_id, self.holder_name = self.console_id, self.name
+        await self.writer.call(self._note_holder)
+        # What this console decided before (offline, or in a previous epoch not yet in the
+        # log) is newer than anything in the log: it goes first.
+        self.published_upto = 0
+        await self._publish_pending(writer)
+        if first:
+            # A console new to the log brings state the log does not hold (or a fresh one):
+            # a snapshot lets every replica start from it.
+            await self._publish_snapshot(writer)
+        last_snapshot = time.monotonic()
+        self._set_deciding(True)
+        log.info("fund %s: this console decides under epoch %d", self.fund_id, epoch)
+        lost = asyncio.ensure_future(self.lease.lost.wait())
+        try:
+            while not self.lease.lost.is_set():
+                woken = asyncio.ensure_future(self._wake.wait())
+                await asyncio.wait(
+                    {lost, woken}, timeout=PUBLISH_POLL, return_when="FIRST_COMPLETED"
+                )
+                woken.cancel()
+                self._wake.clear()
+                if self.lease.lost.is_set():
+                    break
+                await self._publish_pending(writer)
+                if time.monotonic() - last_snapshot >= self.snapshot_every:
+                    # so a replica away for longer than the stream keeps finds a start
+                    await self._publish_snapshot(writer)
+                    last_snapshot = time.monotonic()
+        finally:
+            lost.cancel()
+        raise RuntimeError("the lease's connection ended")
+
+    async def _publish_snapshot(self, writer: LogWriter) -> None:
+        await self._publish_pending(writer)
+        payload = await self.writer.call(snapshot_payload, self.state.conn)
+        payload.update(by=self.console_id, at=time.time())
+        await writer.append(SNAPSHOT, payload)
+
+    def _note_holder(self) -> None:
+        with self.store.transaction() as c:
+            c.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [("log_holder", self.console_id), ("log_holder_name", self.name)],
+            )
+
+    def _read_pending(self, after: int) -> tuple[list[tuple[Any, ...]], int]:
+        """Captured rows after `after` (at most PUBLISH_ROWS) and the outbox seq sendable once
+        they are in the log, read in one read transaction (writer thread)."""
+        c = self.store.conn
+        c.execute("BEGIN")
+        try:
+            rows = c.execute(
+                f"SELECT id, tbl, op, row_id, row FROM {CHANGE_TABLE} WHERE id > ?"
+                " ORDER BY id LIMIT ?",
+                (after, PUBLISH_ROWS),
+            ).fetchall()
+            last = rows[-1][0] if rows else after
+            # The first outbox row still waiting for the log (a row inserted after `last`)
+            nxt = c.execute(
+                f"SELECT MIN(row_id) FROM {CHANGE_TABLE} WHERE id > ? AND tbl = 'outbox'"
+                " AND op = 'put' AND old IS NULL",
+                (last,),
+            ).fetchone()[0]
+            if nxt is not None:
+                limit = int(nxt) - 1
+            else:
+                limit = int(c.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+        finally:
+            c.execute("COMMIT")
+        return rows, limit
+
+    def _forget(self, upto: int) -> None:
+        try:
+            with self.store.transaction() as c:
+                c.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (upto,))
+        except StoreUnavailable as exc:  # a full disk: they are forgotten later
+            log.debug("captured changes not forgotten yet: %s", exc)
+
+    async def _publish_pending(self, writer: LogWriter) -> None:
+        while True:
+            rows, limit = await self.writer.call(self._read_pending, self.published_upto)
+            if rows:
+                upto = int(rows[-1][0])
+                payload = {
+                    "upto": upto,
+                    "by": self.console_id,
+                    "at": time.time(),
+                    "rows": [_row(r) for r in rows],
+                }
+                try:
+                    await writer.append(CHANGES, payload)
+                except LogWriteFailed:
+                    await self.lease.release()  # its place in the log is unknown: step down
+                    raise
+                self.published_upto = upto
+            self.outbox_limit = max(self.outbox_limit, limit)
+            self._release_waiters()
+            for progress in self._progress_listeners:
+                progress()  # the relay looks again: rows became sendable
+            if len(rows) < PUBLISH_ROWS:
+                break
+        now = time.monotonic()
+        if self.published_upto and now - self._last_forget >= FORGET_EVERY:
+            self._last_forget = now
+            await self.writer.call(self._forget, self.published_upto)
+
+    def _release_waiters(self) -> None:
+        keep = []
+        for mark, waiter in self._waiters:
+            if waiter.done():
+                continue
+            if mark <= self.published_upto:
+                waiter.set_result(True)
+            elif not self.deciding:
+                waiter.set_result(False)
+            else:
+                keep.append((mark, waiter))
+        self._waiters = keep
+
+    def _set_deciding(self, on: bool) -> None:
+        if self.deciding == on:
+            return
+        self.deciding = on
+        if not on:
+            self.outbox_limit = 0
+            self._release_waiters()
+        for cb in self._role_listeners:
+            try:
+                cb(on)
+            except Exception:
+                log.exception("a role listener failed")
+        self._changed()
+
+    def _changed(self) -> None:
+        for cb in self._listeners:
+            try:
+                cb()
+            except Exception:
+                log.exception("a replication listener failed")
+
+
+def _row(r: tuple[Any, ...]) -> list[Any]:
+    _id, tbl, op, row_id, row = r
+    return [tbl, op, row_id, json.loads(row) if row else None]

@@ -1,0 +1,155 @@
+"""Several running consoles of one fund on the shared broker: one decides, the others follow."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.clock import SystemClock
+from core.engine import ActionRefused
+from core.kinds import RefusalKind
+from core.replication.capture import replicated_tables
+from core.service import ConsoleCore
+from tests.helpers.broker import (
+    BROKER_URL,
+    VolunteerClient,
+    broker_available,
+    run_with_fund,
+    wait_until,
+)
+from tests.helpers.factories import a_form
+
+pytestmark = [
+    pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672"),
+    pytest.mark.timeout(180),
+]
+
+
+def replicated_rows(db: Path) -> dict[str, list[tuple]]:
+    """Every replicated table's rows (rowid first): what must be equal on every console."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
+            for name in replicated_tables(conn)
+        }
+    finally:
+        conn.close()
+
+
+def console(tmp_path: Path, fund: str, name: str) -> ConsoleCore:
+    return ConsoleCore(tmp_path / name, fund, BROKER_URL, console_name=name)
+
+
+async def deciding(core: ConsoleCore) -> None:
+    """Wait until the console holds the lease and its queues are declared and consumed."""
+    await wait_until(
+        lambda: (
+            core.replication is not None
+            and core.replication.deciding
+            and core.transport.status.state == "connected"
+        ),
+        20,
+        "the console to decide",
+    )
+
+
+async def caught_up(*cores: ConsoleCore) -> None:
+    """Wait until every console's tables equal the first one's (the arbiter's)."""
+    first, *rest = cores
+
+    def same() -> bool:
+        want = replicated_rows(first.store.path)
+        return all(replicated_rows(c.store.path) == want for c in rest)
+
+    await wait_until(same, 30, "the replicas' tables to equal the arbiter's")
+
+
+def signed(core: ConsoleCore, app: str) -> list[str]:
+    state = core.engine.state(app)
+    return sorted(
+        v for v, p in (state.participants if state else {}).items() if p.state == "signed"
+    )
+
+
+def answered(vol: VolunteerClient) -> int:
+    return len(vol.notifications) + len(vol.waiting)
+
+
+def test_a_second_console_follows_the_first_and_takes_over_when_it_stops(
+    tmp_path: Path,
+) -> None:
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        await deciding(a)
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        assert a.replication is not None and b.replication is not None
+        try:
+            app = await a.writer.call(
+                a.engine.create_application, a_form(SystemClock(), spots=3, policy="auto")
+            )
+            async with VolunteerClient(fund) as vol:
+                for v in range(1, 8):
+                    await vol.respond(app, v, "accepted")
+                await wait_until(lambda: answered(vol) >= 7, 20, "seven answers")
+                await caught_up(a, b)
+                assert b.replication.status()["role"] == "following"
+                assert b.replication.status()["holder_name"] == "A"
+                with pytest.raises(ActionRefused) as refused:
+                    await b.writer.call(b.engine.set_capacity, app, 5)
+                assert refused.value.kind == RefusalKind.FOLLOWING
+
+                await a.stop()
+                await deciding(b)
+                await vol.respond(app, 2, "declined")  # the first on the waitlist moves up
+                await wait_until(lambda: signed(b, app) == ["1", "3", "4"], 20, "B's decision")
+            state = b.engine.state(app)
+            assert state is not None and state.waitlist() == ["5", "6", "7"]
+            assert b.replication.status()["epoch"] == 1
+        finally:
+            await b.stop()
+            await a.stop()
+
+    run_with_fund(scenario, 120)
+
+
+def test_a_deposed_arbiter_undoes_what_never_reached_the_log(tmp_path: Path) -> None:
+    """A decides offline (its broker gone), B takes over and decides; when A's log reader
+    meets B's records, A's own offline decision is undone and A shows B's state."""
+
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        assert a.replication is not None
+        await deciding(a)
+        app = await a.writer.call(a.engine.create_application, a_form(SystemClock(), spots=2))
+        await a.stop()
+        # A's directory, opened again with no broker: it was the last holder, so it decides.
+        offline = ConsoleCore(
+            tmp_path / "A", fund, "amqp://guest:guest@127.0.0.1:1/", console_name="A"
+        )
+        await offline.start()
+        await offline.writer.call(offline.engine.set_capacity, app, 4)
+        await offline.stop()
+
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        assert b.replication is not None
+        try:
+            await deciding(b)
+            await b.writer.call(b.engine.set_capacity, app, 6)
+            a = console(tmp_path, fund, "A")
+            await a.start()
+            await caught_up(b, a)
+            state = a.engine.state(app)
+            assert state is not None and state.capacity == 6
+            assert a.replication is not None and a.replication.undone > 0
+        finally:
+            await a.stop()
+            await b.stop()
+
+    run_with_fund(scenario, 120)
