@@ -93,8 +93,13 @@ class _Volunteer:
     via: Via
     will_withdraw: bool
     state: Literal["new", "sent", "signed", "waiting", "gone"] = "new"
-    claiming: bool = False
+    claiming: bool = False  # a claim is scheduled or sent, and its answer has not come
     withdraw_scheduled: bool = False
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """A response of this volunteer's that the console will answer is unanswered yet."""
+        return self.state == "sent" or (self.state == "waiting" and self.claiming)
 
 
 class SimulationFailed(Exception):
@@ -451,6 +456,7 @@ class _Simulation:
             self._event(f"{v.id} → не выбрал")
         elif status in (m.STATUS_CLOSED, m.STATUS_CANCELLED):
             r.closed_answers += 1
+            v.claiming = False  # the answer to a claim that reached a closed application
             self._event(f"{v.id} → {status}")
             if status == m.STATUS_CANCELLED or v.state in ("new", "sent"):
                 v.state = "gone"
@@ -465,9 +471,12 @@ class _Simulation:
 
     # -- the run --------------------------------------------------------------------------
     def _settled(self) -> bool:
+        # A quiet settle_s alone is not enough: on a loaded machine the console can take
+        # longer than that to answer a claim, and a run that ended first would believe the
+        # claimant still waiting while the console has signed them up.
         return (
             not self.tasks
-            and all(v.state not in ("new", "sent") for v in self.volunteers.values())
+            and all(v.state != "new" and not v.awaiting_answer for v in self.volunteers.values())
             and time.monotonic() - self.last_heard >= self.settle_s
         )
 
@@ -509,7 +518,7 @@ class _Simulation:
             if self._settled():
                 self.report.finished = "done"
                 return
-            waiting_for_answers = any(v.state == "sent" for v in self.volunteers.values())
+            waiting_for_answers = any(v.awaiting_answer for v in self.volunteers.values())
             if waiting_for_answers and now - self.last_heard > self.idle_timeout_s:
                 raise SimulationFailed(
                     f"no answer for {self.idle_timeout_s:.0f} s: is a console or service of"
