@@ -115,7 +115,8 @@ class PaperMenu(QObject):
         target = self._target(
             self.tr("Export roster"), ".xlsx", self.tr("Excel workbooks (*.xlsx)"), path
         )
-        return self._save(target, lambda d, p, t: save_xlsx(d, p, t))
+        checkin = self.window.bridge.queries.checkin  # the timesheet sheet, once marked
+        return self._save(target, lambda d, p, t: save_xlsx(d, p, t, checkin(d.summary.id)))
 
     def save_ics(self, path: str | Path | None = None) -> bool:
         target = self._target(

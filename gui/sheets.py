@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF
 from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from core.attendance import CheckinRow
 from core.directory import Volunteer
 from core.queries import AppDetail
+from gui.display import attendance_text
 from gui.export import offer_label
 from gui.log_models import local_time
 
@@ -167,9 +169,13 @@ def save_sheet_pdf(
 
 
 def save_xlsx(
-    detail: AppDetail, people: Mapping[str, Volunteer], path: str | os.PathLike[str]
+    detail: AppDetail,
+    people: Mapping[str, Volunteer],
+    path: str | os.PathLike[str],
+    attendance: Sequence[CheckinRow] = (),
 ) -> None:
-    """Roster and waitlist as two sheets of an Excel workbook, with names and phones."""
+    """Roster and waitlist as two sheets of an Excel workbook, with names and phones; with
+    attendance recorded, a third sheet is the shift's timesheet (hours as numbers to sum)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -197,7 +203,32 @@ def save_xlsx(
         waitlist.append(
             [w.position, *who(w.volunteer_id), local_time(w.since), offer_label(w.offer)]
         )
-    for sheet in (roster, waitlist):
+    sheets = [roster, waitlist]
+    if attendance:
+        marks = book.create_sheet(translate("Sheet", "Attendance")[:31])
+        marks.append(
+            [
+                translate("Sheet", "Volunteer id"),
+                translate("Sheet", "Name"),
+                translate("Sheet", "Phone"),
+                translate("Sheet", "Attendance"),
+                translate("Sheet", "Arrived"),
+                translate("Sheet", "Hours"),
+            ]
+        )
+        for a in attendance:
+            marks.append(
+                [
+                    a.volunteer_id,
+                    a.name,
+                    a.phone,
+                    attendance_text(a.status),
+                    a.arrived_at.strftime("%H:%M") if a.arrived_at else None,
+                    round(a.minutes / 60, 2) if a.minutes is not None and a.status else None,
+                ]
+            )
+        sheets.append(marks)
+    for sheet in sheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

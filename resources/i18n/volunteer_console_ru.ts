@@ -2423,7 +2423,7 @@
         <translation>Книги Excel (*.xlsx)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Add to calendar</source>
         <translation>Добавить в календарь</translation>
     </message>
@@ -3069,24 +3069,26 @@
 <context>
     <name>Sheet</name>
     <message>
-        <location filename="../../gui/sheets.py" line="+65"/>
-        <location line="+118"/>
+        <location filename="../../gui/sheets.py" line="+67"/>
+        <location line="+122"/>
+        <location line="+23"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location line="-117"/>
+        <location line="-144"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+117"/>
+        <location line="+121"/>
+        <location line="+23"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-143"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -3116,7 +3118,7 @@
         <translation>Заявка %1 · напечатано %2</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+62"/>
         <source>Roster</source>
         <translation>Записавшиеся</translation>
     </message>
@@ -3132,11 +3134,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+23"/>
         <source>Volunteer id</source>
         <translation>ID волонтёра</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-20"/>
         <source>Since</source>
         <translation>С какого времени</translation>
     </message>
@@ -3146,7 +3149,23 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+14"/>
+        <location line="+6"/>
+        <source>Attendance</source>
+        <translation>Явка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived</source>
+        <translation>Пришёл в</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>%1 of %2 spots signed up, %3 waiting</source>
         <translation>Записано %1 из %2, в листе ожидания %3</translation>
     </message>

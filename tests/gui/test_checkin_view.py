@@ -202,3 +202,20 @@ def test_a_walk_in_found_by_name_and_over_capacity_declined_changes_nothing(qtbo
     QTest.keySequence(dlg, QKeySequence("Ctrl+Return"))
     assert dlg.last.text() == "Several people in the directory match; type the id."
     assert len(door.asked) == 1 and all(not m[1] for m in door.marks())
+
+
+def test_the_window_exports_the_days_timesheet_with_the_roster(qtbot, door, tmp_path):
+    from openpyxl import load_workbook
+
+    dlg = door.open()
+    qtbot.keyClicks(dlg.typed, "701")
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: door.marks()[0][1] == "arrived")
+    path = tmp_path / "park.xlsx"
+    assert door.window.paper.save_xlsx(path)
+    sheet = load_workbook(path)["Attendance"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["701", "Anna Petrova", None, "arrived", "09:52", 3],
+        ["702", "Boris Ivanov", None, "expected", None, None],
+        ["703", None, None, "expected", None, None],
+    ]

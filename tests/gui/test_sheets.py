@@ -93,6 +93,24 @@ def test_the_xlsx_has_the_roster_and_the_waitlist_with_names_and_phones(
     assert waiting[0][-1] == "Offer state"
 
 
+def test_the_xlsx_has_a_timesheet_once_attendance_is_recorded(qapp, engine, clock, tmp_path):
+    detail, people = _detail(engine, clock)
+    app_id = detail.summary.id
+    engine.record_attendance(app_id, "1", "late", arrived_at="10:30")
+    engine.record_attendance(app_id, "2", "no_show")
+    with closing(Queries(engine.store)) as queries:
+        marks = queries.checkin(app_id)
+    path = tmp_path / "r.xlsx"
+    save_xlsx(detail, people, path, marks)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Roster", "Waitlist", "Attendance"]
+    assert [[c.value for c in row] for row in book["Attendance"].iter_rows()] == [
+        ["Volunteer id", "Name", "Phone", "Attendance", "Arrived", "Hours"],
+        ["1", "Анна Петрова", "+7 900 123-45-67", "late", "10:30", 2.5],
+        ["2", "Борис Иванов", None, "no-show", None, 0],
+    ]
+
+
 def test_ics_text_is_escaped_and_long_lines_fold_at_75_octets_without_splitting_letters():
     assert ics_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
     line = "SUMMARY:" + "Уборка парка, " * 12 + "\\n end"
