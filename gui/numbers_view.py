@@ -119,6 +119,16 @@ def figures_text(f: Figures) -> str:
 # ---- the charts -------------------------------------------------------------------------------
 
 
+def chart_apps(apps: list[AppFigures], rows: int = 12) -> list[AppFigures]:
+    """The applications a month's chart has room for: all in date order when they fit, else
+    the least filled ones (those that need the coordinator), in date order."""
+    if len(apps) <= rows:
+        return apps
+    worst = sorted(apps, key=lambda a: (a.figures.fill_rate or 0.0, a.date, a.start))[:rows]
+    keep = {a.application_id for a in worst}
+    return [a for a in apps if a.application_id in keep]
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
     label: str
@@ -447,6 +457,7 @@ class NumbersView(QWidget):
             scope = next(m.figures for m in rep.months if m.month == month)
             self.apps_model.set_rows(apps)
             self.table.setModel(self.apps_model)
+            shown = chart_apps(apps)
             bars = [
                 Bar(
                     a.name,
@@ -454,9 +465,16 @@ class NumbersView(QWidget):
                     pct_text(a.figures.fill_rate),
                     COLORS[a.figures.flag],
                 )
-                for a in apps
+                for a in shown
             ]
             title = self.tr("Filled, %1").replace("%1", month_text(month))
+            if len(shown) < len(apps):
+                title = (
+                    self.tr("Filled, %1: the %2 least filled of %3")
+                    .replace("%1", month_text(month))
+                    .replace("%2", str(len(shown)))
+                    .replace("%3", str(len(apps)))
+                )
         else:
             scope = rep.total
             self.months_model.set_rows(list(rep.months))

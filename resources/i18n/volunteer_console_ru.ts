@@ -2320,7 +2320,7 @@
 <context>
     <name>NumbersView</name>
     <message>
-        <location line="+230"/>
+        <location line="+240"/>
         <source>&amp;Shifts of:</source>
         <translation>&amp;Смены за:</translation>
     </message>
@@ -2335,12 +2335,17 @@
         <translation>Все месяцы</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Filled, %1</source>
         <translation>Заполнено, %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+3"/>
+        <source>Filled, %1: the %2 least filled of %3</source>
+        <translation>Заполнено, %1: %2 наименее заполненных из %3</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Filled, by month</source>
         <translation>Заполнено, по месяцам</translation>
     </message>
@@ -3522,7 +3527,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gui/numbers_view.py" line="-264"/>
+        <location filename="../../gui/numbers_view.py" line="-272"/>
         <source>Filled</source>
         <translation>Занято</translation>
     </message>

@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from gui.numbers_view import COLORS, NumbersView
+from gui.numbers_view import COLORS, NumbersView, chart_apps
 from tests.helpers.season import make_scenario
 
 
@@ -87,3 +87,17 @@ def test_the_numbers_tab_shows_the_seasons_figures_and_bars(
     qtbot.waitUntil(lambda: cells(view.apps_model)[0][-1] == "6:30", timeout=5000)
     assert view.chosen_month() == "2026-03" and view.reads > reads
     bridge.shutdown()
+
+
+def test_a_months_chart_with_no_room_for_all_shows_the_least_filled_in_date_order():
+    from datetime import date, time
+
+    from core.report import AppFigures, Figures
+
+    def app(i: int, signed: int) -> AppFigures:
+        f = Figures(10, signed, 0, 0, None, None, 0, 0, None, None, 0, 0, 0)
+        return AppFigures(str(i), f"S{i}", date(2026, 3, 1 + i), time(10), time(13), "open", f, ())
+
+    apps = [app(i, signed) for i, signed in enumerate([9, 2, 10, 5, 7, 1])]
+    assert [a.name for a in chart_apps(apps, rows=3)] == ["S1", "S3", "S5"]
+    assert chart_apps(apps, rows=6) == apps
