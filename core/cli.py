@@ -453,6 +453,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the management API (default: http://localhost:15672/)",
     )
     bs.add_argument(
+        "--management-ca-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="https:// only: the CA (PEM) that signed the management API's certificate",
+    )
+    bs.add_argument(
         "--admin-user", default="admin", metavar="NAME", help="an administrator (default: admin)"
     )
     bs.add_argument(
@@ -1112,7 +1119,9 @@ def run_broker_setup(args: argparse.Namespace, out: TextIO | None = None) -> int
                 f" or ${ADMIN_PASSWORD_ENV}"
             )
             return EXIT_USAGE
-        api = setup.ManagementApi(args.management_url, args.admin_user, admin_password)
+        api = setup.ManagementApi(
+            args.management_url, args.admin_user, admin_password, ca_file=args.management_ca_file
+        )
         remember_secret(f"http://{args.admin_user}:{quote(admin_password, safe='')}@x/")
         for line in setup.apply(p, api):
             print(line, file=out)

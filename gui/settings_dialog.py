@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import config, tls
-from core.config import BROKER_ENV, Settings
+from core.config import PASSWORD_ENV, Settings
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,9 @@ class SettingsDialog(QDialog):
             self.password_note.setText(
                 self.tr(
                     "No system keyring is available on this computer, so the password cannot be"
-                    " saved. Set the full broker URL in the %1 environment variable instead."
-                ).replace("%1", BROKER_ENV)
+                    " saved here. Put it in a file only you can read (chmod 600) and start the"
+                    " console with --broker-password-file FILE, or set %1."
+                ).replace("%1", PASSWORD_ENV)
             )
             self.password_note.setStyleSheet(ERROR_STYLE)
         self.language_note = QLabel(self.tr("A new language applies after a restart."), self)

@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import shlex
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -176,7 +177,15 @@ class ManagementApi:
     """A few PUT/GET calls of RabbitMQ's management HTTP API through urllib: six endpoints do
     not need a client library, and urllib comes with Python."""
 
-    def __init__(self, url: str, user: str, password: str, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self,
+        url: str,
+        user: str,
+        password: str,
+        timeout: float = TIMEOUT,
+        *,
+        ca_file: Path | None = None,
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BrokerSetupFailed(
@@ -188,6 +197,11 @@ class ManagementApi:
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
         self._auth = f"Basic {token}"
         self.timeout = timeout
+        # https: verified like amqps://, against the system's CAs or only the one given
+        try:
+            self._context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise BrokerSetupFailed(f"--management-ca-file: cannot load {ca_file}: {exc}") from None
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -198,7 +212,9 @@ class ManagementApi:
             headers={"Authorization": self._auth, "Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+            with urllib.request.urlopen(
+                request, timeout=self.timeout, context=self._context
+            ) as reply:
                 text = reply.read()
         except urllib.error.HTTPError as exc:
             if exc.code == 404 and method == "GET":
@@ -214,6 +230,12 @@ class ManagementApi:
             ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise BrokerSetupFailed(
+                    f"the management API's certificate at {self.base} is not accepted"
+                    f" ({reason.verify_message}): give the CA that signed it with"
+                    " --management-ca-file, and use a host name the certificate carries"
+                ) from None
             raise BrokerSetupFailed(
                 f"cannot reach the management API at {self.base} ({reason}): is the"
                 " rabbitmq_management plugin enabled there?"

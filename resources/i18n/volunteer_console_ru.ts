@@ -2902,11 +2902,11 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>No system keyring is available on this computer, so the password cannot be saved. Set the full broker URL in the %1 environment variable instead.</source>
-        <translation>На этом компьютере нет системного хранилища паролей, поэтому пароль сохранить нельзя. Вместо этого укажите полный адрес брокера в переменной окружения %1.</translation>
+        <source>No system keyring is available on this computer, so the password cannot be saved here. Put it in a file only you can read (chmod 600) and start the console with --broker-password-file FILE, or set %1.</source>
+        <translation>На этом компьютере нет системного хранилища паролей, поэтому сохранить пароль здесь нельзя. Запишите его в файл, доступный только вам (chmod 600), и запускайте консоль с --broker-password-file ФАЙЛ или задайте переменную %1.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>A new language applies after a restart.</source>
         <translation>Новый язык будет применён после перезапуска.</translation>
     </message>

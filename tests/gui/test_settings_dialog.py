@@ -152,7 +152,8 @@ def test_without_a_keyring_the_dialog_says_so_and_saves_no_password(qtbot, no_ke
     qtbot.addWidget(dialog)
     assert not dialog.password.isEnabled()
     assert "No system keyring" in dialog.password_note.text()
-    assert "VOLUNTEER_CONSOLE_BROKER" in dialog.password_note.text()
+    assert "--broker-password-file" in dialog.password_note.text()
+    assert "VOLUNTEER_CONSOLE_BROKER_PASSWORD" in dialog.password_note.text()
     dialog.password.setText("typed anyway")  # programmatically, as the field is disabled
     ok_button(dialog).click()
     assert dialog.result() == QDialog.DialogCode.Accepted

@@ -117,8 +117,14 @@ class TlsProxy(TcpProxy):
     console speaks amqps:// to it, it speaks amqp:// to the broker. With client_ca set, it
     asks for a client certificate signed by that CA and refuses a handshake without one."""
 
-    def __init__(self, server: Issued, *, client_ca: Path | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        server: Issued,
+        *,
+        client_ca: Path | None = None,
+        target: tuple[str, int] | None = None,
+    ) -> None:
+        super().__init__(*(target or ()))
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(server.cert, server.key)
         if client_ca is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import stat
@@ -20,6 +21,7 @@ from core.engine import ApplicationForm
 from core.service import ConsoleCore
 from tests.helpers.broker import RESPONSE_EXCHANGE, WAITING_EXCHANGE, VolunteerClient, wait_until
 from tests.helpers.rabbit_node import private_node
+from tests.helpers.tls import TestCA, TlsProxy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -140,6 +142,38 @@ def test_fund_a_volunteer_user_is_refused_on_fund_b_and_fund_a_console_user_work
             return refusals
 
         refusals = asyncio.run(asyncio.wait_for(scenario(), 120))
+
+        # the management API behind https with the fund's own CA
+        ca = TestCA(tmp_path / "ca")
+        other = TestCA(tmp_path / "other", "Other CA")
+
+        async def over_https() -> tuple[list[tuple[int, str, str]], int]:
+            proxy = TlsProxy(
+                ca.issue("mgmt", dns=("localhost",)), target=("127.0.0.1", node.mgmt_port)
+            )
+            await proxy.open()
+            try:
+                url = f"https://localhost:{proxy.port}/"
+                runs = []
+                for ca_file in (ca.ca_file, other.ca_file):
+                    https = [*argv, "--management-url", url, "--management-ca-file", str(ca_file)]
+                    err = io.StringIO()
+                    with contextlib.redirect_stderr(err):
+                        code, text = await asyncio.to_thread(run_setup, https)
+                    runs.append((code, text, err.getvalue()))
+                return runs, proxy.port
+            finally:
+                await proxy.close()
+
+        [(trusted, t_out, _), (untrusted, _, u_err)], port = asyncio.run(over_https())
+        assert trusted == 0 and "vhost fund-a: already there" in t_out
+        assert untrusted == cli.EXIT_REFUSED
+        assert u_err == (
+            f"error: the management API's certificate at https://localhost:{port}"
+            " is not accepted (unable to get local issuer certificate): give the CA that"
+            " signed it with --management-ca-file, and use a host name the certificate"
+            " carries\n"
+        )
     assert sorted(refusals) == [
         "bind to fund B",
         "declare an exchange",
