@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from core import messages as m
 from core.broker.topology import DEAD_LETTER_EXCHANGE
+from core.replication.names import COMMANDS_EXCHANGE
 
 # The volunteer side names its own queues volunteer_app.fund.<F>.<anything>, or lets the
 # broker name them (amq.gen-..., exclusive to their connection): see "Broker users and
@@ -75,29 +76,42 @@ def plan(
 ) -> Plan:
     """What the fund's two users may do, as narrow as the contract allows.
 
-    The console of fund F: configure only its three queues (an administrator, this command,
-    declares the shared exchanges); publish to queue 1, queue 2 and the dead-letter exchange
-    with keys fund.F.* only; read its queues and bind them to fund.F.* keys.
+    The console of fund F: configure only its own queues (consumed, dead letters, and the
+    replication's log, lease and commands; an administrator, this command, declares the
+    shared exchanges); publish to queue 1, queue 2, the dead-letter and commands exchanges
+    with keys fund.F.* only, and its log through the default exchange; read its queues and
+    bind them to fund.F.* keys.
     The volunteer side of fund F: publish responses only as fund.F.response.* and waitlist
     requests only as fund.F.waiting.*; bind its own queues to fund.F.* keys of queue 1 and
     queue 2; never touch the console's queues or another fund's keys."""
     f = re.escape(fund_id)
     fund_keys = rf"^fund\.{f}\."
     esc = re.escape
-    console_queues = rf"volunteer_console\.fund\.{f}\.(responses|waiting|dead_letters)"
+    # its consumed queues and dead letters, and the replication's decision log (a stream),
+    # lease (an exclusive queue) and commands queue
+    console_queues = (
+        rf"volunteer_console\.fund\.{f}\.(responses|waiting|dead_letters|log|lease|commands)"
+    )
     waiting, notification, response = (
         esc(m.WAITING_EXCHANGE),
         esc(m.NOTIFICATION_EXCHANGE),
         esc(m.RESPONSE_EXCHANGE),
     )
     dlx = esc(DEAD_LETTER_EXCHANGE)
+    commands = esc(COMMANDS_EXCHANGE)
     console = UserGrant(
         console_user,
         console_password_file,
         configure=rf"^{console_queues}$",
-        write="^" + _alternatives(waiting, notification, dlx, console_queues) + "$",
-        read="^" + _alternatives(response, waiting, dlx, console_queues) + "$",
+        # amq.default: the decision log is published through the default exchange. RabbitMQ
+        # checks only the exchange there, so this user could write into any queue of the
+        # vhost by name: give each fund its own vhost (--create-vhost).
+        write="^"
+        + _alternatives(waiting, notification, dlx, commands, r"amq\.default", console_queues)
+        + "$",
+        read="^" + _alternatives(response, waiting, dlx, commands, console_queues) + "$",
         topics=(
+            TopicGrant(COMMANDS_EXCHANGE, rf"^fund\.{f}\.command\.", rf"^fund\.{f}\.command\."),
             TopicGrant(m.WAITING_EXCHANGE, fund_keys, fund_keys),
             TopicGrant(m.NOTIFICATION_EXCHANGE, fund_keys, NOTHING),
             TopicGrant(m.RESPONSE_EXCHANGE, NOTHING, rf"^fund\.{f}\.response\."),
@@ -121,7 +135,7 @@ def plan(
         fund_id,
         vhost,
         create_vhost,
-        exchanges=(*m.EXCHANGES, DEAD_LETTER_EXCHANGE),
+        exchanges=(*m.EXCHANGES, DEAD_LETTER_EXCHANGE, COMMANDS_EXCHANGE),
         users=(console, volunteer),
     )
 
