@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -497,6 +498,18 @@ def build_parser() -> argparse.ArgumentParser:
         dest="print_only",
         help="print the plan as rabbitmqctl commands; change nothing",
     )
+
+    stat = sub.add_parser(
+        "status",
+        parents=[common],
+        formatter_class=fmt,
+        help="this console's part in the fund: deciding or following, the decision log",
+        description="Whether this console decides for the fund or follows another console, "
+        "the decision log's epoch, offset and lag, and the commands waiting for the deciding "
+        "console. A running console writes it every second; without one, what the data "
+        "directory recorded.",
+    )
+    stat.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     desk = sub.add_parser(
         "install-desktop-entry",
@@ -1307,6 +1320,74 @@ def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> in
     return EXIT_OK
 
 
+def console_status(data_dir: Path, fund_id: str) -> dict[str, Any]:
+    """What `status` prints: the running console's status file, or the recorded facts."""
+    from core.replication.member import STATUS_FILE
+
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+        running = False
+        lock.release()
+    except DataDirBusy:
+        running = True
+    status: dict[str, Any] = {}
+    path = data_dir / STATUS_FILE
+    if running and path.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            status = json.loads(path.read_text(encoding="utf-8"))
+    store = Store(config.db_path(data_dir))
+    try:
+        c = store.conn
+        meta = dict(c.execute("SELECT key, value FROM meta").fetchall())
+        row = c.execute(
+            "SELECT next_offset, epoch, seq FROM replication_position WHERE fund_id = ?",
+            (fund_id,),
+        ).fetchone()
+        pending = c.execute(
+            "SELECT COUNT(*) FROM replication_outgoing WHERE status = 'pending'"
+        ).fetchone()[0]
+    finally:
+        store.close()
+    console = meta.get("console_id", "")
+    holder = meta.get("log_holder", "")
+    recorded = {
+        "running": running,
+        "fund_id": fund_id,
+        "console": console,
+        "role": "deciding" if holder in ("", console) else "following",
+        "holder": holder,
+        "holder_name": meta.get("log_holder_name", ""),
+        "epoch": row[1] if row else -1,
+        "log_offset": row[0] if row else 0,
+        "lag_s": None,
+        "pending_commands": int(pending),
+    }
+    if not running:
+        recorded["role"] = "offline"
+    return {**recorded, **status, "running": running, "fund_id": fund_id}
+
+
+def run_status(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    status = console_status(args.data_dir, args.fund_id)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+    who = status.get("holder_name") or status.get("holder") or "?"
+    role = {"deciding": "deciding", "following": f"following {who}"}.get(
+        status["role"], "no console running on this data directory"
+    )
+    print(f"fund {status['fund_id']}: {role}", file=out)
+    print(f"decision log: epoch {status['epoch']}, offset {status['log_offset']}", end="", file=out)
+    lag = status.get("lag_s")
+    print("" if lag is None else f", lag {lag:.3f} s", file=out)
+    print(f"commands waiting for the deciding console: {status['pending_commands']}", file=out)
+    if status.get("as_of"):
+        print(f"as of {status['as_of']} UTC", file=out)
+    return EXIT_OK
+
+
 def run_restore(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """List the backups, or put one in place of the database."""
     from core.backup import list_backups, restore
@@ -1398,4 +1479,6 @@ def _run_command(args: argparse.Namespace) -> int:
         return run_checkin(args)
     if args.command == "report":
         return run_report(args)
+    if args.command == "status":
+        return run_status(args)
     raise AssertionError(f"unhandled command {args.command}")

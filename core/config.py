@@ -53,6 +53,9 @@ class Settings(BaseModel):
     # How long the inbox ids, the rejected messages and the message log are kept. Longer than
     # any redelivery: see "Retention" in resources/CONTRACT.md.
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=3650)
+    # Who works at this console: recorded with every decision made here (the activity feed
+    # shows it), and the name the fund's other consoles show while this one decides.
+    coordinator_name: str = Field(default="", max_length=80)
 
 
 def settings_path(data_dir: Path) -> Path:

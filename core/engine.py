@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -149,6 +150,26 @@ class ActionRefused(Exception):
 T = TypeVar("T")
 
 
+_Op = TypeVar("_Op", bound=Callable[..., object])
+
+
+def coordinator_op(fn: _Op) -> _Op:
+    """A coordinator action: decided here when this console decides, else sent as a command
+    to the console that does (core/replication/actions.py). Any new operation that changes
+    the fund's state is marked with it, and then it travels by itself."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def op(self: Engine, *args: object, **kwargs: object) -> object:
+        if self.forward is not None and self.follows is not None and self.follows() is not None:
+            from core.replication.actions import encode_call
+
+            self.forward(name, encode_call(fn, args, kwargs))  # raises CommandQueued
+        return fn(self, *args, **kwargs)
+
+    return op  # type: ignore[return-value]
+
+
 class Engine:
     """Owns the rules' state for one fund and the only way to change it."""
 
@@ -169,6 +190,12 @@ class Engine:
         # may decide, else the name of the console that decides (coordinator actions here
         # are refused rather than decided on a picture the arbiter never sees).
         self.follows: Callable[[], str | None] | None = None
+        # ...and then a coordinator action here becomes a command: forward(action, payload)
+        # keeps it for the arbiter and raises CommandQueued.
+        self.forward: Callable[[str, dict[str, object]], None] | None = None
+        # Who the activity feed says decided a coordinator action: "coordinator", or
+        # "coordinator <name>" with a name set (the arbiter runs a command as its sender's).
+        self.actor = "coordinator"
 
     # -- listeners ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -520,6 +547,7 @@ class Engine:
             outbound = wire_messages(st, fx.outcomes, now)
             self._write({st.id: st}, outbound, fx.activity, now, change)
 
+    @coordinator_op
     def create_application(self, form: ApplicationForm, *, publish: bool = True) -> str:
         """Create (and by default publish) an application; returns its id. Raises ActionRefused."""
         self._may_decide()
@@ -543,7 +571,7 @@ class Engine:
             created_at=now,
             updated_at=now,
         )
-        fx = Effects(now=now, actor="coordinator")
+        fx = Effects(now=now, actor=self.actor)
         rules._log(st, fx, ActivityKind.CREATED, spots=form.spots)
         if publish:
             rules.publish(st, fx)
@@ -558,6 +586,7 @@ class Engine:
             self._emit(change)
         return app_id
 
+    @coordinator_op
     def duplicate_application(self, app_id: str, *, day: date | None = None) -> str:
         """A new draft with the same fields, policy and offer timeout (on day, if given).
 
@@ -579,6 +608,7 @@ class Engine:
         )
         return self.create_application(form, publish=False)
 
+    @coordinator_op
     def delete_draft(self, app_id: str) -> None:
         """Delete a draft and its log; a published application is cancelled instead."""
         with self._changing(app_id) as (st, change):
@@ -588,13 +618,14 @@ class Engine:
             self._cache.pop(app_id, None)
             change.application_ids.add(app_id)
 
+    @coordinator_op
     def sign_up_by_hand(
         self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
     ) -> None:
         """Sign up a walk-in or a phone call; over capacity only when asked explicitly."""
         self._run(
             app_id,
-            "coordinator",
+            self.actor,
             lambda st, fx: rules.sign_up_by_hand(st, fx, volunteer_id, over_capacity=over_capacity),
         )
 
@@ -671,18 +702,21 @@ class Engine:
 
         self._run(app_id, "coordinator", op)
 
+    @coordinator_op
     def offer_to(self, app_id: str, volunteer_id: str) -> None:
         """Offer one spot (held or free) to a chosen waitlisted volunteer."""
-        self._run(app_id, "coordinator", lambda st, fx: rules.offer_to(st, fx, volunteer_id))
+        self._run(app_id, self.actor, lambda st, fx: rules.offer_to(st, fx, volunteer_id))
 
+    @coordinator_op
     def move_on_waitlist(self, app_id: str, volunteer_id: str, position: int, reason: str) -> None:
         """Move a waitlisted volunteer to a 1-based position; the reason is logged."""
         self._run(
             app_id,
-            "coordinator",
+            self.actor,
             lambda st, fx: rules.move(st, fx, volunteer_id, position, reason),
         )
 
+    @coordinator_op
     def edit_application(self, app_id: str, form: ApplicationForm) -> None:
         errors = form.errors(now=local_now(self.clock))
         if errors:
@@ -701,47 +735,56 @@ class Engine:
             error = error or rules.set_policy(st, fx, form.policy, form.offer_timeout_min * 60)
             return error or rules.set_capacity(st, fx, form.spots)
 
-        self._run(app_id, "coordinator", op)
+        self._run(app_id, self.actor, op)
 
+    @coordinator_op
     def set_capacity(self, app_id: str, capacity: int) -> None:
-        self._run(app_id, "coordinator", lambda st, fx: rules.set_capacity(st, fx, capacity))
+        self._run(app_id, self.actor, lambda st, fx: rules.set_capacity(st, fx, capacity))
 
+    @coordinator_op
     def remove_volunteer(self, app_id: str, volunteer_id: str) -> None:
-        self._run(app_id, "coordinator", lambda st, fx: rules.remove(st, fx, volunteer_id))
+        self._run(app_id, self.actor, lambda st, fx: rules.remove(st, fx, volunteer_id))
 
+    @coordinator_op
     def promote(self, app_id: str, volunteer_id: str) -> None:
-        self._run(app_id, "coordinator", lambda st, fx: rules.promote(st, fx, volunteer_id))
+        self._run(app_id, self.actor, lambda st, fx: rules.promote(st, fx, volunteer_id))
 
+    @coordinator_op
     def publish(self, app_id: str) -> None:
-        self._run(app_id, "coordinator", rules.publish)
+        self._run(app_id, self.actor, rules.publish)
 
+    @coordinator_op
     def close(self, app_id: str) -> None:
-        self._run(app_id, "coordinator", rules.close)
+        self._run(app_id, self.actor, rules.close)
 
+    @coordinator_op
     def reopen(self, app_id: str) -> None:
-        self._run(app_id, "coordinator", rules.reopen)
+        self._run(app_id, self.actor, rules.reopen)
 
+    @coordinator_op
     def cancel(self, app_id: str) -> None:
-        self._run(app_id, "coordinator", rules.cancel)
+        self._run(app_id, self.actor, rules.cancel)
 
+    @coordinator_op
     def reoffer(self, app_id: str) -> None:
         """Offer the spots held unclaimed for the waitlist again (a new offer round)."""
-        self._run(app_id, "coordinator", rules.reoffer)
+        self._run(app_id, self.actor, rules.reoffer)
 
+    @coordinator_op
     def release(self, app_id: str) -> None:
         """Give the spots held unclaimed for the waitlist to newcomers (they become free)."""
-        self._run(app_id, "coordinator", rules.release)
+        self._run(app_id, self.actor, rules.release)
 
+    @coordinator_op
     def set_release_after(self, app_id: str, minutes: int) -> None:
         """Release unclaimed held spots by themselves after this many minutes; 0: never."""
-        self._run(
-            app_id, "coordinator", lambda st, fx: rules.set_release_after(st, fx, minutes * 60)
-        )
+        self._run(app_id, self.actor, lambda st, fx: rules.set_release_after(st, fx, minutes * 60))
 
+    @coordinator_op
     def set_policy(self, app_id: str, policy: rules.Policy, offer_timeout_min: int) -> None:
         self._run(
             app_id,
-            "coordinator",
+            self.actor,
             lambda st, fx: rules.set_policy(st, fx, policy, offer_timeout_min * 60),
         )
 

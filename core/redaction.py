@@ -46,7 +46,10 @@ def _netloc(parts: object, password: str | None) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL with its password shown as ***, for logs and the status bar."""
+    """The URL with its password shown as ***, for logs and the status bar (each of several
+    nodes' URLs, separated by commas: --broker may name a cluster's nodes)."""
+    if "," in url:
+        return ",".join(redact(u.strip()) for u in url.split(",") if u.strip())
     try:
         parts = urlsplit(url)
         if parts.password is None:

@@ -90,6 +90,12 @@ class ConsoleCore:
         # Every console of the fund joins its decision log by itself (no role flag): the
         # lease holder decides, the others follow (core/replication/member.py).
         self.console_id = console_identity(self.store)
+        # The coordinator's name (Settings) goes with every decision made here, and names this
+        # console to the others ("following <name>").
+        coordinator = load_settings(self.data_dir).coordinator_name.strip()
+        if coordinator:
+            self.engine.actor = f"coordinator {coordinator}"
+        name = console_name or coordinator or socket.gethostname()
         self.replication: FundReplication | None = None
         if replicate:
             try:
@@ -99,8 +105,9 @@ class ConsoleCore:
                     self.store,
                     self.writer,
                     console_id=self.console_id,
-                    name=console_name or socket.gethostname(),
+                    name=name,
                     tls=tls,
+                    engine=self.engine,
                     **(replication_options or {}),
                 )
             except BaseException:
@@ -108,6 +115,7 @@ class ConsoleCore:
                 raise
             self.transport.set_gate(self.replication)
             self.engine.follows = self._follows
+            self.engine.forward = self.replication.forward
             self.engine.subscribe(lambda _change: self._wake_replication())
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None

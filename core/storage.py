@@ -399,6 +399,15 @@ def _v15(db: pw.Database) -> None:
         " sent_at TEXT, status TEXT NOT NULL DEFAULT 'pending', reason TEXT NOT NULL DEFAULT '',"
         " details TEXT NOT NULL DEFAULT '{}', decided_at TEXT)"
     )
+    # Replicated (it is a decision): what the arbiter made of each command, committed with
+    # the decision itself, so a redelivered command changes nothing and its sender learns.
+    db.execute_sql(
+        "CREATE TABLE command_outcome (command_id TEXT NOT NULL PRIMARY KEY,"
+        " action TEXT NOT NULL, sender TEXT NOT NULL, sender_name TEXT NOT NULL,"
+        " status TEXT NOT NULL, kind TEXT NOT NULL DEFAULT '', params TEXT NOT NULL"
+        " DEFAULT '{}', reason TEXT NOT NULL DEFAULT '', value TEXT NOT NULL DEFAULT 'null',"
+        " decided_at TEXT NOT NULL)"
+    )
 
 
 MIGRATIONS: list[Callable[[pw.Database], None]] = [

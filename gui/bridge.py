@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from core.config import Settings, get_password, load_settings, set_password, update_settings
 from core.engine import ActionRefused, ApplicationForm, Committed, Engine
 from core.queries import Queries
+from core.replication.actions import CommandQueued
 from core.rules import Policy
 from core.undo import Undo
 from core.writer import Writer
@@ -52,6 +53,9 @@ class OpResult(Generic[T]):
     value: T | None = None
     refusal: str | None = None
     undo: Undo | None = None  # how to take the action back (core/undo.py), if it can be
+    # Sent to the console that decides as this command (this one follows it): the outcome
+    # comes later, as Bridge.command_settled.
+    pending: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -135,6 +139,9 @@ class Bridge(QObject):
     rate_changed = Signal(float)  # responses applied per minute (sliding 60 s window)
     error_raised = Signal(str)  # refused actions and exceptions from async work
     spot_freed = Signal(str)  # application name: a round opened
+    # a command this console sent was decided: (command id, refusal text or "" if applied)
+    command_settled = Signal(str, str)
+    replication_changed = Signal(object)  # dict: core.replication.member status()
     application_filled = Signal(str)  # application name: signed reached capacity
     undo_changed = Signal()  # the last action that can be undone is another one (or none)
     _wake = Signal()  # internal: starts the flush timer from whatever thread committed
@@ -191,6 +198,10 @@ class Bridge(QObject):
         self.engine.subscribe(self._on_committed)
         if core.transport is not None:  # None: a core without a broker (tests)
             core.transport.subscribe_status(self._on_status)
+        replication = getattr(core, "replication", None)
+        if replication is not None:
+            replication.on_outcome(self._on_outcome)
+            replication.subscribe(self._on_replication)
 
     # -- read access ------------------------------------------------------------------------
     @property
@@ -244,6 +255,22 @@ class Bridge(QObject):
 
     def backlog(self) -> int:
         return self.queries.backlog()
+
+    def replication_status(self) -> dict[str, Any] | None:
+        """Role, holder, epoch, log offset, lag, pending commands; None with no decision log."""
+        replication = getattr(self.core, "replication", None)
+        return None if replication is None else dict(replication.status())
+
+    def _on_outcome(self, outcome: Any) -> None:  # on the loop (the GUI thread under qasync)
+        why = ""
+        if outcome.status != "applied":
+            why = refusal_text(outcome.kind, outcome.params or {}, outcome.reason)
+        self.command_settled.emit(outcome.command_id, why)
+
+    def _on_replication(self) -> None:
+        status = self.replication_status()
+        if status is not None:
+            self.replication_changed.emit(status)
 
     # -- engine and transport callbacks ------------------------------------------------------
     def _on_committed(self, change: Committed) -> None:
@@ -410,6 +437,8 @@ class Bridge(QObject):
                     value, token = self.engine.with_undo(undo[1], undo[0], fn)
                     return OpResult(value, undo=token)
                 return OpResult(fn())
+            except CommandQueued as exc:
+                return OpResult(pending=exc.command_id)
             except ActionRefused as exc:
                 refusal = exc.refusal  # said in the coordinator's language
                 return OpResult(refusal=refusal_text(refusal.kind, refusal.params, str(refusal)))

@@ -134,6 +134,10 @@ def actor_text(actor: str, volunteer_id: str | None = None) -> str:
     """Who decided: the coordinator, the offer timer, or a volunteer's message."""
     if actor == "coordinator":
         return translate("Activity", "coordinator")
+    if actor.startswith("coordinator "):
+        return translate("Activity", "coordinator %1").replace(
+            "%1", actor.removeprefix("coordinator ")
+        )
     if actor == "clock":
         # the offer deadline passing: decisions that no message caused
         return translate("Activity", "timer")

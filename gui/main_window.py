@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
         bridge.backlog_changed.connect(self._on_backlog)
         bridge.rate_changed.connect(self._on_rate)
         bridge.error_raised.connect(self._on_error)
+        bridge.replication_changed.connect(self._on_replication)
+        bridge.command_settled.connect(self._on_command_settled)
+        replication = bridge.replication_status()
+        if replication is not None:
+            self._on_replication(replication)
 
         self._restore()
         status = bridge.status()
@@ -414,6 +419,10 @@ class MainWindow(QMainWindow):
         self.backlog_label.setObjectName("backlog")
         self.rate_label = QLabel()
         self.rate_label.setObjectName("rate")
+        self.role_label = QLabel()
+        self.role_label.setObjectName("role")
+        self.role_label.setVisible(False)  # shown once the fund's decision log is known
+        sb.addPermanentWidget(self.role_label)
         sb.addPermanentWidget(self.broker_label)
         sb.addPermanentWidget(self.backlog_label)
         sb.addPermanentWidget(self.rate_label)
@@ -726,6 +735,42 @@ class MainWindow(QMainWindow):
             self.backlog_label.setText(self.tr("All messages sent"))
             self.backlog_label.setStyleSheet("color: #555;")
 
+    @Slot(object)
+    def _on_replication(self, status: dict[str, Any]) -> None:
+        """Who decides for the fund, how far behind its decision log this console is, and
+        the actions waiting for the deciding console."""
+        if status["role"] == "deciding":
+            text = self.tr("Deciding")
+            tip = self.tr("This console decides for the fund; the others follow it")
+        else:
+            who = status.get("holder_name") or "?"
+            text = self.tr("Following %1").replace(
+                "%1", who if who != "?" else self.tr("another console")
+            )
+            lag = float(status.get("lag_s") or 0.0)
+            if not status.get("log_connected"):
+                at = status.get("last_applied_at")
+                when = datetime.fromtimestamp(at) if at else datetime.now()
+                text += " · " + self.tr("offline, as of %1").replace("%1", when.strftime("%H:%M"))
+            elif lag >= 1.0:
+                text += " · " + self.tr("%1 s behind").replace("%1", f"{lag:.0f}")
+            tip = self.tr("Another console decides for the fund; this one shows its decisions")
+        pending = int(status.get("pending_commands") or 0)
+        if pending:
+            text += " · " + self.tr("%1 action(s) waiting").replace("%1", str(pending))
+        self.role_label.setText(text)
+        self.role_label.setToolTip(tip)
+        self.role_label.setVisible(True)
+
+    @Slot(str, str)
+    def _on_command_settled(self, _command_id: str, refusal: str) -> None:
+        if refusal:
+            text = self.tr("The deciding console refused it: %1").replace("%1", refusal)
+            self.show_status(text, 15_000)
+            self.alert(text)
+        else:
+            self.show_status(self.tr("Done by the deciding console"))
+
     @Slot(float)
     def _on_rate(self, rate: float) -> None:
         self.rate_label.setText(self.tr("%1 responses/min").replace("%1", f"{rate:.0f}"))
@@ -761,6 +806,11 @@ class MainWindow(QMainWindow):
         done replaces whatever the status bar said (an older error no longer applies)."""
 
         def settled(result: OpResult[Any]) -> None:
+            if result.pending:
+                self.show_status(
+                    self.tr("Sent to the deciding console; waiting for its decision"), 15_000
+                )
+                return
             if not result.ok:
                 refusal = result.refusal or self.tr("Not done")
                 self.show_status(refusal, 15_000)

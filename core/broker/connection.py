@@ -8,13 +8,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection
 
 from core.broker.status import State, StatusBoard
 from core.broker.topology import Role
-from core.tls import TlsFiles, client_context
+from core.broker.urls import Brokers
+from core.tls import TlsFiles
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ class Supervisor:
         quiet_aiormq_logs()  # before the first connection attempt can log
         self.url = url
         self.tls = tls or TlsFiles()
+        self.brokers = Brokers(url)  # several nodes of a cluster: the next one when one fails
         self.name = name
         self.status = status
         self.serve = serve
@@ -178,22 +179,22 @@ class Supervisor:
 
     async def connect(self) -> AbstractConnection | None:
         """One connection attempt that stop() can interrupt (a silent host takes a while)."""
-        # Built per attempt (raises TlsSettingsInvalid): a renewed file is read on the next
-        # retry. An explicit context, so the URL's no_verify_ssl can never switch checks off.
-        context = client_context(self.url, self.tls)
+        # The TLS context is built per attempt and node (raises TlsSettingsInvalid): a renewed
+        # file is read on the next retry; an explicit one, so the URL's no_verify_ssl can never
+        # switch checks off (core/broker/urls.py).
         attempt = asyncio.ensure_future(
-            aio_pika.connect(
-                self.url,
-                ssl_context=context,
+            self.brokers.connect(
+                tls=self.tls,
                 timeout=CONNECT_TIMEOUT,
                 client_properties={"connection_name": self.name},
             )
         )
+        nodes = len(self.brokers.urls)
         stopped = asyncio.ensure_future(self.stop_event.wait())
         try:
             await asyncio.wait(
                 {attempt, stopped},
-                timeout=CONNECT_TIMEOUT + 2,
+                timeout=CONNECT_TIMEOUT * nodes + 2,
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
@@ -206,7 +207,7 @@ class Supervisor:
         if attempt.cancelled():
             if self.stopping:
                 return None
-            raise TimeoutError(f"no answer within {CONNECT_TIMEOUT + 2:g} s")
+            raise TimeoutError(f"no answer within {CONNECT_TIMEOUT * nodes + 2:g} s")
         conn = attempt.result()
         if self.stopping:
             await close_quietly(conn)

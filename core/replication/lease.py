@@ -17,13 +17,13 @@ import contextlib
 import logging
 import time
 
-import aio_pika
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from yarl import URL
 
+from core.broker.urls import Brokers, split_urls
 from core.replication.names import lease_queue
-from core.tls import TlsFiles, client_context
+from core.tls import TlsFiles
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,8 @@ class Lease:
         tls: TlsFiles | None = None,
     ) -> None:
         self.tls = tls or TlsFiles()
-        self.url = str(URL(url).update_query(heartbeat=heartbeat))
+        self.url = ",".join(str(URL(u).update_query(heartbeat=heartbeat)) for u in split_urls(url))
+        self.brokers = Brokers(self.url)
         self.fund_id = fund_id
         self.holder = holder
         self.retry_every = retry_every
@@ -65,9 +66,8 @@ class Lease:
         if self.held:
             return True
         if self.connection is None or self.connection.is_closed:
-            self.connection = await aio_pika.connect(
-                self.url,
-                ssl_context=client_context(self.url, self.tls),
+            self.connection = await self.brokers.connect(
+                tls=self.tls,
                 timeout=CONNECT_TIMEOUT,
                 client_properties={
                     "connection_name": f"volunteer-console fund {self.fund_id} lease {self.holder}"

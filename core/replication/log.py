@@ -20,7 +20,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from aio_pika.abc import AbstractChannel, AbstractQueue
+from aiormq.abc import DeliveredMessage
 
 from core.replication.names import log_arguments, log_stream
 from core.replication.records import (
@@ -152,7 +153,13 @@ class LogReader:
         self._listeners: list[Callable[[LogRecord, str], None]] = []
         self._tag: str | None = None
         self._queue: AbstractQueue | None = None
-        self._pending: list[AbstractIncomingMessage] = []
+        self._pending: list[DeliveredMessage] = []
+        self._underlay: Any = None
+        self._flusher: asyncio.Future[None] | None = None
+        # Around each batch's records, inside its transaction (the console switches its
+        # change capture off there, once per batch).
+        self.batch_begin: Callable[[sqlite3.Connection], None] | None = None
+        self.batch_end: Callable[[sqlite3.Connection], None] | None = None
         self._flushing = False
 
     def subscribe(self, callback: Callable[[LogRecord, str], None]) -> None:
@@ -165,14 +172,20 @@ class LogReader:
         self.position = self.state.position()
         if self.start_behind and self.position.epoch < 0:
             self.behind = True
-        self._tag = await self._queue.consume(
-            self._on_message, arguments={"x-stream-offset": self.position.next_offset}
+        # aiormq directly: aio-pika's consume makes an IncomingMessage and a task of each
+        # delivery, which cost more than applying a record does.
+        self._underlay = await self.channel.get_underlay_channel()
+        ok = await self._underlay.basic_consume(
+            self._queue.name,
+            self._on_delivered,
+            arguments={"x-stream-offset": self.position.next_offset},
         )
+        self._tag = ok.consumer_tag
 
     async def stop(self) -> None:
-        if self._queue is not None and self._tag is not None and not self.channel.is_closed:
+        if self._underlay is not None and self._tag is not None and not self.channel.is_closed:
             with contextlib.suppress(Exception):
-                await self._queue.cancel(self._tag)
+                await self._underlay.basic_cancel(self._tag)
         self._tag = None
         for waiter in self._markers.values():
             waiter.cancel()
@@ -190,14 +203,16 @@ class LogReader:
         finally:
             self._markers.pop(nonce, None)
 
-    async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        # Each delivery runs in its own task: they queue here and one of them commits them
-        # all in one SQLite transaction (synchronous=FULL costs a sync per transaction), then
-        # acks them with one multiple ack.
+    async def _on_delivered(self, message: DeliveredMessage) -> None:
+        # Deliveries queue here; one flush commits whatever arrived in one SQLite transaction
+        # (synchronous=FULL costs a sync per transaction), then acks it with one multiple ack.
         self._pending.append(message)
         if self._flushing:
             return
         self._flushing = True
+        self._flusher = asyncio.ensure_future(self._flush())
+
+    async def _flush(self) -> None:
         try:
             await asyncio.sleep(FLUSH_DELAY)
             while self._pending:
@@ -207,7 +222,8 @@ class LogReader:
                     done = self._handle_batch(batch)
                 else:
                     done = await self.commit(self._handle_batch, batch)
-                await batch[-1].ack(multiple=True)
+                assert self._underlay is not None
+                await self._underlay.basic_ack(batch[-1].delivery_tag or 0, multiple=True)
                 for record, what in done:
                     self._notify(record, what)
         except Exception as exc:
@@ -225,14 +241,16 @@ class LogReader:
         for callback in self._listeners:
             callback(record, what)
 
-    def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[tuple[LogRecord, str]]:
+    def _handle_batch(self, batch: list[DeliveredMessage]) -> list[tuple[LogRecord, str]]:
         """Apply a batch of deliveries in one transaction; what each record was."""
         position = self.position
         done: list[tuple[LogRecord, str]] = []
         counts: Counter[str] = Counter()
         with self.state.transaction() as conn:
+            if self.batch_begin is not None:
+                self.batch_begin(conn)
             for message in batch:
-                offset = (message.headers or {}).get("x-stream-offset")
+                offset = (message.header.properties.headers or {}).get("x-stream-offset")
                 if not isinstance(offset, int):
                     log.error("log delivery without an x-stream-offset header skipped")
                     counts["bad"] += 1
@@ -283,6 +301,8 @@ class LogReader:
                 done.append((record, what))
             if not self.behind:
                 self.state.advance(conn, position)
+            if self.batch_end is not None:
+                self.batch_end(conn)
         # only once committed: a rolled-back batch leaves the reader where it was
         self.position = position
         self.counts.update(counts)

@@ -22,23 +22,42 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-import aio_pika
 import aiormq
 from aio_pika.abc import AbstractConnection
 
-from core.replication.capture import CHANGE_TABLE, install_capture, undo_pending
-from core.replication.changes import CHANGES, apply_changeset, snapshot_payload
+from core.broker.urls import Brokers
+from core.engine import ActionRefused, Engine
+from core.replication import actions
+from core.replication.actions import CommandQueued, Outcome
+from core.replication.capture import (
+    CHANGE_TABLE,
+    install_capture,
+    quoted,
+    set_capture,
+    undo_pending,
+    value,
+)
+from core.replication.changes import CHANGES, apply_snapshot, snapshot_payload
+from core.replication.commands import (
+    BadCommand,
+    Command,
+    CommandSender,
+    declare_commands,
+    read_command,
+)
 from core.replication.lease import HEARTBEAT, RETRY_EVERY, Lease
 from core.replication.log import LogReader, LogWriteFailed, LogWriter
 from core.replication.records import COMMAND, EPOCH, SNAPSHOT, LogRecord
 from core.replication.state import ReplicaState
-from core.storage import Store, StoreUnavailable
-from core.tls import TlsFiles, client_context
+from core.storage import Store, StoreUnavailable, recount_backlog
+from core.tls import TlsFiles
 from core.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -49,7 +68,9 @@ FORGET_EVERY = 1.0  # s between deletes of captured rows the log confirmed (one 
 RECONNECT_FIRST = 0.5
 RECONNECT_MAX = 10.0
 SNAPSHOT_EVERY = 6 * 3600.0  # s: the stream keeps 7 days, so a snapshot is always in it
-READER_WAIT = 10.0  # s a new lease holder waits for its log reader before giving the lease up
+READER_WAIT = 10.0
+STATUS_FILE = "replication-status.json"
+STATUS_EVERY = 1.0  # s  # s a new lease holder waits for its log reader before giving the lease up
 
 # Records that show another console decides: a console's own unlogged decisions are undone
 # before one of them is applied.
@@ -74,9 +95,15 @@ class FundReplication:
         read_prefetch: int = 2000,
         snapshot_every: float = SNAPSHOT_EVERY,
         tls: TlsFiles | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.tls = tls or TlsFiles()
         self.snapshot_every = snapshot_every
+        self.engine = engine
+        self.commands_decided = 0  # commands this console decided as the arbiter
+        self._outcome_listeners: list[Callable[[Outcome], None]] = []
+        self._send_wake = asyncio.Event()
+        self.pending_commands = 0
         self.url = url
         self.fund_id = fund_id
         self.store = store
@@ -89,6 +116,7 @@ class FundReplication:
         # engine's connection sees those commits as another's (data_version) and reloads.
         self.state: ReplicaState = writer.run(self._open_state)
         self.holder_id, self.holder_name = writer.run(self._recorded_holder)
+        self._brokers = Brokers(url)
         self.lease = Lease(
             url, fund_id, console_id, heartbeat=heartbeat, retry_every=retry_every, tls=self.tls
         )
@@ -113,6 +141,9 @@ class FundReplication:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
         self._last_forget = 0.0
+        self._unlogged = False  # this console has captured changes the log does not hold
+        self._outbox_touched = False
+        self._put_sql: dict[tuple[str, tuple[str, ...]], str] = {}
 
     # -- setup on the writer thread ------------------------------------------------------
     def _open_state(self) -> ReplicaState:
@@ -146,6 +177,159 @@ class FundReplication:
         """callback(deciding) on the loop when the lease's arbiter starts or stops deciding."""
         self._role_listeners.append(callback)
 
+    def on_outcome(self, callback: Callable[[Outcome], None]) -> None:
+        """callback(outcome) on the loop when a command this console sent was decided."""
+        self._outcome_listeners.append(callback)
+
+    # -- commands: this console's side ------------------------------------------------------
+    def forward(self, action: str, payload: dict[str, Any]) -> None:
+        """Keep a coordinator action for the arbiter (on the caller's thread: the writer's,
+        where the engine runs) and raise CommandQueued with its id."""
+        now = self.engine.clock.now() if self.engine is not None else None
+        assert now is not None
+        with self.store.transaction() as conn:
+            command_id = actions.queue_command(conn, action, payload, now)
+        self.pending_commands += 1
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._send_wake.set)
+        raise CommandQueued(command_id, action)
+
+    def _unsent(self) -> list[tuple[str, str, str]]:
+        return self.state.conn.execute(
+            "SELECT command_id, action, payload FROM replication_outgoing"
+            " WHERE sent_at IS NULL AND status = 'pending' ORDER BY created_at, rowid"
+        ).fetchall()
+
+    def _count_pending(self) -> int:
+        row = self.state.conn.execute(
+            "SELECT COUNT(*) FROM replication_outgoing WHERE status = 'pending'"
+        ).fetchone()
+        return int(row[0])
+
+    def _mark_sent(self, command_id: str) -> None:
+        self.state.conn.execute(
+            "UPDATE replication_outgoing SET sent_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')"
+            " WHERE command_id = ?",
+            (command_id,),
+        )
+
+    async def _send_commands(self, conn: AbstractConnection) -> None:
+        """Send what waits in replication_outgoing, in order, while this connection lives."""
+        sender = CommandSender(await conn.channel(publisher_confirms=True), self.fund_id, self.name)
+        sender.sender = self.console_id
+        await sender.start()
+        self.pending_commands = await self.writer.call(self._count_pending)
+        while not conn.is_closed:
+            for command_id, action, payload in await self.writer.call(self._unsent):
+                await sender.send(
+                    action, {"args": json.loads(payload), "name": self.name}, command_id=command_id
+                )
+                await self.writer.call(self._mark_sent, command_id)
+            self._send_wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._send_wake.wait(), 1.0)
+
+    def _settle(self) -> list[Outcome]:
+        with self.state.transaction() as conn:
+            return actions.settle_outgoing(conn)
+
+    async def _settle_outcomes(self) -> None:
+        for outcome in await self.writer.call(self._settle):
+            self.pending_commands = max(0, self.pending_commands - 1)
+            for cb in self._outcome_listeners:
+                try:
+                    cb(outcome)
+                except Exception:
+                    log.exception("an outcome listener failed")
+        self._changed()
+
+    # -- commands: the arbiter's side ---------------------------------------------------------
+    def _decide(self, command: Command) -> int:
+        """Run one command's operation and record its outcome in one transaction (writer
+        thread); the newest captured change id after it."""
+        engine = self.engine
+        assert engine is not None
+        payload = command.payload
+        name = str(payload.get("name") or command.sender)
+        with self.store.transaction() as conn:
+            if actions.outcome_of(conn, command.command_id) is not None:
+                return self.mark()  # decided before: a redelivery changes nothing
+            outcome = Outcome(command.command_id, command.action, "applied")
+            fn = getattr(engine, command.action, None)
+            if fn is None or not getattr(fn, "__wrapped__", None):
+                outcome = Outcome(
+                    command.command_id,
+                    command.action,
+                    "refused",
+                    "",
+                    {},
+                    f"unknown action {command.action}",
+                )
+            else:
+                before = engine.actor
+                engine.actor = f"coordinator {name}"
+                try:
+                    value = fn(**actions.decode_call(dict(payload.get("args") or {})))
+                    outcome = Outcome(command.command_id, command.action, "applied", value=value)
+                except ActionRefused as exc:
+                    outcome = Outcome(
+                        command.command_id,
+                        command.action,
+                        "refused",
+                        exc.refusal.kind,
+                        dict(exc.refusal.params),
+                        str(exc),
+                    )
+                except (TypeError, ValueError, KeyError) as exc:
+                    outcome = Outcome(
+                        command.command_id,
+                        command.action,
+                        "refused",
+                        "",
+                        {},
+                        f"bad command: {exc}",
+                    )
+                finally:
+                    engine.actor = before
+            actions.record_outcome(conn, command.sender, name, outcome, engine.clock.now())
+        self.commands_decided += 1
+        return self.mark()
+
+    def _refuse_bad(self, message_id: str, why: str) -> int:
+        engine = self.engine
+        assert engine is not None
+        with self.store.transaction() as conn:
+            if actions.outcome_of(conn, message_id) is None:
+                bad = Outcome(message_id, "", "refused", "", {}, f"bad command: {why}")
+                actions.record_outcome(conn, "", "", bad, engine.clock.now())
+        return self.mark()
+
+    async def _consume_commands(self, channel: Any) -> None:
+        await channel.set_qos(prefetch_count=1)
+        _, queue = await declare_commands(channel, self.fund_id)
+
+        async def on_command(message: Any) -> None:
+            if not self.deciding:
+                return  # unacked: the next holder gets it
+            try:
+                try:
+                    command = read_command(message)
+                except BadCommand as exc:
+                    mark = await self.writer.call(
+                        self._refuse_bad, message.message_id or uuid.uuid4().hex, str(exc)
+                    )
+                else:
+                    mark = await self.writer.call(self._decide, command)
+                self.wake()
+                if await self.logged(mark):
+                    await message.ack()  # only once its outcome is in the log
+            except Exception:
+                log.exception("fund %s: a command failed; it stays queued", self.fund_id)
+
+        await queue.consume(on_command)
+
     def on_progress(self, callback: Callable[[], None]) -> None:
         """callback() on the loop after records were confirmed in the log."""
         self._progress_listeners.append(callback)
@@ -167,6 +351,8 @@ class FundReplication:
             "lag_s": round(lag, 3),
             "behind": bool(self.reader is not None and self.reader.behind),
             "undone": self.undone,
+            "pending_commands": self.pending_commands,
+            "last_applied_at": self.last_applied_at,
         }
 
     # -- the transport's gate --------------------------------------------------------------
@@ -205,6 +391,7 @@ class FundReplication:
         self._tasks = [
             asyncio.create_task(self._read_loop(), name="log-reader"),
             asyncio.create_task(self._contend(), name="lease"),
+            asyncio.create_task(self._status_loop(), name="replication-status"),
         ]
 
     async def stop(self) -> None:
@@ -217,6 +404,8 @@ class FundReplication:
                 await task
         self._tasks = []
         await self.lease.release()
+        with contextlib.suppress(Exception):
+            self.write_status()
         if self.reader is not None:
             with contextlib.suppress(Exception):
                 await self.reader.stop()
@@ -225,15 +414,34 @@ class FundReplication:
                 await asyncio.wait_for(self._reader_conn.close(), 3.0)
         self.writer.run(self.state.close)
 
+    # -- the status file: what `volunteer-console status` prints -----------------------------
+    def write_status(self) -> None:
+        """The status as JSON beside the database (atomically; readable only by this user)."""
+        path = self.store.path.parent / STATUS_FILE
+        status = self.status()
+        status["as_of"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(status, f, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+
+    async def _status_loop(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.write_status)
+            except Exception as exc:
+                log.debug("replication status not written: %s", exc)
+            await asyncio.sleep(STATUS_EVERY)
+
     # -- reading -----------------------------------------------------------------------
     async def _read_loop(self) -> None:
         delay = RECONNECT_FIRST
         while not self._stopping:
             conn: AbstractConnection | None = None
             try:
-                conn = await aio_pika.connect(
-                    self.url,
-                    ssl_context=client_context(self.url, self.tls),
+                conn = await self._brokers.connect(
+                    tls=self.tls,
                     timeout=5.0,
                     client_properties={
                         "connection_name": f"volunteer-console fund {self.fund_id} log reader"
@@ -254,7 +462,11 @@ class FundReplication:
                     start_behind=True,
                 )
                 reader.subscribe(self._on_read)
+                reader.batch_begin = self._batch_begin
+                reader.batch_end = self._batch_end
                 await reader.start()
+                sending = asyncio.ensure_future(self._send_commands(conn))
+                sending.add_done_callback(_log_failure)
                 self.reader = reader
                 self.reader_connected.set()
                 self._changed()
@@ -307,10 +519,8 @@ class FundReplication:
             if record.kind == CHANGES and isinstance(payload.get("upto"), int):
                 conn.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (payload["upto"],))
             return
-        if (
-            record.kind in _DECIDING_KINDS
-            and conn.execute(f"SELECT EXISTS (SELECT 1 FROM {CHANGE_TABLE})").fetchone()[0]
-        ):
+        if record.kind in _DECIDING_KINDS and self._unlogged:
+            self._unlogged = False
             undone = undo_pending(conn)
             self.undone += undone
             log.warning(
@@ -320,7 +530,41 @@ class FundReplication:
                 self.holder_name or by,
                 undone,
             )
-        apply_changeset(conn, record)
+        if record.kind == CHANGES:
+            for tbl, op, row_id, row in payload["rows"]:
+                if tbl == "outbox":
+                    self._outbox_touched = True
+                if op == "del":
+                    conn.execute(f"DELETE FROM main.{quoted(tbl)} WHERE rowid = ?", (row_id,))
+                else:
+                    self._put(conn, tbl, row_id, row)
+        elif record.kind == SNAPSHOT:
+            apply_snapshot(conn, record)
+            self._outbox_touched = True
+
+    def _put(self, conn: sqlite3.Connection, tbl: str, row_id: int, row: dict[str, Any]) -> None:
+        key = (tbl, tuple(row))
+        sql = self._put_sql.get(key)
+        if sql is None:
+            names = ", ".join(["rowid", *(quoted(c) for c in row)])
+            marks = ", ".join("?" * (len(row) + 1))
+            sql = f"INSERT OR REPLACE INTO main.{quoted(tbl)} ({names}) VALUES ({marks})"
+            self._put_sql[key] = sql
+        conn.execute(sql, (row_id, *(value(v) for v in row.values())))
+
+    def _batch_begin(self, conn: sqlite3.Connection) -> None:
+        # Applying the log is not a decision of this console: no capture, once per batch.
+        set_capture(conn, False)
+        self._unlogged = bool(
+            conn.execute(f"SELECT EXISTS (SELECT 1 FROM {CHANGE_TABLE})").fetchone()[0]
+        )
+
+    def _batch_end(self, conn: sqlite3.Connection) -> None:
+        if self._outbox_touched:
+            # INSERT OR REPLACE fires no delete trigger: the backlog counter is counted again
+            recount_backlog(conn)
+            self._outbox_touched = False
+        set_capture(conn, True)
 
     def _on_read(self, record: LogRecord, what: str) -> None:
         if what == "apply" and record.kind in (CHANGES, SNAPSHOT):
@@ -336,6 +580,9 @@ class FundReplication:
             if isinstance(holder, str):
                 self.holder_id = holder
                 self.holder_name = str(record.payload.get("name") or holder)
+        if what == "apply" and record.kind in (CHANGES, SNAPSHOT) and self.pending_commands:
+            task = asyncio.ensure_future(self._settle_outcomes())
+            task.add_done_callback(_log_failure)
         if record.kind == EPOCH or what in ("apply", "behind"):
             self._changed()
 
@@ -417,6 +664,8 @@ class FundReplication:
             await self._publish_snapshot(writer)
         last_snapshot = time.monotonic()
         self._set_deciding(True)
+        if self.engine is not None:
+            await self._consume_commands(await self.lease.connection.channel())
         log.info("fund %s: this console decides under epoch %d", self.fund_id, epoch)
         lost = asyncio.ensure_future(self.lease.lost.wait())
         try:
@@ -546,6 +795,12 @@ class FundReplication:
                 cb()
             except Exception:
                 log.exception("a replication listener failed")
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        log.debug("replication task ended: %r", exc)
 
 
 def _row(r: tuple[Any, ...]) -> list[Any]:

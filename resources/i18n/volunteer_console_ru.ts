@@ -102,7 +102,7 @@
         <translation>координатор</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>timer</source>
         <translation>таймер</translation>
     </message>
@@ -322,7 +322,12 @@
         <translation>название</translation>
     </message>
     <message>
-        <location line="-78"/>
+        <location line="-125"/>
+        <source>coordinator %1</source>
+        <translation>координатор %1</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>the coordinator gave a held spot to another volunteer</source>
         <translation>координатор отдал удержанное место другому волонтёру</translation>
     </message>
@@ -1624,7 +1629,7 @@
         <translation>Отклонённые сообщения</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+51"/>
         <source>&amp;New application…</source>
         <translation>&amp;Новая заявка…</translation>
     </message>
@@ -1849,7 +1854,7 @@
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+233"/>
         <source>No application matches «%1».</source>
         <translation>Ни одна заявка не подходит под «%1».</translation>
     </message>
@@ -1934,18 +1939,73 @@
         <translation>Все сообщения отправлены</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
+        <source>Deciding</source>
+        <translation>Принимает решения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This console decides for the fund; the others follow it</source>
+        <translation>Эта консоль принимает решения по фонду; остальные следуют за ней</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Following %1</source>
+        <translation>Следует за %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another console</source>
+        <translation>другой консолью</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>offline, as of %1</source>
+        <translation>нет связи, данные на %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 s behind</source>
+        <translation>отставание %1 с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another console decides for the fund; this one shows its decisions</source>
+        <translation>Решения по фонду принимает другая консоль; эта показывает её решения</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 action(s) waiting</source>
+        <translation>действий в ожидании: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The deciding console refused it: %1</source>
+        <translation>Консоль, принимающая решения, отказала: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Done by the deciding console</source>
+        <translation>Выполнено консолью, принимающей решения</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 responses/min</source>
         <translation>%1 откликов/мин</translation>
     </message>
     <message>
         <location line="+22"/>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>Not done</source>
         <translation>Не выполнено</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="-4"/>
+        <source>Sent to the deciding console; waiting for its decision</source>
+        <translation>Отправлено консоли, принимающей решения; ждём её решения</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Saved</source>
         <translation>Сохранено</translation>
     </message>
@@ -1985,17 +2045,17 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-817"/>
+        <location line="-867"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+192"/>
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+511"/>
+        <location line="+556"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -3465,7 +3525,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-344"/>
+        <location filename="../../gui/display.py" line="-348"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.cli import console_status
 from core.clock import SystemClock
-from core.engine import ActionRefused
 from core.kinds import RefusalKind
+from core.replication.actions import CommandQueued, Outcome
 from core.replication.capture import replicated_tables
 from core.service import ConsoleCore
 from tests.helpers.broker import (
@@ -99,9 +100,6 @@ def test_a_second_console_follows_the_first_and_takes_over_when_it_stops(
                 await caught_up(a, b)
                 assert b.replication.status()["role"] == "following"
                 assert b.replication.status()["holder_name"] == "A"
-                with pytest.raises(ActionRefused) as refused:
-                    await b.writer.call(b.engine.set_capacity, app, 5)
-                assert refused.value.kind == RefusalKind.FOLLOWING
 
                 await a.stop()
                 await deciding(b)
@@ -151,5 +149,79 @@ def test_a_deposed_arbiter_undoes_what_never_reached_the_log(tmp_path: Path) -> 
         finally:
             await a.stop()
             await b.stop()
+
+    run_with_fund(scenario, 120)
+
+
+def test_an_action_on_a_replica_is_a_command_the_arbiter_decides_once(tmp_path: Path) -> None:
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        await deciding(a)
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        assert a.replication is not None and b.replication is not None
+        settled: list[Outcome] = []
+        b.replication.on_outcome(settled.append)
+        try:
+            app = await a.writer.call(a.engine.create_application, a_form(SystemClock(), spots=2))
+            await caught_up(a, b)
+            with pytest.raises(CommandQueued) as queued:
+                await b.writer.call(b.engine.set_capacity, app, 5)
+            with pytest.raises(CommandQueued) as too_low:
+                await b.writer.call(b.engine.set_capacity, app, 0)
+            await wait_until(lambda: len(settled) == 2, 20, "both outcomes")
+            await caught_up(a, b)
+            outcomes = {o.command_id: o for o in settled}
+            assert outcomes[queued.value.command_id].status == "applied"
+            refused = outcomes[too_low.value.command_id]
+            assert (refused.status, refused.kind) == ("refused", RefusalKind.CAPACITY_RANGE)
+            state = a.engine.state(app)
+            assert state is not None and state.capacity == 5
+            # The activity feed says whose console it came from.
+            actors = [
+                r[0]
+                for r in sqlite3.connect(a.store.path).execute(
+                    "SELECT actor FROM activity WHERE kind = 'capacity_changed'"
+                )
+            ]
+            assert actors == ["coordinator B"]
+            assert b.replication.status()["pending_commands"] == 0
+            assert a.replication.commands_decided == 2
+        finally:
+            await b.stop()
+            await a.stop()
+
+    run_with_fund(scenario, 120)
+
+
+def test_status_says_who_decides_and_a_dead_first_node_is_skipped(tmp_path: Path) -> None:
+    """`--broker` names two nodes, the first one dead: the console carries on through the
+    second; `status` on each data directory says deciding / following, from the running
+    console's status file."""
+
+    async def scenario(fund: str) -> None:
+        nodes = f"amqp://guest:guest@127.0.0.1:1/,{BROKER_URL}"
+        a = ConsoleCore(tmp_path / "A", fund, nodes, console_name="A")
+        await a.start()
+        await deciding(a)
+        b = ConsoleCore(tmp_path / "B", fund, nodes, console_name="B")
+        await b.start()
+        try:
+            assert b.replication is not None
+            await wait_until(lambda: b.replication is not None and b.replication.holder_name == "A")
+            await wait_until(
+                lambda: console_status(tmp_path / "B", fund).get("holder_name") == "A", 10
+            )
+            status_a = console_status(tmp_path / "A", fund)
+            status_b = console_status(tmp_path / "B", fund)
+            assert (status_a["running"], status_a["role"]) == (True, "deciding")
+            assert (status_b["role"], status_b["holder_name"]) == ("following", "A")
+            assert status_b["pending_commands"] == 0 and status_b["epoch"] == 0
+        finally:
+            await b.stop()
+            await a.stop()
+        after = console_status(tmp_path / "B", fund)
+        assert (after["running"], after["role"]) == (False, "offline")
 
     run_with_fund(scenario, 120)

@@ -1,0 +1,262 @@
+"""Several consoles of one fund: `.venv/bin/python -m tests.bench.several_consoles`.
+
+On the broker at --broker (the shared one by default; each run uses fresh fund ids and
+deletes what it declared), in one process and one run:
+(a) a single console without a decision log (the console as it was) consumes N pre-published
+    responses; (b) the arbiter with the log, a replica following it, on the same N: the ratio
+    b/a is the log's cost (target >= 0.8); (c) replica lag at an offered load of --rate
+    responses/s: from the arbiter's append of a record to the replica's commit of it, p50/p99
+    (target p99 <= 200 ms); (d) catch-up: --backlog decision records (each a decision's rows:
+    participation, activity, outbox, inbox) appended while no replica reads, then a fresh
+    replica console reads them all into its SQLite; records/s and seconds (target 100,000 in
+    < 10 s). CPU seconds of this process are printed beside the wall-clock figures: the
+    machine is shared, so wall-clock figures are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+
+from core.broker.topology import queue_names
+from core.config import DB_NAME
+from core.replication.log import LogWriter, declare_log
+from core.replication.names import log_stream
+from core.replication.records import EPOCH, SNAPSHOT
+from core.service import ConsoleCore
+from tests.bench.throughput import make_application, offered_load, prepublish, queue_depth
+from tests.helpers.broker import BROKER_URL, delete_fund_queues
+
+RATIO_TARGET = 0.8
+LAG_P99_TARGET_MS = 200.0
+CATCH_UP_TARGET_S = 10.0
+
+
+def new_fund() -> str:
+    return f"sev{uuid.uuid4().hex[:8]}"
+
+
+async def until(predicate: Any, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)
+
+
+async def throughput(url: str, n: int, *, with_log: bool) -> dict[str, Any]:
+    """N pre-published responses through one console (with the log: an arbiter + a replica)."""
+    fund = new_fund()
+    with tempfile.TemporaryDirectory(prefix="bench-several-") as tmp:
+        arbiter_dir = Path(tmp) / "arbiter"
+        arbiter_dir.mkdir()
+        app_id = make_application(arbiter_dir, fund, n - max(1, n // 10))
+        await prepublish(url, fund, app_id, n)
+        arbiter = ConsoleCore(arbiter_dir, fund, url, replicate=with_log, console_name="arbiter")
+        replica = None
+        applied = 0
+
+        def count(change: Any) -> None:
+            nonlocal applied
+            applied += change.responses
+
+        arbiter.engine.subscribe(count)
+        await arbiter.start()
+        if with_log:
+            assert arbiter.replication is not None
+            await until(lambda: arbiter.replication.deciding, 30, "the arbiter")  # type: ignore[union-attr]
+            replica = ConsoleCore(Path(tmp) / "replica", fund, url, console_name="replica")
+            await replica.start()
+        await until(lambda: arbiter.transport.status.state == "connected", 30, "connected")
+        t0, c0 = time.perf_counter(), time.process_time()
+        await until(lambda: applied >= n and arbiter.queries.backlog() == 0, 600, "all applied")
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        caught = None
+        if replica is not None:
+            assert replica.replication is not None and arbiter.replication is not None
+            t1 = time.perf_counter()
+            end = arbiter.replication.published_upto
+            await until(
+                lambda: (
+                    replica.queries.backlog() == 0
+                    and replica.engine.state(app_id) == arbiter.engine.state(app_id)
+                ),
+                120,
+                "the replica",
+            )
+            caught = time.perf_counter() - t1
+            del end
+            await replica.stop()
+        await arbiter.stop()
+        left = await queue_depth(url, queue_names(fund)["responses"])
+        await delete_fund_queues(fund, url)
+    return {"n": n, "seconds": elapsed, "rate": n / elapsed, "cpu_s": cpu, "left": left,
+            "replica_after_s": caught}  # fmt: skip
+
+
+async def lag(url: str, rate: float, seconds: float) -> dict[str, Any]:
+    """Replica lag at an offered load: arbiter's append to the replica's commit."""
+    fund = new_fund()
+    total = int(rate * seconds)
+    with tempfile.TemporaryDirectory(prefix="bench-lag-") as tmp:
+        arbiter_dir = Path(tmp) / "arbiter"
+        arbiter_dir.mkdir()
+        app_id = make_application(arbiter_dir, fund, max(1, total // 2))
+        arbiter = ConsoleCore(arbiter_dir, fund, url, console_name="arbiter")
+        await arbiter.start()
+        assert arbiter.replication is not None
+        await until(lambda: arbiter.replication.deciding, 30, "the arbiter")  # type: ignore[union-attr]
+        replica = ConsoleCore(Path(tmp) / "replica", fund, url, console_name="replica")
+        await replica.start()
+        assert replica.replication is not None
+        await until(lambda: replica.replication.reader_connected.is_set(), 30, "the replica")  # type: ignore[union-attr]
+        await until(lambda: arbiter.transport.status.state == "connected", 30, "connected")
+        await asyncio.sleep(1.0)
+        replica.replication.lag_samples.clear()
+        c0 = time.process_time()
+        got, _sent = await offered_load(url, fund, app_id, total, rate)
+        await asyncio.sleep(1.0)
+        cpu = time.process_time() - c0
+        samples = sorted(s * 1000 for s in replica.replication.lag_samples)
+        await replica.stop()
+        await arbiter.stop()
+        await delete_fund_queues(fund, url)
+    q = statistics.quantiles(samples, n=100) if len(samples) >= 2 else samples * 99
+    return {"responses": total, "answered": len(got), "records": len(samples),
+            "p50": q[49], "p99": q[98], "max": samples[-1] if samples else float("nan"),
+            "cpu_s": cpu}  # fmt: skip
+
+
+def decision_rows(i: int, app_id: str) -> list[list[Any]]:
+    """The rows one response's decision writes (as the capture sends them)."""
+    vid = f"v{i}"
+    at = "2026-12-01T10:00:00"
+    return [
+        ["participation", "put", i + 1, {"application_id": app_id, "volunteer_id": vid,
+         "state": "signed", "responded_at": at, "seq": i + 1, "since": at}],
+        ["activity", "put", i + 1, {"id": i + 1, "application_id": app_id, "at": at,
+         "actor": f"volunteer {vid}", "kind": "signed_up", "volunteer_id": vid,
+         "cause": f"m{i}", "params": "{}"}],
+        ["outbox", "put", i + 1, {"seq": i + 1, "message_id": f"o{i}",
+         "exchange": "volunteer_notification_exchange",
+         "routing_key": f"fund.x.volunteer.{vid}", "action": "volunteer_notification",
+         "body": "{}", "created_at": at, "sent_at": None, "attempts": 0, "last_error": None,
+         "application_id": app_id, "volunteer_id": vid, "failed_at": None, "payload": None,
+         "properties": None}],
+        ["inbox", "put", i + 1, {"key": f"5:bench:m{i}", "message_id": f"m{i}",
+         "sender": "bench", "content_hash": None, "received_at": at, "outcome": "applied",
+         "exchange": "volunteer_response_exchange", "routing_key": "k",
+         "action": "volunteer_response/accepted", "application_id": app_id,
+         "volunteer_id": vid, "body": "{}"}],
+    ]  # fmt: skip
+
+
+async def catch_up(url: str, backlog: int, verbose: bool = False) -> dict[str, Any]:
+    """A fresh replica reads a backlog of decision records into its SQLite."""
+    fund = new_fund()
+    conn = await aio_pika.connect(url)
+    try:
+        ch = await conn.channel(publisher_confirms=True)
+        await declare_log(ch, fund)
+        writer = LogWriter(ch, fund, epoch=0)
+        await writer.append(EPOCH, {"holder": "bench", "name": "bench", "after": [-1, -1]})
+        await writer.append(SNAPSHOT, {"tables": {}, "by": "bench"})
+        app_id = "1"
+        t0 = time.perf_counter()
+        # Appended in windows of confirms (the reader is what is measured, not the writer).
+        window = 500
+        ex = ch.default_exchange
+        for start in range(0, backlog, window):
+            futures = []
+            for i in range(start, min(backlog, start + window)):
+                body = json.dumps(
+                    {"epoch": 0, "seq": i + 2, "kind": "changes", "payload": {
+                        "upto": i + 1, "by": "bench", "at": time.time(),
+                        "rows": decision_rows(i, app_id)}},
+                    separators=(",", ":"),
+                ).encode()  # fmt: skip
+                futures.append(
+                    ex.publish(
+                        aio_pika.Message(body, message_id=f"0.{i + 2}.changes"),
+                        routing_key=log_stream(fund),
+                    )
+                )
+            await asyncio.gather(*futures)
+        appended = time.perf_counter() - t0
+    finally:
+        await conn.close()
+    with tempfile.TemporaryDirectory(prefix="bench-catchup-") as tmp:
+        t0, c0 = time.perf_counter(), time.process_time()
+        replica = ConsoleCore(Path(tmp), fund, url, console_name="replica")
+        replica.replication.lease.retry_every = 3600  # type: ignore[union-attr]  # reads only
+        await replica.start()
+        assert replica.replication is not None
+        rep = replica.replication
+        marks: list[tuple[float, int]] = []
+
+        def done() -> bool:
+            seq = rep.state.position().seq
+            if not marks or time.perf_counter() - marks[-1][0] > 1.0:
+                marks.append((time.perf_counter(), seq))
+            return seq >= backlog + 1
+
+        await until(done, 600, "the backlog")
+        if verbose:
+            print("  progress:", [(round(t - t0, 1), q) for t, q in marks])
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        await replica.stop()
+        db = sqlite3.connect(Path(tmp) / DB_NAME)  # a fresh reader: what the file holds
+        rows = db.execute("SELECT COUNT(*) FROM participation").fetchone()[0]
+        db.close()
+    await delete_fund_queues(fund, url)
+    return {"records": backlog, "seconds": elapsed, "rate": backlog / elapsed, "cpu_s": cpu,
+            "rows": rows, "append_s": appended}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.bench.several_consoles", description=__doc__)
+    ap.add_argument("--broker", default=BROKER_URL)
+    ap.add_argument("--messages", type=int, default=5000, help="N for (a) and (b)")
+    ap.add_argument("--rate", type=float, default=200, help="offered load for (c), responses/s")
+    ap.add_argument("--seconds", type=float, default=10, help="how long (c) runs")
+    ap.add_argument("--backlog", type=int, default=100_000, help="records for (d)")
+    ap.add_argument("--verbose", action="store_true", help="progress of (d)")
+    ap.add_argument("--skip", default="", help="letters of the parts to skip, e.g. cd")
+    args = ap.parse_args(argv)
+    url = args.broker
+    if "a" not in args.skip and "b" not in args.skip:
+        single = asyncio.run(throughput(url, args.messages, with_log=False))
+        print(f"(a) single console, no log: {single['rate']:.0f} responses/s"
+              f" ({single['seconds']:.2f} s, CPU {single['cpu_s']:.2f} s)")  # fmt: skip
+        logged = asyncio.run(throughput(url, args.messages, with_log=True))
+        print(f"(b) arbiter with the log and a replica: {logged['rate']:.0f} responses/s"
+              f" ({logged['seconds']:.2f} s, CPU {logged['cpu_s']:.2f} s); replica equal"
+              f" {logged['replica_after_s']:.2f} s after the last")  # fmt: skip
+        ratio = logged["rate"] / single["rate"]
+        print(f"    ratio b/a = {ratio:.2f} (target >= {RATIO_TARGET})")
+    if "c" not in args.skip:
+        lagged = asyncio.run(lag(url, args.rate, args.seconds))
+        print(f"(c) replica lag at {args.rate:.0f} responses/s: p50 {lagged['p50']:.1f} ms,"
+              f" p99 {lagged['p99']:.1f} ms, max {lagged['max']:.1f} ms over"
+              f" {lagged['records']} records ({lagged['answered']}/{lagged['responses']}"
+              f" answered; target p99 <= {LAG_P99_TARGET_MS:.0f} ms)")  # fmt: skip
+    if "d" not in args.skip:
+        caught = asyncio.run(catch_up(url, args.backlog, args.verbose))
+        print(f"(d) catch-up of {caught['records']:,} decision records: {caught['seconds']:.2f} s"
+              f" ({caught['rate']:,.0f} records/s, CPU {caught['cpu_s']:.2f} s;"
+              f" {caught['rows']:,} rows; target < {CATCH_UP_TARGET_S:.0f} s)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
