@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.queries import AppDetail, AppSummary, RoundView
-from gui.display import moment_text, policy_text, span_text, status_text
+from gui.display import actor_text, moment_text, policy_text, short_id, span_text, status_text
 from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
 
 NARROW_DETAIL = 640  # px: below this the activity feed drops its cause column
@@ -307,7 +307,30 @@ class DetailPanel(QWidget):
             for col in range(header.count()):
                 if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
                     view.resizeColumnToContents(col)
+            if view is self.activity_view:
+                self._widen_activity()
         self._fit_people()
+
+    def _widen_activity(self) -> None:
+        """Who and Cause sized for any row, not only the first ones: a feed that started with
+        'coordinator' cut a later 'volunteer 62260008' to 'volunte…' and a cause to 'abf…'."""
+        if self.width() < NARROW_DETAIL:
+            return  # a narrow pane keeps its room for what happened (the cause is hidden)
+        view = self.activity_view
+        metrics = view.fontMetrics()
+        pad = 18
+        who = max(
+            metrics.horizontalAdvance(t)
+            for t in (
+                actor_text("coordinator"),
+                actor_text("clock"),
+                actor_text("volunteer 88888888", None),
+            )
+        )
+        cause = metrics.horizontalAdvance(short_id("8888888888888"))
+        for col, width in ((ActivityModel.WHO, who), (ActivityModel.CAUSE, cause)):
+            if view.columnWidth(col) < width + pad:
+                view.setColumnWidth(col, width + pad)
 
     def reload(self) -> None:
         """Read the roster and the waitlist again: the volunteers directory (names) changed."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -50,6 +51,11 @@ class _Form(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Enter is OK or nothing: with OK disabled at first, Qt made Cancel the default, and
+        # Enter in a filled-in field closed the dialog doing nothing (seen under Xvfb)
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -434,6 +440,7 @@ class HandActions(QObject):
         what = undo_action_text(last.action)
 
         def then() -> None:
+            w.detail.clear_selection()  # whoever moved back, the selected row may be another
             if last.action == "directory":
                 w.detail.reload()
                 if w.paper.dialog is not None:
@@ -505,6 +512,7 @@ class HandActions(QObject):
                 self.tr("Moved %1 to number %2 on the waitlist")
                 .replace("%1", vid)
                 .replace("%2", str(to)),
+                w.detail.clear_selection,  # the row under the selection is someone else now
             )
 
         return self._open(dlg, chosen)

@@ -111,7 +111,7 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+407"/>
+        <location filename="../../gui/detail_panel.py" line="+430"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
@@ -122,7 +122,7 @@
 <context>
     <name>HandActions</name>
     <message numerus="yes">
-        <location filename="../../gui/hand_actions.py" line="+560"/>
+        <location filename="../../gui/hand_actions.py" line="+568"/>
         <source>Offer the %n spot(s) held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</source>
         <translation>
             <numerusform>Offer the %n spot held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</numerusform>
@@ -182,7 +182,7 @@
 <context>
     <name>WalkInDialog</name>
     <message numerus="yes">
-        <location filename="../../gui/hand_actions.py" line="-469"/>
+        <location filename="../../gui/hand_actions.py" line="-471"/>
         <source>%n spot(s) free.</source>
         <translation>
             <numerusform>%n spot free.</numerusform>

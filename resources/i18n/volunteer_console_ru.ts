@@ -873,7 +873,7 @@
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+113"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
@@ -1087,7 +1087,7 @@
 <context>
     <name>DuplicateDialog</name>
     <message>
-        <location filename="../../gui/hand_actions.py" line="+187"/>
+        <location filename="../../gui/hand_actions.py" line="+193"/>
         <source>Duplicate application</source>
         <translation>Дублировать заявку</translation>
     </message>
@@ -1305,7 +1305,7 @@
         <translation>Вернуть всё как было, если сообщения волонтёрам об этом ещё не отправлены</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Undone: %1</source>
         <translation>Отменено: %1</translation>
     </message>
@@ -1335,7 +1335,7 @@
         <translation>%1 перемещён на %2-е место в листе ожидания</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Copied as a draft on %1: check it, then publish it</source>
         <translation>Скопировано черновиком на %1: проверьте и опубликуйте</translation>
     </message>
@@ -2269,7 +2269,7 @@
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../gui/hand_actions.py" line="-442"/>
+        <location filename="../../gui/hand_actions.py" line="-444"/>
         <source>Move on the waitlist</source>
         <translation>Переместить в листе ожидания</translation>
     </message>

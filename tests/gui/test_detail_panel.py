@@ -38,3 +38,29 @@ def _standing_hold_shown(qtbot, local_core, clock) -> None:
     panel.refresh()
     assert not panel.round_box.isVisibleTo(panel)
     bridge.shutdown()
+
+
+def test_the_feeds_who_and_cause_fit_any_later_row_not_only_the_first(
+    qtbot, qloop, local_core, clock
+):
+    from gui.display import actor_text
+    from gui.models import ActivityModel
+
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=1))  # the feed starts "coordinator"
+    bridge = Bridge(local_core)
+    panel = DetailPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    panel.show_application(app_id)
+    fund = engine.fund_id
+    engine.handle([response(fund, app_id, "62260001"), response(fund, app_id, "62260008")])
+    engine.handle([response(fund, app_id, "62260001", "declined")])  # offered to 62260008
+    bridge.flush()
+    panel.refresh()
+    view = panel.activity_view
+    widest = actor_text("volunteer 62260001", "62260008")
+    assert view.fontMetrics().horizontalAdvance(widest) < view.columnWidth(ActivityModel.WHO)
+    assert view.fontMetrics().horizontalAdvance("5b422ca0") < view.columnWidth(ActivityModel.CAUSE)
+    bridge.shutdown()

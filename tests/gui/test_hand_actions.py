@@ -77,6 +77,13 @@ def test_a_walk_in_is_signed_up_by_id_and_over_capacity_only_when_ticked(desk):
     assert isinstance(dlg, WalkInDialog) and dlg.isVisible()
     assert not dlg.ok_button.isEnabled() and dlg.error.text() == ""  # a fresh dialog: no scold
     QTest.keyClicks(dlg.volunteer, "walkin7")
+    # Enter is OK: Cancel must not have become the default while OK was disabled
+    cancel = dlg.buttons.button(dlg.buttons.StandardButton.Cancel)
+    dlg.activateWindow()
+    desk.qtbot.waitUntil(dlg.isActiveWindow)
+    cancel.setFocus()  # a click or Tab through the buttons on the way
+    dlg.volunteer.setFocus()
+    assert dlg.ok_button.isDefault() and not cancel.isDefault()
     QTest.keyClick(dlg.volunteer, Qt.Key.Key_Return)
     status_says(desk, "Signed up walkin7 by hand")
     assert "walkin7" in roster(desk)
@@ -186,6 +193,8 @@ def test_a_waitlisted_volunteer_is_moved_with_a_reason_and_nobody_is_told(desk):
     QTest.keyClicks(dlg.reason, "called, can come early")
     QTest.keyClick(dlg.reason, Qt.Key.Key_Return)
     desk.qtbot.waitUntil(lambda: waitlist(desk) == ["w3", "w1", "w2"])
+    status_says(desk, "Moved w3 to number 1 on the waitlist")
+    assert desk.window.detail.selected_waiting_volunteer() is None  # not w2, now in its row
     assert desk.core.queries.waitlist_ids(app_id) == ["w3", "w1", "w2"]
     assert desk.core.queries.backlog() == outbox_before
     assert "called, can come early" in latest_activity(desk)
