@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from core import attendance, rules, undo
 from core import messages as m
@@ -21,7 +21,7 @@ from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
 from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionKind, refuse, reject
 from core.records import Activity, LoggedMessage
-from core.rules import AppState, Effects
+from core.rules import AppState, Effects, Participant
 from core.storage import Store, StoreDamaged, StoreUnavailable, _ts, compact_json
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,10 @@ class Result:
     reason: str = ""  # English: a rejection's reason (the dead-letter header), or why ignored
     # A rejected message's kind and parameters; reason is its English, so equality skips it.
     rejection: Rejection | None = field(default=None, compare=False)
+
+
+def _change_order(p: Participant | None, vid: str) -> tuple[Any, ...]:
+    return (0, vid) if p is None else (1, p.responded_at, p.seq, vid)
 
 
 class ParticipantChange(NamedTuple):
@@ -399,8 +403,11 @@ class Engine:
         change: Committed,
     ) -> None:
         for st in touched.values():
-            for vid in st.dirty:
-                p = st.participants.get(vid)
+            # in the waitlist's order (those gone first): a set's order put a batch's newcomers
+            # out of order, and the window's waitlist then read every key to place them
+            parts = st.participants
+            for vid in sorted(st.dirty, key=lambda v: _change_order(parts.get(v), v)):
+                p = parts.get(vid)
                 change.participants.append(
                     ParticipantChange(st.id, vid, None, "", 0)
                     if p is None

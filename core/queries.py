@@ -317,20 +317,35 @@ class Queries:
             ).fetchall()
         )
 
+    def waitlist_place(self, app_id: str, responded_at: str, seq: int, volunteer_id: str) -> int:
+        """How many wait before this (responded_at as stored, seq, id): counted in the index."""
+        (n,) = self.conn.execute(
+            "SELECT COUNT(*) FROM participation WHERE application_id = ? AND state = 'waiting'"
+            " AND (responded_at, seq, volunteer_id) < (?, ?, ?)",
+            (app_id, responded_at, seq, volunteer_id),
+        ).fetchone()
+        return int(n)
+
     def waitlist_rows(
         self, app_id: str, round_id: int | None, volunteer_ids: Sequence[str]
-    ) -> dict[str, tuple[datetime, datetime, str | None, str]]:
-        """Those waiting volunteers: id -> (since, responded, offer in the round, order key)."""
+    ) -> dict[str, tuple[datetime, datetime, str | None, str, str]]:
+        """Those waiting volunteers: id -> (since, responded, offer in the round, order key,
+        directory name or ""), in one query: on the GUI thread each SQLite call can wait a
+        switch interval for the GIL while the writer thread applies rules."""
         if not volunteer_ids:
             return {}
         marks = ",".join("?" * len(volunteer_ids))
         rows = self.conn.execute(
-            "SELECT p.volunteer_id, p.since, p.responded_at, o.state, p.seq FROM participation p"
+            "SELECT p.volunteer_id, p.since, p.responded_at, o.state, p.seq, v.name"
+            " FROM participation p"
             " LEFT JOIN offer o ON o.round_id = ? AND o.volunteer_id = p.volunteer_id"
+            " LEFT JOIN volunteer v ON v.volunteer_id = p.volunteer_id"
             f" WHERE p.application_id = ? AND p.state = 'waiting' AND p.volunteer_id IN ({marks})",
             (round_id, app_id, *volunteer_ids),
         ).fetchall()
-        return {r[0]: (_dt(r[1]), _dt(r[2]), r[3], wait_key(r[2], r[4], r[0])) for r in rows}
+        return {
+            r[0]: (_dt(r[1]), _dt(r[2]), r[3], wait_key(r[2], r[4], r[0]), r[5] or "") for r in rows
+        }
 
     def round(self, app_id: str) -> RoundView | None:
         """The application's open offer round, with its offers in the order they were made."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import sys
 import threading
 import time
 from collections import deque
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_MS = 33  # one flush per frame: a burst of responses becomes a few dozen emissions
 RATE_WINDOW_S = 60.0
+SWITCH_INTERVAL_S = 0.001  # the GIL hand-over the GUI thread waits for at most (see Bridge)
 WATCH_MS = 250  # other processes' commits are looked for every other tick (data_version)
 
 
@@ -149,6 +151,10 @@ class Bridge(QObject):
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The writer thread applies the rules in Python while the window reads SQLite: each
+        # read releases the GIL and then waits up to one switch interval (5 ms by default) to
+        # take it back, several times per flush. 1 ms bounds that wait on the GUI thread.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self.core = core
         self.engine = core.engine
         self.queries: Queries = core.queries

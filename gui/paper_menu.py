@@ -53,7 +53,7 @@ class PaperMenu(QObject):
 
     @Slot()
     def _update_actions(self) -> None:
-        chosen = self.window.detail.detail is not None
+        chosen = self.window.detail.summary is not None  # .detail would read every row
         for a in (self.act_print, self.act_pdf, self.act_xlsx, self.act_ics):
             a.setEnabled(chosen)
 

@@ -47,8 +47,9 @@ class ShiftMenu(QObject):
 
     @Slot()
     def _update_actions(self, *_args: Any) -> None:
-        d = self.window.detail.detail
-        self.act_checkin.setEnabled(d is not None and d.summary.status in ("open", "closed"))
+        # the summary, not .detail: that reads the whole waitlist (50,000 rows at every flush)
+        s = self.window.detail.summary
+        self.act_checkin.setEnabled(s is not None and s.status in ("open", "closed"))
 
     def add_numbers(self, m_view: QMenu) -> NumbersView:
         """The fund's numbers as the window's next tab, with its View menu item."""

@@ -97,8 +97,9 @@ def test_a_waitlist_is_read_a_page_at_a_time_and_moves_by_single_rows(qtmodeltes
     q = Queries(engine.store)
     model = WaitlistModel(q)
     model.load(app_id)
-    assert model.rowCount() == 300 and len(model._pages) == 0  # nothing read until painted
-    assert model.index(150, 1).data() == "v150" and list(model._pages) == [1]
+    assert model.rowCount() == 300 and len(model._rows) == 0  # nothing read until painted
+    assert model.index(150, 1).data() == "v150"
+    assert set(model._rows) == {f"v{i}" for i in range(100, 200)}  # its page, one query
     held = QPersistentModelIndex(model.index(150, 1))
     spy = Spy(model)
     # the two at the front withdraw, a newcomer joins at the end: everyone else moves up two
@@ -111,6 +112,9 @@ def test_a_waitlist_is_read_a_page_at_a_time_and_moves_by_single_rows(qtmodeltes
     assert spy.inserted == [(298, 298)]
     assert spy.changed == [(0, 298)]  # the renumbered rows, in one signal
     assert spy.resets == 0
+    # the rows read before stay read under their new numbers; the ones gone are dropped
+    assert {f"v{i}" for i in range(100, 200)} <= set(model._rows)
+    assert not {"v0", "v1"} & set(model._rows)
     assert held.row() == 148 and held.data() == "v150"
     assert model.index(0, 0).data() == "1" and model.index(298, 1).data() == "w"
     assert model.rows() == list(q.detail(app_id).waitlist)
@@ -235,3 +239,26 @@ def test_activity_model_shows_the_newest_first_and_drops_the_oldest_past_its_lim
     assert spy.inserted == [(0, 2), (0, 3)]
     assert spy.removed == [(5, 6)]
     assert spy.resets == 0
+
+
+def test_a_waitlist_loaded_after_a_commit_takes_its_changes_again_without_reading_every_key(
+    qtmodeltester, engine, clock
+):
+    """The window may load a waitlist that already holds a commit the bridge has yet to flush:
+    those rows come again and stay where they are, found by their neighbours' keys."""
+    from core.queries import Queries
+
+    app_id = waitlist_of(engine, clock, 50)
+    changes: list = []
+    engine.subscribe(lambda c: changes.extend(c.participants))
+    engine.handle([response("123", app_id, f"n{i}") for i in range(3)])
+    clock.advance(1)
+    q = Queries(engine.store)
+    model = WaitlistModel(q)
+    model.load(app_id)  # n0..n2 are in it already
+    engine.handle([response("123", app_id, "late")])
+    model.apply(changes)
+    qtmodeltester.check(model)
+    assert model._keys is None  # no mid-list placement: every key was never read
+    assert model.rows() == list(q.detail(app_id).waitlist)
+    assert [r.volunteer_id for r in model.rows()[-4:]] == ["n0", "n1", "n2", "late"]
