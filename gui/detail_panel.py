@@ -43,7 +43,9 @@ def _table(model: Any, stretch: int = 0) -> QTableView:
     # Sized once per application shown (fit_columns), never per change: ResizeToContents
     # re-measures rows on every update and froze the window under a burst of responses.
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setResizeContentsPrecision(50)
+    # from a sample of rows about a view's height (each sampled row asks every role of
+    # every cell): the sizing was most of a switch to a 50,000-long waitlist
+    header.setResizeContentsPrecision(20)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
@@ -58,6 +60,7 @@ class DetailPanel(QWidget):
         self.summary: AppSummary | None = None
         self.round: RoundView | None = None
         self._roster_stale = True  # the roster is read again only when someone joined or left it
+        self._fitting_later = False  # show_application sizes the tables itself
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -277,7 +280,13 @@ class DetailPanel(QWidget):
         for w in self._content:
             w.setVisible(app_id is not None)
         self.placeholder.setVisible(app_id is None)
-        self.refresh()
+        # another application: refresh sizes nothing, the tables are sized once below (they
+        # were sized twice, and the sizing was most of a switch)
+        self._fitting_later = changed
+        try:
+            self.refresh()
+        finally:
+            self._fitting_later = False
         if changed:
             self.fit_columns()
 
@@ -417,7 +426,7 @@ class DetailPanel(QWidget):
             self._update_countdown()
             if not self.timer.isActive():
                 self.timer.start()
-        if first_rows:
+        if first_rows and not self._fitting_later:
             self.fit_columns(first_rows)
         self.append_activity()
 
