@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 import uuid
@@ -64,9 +65,11 @@ async def publish_marker(channel: AbstractChannel, fund_id: str, nonce: str) -> 
     await _publish(channel, fund_id, marker)
 
 
-async def _publish(channel: AbstractChannel, fund_id: str, record: LogRecord) -> None:
+async def _publish(
+    channel: AbstractChannel, fund_id: str, record: LogRecord, body: bytes | None = None
+) -> None:
     message = aio_pika.Message(
-        record.encode(),
+        record.encode() if body is None else body,
         message_id=record.message_id,
         content_type="application/json",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
@@ -106,6 +109,23 @@ class LogWriter:
                 raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
             self.next_seq += 1
             return record
+
+    async def append_json(self, kind: str, payload: str) -> None:
+        """append() of a payload already written as a JSON object (the captured rows are
+        JSON in SQLite: parsing them only to write them again cost the arbiter more than
+        the rules did)."""
+        async with self._lock:
+            if self.failed is not None:
+                raise LogWriteFailed(f"the log writer of epoch {self.epoch} failed before")
+            record = LogRecord(self.epoch, self.next_seq, kind)
+            head = json.dumps({"epoch": record.epoch, "seq": record.seq, "kind": kind})
+            body = f'{head[:-1]},"payload":{payload}}}'.encode()
+            try:
+                await _publish(self.channel, self.fund_id, record, body)
+            except Exception as exc:
+                self.failed = exc
+                raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
+            self.next_seq += 1
 
 
 class LogReader:

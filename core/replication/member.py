@@ -739,14 +739,15 @@ class FundReplication:
             rows, limit = await self.writer.call(self._read_pending, self.published_upto)
             if rows:
                 upto = int(rows[-1][0])
-                payload = {
-                    "upto": upto,
-                    "by": self.console_id,
-                    "at": time.time(),
-                    "rows": [_row(r) for r in rows],
-                }
+                # the rows are JSON already: written into the record as they are
+                rows_json = ",".join(
+                    f"[{json.dumps(tbl)},{json.dumps(op)},{int(row_id)},{row or 'null'}]"
+                    for _id, tbl, op, row_id, row in rows
+                )
+                head = json.dumps({"upto": upto, "by": self.console_id, "at": time.time()})
+                payload = f'{head[:-1]},"rows":[{rows_json}]}}'
                 try:
-                    await writer.append(CHANGES, payload)
+                    await writer.append_json(CHANGES, payload)
                 except LogWriteFailed:
                     await self.lease.release()  # its place in the log is unknown: step down
                     raise
@@ -801,8 +802,3 @@ def _log_failure(task: asyncio.Future[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         exc = task.exception()
         log.debug("replication task ended: %r", exc)
-
-
-def _row(r: tuple[Any, ...]) -> list[Any]:
-    _id, tbl, op, row_id, row = r
-    return [tbl, op, row_id, json.loads(row) if row else None]

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from core.cli import console_status
 from core.clock import SystemClock
+from core.config import DB_NAME
+from core.engine import Engine
 from core.kinds import RefusalKind
 from core.replication.actions import CommandQueued, Outcome
 from core.replication.capture import replicated_tables
 from core.service import ConsoleCore
+from core.storage import Store
 from tests.helpers.broker import (
     BROKER_URL,
     VolunteerClient,
+    books,
     broker_available,
+    intact,
+    outcomes_seen,
     run_with_fund,
     wait_until,
 )
@@ -225,3 +236,79 @@ def test_status_says_who_decides_and_a_dead_first_node_is_skipped(tmp_path: Path
         assert (after["running"], after["role"]) == (False, "offline")
 
     run_with_fund(scenario, 120)
+
+
+@pytest.mark.slow
+def test_the_arbiter_killed_mid_stream_another_takes_over_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    """Two headless services of one fund; the deciding one is SIGKILLed mid-stream. The other
+    takes over and answers everyone; nobody is told twice (distinct message ids), nothing is
+    overbooked or lost, and the killed one, started again, follows and holds the same rows."""
+    capacity, n = 150, 600
+
+    async def scenario(fund: str) -> None:
+        dirs = {name: tmp_path / name for name in ("A", "B")}
+        for d in dirs.values():
+            d.mkdir()
+        store = Store(dirs["A"] / DB_NAME)  # the application exists before the services start
+        app = Engine(store, fund, SystemClock()).create_application(
+            a_form(SystemClock(), spots=capacity)
+        )
+        store.close()
+        root = Path(__file__).resolve().parents[3]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+        def start(name: str) -> subprocess.Popen[bytes]:
+            cmd = [sys.executable, "-m", "tests.helpers.broker", str(dirs[name]), fund, BROKER_URL]
+            with (tmp_path / f"{name}.log").open("ab") as log_file:  # a file, never a pipe
+                return subprocess.Popen(cmd, cwd=root, env=env, stderr=log_file)
+
+        def has_app(name: str) -> bool:
+            db = dirs[name] / DB_NAME
+            if not db.exists():
+                return False
+            with contextlib.closing(sqlite3.connect(db)) as c, contextlib.suppress(sqlite3.Error):
+                row = c.execute("SELECT 1 FROM application WHERE id = ?", (app,)).fetchone()
+                return row is not None
+            return False
+
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        async with VolunteerClient(fund) as vol:
+            try:
+                children["A"] = start("A")
+                await wait_until(lambda: len(vol.announcements) == 1, 30, "A's announcement")
+                children["B"] = start("B")
+                await wait_until(lambda: has_app("B"), 30, "B to hold the application")
+                volunteers = list(range(1, n + 1))
+                ids = [await vol.respond(int(app), v, "accepted") for v in volunteers]
+                await wait_until(lambda: len(outcomes_seen(vol)) >= n // 4, 30, "a quarter")
+                children["A"].send_signal(signal.SIGKILL)
+                children["A"].wait(10)
+                assert len(outcomes_seen(vol)) < n, "killed too late to prove anything"
+                await wait_until(lambda: len(outcomes_seen(vol)) == n, 60, "B to answer the rest")
+                children["A"] = start("A")  # back, it follows B
+
+                def equal() -> bool:
+                    try:
+                        return replicated_rows(dirs["A"] / DB_NAME) == replicated_rows(
+                            dirs["B"] / DB_NAME
+                        )
+                    except sqlite3.Error:
+                        return False
+
+                await wait_until(equal, 60, "A's tables to equal B's")
+                for child in children.values():
+                    child.send_signal(signal.SIGTERM)
+                for name, child in children.items():
+                    assert child.wait(30) == 0, (tmp_path / f"{name}.log").read_text()[-3000:]
+            finally:
+                for child in children.values():
+                    if child.poll() is None:
+                        child.kill()
+                        child.wait(10)
+            assert books(dirs["B"] / DB_NAME, app, capacity, volunteers, ids) == intact(capacity, n)
+            assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
+            assert replicated_rows(dirs["A"] / DB_NAME) == replicated_rows(dirs["B"] / DB_NAME)
+
+    run_with_fund(scenario, 240)
