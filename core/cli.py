@@ -29,6 +29,7 @@ from core.lock import DataDirBusy, DataDirLock
 from core.queries import AppDetail, AppSummary, Queries
 from core.records import Activity
 from core.redaction import scrub, url_secrets
+from core.replication.actions import CommandQueued, forward_when_following
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
 from core.storage import FundMismatch, Store, StoreDamaged, StoreUnusable, damage_of
 
@@ -661,7 +662,10 @@ def open_engine(
     except BaseException:
         store.close()
         raise
-    return Engine(store, args.fund_id, clock)
+    engine = Engine(store, args.fund_id, clock)
+    if not reading:
+        forward_when_following(engine)
+    return engine
 
 
 def _parse_fields(
@@ -915,6 +919,12 @@ def _change(engine: Engine, out: TextIO, change: Callable[[Engine], str]) -> int
     """Make one change and print what it says, or say the refusal (exit 4); then close."""
     try:
         said = change(engine)
+    except CommandQueued as exc:
+        holder = engine.follows() if engine.follows is not None else "?"
+        said = (
+            f"sent to the deciding console ({holder}) as command {exc.command_id}: it decides"
+            " it (see `volunteer-console status`)"
+        )
     except ActionRefused as exc:
         _err(f"refused: {exc}")
         return EXIT_REFUSED

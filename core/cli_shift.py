@@ -13,6 +13,7 @@ from core import attendance, report
 from core.engine import ActionRefused, Engine
 from core.profile import Profile
 from core.queries import Queries
+from core.replication.actions import CommandQueued
 
 CHECKIN_EPILOG = """\
 examples:
@@ -152,6 +153,9 @@ def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
             )
         else:
             raise AssertionError(f"unhandled checkin action {cmd}")
+    except CommandQueued as exc:
+        print(f"sent to the deciding console as command {exc.command_id}", file=out)
+        return 0
     except ActionRefused as exc:
         err(f"refused: {exc}")
         return 1

@@ -637,6 +637,7 @@ class Engine:
         )
 
     # -- on the day (core/attendance.py): never sent to volunteers -------------------------
+    @coordinator_op
     def record_attendance(
         self,
         app_id: str,
@@ -665,6 +666,7 @@ class Engine:
             ),
         )
 
+    @coordinator_op
     def set_served(self, app_id: str, volunteer_id: str, minutes: int) -> None:
         """The coordinator's own figure of minutes served by a volunteer marked already."""
         self._run(
@@ -673,6 +675,7 @@ class Engine:
             lambda st, fx: attendance.set_served(self.store.conn, st, fx, volunteer_id, minutes),
         )
 
+    @coordinator_op
     def clear_attendance(self, app_id: str, volunteer_id: str) -> None:
         """Take back a mark made by mistake."""
         self._run(
@@ -681,6 +684,7 @@ class Engine:
             lambda st, fx: attendance.clear(self.store.conn, st, fx, volunteer_id),
         )
 
+    @coordinator_op
     def check_in_walk_in(
         self,
         app_id: str,

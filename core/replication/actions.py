@@ -97,6 +97,34 @@ def queue_command(conn: Any, action: str, payload: dict[str, Any], now: datetime
     return command_id
 
 
+def forward_when_following(engine: Any) -> None:
+    """For the command line on a data directory whose console follows another one: its
+    actions become commands kept in replication_outgoing, sent by the console when it runs
+    (a change decided here would be undone when the deciding console's records arrive)."""
+    store = engine.store
+    try:
+        meta = dict(
+            store.conn.execute(
+                "SELECT key, value FROM meta"
+                " WHERE key IN ('console_id', 'log_holder', 'log_holder_name')"
+            ).fetchall()
+        )
+    except Exception:  # an older file: no decision log yet
+        return
+    holder = meta.get("log_holder", "")
+    if not holder or holder == meta.get("console_id", ""):
+        return
+    name = str(meta.get("log_holder_name") or holder)
+    engine.follows = lambda: name
+
+    def forward(action: str, payload: dict[str, Any]) -> None:
+        with store.transaction() as conn:
+            command_id = queue_command(conn, action, payload, engine.clock.now())
+        raise CommandQueued(command_id, action)
+
+    engine.forward = forward
+
+
 def record_outcome(conn: Any, sender: str, sender_name: str, o: Outcome, now: datetime) -> None:
     """The command's outcome, in the decision's transaction (replicated with it)."""
     conn.execute(

@@ -143,6 +143,7 @@ class FundReplication:
         self._last_forget = 0.0
         self._unlogged = False  # this console has captured changes the log does not hold
         self._outbox_touched = False
+        self._persisted: tuple[str, str] = ("", "")
         self._put_sql: dict[tuple[str, tuple[str, ...]], str] = {}
 
     # -- setup on the writer thread ------------------------------------------------------
@@ -560,6 +561,18 @@ class FundReplication:
         )
 
     def _batch_end(self, conn: sqlite3.Connection) -> None:
+        if self.holder_id not in ("", "?") and self._persisted != (
+            self.holder_id,
+            self.holder_name,
+        ):
+            # an epoch record read while waiting for a snapshot was not applied: who holds
+            # the lease is written here, for the command line (it forwards what it is asked)
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [("log_holder", self.holder_id), ("log_holder_name", self.holder_name)],
+            )
+            self._persisted = (self.holder_id, self.holder_name)
         if self._outbox_touched:
             # INSERT OR REPLACE fires no delete trigger: the backlog counter is counted again
             recount_backlog(conn)

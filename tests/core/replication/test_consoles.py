@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
 import os
 import signal
 import sqlite3
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import console_status
+from core.cli import console_status, parse_args, run_app_command
 from core.clock import SystemClock
 from core.config import DB_NAME
 from core.engine import Engine
@@ -229,6 +231,16 @@ def test_status_says_who_decides_and_a_dead_first_node_is_skipped(tmp_path: Path
             assert (status_a["running"], status_a["role"]) == (True, "deciding")
             assert (status_b["role"], status_b["holder_name"]) == ("following", "A")
             assert status_b["pending_commands"] == 0 and status_b["epoch"] == 0
+            # The command line on B's directory sends its change to A as a command too.
+            app = await a.writer.call(a.engine.create_application, a_form(SystemClock(), spots=2))
+            await caught_up(a, b)
+            out = io.StringIO()
+            args = parse_args(["app", "capacity", app, "4", "--data-dir", str(tmp_path / "B")])
+            args.fund_id = fund
+            assert await asyncio.to_thread(run_app_command, args, out) == 0
+            assert "sent to the deciding console (A) as command" in out.getvalue()
+            await wait_until(lambda: getattr(a.engine.state(app), "capacity", 0) == 4, 20, "A")
+            await caught_up(a, b)
         finally:
             await b.stop()
             await a.stop()
