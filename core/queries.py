@@ -317,6 +317,14 @@ class Queries:
             ).fetchall()
         )
 
+    def offer_states(self, round_id: int) -> dict[str, str]:
+        """Each offer of a round: volunteer id -> its state (open, passed, not_selected...)."""
+        return dict(
+            self.conn.execute(
+                "SELECT volunteer_id, state FROM offer WHERE round_id = ?", (round_id,)
+            ).fetchall()
+        )
+
     def waitlist_place(self, app_id: str, responded_at: str, seq: int, volunteer_id: str) -> int:
         """How many wait before this (responded_at as stored, seq, id): counted in the index."""
         (n,) = self.conn.execute(

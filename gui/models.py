@@ -373,7 +373,14 @@ class WaitlistModel(TableModel):
     def set_round(self, round_id: int | None) -> None:
         """The open round changed (or its offers did): the offer column is read again."""
         self.round_id = round_id
-        self._rows = {}
+        # The round's few offers, applied to the rows kept: dropping the rows made every round
+        # change read the shown page again on the GUI thread (the stream's slowest reads).
+        q = self.queries
+        offers = q.offer_states(round_id) if round_id is not None and q is not None else {}
+        for vid, e in self._rows.items():
+            state = offers.get(vid)
+            if state != e[2]:
+                self._rows[vid] = (e[0], e[1], state, e[3], e[4], e[5], offer_text(state))
         if self._ids:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self._ids) - 1, 3))
 
