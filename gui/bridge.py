@@ -607,12 +607,20 @@ class Bridge(QObject):
 
     # -- on the day: attendance (never sent to volunteers) -------------------------------------
     def record_attendance(
-        self, app_id: str, volunteer_id: str, status: str, *, minutes: int | None = None
+        self,
+        app_id: str,
+        volunteer_id: str,
+        status: str,
+        *,
+        arrived_at: str | None = None,
+        minutes: int | None = None,
     ) -> Op[None]:
-        """Mark a signed-up volunteer arrived, late or no_show, at the time it is now."""
+        """Mark a signed-up volunteer arrived, late or no_show; arrived_at HH:MM (default now)."""
         return self.submit(
             "check in",
-            lambda: self.engine.record_attendance(app_id, volunteer_id, status, minutes=minutes),
+            lambda: self.engine.record_attendance(
+                app_id, volunteer_id, status, arrived_at=arrived_at, minutes=minutes
+            ),
         )
 
     def set_served(self, app_id: str, volunteer_id: str, minutes: int) -> Op[None]:
@@ -626,13 +634,20 @@ class Bridge(QObject):
         )
 
     def check_in_walk_in(
-        self, app_id: str, volunteer_id: str, *, over_capacity: bool = False
+        self,
+        app_id: str,
+        volunteer_id: str,
+        *,
+        over_capacity: bool = False,
+        arrived_at: str | None = None,
     ) -> Op[None]:
         """A walk-in signed up by hand and marked arrived in one commit; over capacity only
-        when the coordinator says so."""
+        when the coordinator says so; arrived_at HH:MM (default now)."""
         return self.submit(
             "walk-in",
-            lambda: self.engine.check_in_walk_in(app_id, volunteer_id, over_capacity=over_capacity),
+            lambda: self.engine.check_in_walk_in(
+                app_id, volunteer_id, over_capacity=over_capacity, arrived_at=arrived_at
+            ),
         )
 
     async def report(self, month: str | None = None) -> Any:

@@ -8,6 +8,7 @@ coordinator says so in the question it is asked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -142,6 +143,18 @@ def matches(row: CheckinRow, text: str) -> bool:
     return name.startswith(t) or any(w.startswith(t) for w in name.split())
 
 
+_TIME_AT_END = re.compile(r"^(.*?)\s+(\d{1,2}):(\d{2})$")
+
+
+def split_time(text: str) -> tuple[str, str | None]:
+    """'anna 10:25' -> ('anna', '10:25'): a time typed after the name or id is the arrival
+    (entering the day from a paper sign-in sheet); without one it is now."""
+    found = _TIME_AT_END.match(text.strip())
+    if found is None or int(found[2]) > 23 or int(found[3]) > 59:
+        return text, None
+    return found[1], f"{int(found[2]):02d}:{found[3]}"
+
+
 class CheckinFilter(QSortFilterProxyModel):
     """The rows the typed text finds (all of them while nothing is typed)."""
 
@@ -250,8 +263,9 @@ class CheckinDialog(QDialog):
                     shortcut.activated.connect(slot)
         self.hint = QLabel(
             self.tr(
-                "Up and Down choose among the people found; Enter marks arrived. An id that "
-                "is not on the roster signs up a walk-in."
+                "Up and Down choose among the people found; Enter marks arrived. A time after "
+                "the name (anna 10:25) is the arrival, as on a paper sheet. An id that is not "
+                "on the roster signs up a walk-in."
             )
         )
         self.hint.setWordWrap(True)
@@ -313,7 +327,7 @@ class CheckinDialog(QDialog):
     # -- the typing line -------------------------------------------------------------------
     @Slot(str)
     def _on_typed_text_changed(self, text: str) -> None:
-        self.proxy.set_text(text)
+        self.proxy.set_text(split_time(text)[0])
         if self.proxy.rowCount():
             self.table.selectRow(0)
         else:
@@ -350,8 +364,10 @@ class CheckinDialog(QDialog):
             self._say(self.tr("Type an id or a name first."))
             return
         who = volunteer_text(row.volunteer_id, row.name)
-        op = self.bridge.record_attendance(self.app_id, row.volunteer_id, status)
-        op.then(lambda r: self._after(r, who, attendance_text(status)))
+        at = split_time(self.typed.text())[1] if status != "no_show" else None
+        op = self.bridge.record_attendance(self.app_id, row.volunteer_id, status, arrived_at=at)
+        said = attendance_text(status) + (f" {at}" if at else "")
+        op.then(lambda r: self._after(r, who, said))
         self.typed.clear()
         self.typed.setFocus()
 
@@ -404,7 +420,8 @@ class CheckinDialog(QDialog):
     # -- walk-ins --------------------------------------------------------------------------
     def walk_in(self) -> None:
         """Sign up whoever was typed (an id, or a name the directory knows) and mark arrived."""
-        typed = self.typed.text().strip()
+        typed = split_time(self.typed.text().strip())[0].strip()
+        at = split_time(self.typed.text().strip())[1]
         if not typed:
             self._say(self.tr("Type the walk-in's volunteer id first."))
             return
@@ -442,8 +459,9 @@ class CheckinDialog(QDialog):
             self._say(self.tr("%1 was not signed up.").replace("%1", who))
             self.typed.selectAll()  # kept to correct, replaced by whatever is typed next
             return
-        op = self.bridge.check_in_walk_in(self.app_id, vid, over_capacity=over)
-        op.then(lambda r: self._after(r, who, self.tr("walk-in, arrived")))
+        op = self.bridge.check_in_walk_in(self.app_id, vid, over_capacity=over, arrived_at=at)
+        said = self.tr("walk-in, arrived") + (f" {at}" if at else "")
+        op.then(lambda r: self._after(r, who, said))
         self.typed.clear()
         self.typed.setFocus()
 

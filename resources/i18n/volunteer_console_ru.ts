@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+488"/>
+        <location line="+526"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -712,7 +712,7 @@
 <context>
     <name>CheckinDialog</name>
     <message>
-        <location filename="../../gui/checkin_view.py" line="+179"/>
+        <location filename="../../gui/checkin_view.py" line="+192"/>
         <source>Check-in</source>
         <translation>Отметка явки</translation>
     </message>
@@ -748,17 +748,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+199"/>
+        <location line="+203"/>
         <source>Walk-in</source>
         <translation>Без записи</translation>
     </message>
     <message>
-        <location line="-183"/>
-        <source>Up and Down choose among the people found; Enter marks arrived. An id that is not on the roster signs up a walk-in.</source>
-        <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Id, которого нет в составе, записывает пришедшего без записи.</translation>
+        <location line="-187"/>
+        <source>Up and Down choose among the people found; Enter marks arrived. A time after the name (anna 10:25) is the arrival, as on a paper sheet. An id that is not on the roster signs up a walk-in.</source>
+        <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Время после имени (анна 10:25) — время прихода, как на бумажном листе. Id, которого нет в составе, записывает пришедшего без записи.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>The application is gone</source>
         <translation>Этой заявки больше нет</translation>
     </message>
@@ -769,7 +769,7 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Type an id or a name first.</source>
         <translation>Сначала введите id или имя.</translation>
     </message>
@@ -789,7 +789,7 @@
         <translation>Часы — как 3, 3,5 или 3:30, от 0 до 24 (а не %1)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Type the walk-in&apos;s volunteer id first.</source>
         <translation>Сначала введите id волонтёра, пришедшего без записи.</translation>
     </message>
@@ -832,7 +832,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+82"/>
+        <location filename="../../gui/detail_panel.py" line="+85"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -873,7 +873,7 @@
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+119"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
@@ -3248,7 +3248,7 @@
         <translation>В день смены: кто пришёл, кто опоздал, кто не пришёл; отработанные часы</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Numbers</source>
         <translation>Показатели</translation>
     </message>
@@ -3576,7 +3576,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-475"/>
+        <location filename="../../gui/models.py" line="-513"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -3613,10 +3613,10 @@
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../gui/checkin_view.py" line="-384"/>
+        <location filename="../../gui/checkin_view.py" line="-400"/>
         <location filename="../../gui/models.py" line="+218"/>
-        <location line="+28"/>
-        <location line="+173"/>
+        <location line="+39"/>
+        <location line="+200"/>
         <location line="+24"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
@@ -3640,12 +3640,12 @@
         <translation>Часы</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="-224"/>
+        <location filename="../../gui/models.py" line="-262"/>
         <source>Since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+37"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -3660,7 +3660,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+199"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>

@@ -219,3 +219,26 @@ def test_the_window_exports_the_days_timesheet_with_the_roster(qtbot, door, tmp_
         ["702", "Boris Ivanov", None, "expected", None, None],
         ["703", None, None, "expected", None, None],
     ]
+
+
+def test_a_time_typed_after_the_name_is_the_arrival_as_from_a_paper_sheet(qtbot, door):
+    dlg = door.open()
+    qtbot.keyClicks(dlg.typed, "boris 10:25")  # the time does not stop the name finding him
+    assert [r[0] for r in shown(dlg)] == ["702 · Boris Ivanov"]
+    QTest.keySequence(dlg, QKeySequence("Ctrl+L"))
+    qtbot.waitUntil(lambda: door.marks()[1][1] == "late")
+    qtbot.keyClicks(dlg.typed, "703 9:58")
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: door.marks()[2][1] == "arrived")
+    door.core.writer.run(lambda: door.core.engine.remove_volunteer(door.app, "701"))
+    door.bridge.flush()
+    qtbot.keyClicks(dlg.typed, "904 10:40")  # a walk-in with the time they came
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(m[0] == "904" for m in door.marks()))
+    assert [m for m in door.marks() if m[1]] == [
+        ("702", "late", "10:25", 155),
+        ("703", "arrived", "09:58", 180),
+        ("904", "arrived", "10:40", 180),
+    ]
+    assert door.asked[-1][1].startswith("Sign up 904 as a walk-in")
+    qtbot.waitUntil(lambda: dlg.last.text() == "904: walk-in, arrived 10:40")
