@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -124,7 +124,12 @@ class MessageLogView(LogView):
     proxy: MessageFilterProxy
 
     def __init__(
-        self, bridge: Any, parent: QWidget | None = None, max_rows: int = MESSAGE_ROWS
+        self,
+        bridge: Any,
+        parent: QWidget | None = None,
+        max_rows: int = MESSAGE_ROWS,
+        *,
+        lazy: bool = False,
     ) -> None:
         super().__init__(
             bridge,
@@ -175,15 +180,27 @@ class MessageLogView(LogView):
         self.settle_timer.setInterval(SETTLE_MS)
         self.settle_timer.timeout.connect(self._on_settle_timer_timeout)
 
-        self.reload()
+        # lazy (the window's tab): read when first shown. The window starts on the
+        # applications, and reading 2 x 5,000 log rows was part of its start at every size.
+        self._loaded = False
+        if not lazy:
+            self.reload()
 
     def reload(self) -> None:
         """Read the newest rows from the database again (also at start)."""
+        self._loaded = True
         self.model.set_rows(self.bridge.queries.messages(limit=self.model.max_rows))
         self._update_count()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._loaded:
+            self.reload()
+        super().showEvent(event)
+
     @Slot(list)
     def _on_bridge_messages_logged(self, logged: list[Any]) -> None:
+        if not self._loaded:
+            return  # the first show reads them with the rest
         bar = self.table.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum()
         self.model.append_logged(logged)

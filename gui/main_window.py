@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.splitter, self.tr("Applications"))
         self.extra_views: dict[str, QWidget] = {}
         for key, view, caption in (
-            ("messages", MessageLogView(bridge), self.tr("Message log")),
+            ("messages", MessageLogView(bridge, lazy=True), self.tr("Message log")),
             ("queues", QueueMonitor(bridge), self.tr("Queues")),
             ("rejected", RejectedView(bridge), self.tr("Rejected messages")),
         ):

@@ -46,6 +46,26 @@ def test_the_log_shows_what_was_stored_before_it_opened(
     bridge.shutdown()
 
 
+def test_the_windows_log_tab_reads_the_log_when_first_shown_and_then_follows_it(
+    qtbot, qloop, local_core, clock
+):
+    engine = local_core.engine
+    app_id = engine.create_application(a_form(clock, spots=1))
+    clock.advance(1)
+    bridge = Bridge(local_core)
+    view = MessageLogView(bridge, lazy=True)
+    qtbot.addWidget(view)
+    local_core.writer.run(engine.handle, [response("123", app_id, "7")])
+    bridge.flush()
+    assert view.model.rowCount() == 0  # hidden: nothing read, nothing appended
+    view.show()
+    assert [r[0] for r in keys(view)] == ["out", "in", "out"]
+    local_core.writer.run(engine.handle, [response("124", app_id, "8")])
+    bridge.flush()
+    assert [r[0] for r in keys(view)] == ["out", "in", "out", "in", "out"]
+    bridge.shutdown()
+
+
 def test_new_messages_are_appended_live_and_the_oldest_dropped_at_the_cap(
     qtbot, qloop, local_core, clock
 ):
