@@ -235,11 +235,14 @@ class _Simulation:
         self.last_heard = max(self.last_heard, time.monotonic())
 
     async def wait_for_console_queues(self, stop: asyncio.Event | None) -> None:
-        """Wait until the console's two queues exist: what is sent before would be lost.
+        """Wait until the console consumes its two queues: what is sent before could be lost.
 
         On a fund's first run the simulator may be up before the console has declared its
         queues; a response then is unroutable, and a queue-1 request reaches only the
-        simulator's own queue (it listens there for the console's waitlist answers).
+        simulator's own queue (it listens there for the console's waitlist answers). A queue
+        that exists is not enough: the console binds its queues after declaring them all, so
+        a queue-1 request sent in between was lost too (seen under load: two volunteers never
+        answered). The console consumes only once every binding is made.
         """
         assert self.connection is not None
         names = [f"volunteer_console.fund.{self.fund_id}.{q}" for q in ("responses", "waiting")]
@@ -251,7 +254,9 @@ class _Simulation:
                 # A passive declare of a missing queue closes its channel: one channel a try.
                 channel = await self.connection.channel()
                 try:
-                    await channel.declare_queue(name, passive=True)
+                    queue = await channel.declare_queue(name, passive=True)
+                    if not queue.declaration_result.consumer_count:
+                        missing.append(name)
                 except aiormq.exceptions.ChannelNotFoundEntity:
                     missing.append(name)
                 finally:
@@ -261,13 +266,14 @@ class _Simulation:
                 return
             if time.monotonic() > give_up:
                 raise SimulationFailed(
-                    f"no console queue of fund {self.fund_id} after {self.idle_timeout_s:.0f} s"
+                    f"no console consumes the queues of fund {self.fund_id} after"
+                    f" {self.idle_timeout_s:.0f} s"
                     f" ({', '.join(missing)}): is a console or service of fund {self.fund_id}"
                     " running on this broker?"
                 )
             if not told:
                 self._event(
-                    f"waiting for the console of fund {self.fund_id} to declare its queues…"
+                    f"waiting for the console of fund {self.fund_id} to consume its queues…"
                 )
                 told = True
             await asyncio.sleep(0.2)

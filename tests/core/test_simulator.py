@@ -245,7 +245,7 @@ def test_with_no_console_running_it_says_so_instead_of_waiting_forever() -> None
         )
         assert report.finished == "failed"
         assert report.error is not None and "is a console or service of" in report.error
-        assert f"no console queue of fund {fund}" in report.error
+        assert f"no console consumes the queues of fund {fund}" in report.error
         assert report.responses_sent == 0  # nothing sent where no console would get it
 
     run(scenario)
