@@ -124,10 +124,13 @@ def _common_parser() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--broker",
+        action="append",
         default=argparse.SUPPRESS,
         metavar="URL",
         help="RabbitMQ URL, e.g. amqp://user:password@host:5672/ (default: "
-        f"${config.BROKER_ENV}, else settings and keyring, else {config.DEFAULT_BROKER})",
+        f"${config.BROKER_ENV}, else settings and keyring, else {config.DEFAULT_BROKER}); "
+        "a cluster's nodes: repeat the option or separate the URLs with commas, the console "
+        "fails over between them",
     )
     g.add_argument(
         "--broker-password-file",
@@ -543,7 +546,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.data_dir = Path(getattr(args, "data_dir", None) or config.default_data_dir())
     args.verbose = getattr(args, "verbose", 0) or 0
     args.create = getattr(args, "create", False)
-    args.broker = getattr(args, "broker", None)
+    # Repeated (a cluster's nodes) or comma-separated: one comma-separated string onwards.
+    brokers = getattr(args, "broker", None)
+    args.broker = ",".join(brokers) if isinstance(brokers, list) else brokers
     fund = getattr(args, "fund_id", None)
     if fund is None:
         fund = config.load_settings(args.data_dir).fund_id
@@ -1393,6 +1398,8 @@ def run_status(args: argparse.Namespace, out: TextIO | None = None) -> int:
     lag = status.get("lag_s")
     print("" if lag is None else f", lag {lag:.3f} s", file=out)
     print(f"commands waiting for the deciding console: {status['pending_commands']}", file=out)
+    if status.get("broker_node"):  # the running console's; no password (member.status)
+        print(f"broker node: {status['broker_node']}", file=out)
     if status.get("as_of"):
         print(f"as of {status['as_of']} UTC", file=out)
     return EXIT_OK

@@ -214,7 +214,7 @@ def effective_broker_url(
     never has to be typed into a URL (visible in the process list)."""
     given = override or os.environ.get(BROKER_ENV)
     if given:
-        return _with_given_password(given, password_file)
+        return ",".join(_with_given_password(u, password_file) for u in _nodes(given))
     url = settings.broker_url
     if not settings.broker_user:
         return url
@@ -226,9 +226,20 @@ def effective_broker_url(
             f" it with --broker-password-file or broker_password_file in settings.json, or set"
             f" ${PASSWORD_ENV}"
         )
+    user = quote(settings.broker_user, safe="")
+    return ",".join(_with_user(u, user, quote(password, safe="")) for u in _nodes(url))
+
+
+def _nodes(url: str) -> list[str]:
+    """A broker setting may name several nodes of one cluster, separated by commas; each
+    gets the same user and password."""
+    return [u.strip() for u in url.split(",") if u.strip()] or [url]
+
+
+def _with_user(url: str, user: str, password: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
-    netloc = f"{quote(settings.broker_user, safe='')}:{quote(password, safe='')}@{host}"
+    netloc = f"{user}:{password}@{host}"
     if parts.port:
         netloc += f":{parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

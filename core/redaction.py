@@ -14,6 +14,9 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
     encoded), longest first so that no shorter spelling leaves part of a longer one."""
     if not url:
         return ()
+    if "," in url:  # a cluster's nodes, each with its own user and password
+        found = {s for u in url.split(",") for s in url_secrets(u.strip())}
+        return tuple(sorted(found, key=len, reverse=True))
     try:
         password = urlsplit(url).password
     except ValueError:
@@ -62,6 +65,8 @@ def redact(url: str) -> str:
 
 def without_password(url: str) -> str:
     """The URL as a settings field may show it: the user name kept, the password dropped."""
+    if "," in url:
+        return ",".join(without_password(u.strip()) for u in url.split(",") if u.strip())
     try:
         parts = urlsplit(url)
         if parts.password is None:

@@ -1100,9 +1100,12 @@ class MainWindow(QMainWindow):
 
 
 def broker_address(url: str | None) -> str:
-    """HOST:PORT of a broker URL (5672, or 5671 for amqps, when it names none)."""
+    """HOST:PORT of a broker URL (5672, or 5671 for amqps, when it names none); of each node,
+    comma-separated, when the URL names a cluster's nodes."""
     if not url:
         return "?"
+    if "," in url:
+        return ", ".join(broker_address(u.strip()) for u in url.split(",") if u.strip())
     try:
         parts = urlsplit(url)
         port = parts.port or (5671 if parts.scheme == "amqps" else 5672)

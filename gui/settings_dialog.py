@@ -323,6 +323,9 @@ class SettingsDialog(QDialog):
     def _check_url(self, url: str) -> str:
         if not url:
             return self.tr("A broker URL is required.")
+        if "," in url:  # a cluster's nodes: each one a URL of its own
+            nodes = [u.strip() for u in url.split(",")]
+            return next((p for p in map(self._check_url, nodes) if p), "")
         try:
             parts = urlsplit(url)
             port = parts.port

@@ -158,6 +158,7 @@ class Supervisor:
                 await close_quietly(conn)
             if self.stopping:
                 break
+            self.brokers.lost()  # the next node first: this one may be down or cut off
             if self.generation != generation:
                 delay = BACKOFF_FIRST
             if not refused or self.generation != generation:
@@ -209,6 +210,7 @@ class Supervisor:
                 return None
             raise TimeoutError(f"no answer within {CONNECT_TIMEOUT * nodes + 2:g} s")
         conn = attempt.result()
+        self.status.node = self.brokers.url
         if self.stopping:
             await close_quietly(conn)
             return None

@@ -152,7 +152,7 @@ class Consumer:
         except Exception as exc:
             s.lose(f"could not consume again after the pause ({exc})")
             return
-        self.status.set_state("connected", f"connected to {self.status.shown_url()}")
+        self.status.set_state("connected", f"connected to {self.status.shown_node()}")
 
     # -- batching -----------------------------------------------------------------------
     def deliver(self, generation: int, role: Role, msg: DeliveredMessage) -> None:

@@ -37,6 +37,8 @@ class StatusBoard:
 
     def __init__(self, url: str, backlog: Callable[[], int]) -> None:
         self.url = url
+        # The node of a cluster the console is connected to (--broker may name several).
+        self.node: str | None = None
         self._count_backlog = backlog
         self._callbacks: list[Callable[[BrokerStatus], None]] = []
         self._status = BrokerStatus("offline", self._backlog(0), "not started", utcnow())
@@ -53,6 +55,10 @@ class StatusBoard:
 
     def shown_url(self) -> str:
         return redact(self.url)
+
+    def shown_node(self) -> str:
+        """The node connected to, password hidden (all nodes before the first connection)."""
+        return redact(self.node or self.url)
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.url)

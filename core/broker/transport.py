@@ -240,7 +240,7 @@ class Transport:
 
     async def _serve_session(self, s: Session) -> str:
         board = self._board
-        board.set_state("connected", f"connected to {board.shown_url()}")
+        board.set_state("connected", f"connected to {board.shown_node()}")
         self._relay.wake_event.set()  # drain whatever piled up while offline
         relay = asyncio.create_task(self._relay.run(s), name="transport-relay")
         stop_wait = asyncio.create_task(self._supervisor.stop_event.wait())

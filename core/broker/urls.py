@@ -28,6 +28,12 @@ class Brokers:
         """The node connected to last (or to be tried first)."""
         return self.urls[self.current]
 
+    def lost(self) -> None:
+        """The node connected to went away: the next attempt starts with the next node (a node
+        cut off by the network would hold each attempt for the connect timeout)."""
+        if len(self.urls) > 1:
+            self.current = (self.current + 1) % len(self.urls)
+
     async def connect(self, *, tls: TlsFiles | None = None, **kwargs: Any) -> AbstractConnection:
         error: BaseException | None = None
         for i in range(len(self.urls)):

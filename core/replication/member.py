@@ -34,6 +34,7 @@ from aio_pika.abc import AbstractConnection
 
 from core.broker.urls import Brokers
 from core.engine import ActionRefused, Engine
+from core.redaction import redact
 from core.replication import actions
 from core.replication.actions import CommandQueued, Outcome
 from core.replication.capture import (
@@ -349,6 +350,8 @@ class FundReplication:
             "epoch": self.epoch if self.epoch is not None else position.epoch,
             "log_offset": position.next_offset,
             "log_connected": self.reader_connected.is_set(),
+            # the cluster node the log reader is on (--broker may name several), no password
+            "broker_node": redact(self._brokers.url),
             "lag_s": round(lag, 3),
             "behind": bool(self.reader is not None and self.reader.behind),
             "undone": self.undone,

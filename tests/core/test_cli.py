@@ -208,3 +208,13 @@ def test_app_offer_and_move_on_the_waitlist(tmp_path: Path) -> None:
     assert run("offer", app_id, "8")[0] == cli.EXIT_REFUSED  # no free spot
     assert run("capacity", app_id, "2")[0] == 0  # the new spot goes to a round for both
     assert run("offer", app_id, "8")[0] == cli.EXIT_REFUSED  # a round is open
+
+
+def test_a_clusters_nodes_are_given_by_repeating_broker_or_with_commas(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path), "--fund-id", "f1", "--create"]
+    repeated = cli.parse_args(
+        ["--broker", "amqp://rabbit1/", "--broker", "amqp://rabbit2/", "app", "list", *common]
+    )
+    commas = cli.parse_args(["app", "list", "--broker", "amqp://rabbit1/,amqp://rabbit2/", *common])
+    assert repeated.broker == commas.broker == "amqp://rabbit1/,amqp://rabbit2/"
+    assert cli.parse_args(["app", "list", *common]).broker is None

@@ -208,3 +208,22 @@ def test_a_broker_url_with_a_user_takes_the_password_from_the_file_not_the_comma
         "amqp://u:pw@h/"
     )
     assert effective_broker_url(Settings(), "amqp://h/", password_file=secret) == "amqp://h/"
+
+
+def test_a_clusters_nodes_each_get_the_settings_user_and_password_and_every_password_is_hidden(
+    ring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(config.PASSWORD_ENV, raising=False)
+    config.set_password("console", "pw/1")
+    s = Settings(broker_url="amqp://rabbit1/fund, amqp://rabbit2:5673/fund", broker_user="console")
+    url = effective_broker_url(s)
+    assert url == "amqp://console:pw%2F1@rabbit1/fund,amqp://console:pw%2F1@rabbit2:5673/fund"
+    assert redact(url) == "amqp://console:***@rabbit1/fund,amqp://console:***@rabbit2:5673/fund"
+    # --broker naming users only: the password file fills in each node's.
+    secret = tmp_path / "broker.pw"
+    secret.write_text("s3cr/t\n", encoding="utf-8")
+    secret.chmod(0o600)
+    given = "amqp://c@rabbit1/,amqp://c@rabbit2/"
+    assert effective_broker_url(Settings(), given, password_file=secret) == (
+        "amqp://c:s3cr%2Ft@rabbit1/,amqp://c:s3cr%2Ft@rabbit2/"
+    )

@@ -94,3 +94,14 @@ def test_a_log_record_with_a_password_in_its_arguments_is_hidden_too() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s", (DECODED,), None)
     handler.emit(record)
     assert stream.getvalue() == "***\n"
+
+
+def test_every_nodes_password_is_hidden_when_the_url_names_a_cluster() -> None:
+    nodes = "amqp://a:first-secret@rabbit1/,amqp://b:second-secret@rabbit2/"
+    shown = scrub(f"cannot reach {nodes}: second-secret refused", nodes)
+    assert "first-secret" not in shown and "second-secret" not in shown
+    assert redact(nodes) == "amqp://a:***@rabbit1/,amqp://b:***@rabbit2/"
+    assert without_password(nodes) == "amqp://a@rabbit1/,amqp://b@rabbit2/"
+    board = StatusBoard(nodes, lambda: 0)
+    board.node = "amqp://b:second-secret@rabbit2/"
+    assert board.shown_node() == "amqp://b:***@rabbit2/"

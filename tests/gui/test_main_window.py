@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from core.service import ConsoleCore
 from gui.bridge import Bridge
-from gui.main_window import MainWindow
+from gui.main_window import MainWindow, broker_address
 from tests.helpers.broker import (
     BROKER_URL,
     TcpProxy,
@@ -272,3 +272,8 @@ def test_every_window_model_passes_the_model_tester_with_live_data(
     for model in (*models, d.activity_model):
         qtmodeltester.check(model)
     bridge.shutdown()
+
+
+def test_an_offline_status_names_each_node_of_a_cluster() -> None:
+    nodes = "amqp://u:secret@rabbit1/fund,amqps://rabbit2/fund"
+    assert broker_address(nodes) == "rabbit1:5672, rabbit2:5671"

@@ -117,6 +117,12 @@ def test_a_bad_fund_id_is_shown_beside_its_field_and_blocks_ok(qtbot, memory_key
         ("amqp://", "The URL needs a host name."),
         ("amqp://host:99999/", "This is not a URL."),
         ("amqp://u:pw@host/", "Put the password in the Password field, not in the URL."),
+        # a cluster's nodes: each one checked as a URL of its own
+        ("amqp://rabbit1:5672,http://rabbit2/", "The URL starts with amqp:// or amqps://."),
+        (
+            "amqp://rabbit1/,amqp://u:pw@rabbit2/",
+            "Put the password in the Password field, not in the URL.",
+        ),
     ],
 )
 def test_a_bad_broker_url_says_what_is_wrong(qtbot, memory_keyring, url, problem):
@@ -125,6 +131,13 @@ def test_a_bad_broker_url_says_what_is_wrong(qtbot, memory_keyring, url, problem
     dialog.broker_url.setText(url)
     assert dialog.errors["broker_url"].text() == problem
     assert not ok_button(dialog).isEnabled()
+
+
+def test_a_clusters_nodes_separated_by_commas_are_a_valid_broker_setting(qtbot, memory_keyring):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.broker_url.setText("amqp://rabbit1:5672,amqp://rabbit2:5672, amqp://rabbit3:5672")
+    assert dialog.errors["broker_url"].isHidden() and ok_button(dialog).isEnabled()
 
 
 def test_a_password_without_a_user_is_refused(qtbot, memory_keyring):
