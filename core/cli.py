@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 from core import cli_shift, config, tls
 from core.clock import Clock, SystemClock, local_now
 from core.engine import ActionRefused, ApplicationForm, Engine
+from core.kinds import RefusalKind, refuse
 from core.lock import DataDirBusy, DataDirLock
-from core.queries import AppDetail, AppSummary, Queries
+from core.queries import AppDetail, AppSummary, Queries, RosterRow
 from core.records import Activity
 from core.redaction import scrub, url_secrets
 from core.replication.actions import CommandQueued, forward_when_following
@@ -264,6 +265,25 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: from settings, else 30)",
     )
     create.add_argument(
+        "--remind",
+        default=None,
+        metavar="HOURS",
+        help="reminders before the start, hours separated by commas (default 48,2; "
+        "'' for none); each asks signed-up volunteers to confirm",
+    )
+    create.add_argument(
+        "--confirm-by",
+        default=None,
+        metavar="HOURS",
+        help="confirm-by, hours before the start (default 24)",
+    )
+    create.add_argument(
+        "--release-unconfirmed",
+        action="store_true",
+        help="at confirm-by, release whoever has not confirmed (told «не подтвердил»); "
+        "the default keeps them, marked not confirmed",
+    )
+    create.add_argument(
         "--draft", action="store_true", help="save without publishing; publish later"
     )
 
@@ -340,6 +360,31 @@ def build_parser() -> argparse.ArgumentParser:
         "With N > 0 they are released to newcomers by themselves N minutes later.",
     )
     rel.add_argument("minutes", metavar="N", type=int, help="minutes; 0 turns it off")
+    rem = app_sub.add_parser(
+        "reminders",
+        parents=[common],
+        help="set the reminders: lead times, confirm-by, keep or release the unconfirmed",
+        description="Set when signed-up volunteers are reminded («напоминание», asking them to "
+        "confirm), by when they must confirm, and what happens to those who do not: kept "
+        "(marked not confirmed) or released (told «не подтвердил»; the spot goes to the "
+        "waitlist by the policy). Options left out keep their value.",
+    )
+    rem.add_argument("id", metavar="ID", help="application id")
+    rem.add_argument(
+        "--at", metavar="HOURS", help="hours before the start, e.g. 48,2 ('' for none)"
+    )
+    rem.add_argument("--confirm-by", metavar="HOURS", type=int, help="hours before the start")
+    keep = rem.add_mutually_exclusive_group()
+    keep.add_argument("--release", action="store_true", help="release the unconfirmed")
+    keep.add_argument("--keep", action="store_true", help="keep the unconfirmed (the default)")
+    now = app_sub.add_parser(
+        "remind",
+        parents=[common],
+        help="send a reminder now to every signed-up volunteer who has not confirmed",
+        description="Send «напоминание» now to every signed-up volunteer who has not "
+        "confirmed, asking them to confirm by the application's confirm-by (or the start).",
+    )
+    now.add_argument("id", metavar="ID", help="application id")
     for name, what in (
         ("remove", "remove a volunteer (told «исключён»; a signed-up spot frees)"),
         ("promote", "sign up a waitlisted volunteer into a free or held spot"),
@@ -698,6 +743,13 @@ def _parse_fields(
     else:
         timeout = parsed("offer_timeout", args.offer_timeout, int, "whole minutes", timeout)
     policy = args.policy or settings.default_policy
+    defaults = ApplicationForm(name="", day=day, start=start, end=end, spots=1)
+    hours = defaults.reminder_hours
+    if args.remind is not None:
+        hours = parsed("reminders", args.remind, parse_hours, "hours like 48,2", hours)
+    confirm = defaults.confirm_hours
+    if args.confirm_by is not None:
+        confirm = parsed("confirm_by", args.confirm_by, int, "whole hours", confirm)
     form = ApplicationForm(
         name=args.name,
         day=day,
@@ -707,10 +759,47 @@ def _parse_fields(
         description=args.description,
         policy=policy,
         offer_timeout_min=timeout,
+        reminder_hours=hours,
+        confirm_hours=confirm,
+        release_unconfirmed=args.release_unconfirmed,
     )
     for key, msg in form.errors(now=now).items():
         errors.setdefault(key, msg)
     return (None if errors else form), errors
+
+
+def parse_hours(text: str) -> tuple[int, ...]:
+    """'48,2' -> (48, 2); '' -> no reminders. Raises ValueError on anything else."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    return tuple(int(p) for p in parts)
+
+
+def _reminders_op(e: Engine, a: argparse.Namespace) -> None:
+    s = Queries(e).summary(a.id)
+    if s is None:
+        raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=a.id))
+    try:
+        hours = s.reminder_hours if a.at is None else parse_hours(a.at)
+    except ValueError:
+        raise ActionRefused(
+            refuse(
+                RefusalKind.INVALID_FORM, errors={"--at": f"expected hours like 48,2, got {a.at!r}"}
+            )
+        ) from None
+    confirm = s.confirm_hours if a.confirm_by is None else a.confirm_by
+    release = True if a.release else False if a.keep else s.release_unconfirmed
+    e.set_reminders(a.id, hours, confirm, release)
+
+
+def _reminders_said(s: AppSummary, a: argparse.Namespace) -> str:
+    at = ", ".join(f"{h} h" for h in s.reminder_hours) or "no reminders"
+    then = "released" if s.release_unconfirmed else "kept, marked not confirmed"
+    return (
+        f"reminders of {s.id}: {at} before the start; confirm by {s.confirm_hours} h before;"
+        f" the unconfirmed are {then}"
+    )
 
 
 def _parse_date(text: str, today: date) -> date:
@@ -738,6 +827,8 @@ _OPTION_OF = {
     "spots": "--spots",
     "policy": "--policy",
     "offer_timeout": "--offer-timeout",
+    "reminders": "--remind",
+    "confirm_by": "--confirm-by",
 }
 
 
@@ -887,12 +978,21 @@ def format_detail(d: AppDetail) -> str:
         f"  spots        {s.capacity}: {s.signed} signed up, {s.held} held for an offer,"
         f" {s.free} free; {s.waiting} waiting",
         f"  freed spots  {s.policy}, offer timeout {s.offer_timeout_min} min",
+        "  reminders    "
+        + (
+            ", ".join(f"{h} h" for h in s.reminder_hours) + " before"
+            if s.reminder_hours
+            else "none"
+        )
+        + f"; confirm by {s.confirm_hours} h before; unconfirmed are "
+        + ("released" if s.release_unconfirmed else "kept"),
     ]
     if s.description:
         lines.append(f"  description  {_clip(s.description, 200)}")
     lines.append(f"Roster ({len(d.roster)}):")
     lines += [
-        f"  {i:>3}. {r.volunteer_id}  since {_ts(r.since)}" for i, r in enumerate(d.roster, 1)
+        f"  {i:>3}. {r.volunteer_id}  since {_ts(r.since)}{_confirmation(r)}"
+        for i, r in enumerate(d.roster, 1)
     ]
     lines.append(f"Waitlist ({len(d.waitlist)}):")
     for w in d.waitlist:
@@ -914,6 +1014,16 @@ def format_detail(d: AppDetail) -> str:
     else:
         lines.append("Offer round: none open")
     return "\n".join(lines)
+
+
+def _confirmation(r: RosterRow) -> str:
+    if r.confirmed_at is not None:
+        return f"  confirmed {_ts(r.confirmed_at)}"
+    if r.unconfirmed_at is not None:
+        return "  NOT CONFIRMED"
+    if r.reminded_at is not None and r.confirm_by is not None:
+        return f"  reminded {_ts(r.reminded_at)}, confirm by {_ts(r.confirm_by)}"
+    return ""
 
 
 _Op = Callable[[Engine, argparse.Namespace], None]
@@ -998,6 +1108,11 @@ _ACTIONS: dict[str, tuple[_Op, _Said]] = {
     "release": (
         lambda e, a: e.release(a.id),
         lambda s, a: f"released the held spots of {s.id} to newcomers: {_counts(s)}",
+    ),
+    "reminders": (_reminders_op, _reminders_said),
+    "remind": (
+        lambda e, a: e.remind_now(a.id),
+        lambda s, a: f"reminded the unconfirmed volunteers of {s.id} (told «напоминание»)",
     ),
     "release-after": (
         lambda e, a: e.set_release_after(a.id, a.minutes),

@@ -380,13 +380,23 @@ class Engine:
             return "rejected", unknown, parsed
         if st.status == "draft":
             return "rejected", reject(RejectionKind.NOT_PUBLISHED, application=st.id), parsed
-        fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid)
+        tz = self.clock.tz
+        fx = Effects(now=now, actor=f"volunteer {parsed.volunteer_id}", cause=mid, tz=tz)
         rules.expire(
             st,
-            Effects(now=now, actor="clock", cause=None, outcomes=fx.outcomes, activity=fx.activity),
+            Effects(
+                now=now,
+                actor="clock",
+                cause=None,
+                tz=tz,
+                outcomes=fx.outcomes,
+                activity=fx.activity,
+            ),
         )
         if parsed.kind == "accepted":
             rules.accept(st, fx, parsed.volunteer_id, parsed.timestamp or now)
+        elif parsed.kind == "confirmed":
+            rules.confirm(st, fx, parsed.volunteer_id)
         else:
             rules.decline(st, fx, parsed.volunteer_id)
         touched[st.id] = st
@@ -403,6 +413,7 @@ class Engine:
         change: Committed,
     ) -> None:
         for st in touched.values():
+            st.reminder_due = rules.reminder_due(st, now, self.clock.tz)
             # in the waitlist's order (those gone first): a set's order put a batch's newcomers
             # out of order, and the window's waitlist then read every key to place them
             parts = st.participants
@@ -490,8 +501,8 @@ class Engine:
 
     # -- the clock ----------------------------------------------------------------------
     def tick(self) -> int:
-        """Apply deadlines that have passed (offers, standing holds' release); returns how many
-        applications changed."""
+        """Apply deadlines that have passed (offers, standing holds' release, reminders and
+        confirm-by); returns how many applications changed."""
         with self._lock:
             return self._tick()
 
@@ -499,8 +510,9 @@ class Engine:
         now = self.clock.now()
         due = self.store.conn.execute(
             "SELECT application_id FROM offer_round WHERE closed_at IS NULL AND deadline <= ?"
-            f" UNION SELECT id FROM application WHERE {_RELEASE_DUE} <= ?",
-            (_ts(now), _ts(now)),
+            f" UNION SELECT id FROM application WHERE {_RELEASE_DUE} <= ?"
+            " UNION SELECT id FROM application WHERE reminder_due <= ?",
+            (_ts(now), _ts(now), _ts(now)),
         ).fetchall()
         changed = 0
         for (app_id,) in due:
@@ -513,6 +525,11 @@ class Engine:
             "SELECT MIN(t) FROM (SELECT MIN(deadline) AS t FROM offer_round WHERE closed_at IS NULL"
             f" UNION ALL SELECT MIN({_RELEASE_DUE}) FROM application)"
         ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def next_reminder(self) -> datetime | None:
+        """When the reminder clock next has work: a lead time's moment or a confirm-by."""
+        row = self.store.conn.execute("SELECT MIN(reminder_due) FROM application").fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- coordinator operations ----------------------------------------------------------
@@ -546,7 +563,7 @@ class Engine:
     ) -> None:
         with self._changing(app_id) as (st, change):
             now = self.clock.now()  # under the lock: changes are stamped in commit order
-            fx = Effects(now=now, actor=actor)
+            fx = Effects(now=now, actor=actor, tz=self.clock.tz)
             rules.expire(st, fx)
             error = op(st, fx)
             if error is not None:
@@ -577,8 +594,11 @@ class Engine:
             offer_timeout_s=form.offer_timeout_min * 60,
             created_at=now,
             updated_at=now,
+            reminder_leads_s=form.reminder_leads_s(),
+            confirm_lead_s=form.confirm_hours * 3600,
+            release_unconfirmed=form.release_unconfirmed,
         )
-        fx = Effects(now=now, actor=self.actor)
+        fx = Effects(now=now, actor=self.actor, tz=self.clock.tz)
         rules._log(st, fx, ActivityKind.CREATED, spots=form.spots)
         if publish:
             rules.publish(st, fx)
@@ -612,6 +632,9 @@ class Engine:
             description=st.description,
             policy=st.policy,
             offer_timeout_min=st.offer_timeout_s // 60,
+            reminder_hours=tuple(lead // 3600 for lead in st.reminder_leads_s),
+            confirm_hours=st.confirm_lead_s // 3600,
+            release_unconfirmed=st.release_unconfirmed,
         )
         return self.create_application(form, publish=False)
 
@@ -744,6 +767,13 @@ class Engine:
                 end=form.end,
             )
             error = error or rules.set_policy(st, fx, form.policy, form.offer_timeout_min * 60)
+            error = error or rules.set_reminders(
+                st,
+                fx,
+                form.reminder_leads_s(),
+                form.confirm_hours * 3600,
+                form.release_unconfirmed,
+            )
             return error or rules.set_capacity(st, fx, form.spots)
 
         self._run(app_id, self.actor, op)
@@ -790,6 +820,23 @@ class Engine:
     def set_release_after(self, app_id: str, minutes: int) -> None:
         """Release unclaimed held spots by themselves after this many minutes; 0: never."""
         self._run(app_id, self.actor, lambda st, fx: rules.set_release_after(st, fx, minutes * 60))
+
+    @coordinator_op
+    def remind_now(self, app_id: str) -> None:
+        """Send a reminder now to every signed-up volunteer who has not confirmed."""
+        self._run(app_id, self.actor, rules.remind_now)
+
+    @coordinator_op
+    def set_reminders(
+        self, app_id: str, hours: tuple[int, ...], confirm_hours: int, release: bool
+    ) -> None:
+        """Reminder lead times (hours before the start), confirm-by, keep or release."""
+        leads = tuple(h * 3600 for h in hours)
+        self._run(
+            app_id,
+            self.actor,
+            lambda st, fx: rules.set_reminders(st, fx, leads, confirm_hours * 3600, release),
+        )
 
     @coordinator_op
     def set_policy(self, app_id: str, policy: rules.Policy, offer_timeout_min: int) -> None:
@@ -873,6 +920,8 @@ _STATUS_OF_NEWS: dict[o.News, str] = {
     o.News.REMOVED: m.STATUS_REMOVED,
     o.News.APP_CANCELLED: m.STATUS_CANCELLED,
     o.News.APP_CLOSED: m.STATUS_CLOSED,
+    o.News.CONFIRMED: m.STATUS_CONFIRMED,
+    o.News.NOT_CONFIRMED: m.STATUS_NOT_CONFIRMED,
 }
 
 
@@ -881,6 +930,10 @@ def wire_message(st: AppState, outcome: o.Outcome, now: datetime) -> m.Outbound:
     if isinstance(outcome, o.Told):
         status = _STATUS_OF_NEWS[outcome.news]
         return m.volunteer_notification(st.fund_id, st.id, outcome.volunteer_id, status, now)
+    if isinstance(outcome, o.Reminded):
+        return m.volunteer_reminder(
+            st.fund_id, st.id, outcome.volunteer_id, outcome.confirm_by, outcome.key, now
+        )
     if isinstance(outcome, o.Waitlisted):
         return m.volunteer_waiting(st.fund_id, st.id, outcome.volunteer_id, outcome.position, now)
     if isinstance(outcome, o.SpotsAnnounced):
@@ -952,6 +1005,13 @@ class ApplicationForm:
     description: str = ""
     policy: rules.Policy = "broadcast"
     offer_timeout_min: int = 30
+    # Reminders: hours before the start, confirm-by hours before it, and what happens then.
+    reminder_hours: tuple[int, ...] = tuple(s // 3600 for s in rules.DEFAULT_REMINDER_LEADS_S)
+    confirm_hours: int = rules.DEFAULT_CONFIRM_LEAD_S // 3600
+    release_unconfirmed: bool = False
+
+    def reminder_leads_s(self) -> tuple[int, ...]:
+        return tuple(sorted({h * 3600 for h in self.reminder_hours}, reverse=True))
 
     def errors(self, *, now: datetime, signed_up: int = 0) -> dict[str, str]:
         """Field name → what is wrong with it; empty when the form may be saved.
@@ -982,4 +1042,10 @@ class ApplicationForm:
             errs["policy"] = f"one of {', '.join(rules.POLICIES)}"
         if not 1 <= self.offer_timeout_min <= rules.MAX_OFFER_TIMEOUT_MIN:
             errs["offer_timeout"] = f"between 1 and {rules.MAX_OFFER_TIMEOUT_MIN} minutes"
+        refused = rules.reminder_errors(
+            self.reminder_leads_s(), self.confirm_hours * 3600, self.release_unconfirmed
+        )
+        if refused is not None:
+            field = "reminders" if refused.kind == RefusalKind.REMINDERS_RANGE else "confirm_by"
+            errs[field] = str(refused)
         return errs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+import uuid
 
 # 2024-01-01T00:00:00Z in milliseconds; 41 bits of milliseconds from here last until 2093.
 _EPOCH_MS = 1_704_067_200_000
@@ -51,3 +52,11 @@ def wire_id(value: str) -> int | str:
     ):
         return int(value)
     return value
+
+
+def reminder_message_id(fund_id: str, application_id: str, volunteer_id: str, key: str) -> str:
+    """The message_id of one reminder, derived from what it reminds of: the same reminder can
+    only ever be one outbox row (a second is refused by the outbox's unique message_id), and a
+    volunteer side that dedupes by message_id sees one even if the broker delivers it twice."""
+    name = "\0".join(("reminder", fund_id, application_id, volunteer_id, key))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))

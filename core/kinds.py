@@ -57,6 +57,11 @@ class ActivityKind(StrEnum):
     SERVED_CHANGED = "served_changed"  # old, new (minutes)
     ATTENDANCE_CLEARED = "attendance_cleared"  # status (the mark taken back)
     UNDONE = "undone"  # the coordinator took their last action back: action (core/undo.py)
+    REMINDED = "reminded"  # key, confirm_by (UTC), lead_min (absent: sent by the coordinator)
+    CONFIRMED = "confirmed"  # the volunteer confirmed they come; late: after confirm-by
+    NOT_CONFIRMED = "not_confirmed"  # confirm_by passed unanswered; released: left the roster
+    CONFIRM_IGNORED = "confirm_ignored"  # why: not_signed_up
+    REMINDERS_CHANGED = "reminders_changed"  # leads_min: [..], confirm_min, release: bool
     LEGACY = "legacy"  # a row older than this schema that could not be read: text
 
 
@@ -207,8 +212,44 @@ _ACTIVITY_EN: dict[str, Callable[[Params], str]] = {
     ActivityKind.ATTENDANCE_CLEARED: lambda p: (
         f"attendance mark taken back (was {_ATTENDANCE_EN.get(p.get('status'), p.get('status'))})"
     ),
+    ActivityKind.REMINDED: lambda p: (
+        (
+            f"reminded {_lead_en(int(p['lead_min']))} before the shift"
+            if p.get("lead_min") is not None
+            else "reminded by the coordinator"
+        )
+        + f"; asked to confirm by {_when_en(p['confirm_by'])}"
+    ),
+    ActivityKind.CONFIRMED: lambda p: (
+        "confirmed they are coming" + (" (after the confirm-by time)" if p.get("late") else "")
+    ),
+    ActivityKind.NOT_CONFIRMED: lambda p: (
+        f"did not confirm by {_when_en(p['confirm_by'])}; "
+        + ("released: left the roster, a spot freed" if p.get("released") else "kept on the roster")
+    ),
+    ActivityKind.CONFIRM_IGNORED: lambda p: (
+        "confirmation from a volunteer who is not signed up; nothing changed"
+    ),
+    ActivityKind.REMINDERS_CHANGED: lambda p: (
+        (
+            "reminders "
+            + ", ".join(_lead_en(int(m)) for m in p.get("leads_min", []))
+            + " before the shift"
+            if p.get("leads_min")
+            else "no reminders"
+        )
+        + f"; confirm by {_lead_en(int(p['confirm_min']))} before the start; unconfirmed are "
+        + ("released" if p.get("release") else "kept")
+    ),
     ActivityKind.LEGACY: lambda p: str(p.get("text", "")),
 }
+
+
+def _lead_en(minutes: int) -> str:
+    """A reminder's lead time: «48 h», or «90 min» when not whole hours."""
+    if minutes % 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h"
 
 
 def activity_english(kind: str, params: Params) -> str:
@@ -258,6 +299,11 @@ class RefusalKind(StrEnum):
     NO_ATTENDANCE = "no_attendance"  # volunteer: nothing recorded to change or take back
     ARRIVAL_FORM = "arrival_form"  # got: not HH:MM
     FOLLOWING = "following"  # console: another console of the fund decides now
+    SHIFT_STARTED = "shift_started"  # a reminder for a shift that has begun
+    NOBODY_UNCONFIRMED = "nobody_unconfirmed"  # everyone signed up has confirmed
+    REMINDERS_RANGE = "reminders_range"  # max (how many), max_h
+    CONFIRM_BY_RANGE = "confirm_by_range"  # max_h
+    CONFIRM_AFTER_REMINDERS = "confirm_after_reminders"  # confirm_h: release needs a reminder first
 
 
 _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
@@ -325,6 +371,18 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     RefusalKind.ARRIVAL_FORM: lambda p: f"the arrival time must be HH:MM (got {p['got']!r})",
     RefusalKind.FOLLOWING: lambda p: (
         f"this console follows {p['console']}, which decides for the fund now"
+    ),
+    RefusalKind.SHIFT_STARTED: lambda p: "the shift has already begun: no reminder is sent",
+    RefusalKind.NOBODY_UNCONFIRMED: lambda p: "everyone signed up has confirmed already",
+    RefusalKind.REMINDERS_RANGE: lambda p: (
+        f"at most {p['max']} reminders, each between 1 minute and {p['max_h']} hours before"
+    ),
+    RefusalKind.CONFIRM_BY_RANGE: lambda p: (
+        f"confirm-by must be between 0 and {p['max_h']} hours before the start"
+    ),
+    RefusalKind.CONFIRM_AFTER_REMINDERS: lambda p: (
+        f"confirm-by ({p['confirm_h']:g} h before) must come after the first reminder to release"
+        " volunteers who did not confirm"
     ),
 }
 

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from core.clock import format_ts
-from core.ids import MAX_SAFE_INT, canonical_id, wire_id
+from core.ids import MAX_SAFE_INT, canonical_id, reminder_message_id, wire_id
 from core.kinds import FieldProblem, Rejection, RejectionKind, reject
 from core.outcomes import Listing
 
@@ -45,6 +45,10 @@ STATUS_SIGNED_UP = "записан"
 STATUS_REMOVED = "исключён"
 STATUS_CANCELLED = "заявка отменена"
 STATUS_CLOSED = "заявка закрыта"
+# Reminders and attendance: the shared contract's three words.
+STATUS_REMINDER = "напоминание"
+STATUS_CONFIRMED = "подтверждено"
+STATUS_NOT_CONFIRMED = "не подтвердил"
 NOTIFICATION_STATUSES = (
     STATUS_SPOT_AVAILABLE,
     STATUS_NOT_SELECTED,
@@ -52,6 +56,9 @@ NOTIFICATION_STATUSES = (
     STATUS_REMOVED,
     STATUS_CANCELLED,
     STATUS_CLOSED,
+    STATUS_REMINDER,
+    STATUS_CONFIRMED,
+    STATUS_NOT_CONFIRMED,
 )
 
 
@@ -93,7 +100,7 @@ class _Inbound(BaseModel):
 class ResponseData(_Inbound):
     volunteer_id: WireId
     volunteer_application_id: WireId
-    status: Literal["accepted", "declined"]
+    status: Literal["accepted", "declined", "confirmed"]
     timestamp: Timestamp | None = None
 
 
@@ -128,7 +135,9 @@ class FlatWaitingIn(_Inbound):
 class VolunteerRequest:
     """What a volunteer asked for, whichever wire shape carried it."""
 
-    kind: Literal["accepted", "declined"]
+    # accepted: sign me up (or a waitlist request); declined: withdraw me; confirmed: I am
+    # coming (the answer to a reminder)
+    kind: Literal["accepted", "declined", "confirmed"]
     volunteer_id: str
     application_id: str
     timestamp: datetime | None
@@ -416,9 +425,27 @@ class VolunteerNotificationOut(_Outbound):
     application_id: WireId
     user_id: WireId
     status: Literal[
-        "место доступно", "не выбрал", "записан", "исключён", "заявка отменена", "заявка закрыта"
+        "место доступно",
+        "не выбрал",
+        "записан",
+        "исключён",
+        "заявка отменена",
+        "заявка закрыта",
+        "подтверждено",
+        "не подтвердил",
     ]
     timestamp: StrictStr
+
+
+class ReminderOut(_Outbound):
+    """«напоминание»: the flat notification plus the moment to confirm by."""
+
+    action: Literal["volunteer_notification"] = "volunteer_notification"
+    application_id: WireId
+    user_id: WireId
+    status: Literal["напоминание"] = "напоминание"
+    timestamp: StrictStr
+    confirm_by: StrictStr
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,6 +556,28 @@ def volunteer_notification(
         timestamp=format_ts(when),
     )
     return _out(NOTIFICATION_EXCHANGE, key, msg)
+
+
+def volunteer_reminder(
+    fund_id: str,
+    application_id: str,
+    volunteer_id: str,
+    confirm_by: datetime,
+    key: str,
+    when: datetime,
+) -> Outbound:
+    """«напоминание» to one volunteer; its message_id comes from the reminder's key, so the
+    same reminder is one message however often it is built."""
+    rkey = f"fund.{key_segment(fund_id)}.volunteer.{key_segment(volunteer_id)}"
+    msg = ReminderOut(
+        application_id=wire_id(application_id),
+        user_id=wire_id(volunteer_id),
+        timestamp=format_ts(when),
+        confirm_by=format_ts(confirm_by),
+    )
+    body = msg.model_dump(mode="json")
+    mid = reminder_message_id(fund_id, application_id, volunteer_id, key)
+    return Outbound(NOTIFICATION_EXCHANGE, rkey, body["action"], body, mid)
 
 
 def response_key(fund_id: str, application_id: str) -> str:

@@ -8,7 +8,7 @@ message of core/messages.py that the contract names for it (one builder per outc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Literal
 
@@ -22,6 +22,8 @@ class News(StrEnum):
     REMOVED = "removed"  # исключён
     APP_CANCELLED = "app_cancelled"  # заявка отменена
     APP_CLOSED = "app_closed"  # заявка закрыта
+    CONFIRMED = "confirmed"  # подтверждено
+    NOT_CONFIRMED = "not_confirmed"  # не подтвердил (released at confirm-by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,17 @@ class Told:
 
     volunteer_id: str
     news: News
+
+
+@dataclass(frozen=True, slots=True)
+class Reminded:
+    """A signed-up volunteer is reminded of the shift and asked to confirm by then (напоминание).
+
+    key names the reminder ('lead:<seconds>' or 'now:<n>'): one key, one message, ever."""
+
+    volunteer_id: str
+    confirm_by: datetime  # UTC
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,4 +93,4 @@ class Withdrawn:
     """The fund cancelled a published application (cancel_volunteer_application)."""
 
 
-Outcome = Told | Waitlisted | SpotsAnnounced | Published | Updated | Withdrawn
+Outcome = Told | Reminded | Waitlisted | SpotsAnnounced | Published | Updated | Withdrawn

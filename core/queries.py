@@ -44,6 +44,10 @@ class AppSummary:
     # waitlist since this moment (the coordinator may re-offer or release them).
     standing: int = 0
     standing_since: datetime | None = None
+    # Reminders: lead times in hours before the start, confirm-by, keep or release.
+    reminder_hours: tuple[int, ...] = (48, 2)
+    confirm_hours: int = 24
+    release_unconfirmed: bool = False
 
     @property
     def starts_at(self) -> datetime:
@@ -61,6 +65,11 @@ class RosterRow:
     volunteer_id: str
     since: datetime
     name: str = ""  # from the local volunteers directory (core/directory.py); never sent
+    # the reminders (UTC): the last one sent and its confirm-by, the answer, or its absence
+    reminded_at: datetime | None = None
+    confirm_by: datetime | None = None
+    confirmed_at: datetime | None = None
+    unconfirmed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +132,10 @@ def _activity(r: Sequence[Any]) -> Activity:
     return Activity(r[1], _dt(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7], id=r[0])
 
 
+def _opt_dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 def wait_key(responded_at: str, seq: int, volunteer_id: str) -> str:
     """A string that sorts as the waitlist does: by response time, arrival, volunteer id.
 
@@ -139,7 +152,7 @@ _SUMMARY_SQL = (
     "SELECT a.id, a.name, a.description, a.date, a.start, a.end, a.capacity, a.signed_count,"
     " a.waiting_count, a.status, a.policy, a.offer_timeout_s, a.updated_at, r.id, r.held,"
     " r.deadline, (SELECT COUNT(*) FROM offer o WHERE o.round_id = r.id AND o.state = 'open'),"
-    " a.standing, a.standing_since"
+    " a.standing, a.standing_since, a.reminder_leads, a.confirm_lead_s, a.release_unconfirmed"
     " FROM application a LEFT JOIN offer_round r ON r.id = (SELECT MAX(x.id) FROM offer_round x"
     "  WHERE x.application_id = a.id AND x.closed_at IS NULL)"
 )
@@ -175,6 +188,9 @@ def _summary(r: tuple[Any, ...]) -> AppSummary:
         updated_at=_dt(r[12]),
         standing=r[17],
         standing_since=_dt(r[18]) if r[18] else None,
+        reminder_hours=tuple(lead // 3600 for lead in json.loads(r[19])),
+        confirm_hours=r[20] // 3600,
+        release_unconfirmed=bool(r[21]),
     )
 
 
@@ -264,9 +280,10 @@ class Queries:
 
     def roster(self, app_id: str) -> list[RosterRow]:
         return [
-            RosterRow(vid, _dt(since), name or "")
-            for vid, since, name in self.conn.execute(
-                "SELECT p.volunteer_id, p.since, v.name FROM participation p"
+            RosterRow(vid, _dt(since), name or "", *map(_opt_dt, reminded))
+            for vid, since, name, *reminded in self.conn.execute(
+                "SELECT p.volunteer_id, p.since, v.name, p.reminded_at, p.confirm_by,"
+                " p.confirmed_at, p.unconfirmed_at FROM participation p"
                 " LEFT JOIN volunteer v ON v.volunteer_id = p.volunteer_id"
                 " WHERE p.application_id = ? AND p.state = 'signed'"
                 " ORDER BY p.since, p.volunteer_id",

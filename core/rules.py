@@ -8,8 +8,8 @@ state's changes together with the effects in one transaction.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from core import outcomes as o
@@ -23,6 +23,11 @@ POLICIES: tuple[Policy, ...] = ("broadcast", "auto", "timed")
 Status = Literal["draft", "open", "closed", "cancelled"]
 MAX_CAPACITY = 10_000
 MAX_OFFER_TIMEOUT_MIN = 7 * 24 * 60
+# Reminders before a shift (CONTRACT.md, "Reminders and attendance"): lead times in seconds.
+DEFAULT_REMINDER_LEADS_S: tuple[int, ...] = (48 * 3600, 2 * 3600)
+DEFAULT_CONFIRM_LEAD_S = 24 * 3600  # confirm-by is this long before the start
+MAX_REMINDER_LEAD_S = 14 * 24 * 3600
+MAX_REMINDERS = 4
 
 
 @dataclass(slots=True)
@@ -32,6 +37,21 @@ class Participant:
     responded_at: datetime  # the response's own time: orders the waitlist
     seq: int  # arrival order: breaks ties between equal response times
     since: datetime  # when the volunteer entered this state
+    # A signed-up volunteer's reminders (all None for someone waiting): the last one sent and
+    # the confirm-by it carried, the answer, or when confirm-by passed without one.
+    reminded_at: datetime | None = None
+    confirm_by: datetime | None = None
+    confirmed_at: datetime | None = None
+    unconfirmed_at: datetime | None = None
+    reminder_lead_s: int | None = None  # the smallest lead time already dealt with: never twice
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return (
+            self.confirm_by is not None
+            and self.confirmed_at is None
+            and self.unconfirmed_at is None
+        )
 
 
 OfferState = Literal["open", "claimed", "not_selected", "withdrawn", "passed", "removed"]
@@ -74,6 +94,7 @@ class Effects:
     now: datetime
     actor: str
     cause: str | None = None
+    tz: tzinfo | None = None  # the coordinator's wall (a shift's hours are on it); None: local
     outcomes: list[o.Outcome] = field(default_factory=list)
     activity: list[Activity] = field(default_factory=list)
 
@@ -101,6 +122,10 @@ class AppState:
     standing: int = 0
     standing_since: datetime | None = None
     release_after_s: int = 0  # release a standing hold automatically after this; 0: never
+    reminder_leads_s: tuple[int, ...] = DEFAULT_REMINDER_LEADS_S  # descending
+    confirm_lead_s: int = DEFAULT_CONFIRM_LEAD_S
+    release_unconfirmed: bool = False  # at confirm-by: keep (False) or release the unconfirmed
+    reminder_due: datetime | None = None  # when the reminder clock next has work (UTC)
     # Bookkeeping for the engine: what to write back, kept beside the state it describes.
     next_seq: int = 1
     signed_count: int = 0
@@ -108,6 +133,14 @@ class AppState:
     dirty: set[str] = field(default_factory=set)
     touched_rounds: list[Round] = field(default_factory=list)
     app_dirty: bool = False
+    # reminders sent (volunteer, key, sent_at, confirm_by) and confirmations (volunteer, at)
+    # since the last write: the reminder log's new rows
+    reminders_sent: list[tuple[str, str, datetime, datetime]] = field(default_factory=list)
+    confirmations: list[tuple[str, datetime]] = field(default_factory=list)
+    # signed-up volunteers asked to confirm and not answered yet: their confirm-by
+    awaiting: dict[str, datetime] = field(default_factory=dict)
+    # the roster was checked for this lead time (memory only: a reload checks it once again)
+    leads_checked: int | None = field(default=None, compare=False)
 
     # -- derived counts ------------------------------------------------------------------
     @property
@@ -153,6 +186,7 @@ class AppState:
             return None
         if p.state == "signed":
             self.signed_count -= 1
+            self.awaiting.pop(volunteer_id, None)
         else:
             i = bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id))
             del self.wait_keys[i]
@@ -180,7 +214,8 @@ def _sign_up(
 ) -> None:
     old = st.participants.get(vid)
     seq = old.seq if old else _next_seq(st)
-    st.put(Participant(vid, "signed", old.responded_at if old else responded_at, seq, fx.now))
+    at = old.responded_at if old else responded_at
+    st.put(Participant(vid, "signed", at, seq, fx.now, reminder_lead_s=_skipped_lead(st, fx)))
     _notify(fx, vid, o.News.SIGNED_UP)
     _log(st, fx, how, vid, **params)
 
@@ -394,11 +429,13 @@ def _offer_lost(st: AppState, fx: Effects) -> None:
 
 
 def expire(st: AppState, fx: Effects) -> None:
-    """Apply every deadline that has passed by fx.now: offers, then a standing hold's release."""
+    """Apply every deadline that has passed by fx.now: offers, then a standing hold's release,
+    then the reminders (confirm-by first, then the lead times)."""
     _expire_offers(st, fx)
     due = st.release_due
     if due is not None and due <= fx.now:
         release(st, fx, why="timer")
+    _reminder_clock(st, fx)
 
 
 def _expire_offers(st: AppState, fx: Effects) -> None:
@@ -693,10 +730,14 @@ def edit(
     ]
     if not changed:
         return None
+    moved = (st.date, st.start) != (day, start)
     st.name, st.description, st.date, st.start, st.end = name, description, day, start, end
     st.app_dirty = True
     _log(st, fx, A.EDITED, fields=changed)
     _announce_update(st, fx)
+    if moved:  # after the update that tells the new time: a lead time passed is owed now
+        _restart_reminders(st)
+        _reminder_clock(st, fx)
     return None
 
 
@@ -852,3 +893,228 @@ def move(st: AppState, fx: Effects, vid: str, position: int, reason: str) -> Ref
     st.app_dirty = True
     _log(st, fx, A.MOVED, vid, old=old, new=position, reason=reason.strip())
     return None
+
+
+# ---- reminders before the shift --------------------------------------------------------------
+# CONTRACT.md, "Reminders and attendance", and Part 2 "Reminders": at each lead time before the
+# start every signed-up volunteer gets «напоминание» with a confirm-by; «confirmed» is answered
+# «подтверждено»; at confirm-by an unconfirmed volunteer is kept (marked) or released.
+
+
+def shift_start(st: AppState, tz: tzinfo | None) -> datetime:
+    """When the shift begins, in naive UTC: its date and start are on the coordinator's wall
+    (tz; None: the machine's own zone), as core.clock.local_now reads it the other way."""
+    local = datetime.combine(st.date, st.start)
+    aware = local.replace(tzinfo=tz) if tz is not None else local.astimezone()
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def _signed_in_order(st: AppState) -> list[Participant]:
+    return sorted((p for p in st.participants.values() if p.state == "signed"), key=lambda p: p.seq)
+
+
+def _confirm_by(st: AppState, fx: Effects, start: datetime) -> datetime:
+    """The confirm-by a reminder sent now carries: the application's, or the start once that
+    has passed (a late reminder still asks, but nobody is released at the start)."""
+    deadline = start - timedelta(seconds=st.confirm_lead_s)
+    return deadline if deadline > fx.now else start
+
+
+def _reminder_facts(st: AppState, p: Participant, **facts: object) -> Participant:
+    """p with new reminder facts, as a new Participant in its place: participants are replaced,
+    never changed in place (an undo keeps the old ones). Same state: no count changes."""
+    new = replace(p, **facts)  # type: ignore[arg-type]
+    st.participants[p.volunteer_id] = new
+    st.dirty.add(p.volunteer_id)
+    return new
+
+
+def _send_reminder(
+    st: AppState, fx: Effects, p: Participant, key: str, confirm_by: datetime, **params: object
+) -> None:
+    p = _reminder_facts(st, p, reminded_at=fx.now, confirm_by=confirm_by, unconfirmed_at=None)
+    st.awaiting[p.volunteer_id] = confirm_by
+    st.reminders_sent.append((p.volunteer_id, key, fx.now, confirm_by))
+    fx.outcomes.append(o.Reminded(p.volunteer_id, confirm_by, key))
+    when = confirm_by.isoformat(timespec="seconds")
+    _log(st, fx, A.REMINDED, p.volunteer_id, key=key, confirm_by=when, **params)
+
+
+def _passed_leads(st: AppState, fx: Effects, start: datetime) -> list[int]:
+    return [lead for lead in st.reminder_leads_s if start - timedelta(seconds=lead) <= fx.now]
+
+
+def _skipped_lead(st: AppState, fx: Effects) -> int | None:
+    """Someone signing up now gets no reminder for a lead time already passed: they have just
+    said they come (the next lead time reminds them). The smallest such lead, if any."""
+    if not st.reminder_leads_s:
+        return None
+    passed = _passed_leads(st, fx, shift_start(st, fx.tz))
+    return min(passed) if passed else None
+
+
+def _reminder_clock(st: AppState, fx: Effects) -> None:
+    """What the clock owes the reminders by fx.now: confirm-by deadlines, then due reminders.
+
+    Catch-up is built in: whatever passed while the console was off is done on the next call,
+    once. A volunteer gets, per lead time, the reminder only if they were signed up when its
+    moment came, and only the latest of several that passed unseen; nothing after the start.
+    """
+    if st.status not in ("open", "closed"):
+        return
+    start = shift_start(st, fx.tz)
+    if st.awaiting:
+        _confirm_deadlines(st, fx, start)
+    if fx.now >= start:
+        return
+    due = _passed_leads(st, fx, start)
+    if not due:
+        return
+    latest = min(due)
+    if st.leads_checked == latest:
+        return  # the roster was checked for it; later sign-ups skip it when they sign up
+    for p in _signed_in_order(st):
+        done = p.reminder_lead_s
+        if done is not None and done <= latest:
+            continue
+        owed = [
+            lead
+            for lead in due
+            if (done is None or lead < done) and p.since < start - timedelta(seconds=lead)
+        ]
+        p = _reminder_facts(st, p, reminder_lead_s=latest)
+        if owed:
+            lead = min(owed)
+            # The key names the lead time and the start it counts from: a shift moved to
+            # another time owes its reminders again, and each of them once.
+            key = f"lead:{lead}@{start.isoformat(timespec='seconds')}"
+            _send_reminder(st, fx, p, key, _confirm_by(st, fx, start), lead_min=lead // 60)
+    st.leads_checked = latest
+
+
+def _confirm_deadlines(st: AppState, fx: Effects, start: datetime) -> None:
+    """Confirm-by passed without a confirmation: mark it; with release set, the volunteer
+    leaves the roster («не подтвердил») and the spots free by the policy, all at once."""
+    passed = [vid for vid, by in st.awaiting.items() if by <= fx.now]
+    released = 0
+    for p in sorted((st.participants[vid] for vid in passed), key=lambda p: p.seq):
+        confirm_by = st.awaiting.pop(p.volunteer_id)
+        p = _reminder_facts(st, p, unconfirmed_at=fx.now)
+        release_it = st.release_unconfirmed and confirm_by < start
+        if release_it:
+            st.drop(p.volunteer_id)
+            _notify(fx, p.volunteer_id, o.News.NOT_CONFIRMED)
+            released += 1
+        when = confirm_by.isoformat(timespec="seconds")
+        _log(st, fx, A.NOT_CONFIRMED, p.volunteer_id, confirm_by=when, released=release_it)
+    if released:
+        spots_freed(st, fx, released)
+
+
+def confirm(st: AppState, fx: Effects, vid: str) -> None:
+    """A «confirmed» response: a signed-up volunteer says they are coming («подтверждено»)."""
+    if st.status == "cancelled":
+        _notify(fx, vid, o.News.APP_CANCELLED)
+        _log(st, fx, A.ANSWERED_NOT_OPEN, vid, request="confirmed", status=st.status)
+        return
+    p = st.participants.get(vid)
+    if p is None or p.state != "signed":
+        if st.status == "closed":
+            _notify(fx, vid, o.News.APP_CLOSED)
+        _log(st, fx, A.CONFIRM_IGNORED, vid, why="not_signed_up")
+        return
+    if p.confirmed_at is not None:
+        return  # confirmed before: nothing changes and nothing is sent
+    late = p.unconfirmed_at is not None
+    _reminder_facts(st, p, confirmed_at=fx.now)
+    st.awaiting.pop(vid, None)
+    st.confirmations.append((vid, fx.now))
+    _notify(fx, vid, o.News.CONFIRMED)
+    _log(st, fx, A.CONFIRMED, vid, late=late)
+
+
+def remind_now(st: AppState, fx: Effects) -> Refusal | None:
+    """The coordinator sends a reminder now to every signed-up volunteer not yet confirmed."""
+    if st.status not in ("open", "closed"):
+        return refuse(R.NOT_OPEN_OR_CLOSED, status=st.status)
+    start = shift_start(st, fx.tz)
+    if fx.now >= start:
+        return refuse(R.SHIFT_STARTED)
+    targets = [p for p in _signed_in_order(st) if p.confirmed_at is None]
+    if not targets:
+        return refuse(R.NOBODY_UNCONFIRMED)
+    key = f"now:{_next_seq(st)}"  # unique per press, kept with the application
+    st.app_dirty = True
+    confirm_by = _confirm_by(st, fx, start)
+    for p in targets:
+        _send_reminder(st, fx, p, key, confirm_by)
+    return None
+
+
+def reminder_errors(leads_s: tuple[int, ...], confirm_lead_s: int, release: bool) -> Refusal | None:
+    if len(leads_s) > MAX_REMINDERS:
+        return refuse(R.REMINDERS_RANGE, max=MAX_REMINDERS, max_h=MAX_REMINDER_LEAD_S // 3600)
+    if any(not 60 <= lead <= MAX_REMINDER_LEAD_S for lead in leads_s):
+        return refuse(R.REMINDERS_RANGE, max=MAX_REMINDERS, max_h=MAX_REMINDER_LEAD_S // 3600)
+    if not 0 <= confirm_lead_s <= MAX_REMINDER_LEAD_S:
+        return refuse(R.CONFIRM_BY_RANGE, max_h=MAX_REMINDER_LEAD_S // 3600)
+    if release and leads_s and confirm_lead_s >= max(leads_s):
+        # the first reminder would come after confirm-by: nobody could ever be released
+        return refuse(R.CONFIRM_AFTER_REMINDERS, confirm_h=confirm_lead_s / 3600)
+    return None
+
+
+def set_reminders(
+    st: AppState, fx: Effects, leads_s: tuple[int, ...], confirm_lead_s: int, release: bool
+) -> Refusal | None:
+    """Lead times before the start, the confirm-by, and keep (False) or release the unconfirmed."""
+    if st.status == "cancelled":
+        return refuse(R.APP_CANCELLED)
+    leads = tuple(sorted(set(leads_s), reverse=True))
+    error = reminder_errors(leads, confirm_lead_s, release)
+    if error is not None:
+        return error
+    if (leads, confirm_lead_s, release) == (
+        st.reminder_leads_s,
+        st.confirm_lead_s,
+        st.release_unconfirmed,
+    ):
+        return None
+    st.reminder_leads_s, st.confirm_lead_s, st.release_unconfirmed = leads, confirm_lead_s, release
+    st.app_dirty = True
+    st.leads_checked = None  # a new lead time may already have passed: the clock looks again
+    _log(
+        st,
+        fx,
+        A.REMINDERS_CHANGED,
+        leads_min=[lead // 60 for lead in leads],
+        confirm_min=confirm_lead_s // 60,
+        release=release,
+    )
+    _reminder_clock(st, fx)
+    return None
+
+
+def _restart_reminders(st: AppState) -> None:
+    """The shift moved: every lead time counts again from the new start; a confirmation stays
+    (the volunteer said they come; the update told them the new time), a pending ask is reset."""
+    for p in _signed_in_order(st):
+        if p.confirmed_at is None:
+            _reminder_facts(st, p, reminder_lead_s=None, confirm_by=None, unconfirmed_at=None)
+            st.awaiting.pop(p.volunteer_id, None)
+        else:
+            _reminder_facts(st, p, reminder_lead_s=None)
+    st.leads_checked = None
+
+
+def reminder_due(st: AppState, now: datetime, tz: tzinfo | None) -> datetime | None:
+    """The next moment the reminder clock has work for st (None: none): a lead time's moment
+    ahead, or a pending confirm-by. Kept on the application row for the ticker to find; the
+    engine computes it after the clock has run, so a moment already passed is done."""
+    if st.status not in ("open", "closed") or not st.signed_count:
+        return None
+    start = shift_start(st, tz)
+    moments = [start - timedelta(seconds=lead) for lead in st.reminder_leads_s]
+    ahead = [t for t in moments if t > now]
+    ahead.extend(st.awaiting.values())
+    return min(ahead) if ahead else None

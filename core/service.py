@@ -255,7 +255,10 @@ class ConsoleCore:
         if not self.decides():
             return TICK_EVERY  # the arbiter's deadlines come through the log
         self.engine.tick()
-        deadline = self.engine.next_deadline()
+        # Offers, held spots and reminders: the ticker wakes for the earliest of them, and a
+        # console that was off catches up on its first tick (each reminder once, by its key).
+        due = [d for d in (self.engine.next_deadline(), self.engine.next_reminder()) if d]
+        deadline = min(due) if due else None
         if deadline is None:
             return TICK_EVERY
         return min(TICK_EVERY, max(0.0, (deadline - self.clock.now()).total_seconds()))

@@ -18,13 +18,14 @@ from typing import Any
 import peewee as pw
 from playhouse.migrate import SqliteMigrator, migrate
 
+from core.ids import reminder_message_id
 from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
 from core.records import Activity
 from core.replication.capture import capture_on, drop_capture, install_capture
 from core.rules import AppState, Offer, Participant, Round
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 BUSY_TIMEOUT_MS = 10_000
 # The start check reads as much of the file as this allows (measured: a 122 MB file takes
 # 0.38 s from the page cache, 5.3 s from a cold disk); the background check reads the rest.
@@ -410,6 +411,41 @@ def _v15(db: pw.Database) -> None:
     )
 
 
+def _v16(db: pw.Database) -> None:
+    # Reminders before a shift (issue 12): per application the lead times, the confirm-by and
+    # keep or release; per signed-up volunteer the last reminder, its confirm-by and the
+    # answer; and the reminder log, one row per reminder sent, kept for the fund's numbers.
+    # An application already there gets the defaults (48 h and 2 h, confirm 24 h before, keep).
+    for ddl in (
+        "ALTER TABLE application ADD COLUMN reminder_leads TEXT NOT NULL DEFAULT '[172800,7200]'",
+        "ALTER TABLE application ADD COLUMN confirm_lead_s INTEGER NOT NULL DEFAULT 86400",
+        "ALTER TABLE application ADD COLUMN release_unconfirmed INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE application ADD COLUMN reminder_due TEXT",
+        "ALTER TABLE participation ADD COLUMN reminded_at TEXT",
+        "ALTER TABLE participation ADD COLUMN confirm_by TEXT",
+        "ALTER TABLE participation ADD COLUMN confirmed_at TEXT",
+        "ALTER TABLE participation ADD COLUMN unconfirmed_at TEXT",
+        "ALTER TABLE participation ADD COLUMN reminder_lead_s INTEGER",
+    ):
+        db.execute_sql(ddl)
+    db.execute_sql(
+        "CREATE INDEX application_reminder_due ON application(reminder_due)"
+        " WHERE reminder_due IS NOT NULL"
+    )
+    db.execute_sql(
+        "CREATE TABLE reminder (application_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,"
+        " key TEXT NOT NULL, sent_at TEXT NOT NULL, confirm_by TEXT NOT NULL,"
+        " message_id TEXT NOT NULL, confirmed_at TEXT,"
+        " PRIMARY KEY (application_id, volunteer_id, key))"
+    )
+    # The applications already there are due now: the first tick computes their reminders
+    # (the engine keeps reminder_due from then on, in the transaction of every change).
+    db.execute_sql(
+        "UPDATE application SET reminder_due = strftime('%Y-%m-%dT%H:%M:%S', 'now')"
+        " WHERE status IN ('open', 'closed') AND signed_count > 0"
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v1,
     _v2,
@@ -426,6 +462,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v13,
     _v14,
     _v15,
+    _v16,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -449,6 +486,10 @@ _APP_COLUMNS = (
     "standing",
     "standing_since",
     "release_after_s",
+    "reminder_leads",
+    "confirm_lead_s",
+    "release_unconfirmed",
+    "reminder_due",
 )
 
 
@@ -471,6 +512,10 @@ def _app_values(st: AppState) -> tuple[object, ...]:
         st.standing,
         _ts(st.standing_since),
         st.release_after_s,
+        compact_json(list(st.reminder_leads_s)),
+        st.confirm_lead_s,
+        int(st.release_unconfirmed),
+        _ts(st.reminder_due),
     )
 
 
@@ -781,7 +826,7 @@ class Store:
             " WHERE application_id = ?)",
             (app_id,),
         )
-        for table in ("offer_round", "participation", "activity", "attendance"):
+        for table in ("offer_round", "participation", "activity", "attendance", "reminder"):
             c.execute(f"DELETE FROM {table} WHERE application_id = ?", (app_id,))
         c.execute("DELETE FROM application WHERE id = ?", (app_id,))
 
@@ -795,7 +840,8 @@ class Store:
         row = c.execute(
             "SELECT id, fund_id, name, description, date, start, end, capacity, status, policy,"
             " offer_timeout_s, created_at, updated_at, next_seq, published_at, standing,"
-            " standing_since, release_after_s FROM application WHERE id = ?",
+            " standing_since, release_after_s, reminder_leads, confirm_lead_s, release_unconfirmed,"
+            " reminder_due FROM application WHERE id = ?",
             (app_id,),
         ).fetchone()
         if row is None:
@@ -819,6 +865,10 @@ class Store:
             standing=row[15],
             standing_since=_dt(row[16]),
             release_after_s=row[17],
+            reminder_leads_s=tuple(json.loads(row[18])),
+            confirm_lead_s=row[19],
+            release_unconfirmed=bool(row[20]),
+            reminder_due=_dt(row[21]),
         )
         # Built directly, not through st.put: put's drop, dirty mark and insort per row were
         # two thirds of loading (2.5M put/drop calls for 5,000 loads at 1M rows). The index
@@ -827,15 +877,33 @@ class Store:
         participants: dict[str, Participant] = {}
         wait_keys: list[tuple[datetime, int, str]] = []
         signed = 0
-        for vid, state, responded, seq, since in c.execute(
-            "SELECT volunteer_id, state, responded_at, seq, since FROM participation"
+        for (
+            vid,
+            state,
+            responded,
+            seq,
+            since,
+            reminded,
+            by,
+            confirmed,
+            unconfirmed,
+            lead,
+        ) in c.execute(
+            "SELECT volunteer_id, state, responded_at, seq, since, reminded_at, confirm_by,"
+            " confirmed_at, unconfirmed_at, reminder_lead_s FROM participation"
             " WHERE application_id = ? ORDER BY state, responded_at, seq, volunteer_id",
             (app_id,),
         ):
             at = fromiso(responded)
-            participants[vid] = Participant(vid, state, at, seq, fromiso(since))
+            p = participants[vid] = Participant(vid, state, at, seq, fromiso(since))
             if state == "signed":
                 signed += 1
+                if lead is not None or reminded is not None or confirmed is not None:
+                    p.reminded_at, p.confirm_by = _dt(reminded), _dt(by)
+                    p.confirmed_at, p.unconfirmed_at = _dt(confirmed), _dt(unconfirmed)
+                    p.reminder_lead_s = lead
+                    if p.awaiting_confirmation and p.confirm_by is not None:
+                        st.awaiting[vid] = p.confirm_by
             else:
                 wait_keys.append((at, seq, vid))
         wait_keys.sort()
@@ -880,7 +948,21 @@ class Store:
                 if p is None:
                     deletes.append((st.id, vid))
                 else:
-                    upserts.append((st.id, vid, p.state, _ts(p.responded_at), p.seq, _ts(p.since)))
+                    upserts.append(
+                        (
+                            st.id,
+                            vid,
+                            p.state,
+                            _ts(p.responded_at),
+                            p.seq,
+                            _ts(p.since),
+                            _ts(p.reminded_at),
+                            _ts(p.confirm_by),
+                            _ts(p.confirmed_at),
+                            _ts(p.unconfirmed_at),
+                            p.reminder_lead_s,
+                        )
+                    )
             if deletes:
                 c.executemany(
                     "DELETE FROM participation WHERE application_id=? AND volunteer_id=?", deletes
@@ -888,7 +970,8 @@ class Store:
             if upserts:
                 c.executemany(
                     "INSERT OR REPLACE INTO participation (application_id, volunteer_id, state,"
-                    " responded_at, seq, since) VALUES (?,?,?,?,?,?)",
+                    " responded_at, seq, since, reminded_at, confirm_by, confirmed_at,"
+                    " unconfirmed_at, reminder_lead_s) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     upserts,
                 )
         for r in st.touched_rounds:
@@ -926,10 +1009,35 @@ class Store:
                         if o.volunteer_id in r.dirty_offers
                     ],
                 )
+        if st.reminders_sent:
+            # A plain INSERT: the same reminder twice would be refused here, never sent twice.
+            c.executemany(
+                "INSERT INTO reminder (application_id, volunteer_id, key, sent_at, confirm_by,"
+                " message_id) VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        st.id,
+                        vid,
+                        key,
+                        _ts(at),
+                        _ts(by),
+                        reminder_message_id(st.fund_id, st.id, vid, key),
+                    )
+                    for vid, key, at, by in st.reminders_sent
+                ],
+            )
+        if st.confirmations:
+            c.executemany(
+                "UPDATE reminder SET confirmed_at = ? WHERE application_id = ? AND volunteer_id = ?"
+                " AND confirmed_at IS NULL",
+                [(_ts(at), st.id, vid) for vid, at in st.confirmations],
+            )
         self.forget_changes(st)
 
     @staticmethod
     def forget_changes(st: AppState) -> None:
+        st.reminders_sent.clear()
+        st.confirmations.clear()
         st.dirty.clear()
         for r in st.touched_rounds:
             r.dirty_offers.clear()

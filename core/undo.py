@@ -113,6 +113,11 @@ def snapshot(st: AppState) -> AppState:
         standing=st.standing,
         standing_since=st.standing_since,
         release_after_s=st.release_after_s,
+        reminder_leads_s=st.reminder_leads_s,
+        confirm_lead_s=st.confirm_lead_s,
+        release_unconfirmed=st.release_unconfirmed,
+        reminder_due=st.reminder_due,
+        awaiting=dict(st.awaiting),
         next_seq=st.next_seq,
         signed_count=st.signed_count,
         wait_keys=list(st.wait_keys),
@@ -171,7 +176,13 @@ def refusal(conn: sqlite3.Connection, u: Undo, claimed: set[int]) -> Refusal | N
 
 
 def drop_messages(conn: sqlite3.Connection, u: Undo) -> int:
-    """Delete the action's messages, none of which has left (refusal() said so)."""
+    """Delete the action's messages, none of which has left (refusal() said so); a reminder
+    among them leaves the reminder log too, so the clock may send it again."""
+    conn.execute(
+        "DELETE FROM reminder WHERE message_id IN (SELECT message_id FROM outbox"
+        " WHERE seq > ? AND seq <= ? AND application_id = ?)",
+        (u.first_seq, u.last_seq, u.application_id),
+    )
     cur = conn.execute(
         "DELETE FROM outbox WHERE seq > ? AND seq <= ? AND application_id = ?",
         (u.first_seq, u.last_seq, u.application_id),

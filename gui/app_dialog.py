@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.clock import local_now
 from core.engine import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, ApplicationForm
-from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN
+from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, MAX_REMINDER_LEAD_S, MAX_REMINDERS
 from gui.bridge import Op, OpResult
 from gui.display import date_text, time_text
 
@@ -114,7 +114,19 @@ class AppDialog(QDialog):
     once its field has been edited or a save was tried: a fresh form does not scold.
     """
 
-    FIELDS = ("name", "description", "date", "start", "end", "spots", "policy", "offer_timeout")
+    FIELDS = (
+        "name",
+        "description",
+        "date",
+        "start",
+        "end",
+        "spots",
+        "policy",
+        "offer_timeout",
+        "reminders",
+        "confirm_by",
+        "unconfirmed",
+    )
     ANNOUNCED = ("name", "description", "day", "start", "end", "spots")
 
     def __init__(
@@ -165,6 +177,21 @@ class AppDialog(QDialog):
         self.offer_timeout = QSpinBox()
         self.offer_timeout.setRange(0, NUMBER_FIELD_MAX)
         self.offer_timeout.setSuffix(self.tr(" min"))
+        # Reminders before the shift: hours, as a coordinator says them ("48, 2").
+        self.reminders = QLineEdit()
+        self.reminders.setPlaceholderText(self.tr("none"))
+        self.reminders.setToolTip(
+            self.tr(
+                "Hours before the start at which every signed-up volunteer is reminded and"
+                " asked to confirm, separated by commas (e.g. 48, 2); empty: no reminders"
+            )
+        )
+        self.confirm_by = QSpinBox()
+        self.confirm_by.setRange(0, NUMBER_FIELD_MAX)
+        self.confirm_by.setSuffix(self.tr(" h before the start"))
+        self.unconfirmed = QComboBox()
+        self.unconfirmed.addItem(self.tr("Keep them, marked «not confirmed»"), False)
+        self.unconfirmed.addItem(self.tr("Release the spot to the waitlist"), True)
         self.widgets: dict[str, QWidget] = {
             "name": self.name,
             "description": self.description,
@@ -174,6 +201,9 @@ class AppDialog(QDialog):
             "spots": self.spots,
             "policy": self.policy,
             "offer_timeout": self.offer_timeout,
+            "reminders": self.reminders,
+            "confirm_by": self.confirm_by,
+            "unconfirmed": self.unconfirmed,
         }
 
         self.errors: dict[str, QLabel] = {}
@@ -187,6 +217,9 @@ class AppDialog(QDialog):
             ("spots", self.tr("Spo&ts")),
             ("policy", self.tr("&When a spot frees")),
             ("offer_timeout", self.tr("&Offer lasts")),
+            ("reminders", self.tr("&Reminders, h before")),
+            ("confirm_by", self.tr("Confirm &by")),
+            ("unconfirmed", self.tr("If not confir&med")),
         )
         for i, (key, caption) in enumerate(rows):
             widget = self.widgets[key]
@@ -240,10 +273,14 @@ class AppDialog(QDialog):
             ("policy", self.policy.currentIndexChanged),
             ("offer_timeout", self.offer_timeout.valueChanged),
             ("offer_timeout", self.offer_timeout.lineEdit().textChanged),
+            ("reminders", self.reminders.textChanged),
+            ("confirm_by", self.confirm_by.valueChanged),
+            ("confirm_by", self.confirm_by.lineEdit().textChanged),
+            ("confirm_by", self.unconfirmed.currentIndexChanged),
         )
         for key, signal in changes:
             signal.connect(lambda *_a, k=key: self._on_field_edited(k))
-        for spin in (self.spots, self.offer_timeout):
+        for spin in (self.spots, self.offer_timeout, self.confirm_by):
             spin.installEventFilter(self)
         self.validate()
 
@@ -259,6 +296,9 @@ class AppDialog(QDialog):
             self.spots.setValue(5)
             self.policy.setCurrentIndex(max(0, self.policy.findData(settings.default_policy)))
             self.offer_timeout.setValue(settings.default_offer_timeout_min)
+            defaults = ApplicationForm(name="", day=date.today(), start=time(), end=time(), spots=1)
+            self.reminders.setText(hours_list_text(defaults.reminder_hours))
+            self.confirm_by.setValue(defaults.confirm_hours)
             return
         s = self.bridge.queries.summary(self.app_id)
         if s is None:
@@ -273,11 +313,15 @@ class AppDialog(QDialog):
         self.spots.setValue(s.capacity)
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.policy)))
         self.offer_timeout.setValue(max(1, s.offer_timeout_min))
+        self.reminders.setText(hours_list_text(s.reminder_hours))
+        self.confirm_by.setValue(s.confirm_hours)
+        self.unconfirmed.setCurrentIndex(1 if s.release_unconfirmed else 0)
         self._loaded = self.form()
 
     def form(self) -> ApplicationForm:
         d, st, en = self.date.date(), self.start.time(), self.end.time()
         spots, timeout = typed_int(self.spots), typed_int(self.offer_timeout)
+        confirm = typed_int(self.confirm_by)
         return ApplicationForm(
             name=self.name.text(),
             day=date(d.year(), d.month(), d.day()),
@@ -287,6 +331,9 @@ class AppDialog(QDialog):
             description=self.description.toPlainText(),
             policy=self.policy.currentData(),
             offer_timeout_min=-1 if timeout is None else timeout,
+            reminder_hours=parse_hours(self.reminders.text()),
+            confirm_hours=-1 if confirm is None else confirm,
+            release_unconfirmed=bool(self.unconfirmed.currentData()),
         )
 
     def _on_field_edited(self, key: str) -> None:
@@ -334,6 +381,21 @@ class AppDialog(QDialog):
         if key == "offer_timeout":
             return self.tr("A whole number of minutes from 1 to %1").replace(
                 "%1", str(MAX_OFFER_TIMEOUT_MIN)
+            )
+        if key == "reminders":
+            return (
+                self.tr("Up to %1 whole numbers of hours from 1 to %2, separated by commas")
+                .replace("%1", str(MAX_REMINDERS))
+                .replace("%2", str(MAX_REMINDER_LEAD_S // 3600))
+            )
+        if key == "confirm_by":
+            if 0 <= form.confirm_hours <= MAX_REMINDER_LEAD_S // 3600:
+                return self.tr(
+                    "To release those who do not confirm, confirm-by must come after the first"
+                    " reminder"
+                )
+            return self.tr("A whole number of hours from 0 to %1").replace(
+                "%1", str(MAX_REMINDER_LEAD_S // 3600)
             )
         return self.tr("Choose one of the listed options")
 
@@ -424,6 +486,16 @@ class AppDialog(QDialog):
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
+
+
+def hours_list_text(hours: tuple[int, ...]) -> str:
+    return ", ".join(str(h) for h in hours)
+
+
+def parse_hours(text: str) -> tuple[int, ...]:
+    """'48, 2' -> (48, 2); a part that is not a whole number becomes 0, which the form refuses."""
+    parts = [p.strip() for p in text.replace(";", ",").replace(" ", ",").split(",")]
+    return tuple(int(p) if p.isdigit() else 0 for p in parts if p)
 
 
 class CapacityDialog(QDialog):

@@ -591,6 +591,10 @@ class Bridge(QObject):
         """Give the spots held unclaimed for the waitlist to newcomers."""
         return self.submit("release", lambda: self.engine.release(app_id), undo=("release", app_id))
 
+    def remind_now(self, app_id: str) -> Op[None]:
+        """Send a reminder now to every signed-up volunteer who has not confirmed."""
+        return self.submit("remind", lambda: self.engine.remind_now(app_id))
+
     def set_release_after(self, app_id: str, minutes: int) -> Op[None]:
         return self.submit(
             "release after",

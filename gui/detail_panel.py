@@ -104,7 +104,7 @@ class DetailPanel(QWidget):
         self.activity_model = ActivityModel(self)
         # The last column takes the spare width: a volunteer id sized to its contents is never
         # elided ("63..." when the id column was the one to stretch and shrink).
-        self.roster_view = _table(self.roster_model, 1)
+        self.roster_view = _table(self.roster_model, 2)
         self.waitlist_view = _table(self.waitlist_model, 3)
         self.offers_view = _table(self.offers_model, 3)
         self.activity_view = _table(self.activity_model, ActivityModel.WHAT)
@@ -146,9 +146,10 @@ class DetailPanel(QWidget):
         people.addWidget(self.roster_box)
         people.addWidget(self.waitlist_box)
         people.setChildrenCollapsible(False)
-        people.setStretchFactor(0, 2)
-        people.setStretchFactor(1, 3)  # the waitlist has twice the columns
-        people.setSizes([220, 330])
+        # as wide as each other: the roster says who has confirmed, the waitlist who is offered
+        people.setStretchFactor(0, 1)
+        people.setStretchFactor(1, 1)
+        people.setSizes([275, 275])
         self.people_splitter = people
         # the roster gets what its two columns need and the waitlist the rest, until the
         # coordinator drags the handle: split 2:3, the waitlist's offer state was cut at 1024 px
@@ -214,14 +215,17 @@ class DetailPanel(QWidget):
         view = self.roster_view
         header = view.horizontalHeader()
         columns = sum(
-            max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in range(header.count())
+            max(header.sectionSizeHint(c), view.sizeHintForColumn(c))
+            for c in range(header.count())
+            if not header.isSectionHidden(c)  # a narrow pane hides "since"
         )
         frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
         margins = self.roster_box.contentsMargins()
         layout = self.roster_box.layout()
         inner = layout.contentsMargins() if layout is not None else margins
         need = columns + frame + margins.left() + margins.right() + inner.left() + inner.right()
-        roster = max(min(need, total * 45 // 100), min(160, total // 2))
+        # at most half: the roster's answers to the reminders matter as much as the waitlist
+        roster = max(min(need, total // 2), min(160, total // 2))
         self.people_splitter.blockSignals(True)  # not the coordinator's move
         self.people_splitter.setSizes([roster, total - roster])
         self.people_splitter.blockSignals(False)
@@ -229,15 +233,17 @@ class DetailPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide_description()
-        self._fit_people()
         # the message id behind each decision is what a narrow pane gives up first (the
         # message log still has it)
         narrow = self.width() < NARROW_DETAIL
         self.activity_view.setColumnHidden(ActivityModel.CAUSE, narrow)
         # and the round's "offered at" (column 1), mostly one moment for all and in the feed
         self.offers_view.setColumnHidden(1, narrow)
-        # and when each waited since (the feed has it): the offer state was cut at 1024 px
+        # and when each volunteer signed up or began to wait (the feed has it): who has
+        # confirmed and who is offered matter more
+        self.roster_view.setColumnHidden(1, narrow)
         self.waitlist_view.setColumnHidden(2, narrow)
+        self._fit_people()  # with the columns a narrow pane shows
 
     def add_hold_actions(self, actions: Iterable[QAction]) -> None:
         """Buttons for the window's actions on spots held unclaimed (re-offer, release)."""

@@ -245,6 +245,8 @@ def _hold_released(p: Params, row: ActivityRecord) -> str:
 
 def _answered_not_open(p: Params, row: ActivityRecord) -> str:
     withdrawal = p.get("request") == "declined"
+    if p.get("request") == "confirmed":
+        return translate("Activity", "confirmation for a cancelled application; nothing changed")
     if p.get("status") == "cancelled":
         if withdrawal:
             return translate("Activity", "withdrawal from a cancelled application; nothing changed")
@@ -295,6 +297,55 @@ def _attendance_marked(p: Params, row: ActivityRecord) -> str:
         else translate("Activity", "marked arrived at %1; %2 h served")
     )
     return _two(text, p.get("at") or "", hours_text(p["minutes"]))
+
+
+def lead_text(minutes: int) -> str:
+    """A lead time: «48 h», or «90 min» when it is not whole hours."""
+    if minutes % 60:
+        return translate("Activity", "%1 min").replace("%1", str(minutes))
+    return translate("Activity", "%1 h").replace("%1", str(minutes // 60))
+
+
+def _deadline(text: str, row: ActivityRecord) -> str:
+    by = datetime.fromisoformat(text)
+    return moment_text(by, day=to_local(by).date() != to_local(row.at).date())
+
+
+def _reminded(p: Params, row: ActivityRecord) -> str:
+    by = _deadline(str(p["confirm_by"]), row)
+    if p.get("lead_min") is None:
+        return translate("Activity", "reminded by the coordinator; asked to confirm by %1").replace(
+            "%1", by
+        )
+    return _two(
+        translate("Activity", "reminded %1 before the shift; asked to confirm by %2"),
+        lead_text(int(p["lead_min"])),
+        by,
+    )
+
+
+def _not_confirmed(p: Params, row: ActivityRecord) -> str:
+    by = _deadline(str(p["confirm_by"]), row)
+    if p.get("released"):
+        return translate(
+            "Activity", "did not confirm by %1: released from the roster, a spot freed"
+        ).replace("%1", by)
+    return translate("Activity", "did not confirm by %1: kept on the roster").replace("%1", by)
+
+
+def _reminders_changed(p: Params, row: ActivityRecord) -> str:
+    leads = [lead_text(int(m)) for m in p.get("leads_min", [])]
+    head = (
+        translate("Activity", "reminders %1 before the shift").replace("%1", ", ".join(leads))
+        if leads
+        else translate("Activity", "no reminders")
+    )
+    confirm = lead_text(int(p["confirm_min"]))
+    if p.get("release"):
+        tail = translate("Activity", "confirm %1 before the start, or the spot is released")
+    else:
+        tail = translate("Activity", "confirm %1 before the start; the unconfirmed are kept")
+    return f"{head}; {tail.replace('%1', confirm)}"
 
 
 _ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
@@ -381,6 +432,17 @@ _ACTIVITY: dict[str, Callable[[Params, ActivityRecord], str]] = {
     "undone": lambda p, r: _one(
         translate("Activity", "undone by the coordinator: %1"), undo_action_text(str(p["action"]))
     ),
+    "reminded": _reminded,
+    "confirmed": lambda p, r: (
+        translate("Activity", "confirmed they are coming (after the confirm-by time)")
+        if p.get("late")
+        else translate("Activity", "confirmed they are coming")
+    ),
+    "not_confirmed": _not_confirmed,
+    "confirm_ignored": lambda p, r: translate(
+        "Activity", "ignored: confirmation from someone who is not signed up"
+    ),
+    "reminders_changed": _reminders_changed,
 }
 
 
@@ -407,6 +469,41 @@ def undo_action_text(action: str) -> str:
         "directory": translate("Undo", "volunteers directory change"),
     }
     return names.get(action, action.replace("_", " "))
+
+
+def confirmation_text(
+    reminded_at: datetime | None,
+    confirm_by: datetime | None,
+    confirmed_at: datetime | None,
+    unconfirmed_at: datetime | None,
+) -> str:
+    """A roster row's answer to the reminders: confirmed at, not confirmed, or reminded at."""
+    if confirmed_at is not None:  # a check mark: the narrow roster keeps the time readable
+        return translate("Roster", "✓ %1").replace("%1", since_day_text(confirmed_at))
+    if unconfirmed_at is not None:
+        return translate("Roster", "not confirmed")
+    if reminded_at is not None:
+        return translate("Roster", "reminded %1").replace("%1", since_day_text(reminded_at))
+    return ""
+
+
+def confirmation_tooltip(
+    reminded_at: datetime | None, confirm_by: datetime | None, confirmed_at: datetime | None = None
+) -> str:
+    if confirmed_at is not None:
+        return translate("Roster", "Confirmed %1").replace("%1", full_moment_text(confirmed_at))
+    if reminded_at is None or confirm_by is None:
+        return ""
+    return _two(
+        translate("Roster", "Reminded %1; asked to confirm by %2"),
+        full_moment_text(reminded_at),
+        full_moment_text(confirm_by),
+    )
+
+
+def since_day_text(when: datetime) -> str:
+    """A moment of today as its time, another day's with the date: short, for table cells."""
+    return moment_text(when, day=to_local(when).date() != date.today())
 
 
 def activity_text(row: ActivityRecord) -> str:
@@ -437,6 +534,8 @@ def _form_errors(p: Params) -> str:
         "spots": translate("Refusal", "spots"),
         "policy": translate("Refusal", "freed spots"),
         "offer_timeout": translate("Refusal", "offer time"),
+        "reminders": translate("Refusal", "reminders"),
+        "confirm_by": translate("Refusal", "confirm by"),
     }
     fields = ", ".join(names.get(f, f) for f in p.get("errors", {}))
     return _one(translate("Refusal", "Check these fields: %1"), fields)
@@ -545,6 +644,25 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
     "following": lambda p: _one(
         translate("Refusal", "This console follows %1, which decides for the fund now"),
         p["console"],
+    ),
+    "shift_started": lambda p: translate(
+        "Refusal", "The shift has already begun: no reminder is sent"
+    ),
+    "nobody_unconfirmed": lambda p: translate(
+        "Refusal", "Everyone signed up has confirmed already"
+    ),
+    "reminders_range": lambda p: _two(
+        translate("Refusal", "At most %1 reminders, each between 1 and %2 hours before the start"),
+        p["max"],
+        p["max_h"],
+    ),
+    "confirm_by_range": lambda p: _one(
+        translate("Refusal", "Confirm-by must be between 0 and %1 hours before the start"),
+        p["max_h"],
+    ),
+    "confirm_after_reminders": lambda p: translate(
+        "Refusal",
+        "To release those who do not confirm, confirm-by must come after the first reminder",
     ),
 }
 

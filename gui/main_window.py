@@ -299,6 +299,12 @@ class MainWindow(QMainWindow):
         self.act_reopen = self._action(
             self.tr("Re&open"), self.reopen, None, self.tr("Take responses again")
         )
+        self.act_remind = self._action(
+            self.tr("Remind ever&yone unconfirmed now…"),
+            self.remind_now,
+            None,
+            self.tr("Remind every signed-up volunteer who has not confirmed yet"),
+        )
         self.act_cancel = self._action(
             self.tr("Ca&ncel application"),
             self.cancel_application,
@@ -345,6 +351,7 @@ class MainWindow(QMainWindow):
             self.act_publish,
             self.act_close,
             self.act_reopen,
+            self.act_remind,
             self.act_cancel,
         ):
             m_app.addAction(a)
@@ -648,6 +655,9 @@ class MainWindow(QMainWindow):
         self.act_close.setEnabled(status == "open")
         self.act_reopen.setEnabled(status == "closed")
         self.act_cancel.setEnabled(live)
+        d = self.detail.detail
+        unconfirmed = d is not None and any(r.confirmed_at is None for r in d.roster)
+        self.act_remind.setEnabled(status in ("open", "closed") and unconfirmed)
         self.act_export.setEnabled(s is not None)
         waiting = self.detail.selected_waiting_volunteer()
         roster = self.detail.selected_roster_volunteer()
@@ -1000,6 +1010,24 @@ class MainWindow(QMainWindow):
         ):
             return None
         return self._result(self.bridge.reopen(app_id), self.tr("Reopened"))
+
+    def remind_now(self) -> Op[None] | None:
+        app_id = self.current_app_id()
+        d = self.detail.detail
+        if app_id is None or d is None:
+            return None
+        n = sum(1 for r in d.roster if r.confirmed_at is None)
+        if not self.confirm(
+            self.tr("Send reminder"),
+            self.tr(
+                "Remind the %n signed-up volunteer(s) of «%1» who have not confirmed, and ask"
+                " them to confirm?",
+                "",
+                n,
+            ).replace("%1", self._name()),
+        ):
+            return None
+        return self._result(self.bridge.remind_now(app_id), self.tr("Reminder sent"))
 
     def cancel_application(self) -> Op[None] | None:
         app_id = self.current_app_id()

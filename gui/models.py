@@ -22,6 +22,8 @@ from core.records import Activity
 from gui.display import (
     activity_text,
     actor_text,
+    confirmation_text,
+    confirmation_tooltip,
     full_moment_text,
     moment_text,
     short_id,
@@ -290,13 +292,32 @@ class RosterModel(KeyedTableModel):
     headers = (
         QT_TRANSLATE_NOOP("models", "Volunteer"),
         QT_TRANSLATE_NOOP("models", "Since"),  # the box says Roster: the header stays narrow
+        QT_TRANSLATE_NOOP("models", "Confirmation"),
     )
+    extra_roles = frozenset({int(Qt.ItemDataRole.ToolTipRole)})
 
     def display(self, row: RosterRow, column: int) -> str:
-        return volunteer_text(row.volunteer_id, row.name) if column == 0 else since_text(row.since)
+        if column == 0:
+            return volunteer_text(row.volunteer_id, row.name)
+        if column == 1:
+            return since_text(row.since)
+        return confirmation_text(
+            row.reminded_at, row.confirm_by, row.confirmed_at, row.unconfirmed_at
+        )
+
+    def extra(self, row: RosterRow, column: int, role: int) -> Any:
+        if column == 2 and role == Qt.ItemDataRole.ToolTipRole:
+            return confirmation_tooltip(row.reminded_at, row.confirm_by, row.confirmed_at) or None
+        return None
 
     def sort_value(self, row: RosterRow, column: int) -> Any:
-        return row.volunteer_id if column == 0 else row.since.isoformat()
+        if column == 0:
+            return row.volunteer_id
+        if column == 1:
+            return row.since.isoformat()
+        # confirmed first, then reminded and waiting for an answer, then not confirmed
+        order = 0 if row.confirmed_at else 2 if row.unconfirmed_at else 1 if row.reminded_at else 3
+        return (order, row.volunteer_id)
 
 
 def since_text(when: datetime) -> str:

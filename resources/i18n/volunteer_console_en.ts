@@ -84,7 +84,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+58"/>
+        <location line="+109"/>
         <source>application created with %n spot(s)</source>
         <translation>
             <numerusform>application created with %n spot</numerusform>
@@ -111,7 +111,7 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+439"/>
+        <location filename="../../gui/detail_panel.py" line="+445"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
@@ -141,11 +141,19 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+983"/>
+        <location filename="../../gui/main_window.py" line="+993"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
             <numerusform>The %n open offers are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>Remind the %n signed-up volunteer(s) of «%1» who have not confirmed, and ask them to confirm?</source>
+        <translation>
+            <numerusform>Remind the %n signed-up volunteer of «%1» who has not confirmed, and ask them to confirm?</numerusform>
+            <numerusform>Remind the %n signed-up volunteers of «%1» who have not confirmed, and ask them to confirm?</numerusform>
         </translation>
     </message>
 </context>

@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+49"/>
+        <location filename="../../gui/models.py" line="+51"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+526"/>
+        <location line="+552"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -167,17 +167,17 @@
         <translation>координатор перевёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+163"/>
         <source>waitlisted: no free spot, number %1 in line</source>
         <translation>в листе ожидания: мест нет, %1-й в очереди</translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-157"/>
         <source>offered a freed spot until %1</source>
         <translation>предложено освободившееся место до %1</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+167"/>
         <source>withdrew: left the roster, a spot freed</source>
         <translation>отказался: ушёл из списка, место освободилось</translation>
     </message>
@@ -187,17 +187,17 @@
         <translation>ушёл из листа ожидания</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-183"/>
         <source>not selected</source>
         <translation>не выбран</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+177"/>
         <source>offer expired: not claimed in time, passed on</source>
         <translation>предложение истекло: не ответил вовремя, место предложено следующему</translation>
     </message>
     <message numerus="yes">
-        <location line="-99"/>
+        <location line="-150"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>открыт раунд предложений: %n место предлагается по очереди</numerusform>
@@ -229,7 +229,7 @@
         </translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+131"/>
         <source>signed up: took a free spot</source>
         <translation>записан: занял свободное место</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>без изменений: отказ от того, кто не был ни записан, ни в листе ожидания</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-116"/>
         <source>response to a closed application; nothing changed</source>
         <translation>отклик на закрытую заявку; ничего не изменилось</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>отказ от отменённой заявки; ничего не изменилось</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+125"/>
         <source>capacity changed from %1 to %2</source>
         <translation>число мест изменено: было %1, стало %2</translation>
     </message>
@@ -317,12 +317,12 @@
         </translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-88"/>
         <source>name</source>
         <translation>название</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-127"/>
         <source>coordinator %1</source>
         <translation>координатор %1</translation>
     </message>
@@ -410,7 +410,12 @@
         </translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+6"/>
+        <source>confirmation for a cancelled application; nothing changed</source>
+        <translation>подтверждение для отменённой заявки; ничего не изменилось</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>description</source>
         <translation>описание</translation>
     </message>
@@ -450,7 +455,57 @@
         <translation>отмечен приход в %1; отработано %2 ч</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+8"/>
+        <source>%1 min</source>
+        <translation>%1 мин</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h</source>
+        <translation>%1 ч</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>reminded by the coordinator; asked to confirm by %1</source>
+        <translation>координатор отправил напоминание; просим подтвердить до %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>reminded %1 before the shift; asked to confirm by %2</source>
+        <translation>напоминание за %1 до смены; просим подтвердить до %2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>did not confirm by %1: released from the roster, a spot freed</source>
+        <translation>не подтвердил до %1: исключён из списка, место освободилось</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>did not confirm by %1: kept on the roster</source>
+        <translation>не подтвердил до %1: остаётся в списке</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>reminders %1 before the shift</source>
+        <translation>напоминания за %1 до смены</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no reminders</source>
+        <translation>без напоминаний</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>confirm %1 before the start, or the spot is released</source>
+        <translation>подтвердить за %1 до начала, иначе место освобождается</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>confirm %1 before the start; the unconfirmed are kept</source>
+        <translation>подтвердить за %1 до начала; неподтвердившие остаются</translation>
+    </message>
+    <message>
+        <location line="+48"/>
         <source>moved on the waitlist by the coordinator from %1 to %2: %3</source>
         <translation>координатор переместил в листе ожидания с %1-го на %2-е место: %3</translation>
     </message>
@@ -508,11 +563,26 @@
         <source>undone by the coordinator: %1</source>
         <translation>координатор отменил действие: %1</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>confirmed they are coming (after the confirm-by time)</source>
+        <translation>подтвердил, что придёт (после срока подтверждения)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>confirmed they are coming</source>
+        <translation>подтвердил, что придёт</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ignored: confirmation from someone who is not signed up</source>
+        <translation>без изменений: подтверждение от того, кто не записан</translation>
+    </message>
 </context>
 <context>
     <name>AppDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+139"/>
+        <location filename="../../gui/app_dialog.py" line="+151"/>
         <source>New application</source>
         <translation>Новая заявка</translation>
     </message>
@@ -547,7 +617,32 @@
         <translation> мин</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+3"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hours before the start at which every signed-up volunteer is reminded and asked to confirm, separated by commas (e.g. 48, 2); empty: no reminders</source>
+        <translation>За сколько часов до начала напомнить каждому записавшемуся и попросить подтвердить участие, через запятую (например, 48, 2); пусто — без напоминаний</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> h before the start</source>
+        <translation> ч до начала</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep them, marked «not confirmed»</source>
+        <translation>Оставить с пометкой «не подтвердил»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release the spot to the waitlist</source>
+        <translation>Отдать место листу ожидания</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>&amp;Name</source>
         <translation>&amp;Название</translation>
     </message>
@@ -587,6 +682,21 @@
         <translation>П&amp;редложение действует</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>&amp;Reminders, h before</source>
+        <translation>Н&amp;апоминания (ч до начала)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirm &amp;by</source>
+        <translation>Подтвердить &amp;за</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If not confir&amp;med</source>
+        <translation>Если н&amp;е подтвердил</translation>
+    </message>
+    <message>
         <location line="+26"/>
         <source>Create and &amp;publish</source>
         <translation>Создать и о&amp;публиковать</translation>
@@ -597,7 +707,7 @@
         <translation>Сохранить &amp;черновик</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+124"/>
         <source>The end must differ from the start (an earlier end is the next day)</source>
         <translation>Конец должен отличаться от начала (более раннее время конца — это следующий день)</translation>
     </message>
@@ -612,12 +722,12 @@
         <translation>Целое число минут от 1 до %1</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-128"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+107"/>
         <source>A name is required</source>
         <translation>Укажите название</translation>
     </message>
@@ -643,7 +753,22 @@
         <translation>Записано волонтёров: %1; сначала исключите лишних</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>Up to %1 whole numbers of hours from 1 to %2, separated by commas</source>
+        <translation>До %1 целых чисел часов от 1 до %2 через запятую</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>To release those who do not confirm, confirm-by must come after the first reminder</source>
+        <translation>Чтобы освобождать места неподтвердивших, срок подтверждения должен наступать после первого напоминания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A whole number of hours from 0 to %1</source>
+        <translation>Целое число часов от 0 до %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Choose one of the listed options</source>
         <translation>Выберите один из вариантов</translation>
     </message>
@@ -666,7 +791,7 @@
 <context>
     <name>Attendance</name>
     <message>
-        <location filename="../../gui/display.py" line="-106"/>
+        <location filename="../../gui/display.py" line="-164"/>
         <source>arrived</source>
         <translation>пришёл</translation>
     </message>
@@ -689,7 +814,7 @@
 <context>
     <name>CapacityDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+28"/>
+        <location filename="../../gui/app_dialog.py" line="+38"/>
         <source>Capacity</source>
         <translation>Число мест</translation>
     </message>
@@ -868,7 +993,7 @@
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location line="+131"/>
         <source>Select an application on the left, or create one (Ctrl+N).</source>
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
@@ -1709,6 +1834,16 @@
         <translation>Снова принимать отклики</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Remind ever&amp;yone unconfirmed now…</source>
+        <translation>&amp;Напомнить неподтвердившим сейчас…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remind every signed-up volunteer who has not confirmed yet</source>
+        <translation>Напомнить всем записавшимся, кто ещё не подтвердил участие</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>Cancel: everyone signed up or waiting is told</source>
         <translation>Отменить: все записавшиеся и ожидающие получат уведомление</translation>
@@ -1769,7 +1904,7 @@
         <translation>&amp;Заявка</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>&amp;Volunteer</source>
         <translation>&amp;Волонтёр</translation>
     </message>
@@ -1864,7 +1999,7 @@
         <translation>Под этот фильтр не подходит ни одна заявка.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -2045,17 +2180,17 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-867"/>
+        <location line="-877"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+192"/>
+        <location line="+198"/>
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+556"/>
+        <location line="+560"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -2142,6 +2277,25 @@
         <location line="+5"/>
         <source>Reopened</source>
         <translation>Открыта снова</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Send reminder</source>
+        <translation>Отправить напоминание</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Remind the %n signed-up volunteer(s) of «%1» who have not confirmed, and ask them to confirm?</source>
+        <translation>
+            <numerusform>Напомнить %n записавшемуся на «%1», кто не подтвердил участие, и попросить подтвердить?</numerusform>
+            <numerusform>Напомнить %n записавшимся на «%1», кто не подтвердил участие, и попросить подтвердить?</numerusform>
+            <numerusform>Напомнить %n записавшимся на «%1», кто не подтвердил участие, и попросить подтвердить?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reminder sent</source>
+        <translation>Напоминание отправлено</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2519,7 +2673,7 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../gui/display.py" line="+153"/>
+        <location filename="../../gui/display.py" line="+248"/>
         <source>name</source>
         <translation>название</translation>
     </message>
@@ -2557,6 +2711,16 @@
         <location line="+1"/>
         <source>offer time</source>
         <translation>срок предложения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reminders</source>
+        <translation>напоминания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>confirm by</source>
+        <translation>срок подтверждения</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2718,6 +2882,31 @@
         <source>This console follows %1, which decides for the fund now</source>
         <translation>Эта консоль следует за %1: сейчас решения по фонду принимает она</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>The shift has already begun: no reminder is sent</source>
+        <translation>Смена уже началась: напоминание не отправляется</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Everyone signed up has confirmed already</source>
+        <translation>Все записавшиеся уже подтвердили участие</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At most %1 reminders, each between 1 and %2 hours before the start</source>
+        <translation>Не более %1 напоминаний, каждое — от 1 до %2 ч до начала</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Confirm-by must be between 0 and %1 hours before the start</source>
+        <translation>Срок подтверждения — от 0 до %1 ч до начала</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>To release those who do not confirm, confirm-by must come after the first reminder</source>
+        <translation>Чтобы освобождать места неподтвердивших, срок подтверждения должен наступать после первого напоминания</translation>
+    </message>
 </context>
 <context>
     <name>RejectedView</name>
@@ -2783,7 +2972,7 @@
 <context>
     <name>Rejection</name>
     <message>
-        <location filename="../../gui/display.py" line="+24"/>
+        <location filename="../../gui/display.py" line="+25"/>
         <source>%1: missing</source>
         <translation>%1: отсутствует</translation>
     </message>
@@ -2906,6 +3095,34 @@
         <location line="+4"/>
         <source>Internal error while applying: %1: %2</source>
         <translation>Внутренняя ошибка при обработке: %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Roster</name>
+    <message>
+        <location line="-300"/>
+        <source>✓ %1</source>
+        <translation>✓ %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not confirmed</source>
+        <translation>не подтвердил</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>reminded %1</source>
+        <translation>напомнили %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Confirmed %1</source>
+        <translation>Подтвердил %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reminded %1; asked to confirm by %2</source>
+        <translation>Напомнили %1; просили подтвердить до %2</translation>
     </message>
 </context>
 <context>
@@ -3289,7 +3506,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../gui/display.py" line="-274"/>
+        <location filename="../../gui/display.py" line="-46"/>
         <source>new application</source>
         <translation>создание заявки</translation>
     </message>
@@ -3525,7 +3742,7 @@
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../gui/display.py" line="-348"/>
+        <location filename="../../gui/display.py" line="-410"/>
         <source>dddd d MMMM yyyy</source>
         <comment>QLocale date pattern</comment>
         <translation>dddd, d MMMM yyyy</translation>
@@ -3576,7 +3793,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-513"/>
+        <location filename="../../gui/models.py" line="-539"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -3615,8 +3832,8 @@
     <message>
         <location filename="../../gui/checkin_view.py" line="-400"/>
         <location filename="../../gui/models.py" line="+218"/>
-        <location line="+39"/>
-        <location line="+200"/>
+        <location line="+58"/>
+        <location line="+207"/>
         <location line="+24"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
@@ -3640,12 +3857,17 @@
         <translation>Часы</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="-262"/>
+        <location filename="../../gui/models.py" line="-288"/>
         <source>Since</source>
         <translation>Записан с</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+1"/>
+        <source>Confirmation</source>
+        <translation>Подтверждение</translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -3660,7 +3882,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+206"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>

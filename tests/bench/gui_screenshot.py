@@ -103,6 +103,10 @@ async def stage(
     core.writer.run(
         engine.handle, [response(fund, park, "1057", "declined")]
     )  # a spot frees: a round opens
+    # Reminders: everyone signed up is asked to confirm; two have, the rest are reminded.
+    core.writer.run(engine.remind_now, park)
+    for vid in ("1042", "1121"):
+        core.writer.run(engine.handle, [response(fund, park, vid, "confirmed")])
     for vid in ("2001", "2002", "2003", "2004", "2005"):
         core.writer.run(engine.handle, [response(fund, food, vid)])
     for vid in ("3001", "3002", "3003", "3004"):
@@ -118,6 +122,11 @@ async def stage(
             await asyncio.sleep(0.3)
             window.grab().save(str(tabs / f"tab{i}.png"))
         window.tabs.setCurrentIndex(0)
+        form = window.edit_application()
+        if form is not None:
+            await asyncio.sleep(0.3)
+            form.grab().save(str(tabs / "edit.png"))
+            form.reject()
         dlg = window.open_settings()
         if dlg is not None:
             await asyncio.sleep(0.3)

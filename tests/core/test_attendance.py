@@ -22,6 +22,8 @@ K = RefusalKind
 def console(engine, clock) -> Console:
     c = Console(engine, clock)
     c.create(spots=3)  # 2026-03-10 14:00-18:00, the clock says 2026-03-02 09:00 UTC
+    # no reminders: these tests are about the day itself (tests/core/test_reminders.py has them)
+    engine.set_reminders(c.app, (), 0, False)
     c.accept(701, 702, 703)
     c.sent()
     clock.set(datetime(2026, 3, 10, 13, 50))

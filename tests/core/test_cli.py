@@ -218,3 +218,38 @@ def test_a_clusters_nodes_are_given_by_repeating_broker_or_with_commas(tmp_path:
     commas = cli.parse_args(["app", "list", "--broker", "amqp://rabbit1/,amqp://rabbit2/", *common])
     assert repeated.broker == commas.broker == "amqp://rabbit1/,amqp://rabbit2/"
     assert cli.parse_args(["app", "list", *common]).broker is None
+
+
+def test_app_reminders_create_set_show_and_send_now(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
+        return code, out.getvalue()
+
+    day = (date.today() + timedelta(days=5)).isoformat()
+    shift = ("--name", "Shift", "--spots", "2", "--date", day, "--start", "10:00", "--end", "12:00")
+    assert run("create", *shift, "--remind", "48,soon")[0] == cli.EXIT_USAGE
+    code, app_id = run("create", *shift, "--remind", "72,3", "--confirm-by", "12")
+    app_id = app_id.strip()
+    assert code == 0
+    assert (
+        "reminders    72 h, 3 h before; confirm by 12 h before; unconfirmed are kept"
+        in (run("show", app_id)[1])
+    )
+    assert run("reminders", app_id, "--release") == (
+        0,
+        f"reminders of {app_id}: 72 h, 3 h before the start; confirm by 12 h before;"
+        " the unconfirmed are released\n",
+    )
+    assert run("reminders", app_id, "--at", "6", "--release")[0] == cli.EXIT_REFUSED  # 12 > 6
+    assert run("remind", app_id)[0] == cli.EXIT_REFUSED  # nobody signed up to remind
+    assert run("signup", app_id, "anna")[0] == 0
+    assert run("remind", app_id) == (
+        0,
+        f"reminded the unconfirmed volunteers of {app_id} (told «напоминание»)\n",
+    )
+    shown = run("show", app_id)[1]
+    assert "anna  since" in shown and ", confirm by " in shown
+    assert "reminded by the coordinator; asked to confirm by" in shown

@@ -112,7 +112,7 @@ def test_unknown_action_is_rejected() -> None:
 
 def test_unknown_status_is_rejected() -> None:
     assert reason_of(body(response(status="maybe"))) == (
-        "data.status: Input should be 'accepted' or 'declined' (got \"maybe\")"
+        "data.status: Input should be 'accepted', 'declined' or 'confirmed' (got \"maybe\")"
     )
     waiting = {
         "action": "volunteer_waiting",
@@ -433,7 +433,7 @@ def test_a_rejection_is_a_kind_with_parameters_and_its_reason_is_derived_from_th
                     {
                         "field": "data.status",
                         "problem": "one_of",
-                        "text": "'accepted' or 'declined'",
+                        "text": "'accepted', 'declined' or 'confirmed'",
                         "got": '"maybe"',
                     },
                     {"field": "data.timestamp", "problem": "timestamp_form", "got": "'soon'"},
@@ -451,6 +451,6 @@ def test_a_rejection_is_a_kind_with_parameters_and_its_reason_is_derived_from_th
     assert isinstance(bad, m.Rejected)
     assert bad.reason == (
         "data.volunteer_id: must be an integer or a string of 1 to 64 characters (got true); "
-        "data.status: Input should be 'accepted' or 'declined' (got \"maybe\"); "
+        "data.status: Input should be 'accepted', 'declined' or 'confirmed' (got \"maybe\"); "
         "data.timestamp: not a timestamp of the form YYYY-MM-DDTHH:MM:SS: 'soon'"
     )

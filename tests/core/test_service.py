@@ -14,6 +14,7 @@ from uuid import uuid4
 import aio_pika
 import pytest
 
+from core import rules
 from core.clock import ManualClock, utcnow
 from core.engine import ApplicationForm, Delivery
 from core.service import ConsoleCore, run_headless
@@ -77,6 +78,40 @@ def test_deadline_ticker_closes_an_unclaimed_offer_round_with_no_message_arrivin
             assert outbox[-1]["user_id"] == 2 and outbox[-1]["status"] == "не выбрал"
         finally:
             await core.stop()
+
+    asyncio.run(scenario())
+
+
+def test_the_ticker_sends_a_due_reminder_offline_and_a_restart_sends_it_no_more(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(utcnow())
+
+    def reminders(core: ConsoleCore) -> list[tuple[int, str]]:
+        rows = [json.loads(r.body) for r in core.store.pending_outbox()]
+        return [(b["user_id"], b["confirm_by"]) for b in rows if b.get("status") == "напоминание"]
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "f1", UNREACHABLE, clock)  # no broker: offline all along
+        await core.start()
+        try:
+            app = core.engine.create_application(form(2))
+            core.engine.handle([response(app, 1, "accepted")])
+            st = core.engine.state(app)
+            assert st is not None
+            start = rules.shift_start(st, clock.tz)
+            clock.set(start - timedelta(hours=47))  # past the 48 h lead time, no message comes
+            await wait_until(lambda: bool(reminders(core)), 10, "the ticker to send the reminder")
+            assert reminders(core) == [(1, (start - timedelta(hours=24)).isoformat())]
+        finally:
+            await core.stop()
+        again = ConsoleCore(tmp_path, "f1", UNREACHABLE, clock)
+        await again.start()
+        try:
+            await asyncio.sleep(1.5)  # more than one tick of the restarted ticker
+            assert len(reminders(again)) == 1
+        finally:
+            await again.stop()
 
     asyncio.run(scenario())
 

@@ -194,3 +194,41 @@ def test_the_dialog_and_the_engine_agree_on_today_west_of_utc(qtbot, qloop, loca
     assert dlg.result() == 1, dlg.general_error.text()
     assert local_core.queries.summary(dlg.saved_id).date == date(2026, 3, 2)
     bridge.shutdown()
+
+
+def test_reminders_are_set_in_the_form_and_a_setting_that_cannot_work_is_refused(
+    qtbot, qloop, local_core, clock
+):
+    bridge = Bridge(local_core)
+    dlg = _dialog(qtbot, bridge)
+    assert (dlg.reminders.text(), dlg.confirm_by.value()) == ("48, 2", 24)
+    assert dlg.unconfirmed.currentData() is False  # keep, as the contract's default
+    dlg.name.setText("Food bank")
+    dlg.reminders.setText("48, soon")
+    assert shown_errors(dlg) == {
+        "reminders": "Up to 4 whole numbers of hours from 1 to 336, separated by commas"
+    }
+    dlg.reminders.setText("12")
+    dlg.unconfirmed.setCurrentIndex(1)  # release, but confirm-by (24 h) comes before 12 h
+    assert shown_errors(dlg) == {
+        "confirm_by": "To release those who do not confirm, confirm-by must come after the first"
+        " reminder"
+    }
+    assert not dlg.ok_button.isEnabled()
+    dlg.reminders.setText("72, 3")
+    dlg.confirm_by.setValue(12)
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.result() == 1)
+    s = local_core.queries.summary(dlg.saved_id)
+    assert (s.reminder_hours, s.confirm_hours, s.release_unconfirmed) == ((72, 3), 12, True)
+
+    edit = _dialog(qtbot, bridge, dlg.saved_id)
+    assert (edit.reminders.text(), edit.confirm_by.value()) == ("72, 3", 12)
+    assert edit.unconfirmed.currentData() is True
+    edit.reminders.setText("")  # no reminders at all
+    edit.unconfirmed.setCurrentIndex(0)
+    qtbot.mouseClick(edit.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: edit.result() == 1)
+    s = local_core.queries.summary(dlg.saved_id)
+    assert (s.reminder_hours, s.release_unconfirmed) == ((), False)
+    bridge.shutdown()

@@ -179,3 +179,51 @@ def test_envelope_and_id_bound_rejections_read_in_russian(language):
         "data.volunteer_id: целый id должен быть в пределах ±(2^53 − 1), от -9007199254740991"
         " до 9007199254740991 (получено 2**60)"
     )
+
+
+def test_reminder_kinds_read_as_sentences_in_both_languages(language):
+    by = "2026-11-27T14:00:00"  # the next day (UTC) from T0
+    rows = [
+        row("reminded", key="lead:172800@2026-11-28T14:00:00", confirm_by=by, lead_min=2880),
+        row("reminded", key="now:7", confirm_by=by),
+        row("confirmed", late=False),
+        row("confirmed", late=True),
+        row("not_confirmed", confirm_by=by, released=False),
+        row("not_confirmed", confirm_by=by, released=True),
+        row("confirm_ignored", why="not_signed_up"),
+        row("reminders_changed", leads_min=[2880, 120], confirm_min=1440, release=True),
+        row("reminders_changed", leads_min=[], confirm_min=90, release=False),
+        row("answered_not_open", request="confirmed", status="cancelled"),
+    ]
+    language("en")
+    when = moment_text(datetime.fromisoformat(by))
+    assert [activity_text(r) for r in rows] == [
+        f"reminded 48 h before the shift; asked to confirm by {when}",
+        f"reminded by the coordinator; asked to confirm by {when}",
+        "confirmed they are coming",
+        "confirmed they are coming (after the confirm-by time)",
+        f"did not confirm by {when}: kept on the roster",
+        f"did not confirm by {when}: released from the roster, a spot freed",
+        "ignored: confirmation from someone who is not signed up",
+        "reminders 48 h, 2 h before the shift; confirm 24 h before the start, or the spot is"
+        " released",
+        "no reminders; confirm 90 min before the start; the unconfirmed are kept",
+        "confirmation for a cancelled application; nothing changed",
+    ]
+    language("ru")
+    when = moment_text(datetime.fromisoformat(by))
+    assert [activity_text(r) for r in rows] == [
+        f"напоминание за 48 ч до смены; просим подтвердить до {when}",
+        f"координатор отправил напоминание; просим подтвердить до {when}",
+        "подтвердил, что придёт",
+        "подтвердил, что придёт (после срока подтверждения)",
+        f"не подтвердил до {when}: остаётся в списке",
+        f"не подтвердил до {when}: исключён из списка, место освободилось",
+        "без изменений: подтверждение от того, кто не записан",
+        "напоминания за 48 ч, 2 ч до смены; подтвердить за 24 ч до начала, иначе место"
+        " освобождается",
+        "без напоминаний; подтвердить за 90 мин до начала; неподтвердившие остаются",
+        "подтверждение для отменённой заявки; ничего не изменилось",
+    ]
+    assert refusal_text("nobody_unconfirmed", {}) == "Все записавшиеся уже подтвердили участие"
+    assert refusal_text("shift_started", {}) == "Смена уже началась: напоминание не отправляется"

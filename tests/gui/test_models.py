@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from core.queries import AppSummary, OfferView, RosterRow
 from core.records import Activity
+from gui.display import moment_text
 from gui.models import (
     ActivityModel,
     ApplicationsModel,
@@ -262,3 +263,33 @@ def test_a_waitlist_loaded_after_a_commit_takes_its_changes_again_without_readin
     assert model._keys is None  # no mid-list placement: every key was never read
     assert model.rows() == list(q.detail(app_id).waitlist)
     assert [r.volunteer_id for r in model.rows()[-4:]] == ["n0", "n1", "n2", "late"]
+
+
+def test_the_roster_says_who_was_reminded_who_confirmed_and_who_did_not(qtmodeltester):
+    t = datetime(2026, 3, 8, 14, 0)
+    by = datetime(2026, 3, 9, 14, 0)
+    model = RosterModel()
+    rows = [
+        RosterRow("701", t, "Anna", reminded_at=t, confirm_by=by, confirmed_at=by),
+        RosterRow("702", t, reminded_at=t, confirm_by=by),
+        RosterRow("703", t, reminded_at=t, confirm_by=by, unconfirmed_at=by),
+        RosterRow("704", t),
+    ]
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    shown = [model.index(i, 2).data() for i in range(4)]
+    assert shown == [
+        f"✓ {moment_text(by)}",
+        f"reminded {moment_text(t)}",
+        "not confirmed",
+        "",
+    ]
+    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == (
+        "Confirmation"
+    )
+    tip = model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "asked to confirm by" in tip
+    model.set_rows([rows[0], RosterRow("702", t, reminded_at=t, confirm_by=by, confirmed_at=by)])
+    qtmodeltester.check(model)
+    assert model.index(1, 2).data().startswith("✓ ")
+    assert model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole).startswith("Confirmed ")

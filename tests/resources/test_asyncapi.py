@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 import jsonschema
@@ -78,7 +79,13 @@ def _scenario(c: Console) -> None:
     c.engine.close(c.app)  # не выбрал, update (closed)
     c.accept(704)  # заявка закрыта
     c.engine.reopen(c.app)
-    c.accept(705)
+    c.accept(705, 706)
+    c.engine.set_reminders(c.app, (48, 2), 24, True)
+    c.clock.set(datetime(2026, 3, 8, 14, 0))  # 48 h before the shift
+    c.engine.tick()  # напоминание to 705 and 706
+    c.respond(705, "confirmed")  # подтверждено
+    c.clock.set(datetime(2026, 3, 9, 14, 0))  # confirm-by
+    c.engine.tick()  # не подтвердил to 706
     c.engine.cancel(c.app)  # cancel, заявка отменена
 
 
@@ -119,11 +126,37 @@ def test_builders_output_conforms_for_text_and_numeric_ids(doc: dict[str, Any]) 
             m.application_cancelled(fund, app),
             m.volunteer_waiting(fund, app, vol, 2, when),
             m.notify_free_spot(fund, app, 1, [vol, "42"]),
-            *(m.volunteer_notification(fund, app, vol, s, when) for s in m.NOTIFICATION_STATUSES),
+            *(
+                m.volunteer_notification(fund, app, vol, s, when)
+                for s in m.NOTIFICATION_STATUSES
+                if s != m.STATUS_REMINDER
+            ),
+            m.volunteer_reminder(fund, app, vol, when, "lead:7200@2026-01-01T14:00:00", when),
         ):
             schema_ref, exchange, key = sends[out.action]
             validator(doc, schema_ref).validate(json.loads(out.encoded()))
             assert out.exchange == exchange and key.match(out.routing_key)
+
+
+def test_only_a_reminder_carries_confirm_by(doc: dict[str, Any]) -> None:
+    check = validator(doc, "#/components/schemas/VolunteerNotification")
+    base = {"action": "volunteer_notification", "application_id": 5, "user_id": 7}
+    stamp = {"timestamp": "2026-03-08T14:00:00"}
+    by = {"confirm_by": "2026-03-09T14:00:00"}
+    assert check.is_valid({**base, **stamp, **by, "status": "напоминание"})
+    assert not check.is_valid({**base, **stamp, "status": "напоминание"})
+    assert not check.is_valid({**base, **stamp, **by, "status": "записан"})
+    assert not check.is_valid({**base, **stamp, "status": "напоминание", "confirm_by": "tomorrow"})
+
+
+def test_a_reminder_message_id_is_the_same_for_the_same_reminder() -> None:
+    from datetime import datetime as dt
+
+    when = dt(2026, 3, 8, 14)
+    one = m.volunteer_reminder("1", "5", "7", when, "lead:172800@2026-03-10T14:00:00", when)
+    again = m.volunteer_reminder("1", "5", "7", when, "lead:172800@2026-03-10T14:00:00", when)
+    other = m.volunteer_reminder("1", "5", "8", when, "lead:172800@2026-03-10T14:00:00", when)
+    assert one.message_id == again.message_id != other.message_id
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,67 @@
+"""Reminders in the window on the real broker: send now, a `confirmed` answer, the roster."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.gui.test_main_window import Console
+from tests.helpers.asyncapi import load_doc, validator
+from tests.helpers.broker import broker_available
+from tests.helpers.factories import a_form
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on localhost:5672"),
+]
+
+
+@pytest.fixture
+def console(qtbot, qloop, tmp_path):
+    c = Console(qtbot, tmp_path)
+    c.start()
+    c.connected()
+    yield c
+    c.stop()
+
+
+def _confirmation_column(c: Console) -> dict[str, str]:
+    model = c.detail.roster_model
+    return {
+        model.index(i, 0).data().split(" ")[0]: model.index(i, 2).data()
+        for i in range(model.rowCount())
+    }
+
+
+def test_send_now_then_a_confirmed_answer_over_the_broker_shows_in_the_roster(console):
+    w, vols = console.window, console.volunteers
+    app_id = console.create(a_form(console.core.clock, spots=3))
+    w.select_application(app_id)
+    for v in (1, 2):
+        console.respond(app_id, v)
+    console.wait(lambda: console.roster() == ["1", "2"])
+    assert w.act_remind.isEnabled()
+    assert _confirmation_column(console) == {"1": "", "2": ""}
+
+    assert console.done(w.remind_now())
+    console.wait(
+        lambda: vols.to(1) == ["записан", "напоминание"] and vols.to(2)[-1:] == ["напоминание"]
+    )
+    reminders = [n for n in vols.notifications if n.get("status") == "напоминание"]
+    check = validator(load_doc(), "#/components/schemas/VolunteerNotification")
+    for body in reminders:
+        check.validate(body)
+    assert {r["confirm_by"] for r in reminders} == {reminders[0]["confirm_by"]}
+
+    console.respond(app_id, 1, "confirmed")
+    console.wait(lambda: vols.to(1)[-1:] == ["подтверждено"])
+    console.wait(lambda: _confirmation_column(console)["1"].startswith("✓ "))
+    assert _confirmation_column(console)["2"].startswith("reminded ")
+
+    console.respond(app_id, 1, "confirmed")  # a second confirmation: nothing is sent
+    console.respond(app_id, 2, "declined")  # the usual withdrawal
+    console.wait(lambda: console.roster() == ["1"])
+    assert vols.to(1) == ["записан", "напоминание", "подтверждено"]
+    assert not w.act_remind.isEnabled()  # everyone left has confirmed
+    assert console.confirmations == ["Send reminder"]
+    kinds = [a.kind for a in console.bridge.queries.activity(app_id, limit=50)]
+    assert kinds.count("reminded") == 2 and kinds.count("confirmed") == 1
