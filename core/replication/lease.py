@@ -84,7 +84,14 @@ class Lease:
         self._channel = channel
         self.lost = asyncio.Event()
         lost = self.lost
-        self.connection.close_callbacks.add(lambda *_: lost.set())
+        conn = self.connection
+
+        def closed(*_: object) -> None:
+            lost.set()
+            if self.connection is conn:  # not dropped here: its node went away or was cut off
+                self.brokers.lost()
+
+        conn.close_callbacks.add(closed)
         self.held_since = time.monotonic()
         log.info("fund %s: %s holds the lease", self.fund_id, self.holder)
         return True

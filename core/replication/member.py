@@ -484,6 +484,8 @@ class FundReplication:
                 finally:
                     for end in ends:
                         end.cancel()
+                if lost.is_set() and not self._stopping:
+                    self._brokers.lost()  # its node may be cut off: the next one first
                 log.info("fund %s: the log reader starts again", self.fund_id)
             except asyncio.CancelledError:
                 raise
