@@ -29,9 +29,11 @@ pytestmark = [
 class Console:
     """A started ConsoleCore, its bridge and window, and a volunteer-side client."""
 
-    def __init__(self, qtbot, tmp_path: Path, url: str = BROKER_URL) -> None:
+    def __init__(
+        self, qtbot, tmp_path: Path, url: str = BROKER_URL, fund: str | None = None
+    ) -> None:
         self.qtbot = qtbot
-        self.fund = unique_fund()
+        self.fund = fund or unique_fund()
         self.core = ConsoleCore(tmp_path / "data", self.fund, url)
         self.bridge = Bridge(self.core)
         self.confirmations: list[str] = []
@@ -277,3 +279,33 @@ def test_every_window_model_passes_the_model_tester_with_live_data(
 def test_an_offline_status_names_each_node_of_a_cluster() -> None:
     nodes = "amqp://u:secret@rabbit1/fund,amqps://rabbit2/fund"
     assert broker_address(nodes) == "rabbit1:5672, rabbit2:5671"
+
+
+def test_a_window_following_another_console_says_so_and_its_action_is_decided_there(
+    qtbot, qloop, tmp_path
+):
+    """The fund's server decides; the coordinator's window follows it, says so in the status
+    bar, and a capacity change made there is sent, decided by the server and shown."""
+    fund = unique_fund()
+    server = ConsoleCore(tmp_path / "server", fund, BROKER_URL, console_name="Server")
+    run_coro(qtbot, server.start())
+    assert server.replication is not None
+    qtbot.waitUntil(
+        lambda: server.replication.deciding and server.transport.status.state == "connected",
+        timeout=20_000,
+    )
+    c = Console(qtbot, tmp_path, fund=fund)
+    try:
+        c.start(client=False)
+        c.wait(lambda: c.window.role_label.text() == "Following Server")
+        app = server.writer.run(server.engine.create_application, a_form(server.clock, spots=3))
+        c.wait(lambda: c.core.queries.summary(app) is not None)
+        result = settled(qtbot, c.bridge.set_capacity(app, 7))
+        assert result.ok and result.pending is not None
+        c.wait(lambda: c.window.statusBar().currentMessage() == "Done by the deciding console")
+        assert server.engine.state(app).capacity == 7
+        c.wait(lambda: c.core.queries.summary(app).capacity == 7)
+        assert "waiting" not in c.window.role_label.text()
+    finally:
+        c.stop()
+        run_coro(qtbot, server.stop())
