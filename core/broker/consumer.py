@@ -66,6 +66,8 @@ class Consumer:
         # The fund's decision log (core.broker.transport.Gate): a batch is acked only once
         # the log confirmed it, and only the arbiter handles one.
         self.gate: Any = None
+        self._acking: set[asyncio.Future[None]] = set()  # batches waiting for the log
+        self._acked: dict[int, int] = {}  # per session generation, the highest tag acked
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -99,6 +101,8 @@ class Consumer:
         self.end_batches()
         with contextlib.suppress(TimeoutError, Exception):
             await asyncio.wait_for(asyncio.shield(task), timeout)
+        if self._acking:  # batches waiting for the log: acked before the channel closes
+            await asyncio.wait(set(self._acking), timeout=timeout)
 
     async def attach(self, s: Session) -> None:
         """Start consuming the session's two queues on its consume channel."""
@@ -250,8 +254,26 @@ class Consumer:
                 return
         if self._paused is not None:
             await self._resume(s)
-        if gate is not None and not await gate.logged(mark):
+        if gate is not None:
+            # Pipelined: the next batch is decided while this one waits for the log. A later
+            # mark logged means every earlier one is, so the acks (multiple) stay in order.
+            task = asyncio.ensure_future(self._ack_when_logged(gate, mark, s, channel, live))
+            self._acking.add(task)
+            task.add_done_callback(self._acking.discard)
+            return
+        await self._ack(s, channel, live)
+
+    async def _ack_when_logged(
+        self, gate: Any, mark: int, s: Session, channel: Any, live: list[Any]
+    ) -> None:
+        if not await gate.logged(mark):
             return  # not in the log: the next arbiter gets them again; this one undoes them
+        if s.lost.is_set() or live[-1][1] <= self._acked.get(s.generation, 0):
+            return
+        await self._ack(s, channel, live)
+
+    async def _ack(self, s: Session, channel: Any, live: list[Any]) -> None:
+        self._acked[s.generation] = max(self._acked.get(s.generation, 0), live[-1][1])
         for role, _tag, _msg in live:
             self.consumed[role] += 1
         # Rejected ones too: their dead-letter copies were committed in the same transaction.
