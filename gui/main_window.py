@@ -698,6 +698,10 @@ class MainWindow(QMainWindow):
                 "Offline — changes are saved and will be sent when the broker is back"
             ),
         }.get(state, state)
+        node = getattr(status, "node", "")
+        if state == "connected" and node and "," in (self.bridge.broker_url or ""):
+            # --broker names a cluster's nodes: which one this console is on
+            text = self.tr("Broker: connected to %1").replace("%1", broker_address(node))
         problem = self._broker_problem(detail)
         if state == "offline" and problem:
             # a wrong URL must not look like an outage: say which address and what happened

@@ -30,6 +30,7 @@ class BrokerStatus:
     backlog: int  # outbox rows not yet confirmed by the broker
     detail: str  # human readable, password never shown
     since: datetime  # when this state began (naive UTC)
+    node: str = ""  # connected: the node of the cluster it is on (password hidden)
 
 
 class StatusBoard:
@@ -80,7 +81,8 @@ class StatusBoard:
         if old.state == state and old.detail == detail:
             return
         since = old.since if old.state == state else utcnow()
-        self._status = BrokerStatus(state, self._backlog(old.backlog), detail, since)
+        node = redact(self.node) if state == "connected" and self.node else ""
+        self._status = BrokerStatus(state, self._backlog(old.backlog), detail, since, node)
         if old.state != state:
             log.log(level, "broker %s: %s", state, detail)
         self._notify()
@@ -109,7 +111,7 @@ class StatusBoard:
         old = self._status
         backlog = self._backlog(old.backlog)
         if backlog != old.backlog:
-            self._status = BrokerStatus(old.state, backlog, old.detail, old.since)
+            self._status = BrokerStatus(old.state, backlog, old.detail, old.since, old.node)
             self._notify()
 
     def close(self) -> None:

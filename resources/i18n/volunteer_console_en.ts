@@ -141,7 +141,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+993"/>
+        <location filename="../../gui/main_window.py" line="+997"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
@@ -160,7 +160,7 @@
 <context>
     <name>MessageLogView</name>
     <message numerus="yes">
-        <location filename="../../gui/log_view.py" line="+249"/>
+        <location filename="../../gui/log_view.py" line="+266"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n message</numerusform>

@@ -2024,7 +2024,12 @@
         <translation>Нет связи — изменения сохранены и будут отправлены, когда брокер станет доступен</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Broker: connected to %1</source>
+        <translation>Брокер: подключено к %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Offline: cannot reach %1 (%2); retrying — changes are kept</source>
         <translation>Нет связи: %1 недоступен (%2); повторяем попытки — изменения сохранены</translation>
     </message>
@@ -2180,7 +2185,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-877"/>
+        <location line="-881"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -2190,7 +2195,7 @@
         <translation>О&amp;тменить заявку</translation>
     </message>
     <message>
-        <location line="+560"/>
+        <location line="+564"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -2346,7 +2351,7 @@
 <context>
     <name>MessageLogView</name>
     <message>
-        <location filename="../../gui/log_view.py" line="+139"/>
+        <location filename="../../gui/log_view.py" line="+144"/>
         <source>Application id</source>
         <translation>ID заявки</translation>
     </message>
@@ -2366,7 +2371,7 @@
         <translation>Выберите сообщение, чтобы увидеть его содержимое.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+108"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -3318,7 +3323,7 @@
         <translation>Укажите адрес брокера.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>This is not a URL.</source>
         <translation>Это не похоже на адрес.</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from core.service import ConsoleCore
 from core.tls import TlsFiles
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from tests.helpers.broker import TcpProxy
+from tests.helpers.broker import BROKER_URL, TcpProxy, broker_available, delete_fund_queues
 from tests.helpers.desk import Desk
 from tests.helpers.factories import a_form, response
 from tests.helpers.qt import created, run_coro
@@ -92,6 +93,26 @@ def test_a_broker_url_nobody_answers_on_is_named_in_the_status_bar(qtbot, qloop,
         bridge.shutdown()
         run_coro(qtbot, core.stop())
         run_coro(qtbot, proxy.close())
+
+
+@pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672")
+def test_with_a_clusters_nodes_the_status_bar_names_the_one_it_is_on(qtbot, qloop, tmp_path):
+    """--broker names two nodes, the first one dead: connected through the second, and the
+    status bar says which (with one node it says only connected)."""
+    fund = f"t{uuid.uuid4().hex[:8]}"
+    core = ConsoleCore(tmp_path / "data", fund, f"amqp://guest:guest@127.0.0.1:1/,{BROKER_URL}")
+    bridge = Bridge(core)
+    w = MainWindow(bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    try:
+        run_coro(qtbot, core.start())
+        expected = "Broker: connected to 127.0.0.1:5672"
+        qtbot.waitUntil(lambda: w.broker_label.text() == expected, timeout=15_000)
+        assert w.broker_label.toolTip() == "connected to amqp://guest:***@127.0.0.1:5672/"
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())
+        run_coro(qtbot, delete_fund_queues(fund))
 
 
 def test_an_untrusted_broker_certificate_is_named_in_the_status_bar(qtbot, qloop, tmp_path):
