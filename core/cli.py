@@ -22,15 +22,15 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     import asyncio
 
+    from core.engine import ApplicationForm, Engine
+
 from core import cli_shift, config, tls
 from core.clock import Clock, SystemClock, local_now
-from core.engine import ActionRefused, ApplicationForm, Engine
 from core.kinds import RefusalKind, refuse
 from core.lock import DataDirBusy, DataDirLock
 from core.queries import AppDetail, AppSummary, Queries, RosterRow
 from core.records import Activity
 from core.redaction import scrub, url_secrets
-from core.replication.actions import CommandQueued, forward_when_following
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, POLICIES
 from core.storage import FundMismatch, Store, StoreDamaged, StoreUnusable, damage_of
 
@@ -596,7 +596,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.broker = ",".join(brokers) if isinstance(brokers, list) else brokers
     fund = getattr(args, "fund_id", None)
     if fund is None:
-        fund = config.load_settings(args.data_dir).fund_id
+        fund = config.fund_id_of(args.data_dir)
     if not _FUND_RE.match(fund):
         parser.error(f"--fund-id: letters, digits, _ and - only, 1 to 64 of them (got {fund!r})")
     args.fund_id = fund
@@ -706,21 +706,35 @@ def open_engine(
     schema: the check reads the whole file (its 1 s budget was twice `app list`'s target at
     a million rows) while the listing reads a few pages, and SQLite reports a damaged page
     it does read (see _read_damage)."""
-    store = Store(config.db_path(args.data_dir), check_current=not reading)
-    try:
-        store.check_fund(args.fund_id, claim=claim)
-    except BaseException:
-        store.close()
-        raise
+    # Here, not at the top: the engine brings the wire messages and pydantic (half of `app
+    # list`'s start), which the commands that only read never need (see open_store).
+    from core.engine import Engine
+    from core.replication.actions import forward_when_following
+
+    store = open_store(args, claim=claim, reading=reading)
     engine = Engine(store, args.fund_id, clock)
     if not reading:
         forward_when_following(engine)
     return engine
 
 
+def open_store(args: argparse.Namespace, *, claim: bool = False, reading: bool = False) -> Store:
+    """The data directory's store for --fund-id, without an engine: what the read-only
+    commands need (Queries reads through a connection of its own). Raises FundMismatch."""
+    store = Store(config.db_path(args.data_dir), check_current=not reading)
+    try:
+        store.check_fund(args.fund_id, claim=claim)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def _parse_fields(
     args: argparse.Namespace, clock: Clock
 ) -> tuple[ApplicationForm | None, dict[str, str]]:
+    from core.engine import ApplicationForm
+
     settings = config.load_settings(args.data_dir)
     errors: dict[str, str] = {}
     now = local_now(clock)  # the coordinator's wall, as the window and the engine see it
@@ -777,6 +791,8 @@ def parse_hours(text: str) -> tuple[int, ...]:
 
 
 def _reminders_op(e: Engine, a: argparse.Namespace) -> None:
+    from core.engine import ActionRefused
+
     s = Queries(e).summary(a.id)
     if s is None:
         raise ActionRefused(refuse(RefusalKind.NO_APPLICATION, application=a.id))
@@ -877,12 +893,12 @@ def _read_damage(store: Store) -> Iterator[None]:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    engine = open_engine(args, reading=True)
+    store = open_store(args, reading=True)
     try:
-        with _read_damage(engine.store):
-            rows = Queries(engine).summaries()
+        with _read_damage(store):
+            rows = Queries(store).summaries()
     finally:
-        engine.store.close()
+        store.close()
     if args.json:
         # one write: json.dump wrote 156,000 small pieces for 2,000 applications
         out.write(
@@ -926,16 +942,16 @@ def _clip(text: str, n: int) -> str:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    engine = open_engine(args, reading=True)
+    store = open_store(args, reading=True)
     try:
-        with _read_damage(engine.store):
-            queries = Queries(engine)
+        with _read_damage(store):
+            queries = Queries(store)
             shown = queries.detail_json(args.id) if args.json else None
             detail = None if args.json else queries.detail(args.id)
             activity = queries.activity(args.id, limit=SHOWN_ACTIVITY)
             queries.close()
     finally:
-        engine.store.close()
+        store.close()
     if detail is None and shown is None:
         _err(f"no application {args.id} in {args.data_dir}")
         return EXIT_REFUSED
@@ -1026,12 +1042,15 @@ def _confirmation(r: RosterRow) -> str:
     return ""
 
 
-_Op = Callable[[Engine, argparse.Namespace], None]
+_Op = Callable[["Engine", argparse.Namespace], None]
 _Said = Callable[[AppSummary, argparse.Namespace], str]
 
 
 def _change(engine: Engine, out: TextIO, change: Callable[[Engine], str]) -> int:
     """Make one change and print what it says, or say the refusal (exit 4); then close."""
+    from core.engine import ActionRefused
+    from core.replication.actions import CommandQueued
+
     try:
         said = change(engine)
     except CommandQueued as exc:
@@ -1424,13 +1443,13 @@ def run_checkin(
 
 
 def run_report(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    engine = open_engine(args)  # an older file is migrated first
-    queries = Queries(engine)
+    store = open_store(args)  # an older file is migrated first
+    queries = Queries(store)
     try:
         return cli_shift.show_report(args, queries, out or sys.stdout)
     finally:
         queries.close()
-        engine.store.close()
+        store.close()
 
 
 def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -1452,7 +1471,7 @@ def run_desktop_entry(args: argparse.Namespace, out: TextIO | None = None) -> in
 
 def console_status(data_dir: Path, fund_id: str) -> dict[str, Any]:
     """What `status` prints: the running console's status file, or the recorded facts."""
-    from core.replication.member import STATUS_FILE
+    from core.replication import STATUS_FILE
 
     lock = DataDirLock(data_dir)
     try:

@@ -7,13 +7,14 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import date, datetime, time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core import attendance, report
-from core.engine import ActionRefused, Engine
 from core.profile import Profile
 from core.queries import Queries
-from core.replication.actions import CommandQueued
+
+if TYPE_CHECKING:
+    from core.engine import Engine
 
 CHECKIN_EPILOG = """\
 examples:
@@ -109,6 +110,9 @@ def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
     """One `checkin` action on an open engine; returns the exit code."""
+    from core.engine import ActionRefused  # the read-only commands never load the engine
+    from core.replication.actions import CommandQueued
+
     cmd = args.checkin_command
     if cmd == "list":
         queries = Queries(engine)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.redaction import redact, without_password
 from core.tls import TlsFiles
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 __all__ = ["redact", "without_password"]  # kept here for callers that know them as config's
 
@@ -26,36 +29,22 @@ DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
 KEYRING_SERVICE = "volunteer-console"
 DB_NAME = "console.db"  # in the data directory, beside settings.json
 DEFAULT_RETENTION_DAYS = 30
+DEFAULT_FUND_ID = "1"
+
+
+def __getattr__(name: str) -> Any:
+    # config.Settings as before, loaded when first asked for: the model is in core/settings.py
+    # so that the commands that only read (`app list`, `status`) never import pydantic (a
+    # fifth of their start); fund_id_of reads the one setting they need.
+    if name == "Settings":
+        from core.settings import Settings
+
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-class Settings(BaseModel):
-    """What the coordinator or operator sets once; saved as settings.json in the data directory."""
-
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
-
-    broker_url: str = DEFAULT_BROKER  # without the password when one is kept in the keyring
-    broker_user: str = ""
-    # For a server without a keyring: a file holding the password (0600), read at start.
-    broker_password_file: str = ""
-    # amqps:// (core/tls.py): the CA that signed the broker's certificate, instead of the
-    # system's CAs, and a client certificate with its key for a broker that asks for one.
-    broker_ca_file: str = ""
-    broker_cert_file: str = ""
-    broker_key_file: str = ""
-    fund_id: str = Field(default="1", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    default_policy: Literal["broadcast", "auto", "timed"] = "broadcast"
-    default_offer_timeout_min: int = Field(default=30, ge=1, le=7 * 24 * 60)
-    language: Literal["system", "en", "ru"] = "system"
-    # How long the inbox ids, the rejected messages and the message log are kept. Longer than
-    # any redelivery: see "Retention" in resources/CONTRACT.md.
-    retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=3650)
-    # Who works at this console: recorded with every decision made here (the activity feed
-    # shows it), and the name the fund's other consoles show while this one decides.
-    coordinator_name: str = Field(default="", max_length=80)
 
 
 def settings_path(data_dir: Path) -> Path:
@@ -102,6 +91,10 @@ def db_path(data_dir: Path) -> Path:
 
 
 def load_settings(data_dir: Path) -> Settings:
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
     path = settings_path(data_dir)
     if not path.exists():
         return Settings()
@@ -110,6 +103,59 @@ def load_settings(data_dir: Path) -> Settings:
     except (OSError, ValueError, ValidationError) as exc:
         log.warning("ignoring unreadable settings in %s: %s", path, exc)
         return Settings()
+
+
+# settings.json's keys and what a plain value of each is: what the console itself writes.
+# Every key of Settings is here (tests/core/test_config.py checks), so a file whose every key
+# passes is one the model accepts with the same fund id; anything else goes to the model.
+_PLAIN_VALUES: dict[str, Any] = {
+    "broker_url": str,
+    "broker_user": str,
+    "broker_password_file": str,
+    "broker_ca_file": str,
+    "broker_cert_file": str,
+    "broker_key_file": str,
+    "fund_id": re.compile(r"[A-Za-z0-9_-]{1,64}"),
+    "default_policy": ("broadcast", "auto", "timed"),
+    "default_offer_timeout_min": range(1, 7 * 24 * 60 + 1),
+    "language": ("system", "en", "ru"),
+    "retention_days": range(1, 3650 + 1),
+    "coordinator_name": 80,  # a string of at most 80 characters
+}
+
+
+def _plain(key: str, value: Any) -> bool:
+    want = _PLAIN_VALUES[key]
+    if isinstance(want, range):
+        return type(value) is int and value in want
+    if type(value) is not str:
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate from JSON: the model decides
+    except UnicodeEncodeError:
+        return False
+    if isinstance(want, re.Pattern):
+        return want.fullmatch(value) is not None
+    if isinstance(want, tuple):
+        return value in want
+    if isinstance(want, int):
+        return len(value) <= want
+    return True
+
+
+def fund_id_of(data_dir: Path) -> str:
+    """load_settings(data_dir).fund_id without pydantic when the file is plainly valid (what
+    the console writes); any other file goes through the model, which decides and warns."""
+    path = settings_path(data_dir)
+    if not path.exists():
+        return DEFAULT_FUND_ID
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = None
+    if isinstance(raw, dict) and all(_plain(k, v) for k, v in raw.items() if k in _PLAIN_VALUES):
+        return str(raw.get("fund_id", DEFAULT_FUND_ID))
+    return load_settings(data_dir).fund_id
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
@@ -135,6 +181,8 @@ def update_settings(data_dir: Path, changes: dict[str, object]) -> Settings:
         except (OSError, ValueError) as exc:
             log.warning("replacing unreadable settings in %s: %s", path, exc)
     raw.update(changes)
+    from core.settings import Settings
+
     settings = Settings.model_validate(raw)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

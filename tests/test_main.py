@@ -385,3 +385,50 @@ def test_the_command_line_loads_no_qt(tmp_path):
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.splitlines()[-1] == "0 []"
+
+
+# what the read-only commands never load: the engine and the wire messages with pydantic (half
+# of `app list`'s start before they were deferred), the broker client and its event loop
+NOT_ON_THE_READ_PATH = ("pydantic", "aio_pika", "aiormq", "asyncio", "core.engine", "core.messages")
+
+
+def test_the_read_only_commands_load_no_engine_pydantic_or_broker(tmp_path):
+    data = tmp_path / "data"
+    made = run(
+        *("--data-dir", str(data), "--create", "app", "create", "--name", "Park"),
+        *("--spots", "2", "--date", TOMORROW, "--start", "10:00", "--end", "12:00"),
+    )
+    assert made.returncode == 0, made.stderr
+    app_id = made.stdout.split()[-1]
+    # a settings file as the console writes it: its fund id is read without the model
+    (data / "settings.json").write_text('{"fund_id": "1", "language": "en"}', encoding="utf-8")
+    commands = [
+        ["app", "list"],
+        ["app", "list", "--json"],
+        ["app", "show", app_id],
+        ["app", "show", app_id, "--json"],
+        ["volunteers", "list"],
+        ["volunteers", "list", "--json"],
+        ["volunteers", "show", "42"],
+        ["report"],
+        ["report", "--json"],
+        ["status"],
+        ["status", "--json"],
+    ]
+    script = (
+        "import sys, main\n"
+        "code = main.main(sys.argv[1:])\n"
+        f"heavy = {NOT_ON_THE_READ_PATH!r}\n"
+        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    loaded = {}
+    for command in commands:
+        out = subprocess.run(
+            [sys.executable, "-c", script, "--data-dir", str(data), *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        loaded[" ".join(command)] = out.stderr.splitlines()[-1]
+    assert loaded == {c: "0 []" for c in loaded}

@@ -35,7 +35,7 @@ from aio_pika.abc import AbstractConnection
 from core.broker.urls import Brokers
 from core.engine import ActionRefused, Engine
 from core.redaction import redact
-from core.replication import actions
+from core.replication import STATUS_FILE, actions
 from core.replication.actions import CommandQueued, Outcome
 from core.replication.capture import (
     CHANGE_TABLE,
@@ -70,7 +70,6 @@ RECONNECT_FIRST = 0.5
 RECONNECT_MAX = 10.0
 SNAPSHOT_EVERY = 6 * 3600.0  # s: the stream keeps 7 days, so a snapshot is always in it
 READER_WAIT = 10.0
-STATUS_FILE = "replication-status.json"
 STATUS_EVERY = 1.0  # s  # s a new lease holder waits for its log reader before giving the lease up
 
 # Records that show another console decides: a console's own unlogged decisions are undone

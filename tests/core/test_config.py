@@ -80,6 +80,45 @@ def test_unknown_keys_in_the_settings_file_are_ignored(tmp_path: Path) -> None:
     assert load_settings(tmp_path) == Settings(fund_id="9")
 
 
+# settings files for fund_id_of: plain ones it reads itself, and every kind it hands to the model
+SETTINGS_FILES = [
+    '{"fund_id": "fund-7", "coordinator_name": "Анна", "retention_days": 90}',
+    '{"fund_id": "9", "theme": "dark", "language": "ru", "default_policy": "timed"}',
+    '{"broker_url": "amqp://h/", "default_offer_timeout_min": 10080}',
+    "{}",
+    "{not json",
+    "[1, 2]",
+    "\xff",
+    '{"fund_id": "has space"}',
+    '{"fund_id": "x\\n"}',
+    '{"fund_id": ""}',
+    '{"fund_id": 7}',
+    '{"fund_id": "' + "a" * 65 + '"}',
+    '{"fund_id": "5", "default_offer_timeout_min": 0}',
+    '{"fund_id": "5", "default_offer_timeout_min": "30"}',
+    '{"fund_id": "5", "default_offer_timeout_min": 30.0}',
+    '{"fund_id": "5", "retention_days": true}',
+    '{"fund_id": "5", "language": "de"}',
+    '{"fund_id": "5", "coordinator_name": "' + "b" * 81 + '"}',
+    '{"fund_id": "5", "broker_user": null}',
+    '{"fund_id": "5", "broker_user": "\\ud800"}',
+]
+
+
+@pytest.mark.parametrize("text", SETTINGS_FILES)
+def test_the_fund_id_read_without_the_model_is_the_models(tmp_path: Path, text: str) -> None:
+    config.settings_path(tmp_path).write_text(
+        text, encoding="latin-1" if "\xff" in text else "utf-8"
+    )
+    assert config.fund_id_of(tmp_path) == load_settings(tmp_path).fund_id
+
+
+def test_the_plain_reading_knows_every_setting() -> None:
+    # a setting added to the model but not to the plain reading would let a file the model
+    # refuses (and so reads as the defaults) give its fund id
+    assert set(config._PLAIN_VALUES) == set(Settings.model_fields)
+
+
 def test_redact_hides_only_the_password() -> None:
     assert redact("amqp://bob:s3cret@host:5672/vh") == "amqp://bob:***@host:5672/vh"
     assert redact("amqp://bob:s3cret@host/") == "amqp://bob:***@host/"
