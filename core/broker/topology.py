@@ -86,6 +86,21 @@ async def declare(conn: AbstractConnection, fund_id: str) -> dict[Role, str]:
     return names
 
 
+async def declare_exchange(conn: AbstractConnection, name: str) -> None:
+    """One topic exchange, declared passively where this user may not configure it."""
+    await _declare_one(conn, "exchange", name, _exchange(name))
+
+
+async def declare_queue(conn: AbstractConnection, name: str, arguments: dict[str, Any]) -> None:
+    """One durable queue, declared passively where this user may not configure it."""
+    await _declare_one(conn, "queue", name, _queue(name, arguments))
+
+
+async def bind(conn: AbstractConnection, queue: str, exchange: str, key: str) -> None:
+    """One binding, refused with the permission it needs."""
+    await _bind(conn, queue, exchange, key)
+
+
 Declare = Callable[[AbstractChannel, bool], Awaitable[object]]
 
 

@@ -126,7 +126,7 @@ class FundMember:
         self.writer, self.epoch = writer, writer.epoch
         commands = await self.lease.connection.channel()
         await commands.set_qos(prefetch_count=1)
-        _, queue = await declare_commands(commands, self.fund_id)
+        _, queue = await declare_commands(self.lease.connection, commands, self.fund_id)
         await queue.consume(self._on_command)
         self.became_holder_at = time.monotonic()
         self.holding.set()

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractQueue
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+)
 
+from core.broker import topology
 from core.replication.names import (
     COMMANDS_EXCHANGE,
     command_key,
@@ -74,29 +81,34 @@ class Command:
 
 
 async def declare_commands(
-    channel: AbstractChannel, fund_id: str
+    conn: AbstractConnection, channel: AbstractChannel, fund_id: str
 ) -> tuple[AbstractExchange, AbstractQueue]:
-    exchange = await channel.declare_exchange(
-        COMMANDS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
-    )
-    queue = await channel.declare_queue(
-        commands_queue(fund_id), durable=True, arguments=commands_arguments()
-    )
-    await queue.bind(exchange, f"fund.{fund_id}.command.#")
+    """The commands exchange, queue and binding, then both as objects of channel.
+
+    Declared as the fund's other objects are: where an administrator (broker-setup) declared
+    them and this console's user may not configure the shared exchange, passively.
+    """
+    queue_name = commands_queue(fund_id)
+    await topology.declare_exchange(conn, COMMANDS_EXCHANGE)
+    await topology.declare_queue(conn, queue_name, commands_arguments())
+    await topology.bind(conn, queue_name, COMMANDS_EXCHANGE, f"fund.{fund_id}.command.#")
+    exchange = await channel.get_exchange(COMMANDS_EXCHANGE)
+    queue = await channel.get_queue(queue_name)
     return exchange, queue
 
 
 class CommandSender:
     """A replica's side: publishes commands with confirms (mandatory: an unbound key fails)."""
 
-    def __init__(self, channel: AbstractChannel, fund_id: str, sender: str) -> None:
-        self.channel = channel
+    def __init__(self, connection: AbstractConnection, fund_id: str, sender: str) -> None:
+        self.connection = connection
         self.fund_id = fund_id
         self.sender = sender
         self._exchange: AbstractExchange | None = None
 
     async def start(self) -> None:
-        self._exchange, _ = await declare_commands(self.channel, self.fund_id)
+        channel = await self.connection.channel(publisher_confirms=True)
+        self._exchange, _ = await declare_commands(self.connection, channel, self.fund_id)
 
     async def send(
         self, action: str, payload: dict[str, Any], command_id: str | None = None

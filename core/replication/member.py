@@ -218,7 +218,7 @@ class FundReplication:
 
     async def _send_commands(self, conn: AbstractConnection) -> None:
         """Send what waits in replication_outgoing, in order, while this connection lives."""
-        sender = CommandSender(await conn.channel(publisher_confirms=True), self.fund_id, self.name)
+        sender = CommandSender(conn, self.fund_id, self.name)
         sender.sender = self.console_id
         await sender.start()
         self.pending_commands = await self.writer.call(self._count_pending)
@@ -307,9 +307,10 @@ class FundReplication:
                 actions.record_outcome(conn, "", "", bad, engine.clock.now())
         return self.mark()
 
-    async def _consume_commands(self, channel: Any) -> None:
+    async def _consume_commands(self, conn: AbstractConnection) -> None:
+        channel = await conn.channel()
         await channel.set_qos(prefetch_count=1)
-        _, queue = await declare_commands(channel, self.fund_id)
+        _, queue = await declare_commands(conn, channel, self.fund_id)
 
         async def on_command(message: Any) -> None:
             if not self.deciding:
@@ -682,7 +683,7 @@ class FundReplication:
         last_snapshot = time.monotonic()
         self._set_deciding(True)
         if self.engine is not None:
-            await self._consume_commands(await self.lease.connection.channel())
+            await self._consume_commands(self.lease.connection)
         log.info("fund %s: this console decides under epoch %d", self.fund_id, epoch)
         lost = asyncio.ensure_future(self.lease.lost.wait())
         try:

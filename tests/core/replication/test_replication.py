@@ -259,7 +259,7 @@ def test_a_command_takes_effect_once_across_resends_and_a_failover(
             await asyncio.wait_for(a.holding.wait(), 30)
             await b.start()
             await wait_until(lambda: b.lease.refusals >= 1, 30, "B refused the lease")
-            sender = CommandSender(await conn.channel(publisher_confirms=True), fund, "C")
+            sender = CommandSender(conn, fund, "C")
             c1 = await sender.send("change_capacity", {"spots": 5})
             await sender.send(c1.action, c1.payload, command_id=c1.command_id)  # resent
             c2 = await sender.send("change_capacity", {"spots": -1})
@@ -480,7 +480,7 @@ def test_on_a_cluster_the_lease_and_the_log_survive_the_loss_of_the_holders_node
                 await asyncio.wait_for(a.holding.wait(), 60)
                 await b.start()
                 await wait_until(lambda: b.lease.refusals >= 1, 30, "B refused the lease")
-                sender = CommandSender(await conn.channel(publisher_confirms=True), fund, "C")
+                sender = CommandSender(conn, fund, "C")
                 sent = [await sender.send("publish", {"n": i}) for i in range(5)]
                 await wait_until(
                     lambda: all(sb.command_outcome(c.command_id) for c in sent), 60, "decided"
