@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import peewee as pw
-from playhouse.migrate import SqliteMigrator, migrate
 
 from core.ids import reminder_message_id
 from core.kinds import ActivityKind as A
@@ -169,6 +168,8 @@ def _v1(db: pw.Database) -> None:
 
 def _v2(db: pw.Database) -> None:
     # The message log: inbound messages keep where they came from and what they said.
+    from playhouse.migrate import SqliteMigrator, migrate  # only an old file needs it
+
     migrator = SqliteMigrator(db)
     migrate(
         migrator.add_column("inbox", "exchange", pw.TextField(default="")),
@@ -319,6 +320,8 @@ def _v10(db: pw.Database) -> None:
 def _v11(db: pw.Database) -> None:
     # Outbox rows that can never be sent are marked failed instead of blocking the rest, and
     # a dead-lettered copy is an outbox row: its raw body and its AMQP properties as received.
+    from playhouse.migrate import SqliteMigrator, migrate  # only an old file needs it
+
     migrator = SqliteMigrator(db)
     migrate(
         migrator.add_column("outbox", "failed_at", pw.TextField(null=True)),

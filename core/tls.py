@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    import ssl
 
 # One problem with the TLS settings, named by the setting and a kind the window translates.
 Field = Literal["broker_ca_file", "broker_cert_file", "broker_key_file", "broker_url"]
@@ -141,6 +143,8 @@ class _LoadFailed(Exception):
 
 
 def _context(files: TlsFiles) -> ssl.SSLContext:
+    import ssl  # here: the commands that only read load config.py, and so this, but no TLS
+
     ca = str(Path(files.ca_file).expanduser()) if files.ca_file else None
     try:
         # With a CA file only that CA is trusted (the fund's own); else the system's CAs.
@@ -197,6 +201,8 @@ def explain(exc: BaseException) -> str | None:
 
 
 def _explain_one(exc: BaseException) -> str | None:
+    import ssl
+
     if isinstance(exc, TlsSettingsInvalid):
         return str(exc)
     if isinstance(exc, ssl.SSLCertVerificationError):
