@@ -13,6 +13,7 @@ from core import messages as m
 from core.clock import ManualClock
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.kinds import ActivityKind, RefusalKind
+from core.queries import Queries
 from core.storage import Store
 from tests.helpers.asyncapi import load_doc, validator
 from tests.helpers.console import OFFERED, SIGNED, Console
@@ -447,3 +448,19 @@ def test_undoing_a_moved_shift_takes_its_reminders_back_and_the_clock_sends_them
     tick_at(c, START - timedelta(hours=48))
     sent = [r for r in reminders(c) if r[1] == REMINDER]
     assert sent == [("701", REMINDER, "2026-03-10T02:00:00")]  # the original shift's, once
+
+
+def test_the_numbers_count_each_reminded_volunteer_once_and_those_who_confirmed(
+    c: Console,
+) -> None:
+    create(c, spots=4)
+    c.accept(701, 702, 703, 704)
+    tick_at(c, START - timedelta(hours=48))  # the first reminder to all four
+    assert c.respond(701, "confirmed").outcome == "applied"
+    tick_at(c, START - timedelta(hours=2))  # the second one: the same four, counted once
+    assert c.respond(702, "confirmed").outcome == "applied"
+    assert c.respond(702, "confirmed").outcome == "applied"  # a second answer: still one
+    figures = Queries(c.engine).report().total
+    assert (figures.reminded, figures.confirmed, figures.confirmation_rate) == (4, 2, 0.5)
+    [row] = Queries(c.engine).report().applications
+    assert row.figures.confirmation_rate == 0.5
