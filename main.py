@@ -43,7 +43,14 @@ def _window(args: argparse.Namespace) -> int:
     except cli.START_REFUSALS as exc:
         return cli.refused_to_start(exc)
     try:
-        return run(args.data_dir, args.fund_id, url, demo=args.demo, tls=tls)
+        return run(
+            args.data_dir,
+            args.fund_id,
+            url,
+            demo=args.demo,
+            tls=tls,
+            coordinator_name=args.coordinator_name,
+        )
     except cli.START_REFUSALS as exc:  # damaged, another fund's, or in use by another console
         return cli.refused_to_start(exc)
     except KeyboardInterrupt:  # Ctrl+C in the terminal that started the window

@@ -164,6 +164,13 @@ def _common_parser() -> argparse.ArgumentParser:
         help='the fund this console serves (default: settings.json, else "1")',
     )
     g.add_argument(
+        "--coordinator-name",
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help="your name, recorded with every decision made in this run and shown to the "
+        "fund's other consoles (default: settings.json's coordinator_name; not saved)",
+    )
+    g.add_argument(
         "-v",
         "--verbose",
         action="count",
@@ -600,6 +607,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if not _FUND_RE.match(fund):
         parser.error(f"--fund-id: letters, digits, _ and - only, 1 to 64 of them (got {fund!r})")
     args.fund_id = fund
+    # None: the saved name (read where it is used, so the window shows the file's)
+    name = getattr(args, "coordinator_name", None)
+    if name is not None:
+        name = name.strip()
+        if len(name) > config.COORDINATOR_NAME_MAX:
+            parser.error(
+                f"--coordinator-name: at most {config.COORDINATOR_NAME_MAX} characters"
+                f" (got {len(name)})"
+            )
+    args.coordinator_name = name
     if args.retention_days is not None and not 1 <= args.retention_days <= 3650:
         parser.error(f"--retention-days: 1 to 3650 days (got {args.retention_days})")
     return args
@@ -714,6 +731,11 @@ def open_engine(
     store = open_store(args, claim=claim, reading=reading)
     engine = Engine(store, args.fund_id, clock)
     if not reading:
+        name = getattr(args, "coordinator_name", None)
+        if name is None:
+            name = config.load_settings(args.data_dir).coordinator_name
+        if name:
+            engine.actor = f"coordinator {name}"
         forward_when_following(engine)
     return engine
 
@@ -1216,6 +1238,7 @@ def run_headless(args: argparse.Namespace) -> int:
             url,
             retention_days=args.retention_days,
             tls=tls_files,
+            coordinator_name=args.coordinator_name,
         )
         log.info(
             "headless console: fund %s, data %s, broker %s",

@@ -29,6 +29,8 @@ DEFAULT_BROKER = "amqp://guest:guest@localhost:5672/"
 KEYRING_SERVICE = "volunteer-console"
 DB_NAME = "console.db"  # in the data directory, beside settings.json
 DEFAULT_RETENTION_DAYS = 30
+# The coordinator's name goes into every activity row made at the console: a name, not a text.
+COORDINATOR_NAME_MAX = 80
 DEFAULT_FUND_ID = "1"
 
 

@@ -52,6 +52,7 @@ class ConsoleCore:
         tls: TlsFiles | None = None,
         replicate: bool = True,
         console_name: str | None = None,
+        coordinator_name: str | None = None,
         replication_options: dict[str, Any] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -92,11 +93,16 @@ class ConsoleCore:
         self.console_id = console_identity(self.store)
         # The coordinator's name (Settings) goes with every decision made here, and names this
         # console to the others ("following <name>").
-        coordinator = load_settings(self.data_dir).coordinator_name.strip()
+        # (--coordinator-name for this run over the saved one; the window shows that one)
+        self.coordinator_name_given = None if coordinator_name is None else coordinator_name.strip()
+        coordinator = self.coordinator_name_given
+        if coordinator is None:
+            coordinator = load_settings(self.data_dir).coordinator_name.strip()
         if coordinator:
             self.engine.actor = f"coordinator {coordinator}"
         name = console_name or coordinator or socket.gethostname()
         self.replication: FundReplication | None = None
+        self._several = False  # another console of the fund seen holding the lease
         if replicate:
             try:
                 self.replication = FundReplication(
@@ -117,6 +123,8 @@ class ConsoleCore:
             self.engine.follows = self._follows
             self.engine.forward = self.replication.forward
             self.engine.subscribe(lambda _change: self._wake_replication())
+            if not coordinator:
+                self._name_own_decisions_when_several(name)
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -129,6 +137,43 @@ class ConsoleCore:
         self._damage_listeners: list[Callable[[StoreDamaged], None]] = []
         self._stopping_transport: asyncio.Future[None] | None = None
         self._closed = False
+
+    def _name_own_decisions_when_several(self, name: str) -> None:
+        """A console with no coordinator's name records its decisions as plain "coordinator"
+        while it is the fund's only one; once another console has held the lease, plain
+        "coordinator" could be either, so its decisions carry the name its commands already
+        carry (the host name) from then on, and across restarts (meta several_consoles)."""
+        replication = self.replication
+        assert replication is not None
+        label = f"coordinator {name}"
+
+        def seen(conn: Any) -> bool:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'several_consoles'").fetchone()
+            return row is not None
+
+        if seen(self.store.conn) or replication.holder_id not in ("", "?", self.console_id):
+            self.engine.actor = label  # the writer has not started anything yet
+            if not seen(self.store.conn):
+                self.writer.run(self._remember_several)
+            return
+
+        def on_changed() -> None:  # on the loop
+            if replication.holder_id in ("", "?", self.console_id) or self._several:
+                return
+            self._several = True
+            self.writer.submit(self._remember_several, label)
+
+        replication.subscribe(on_changed)
+
+    def _remember_several(self, label: str | None = None) -> None:
+        """On the writer thread: between two decisions, never inside one."""
+        if label is not None:
+            self.engine.actor = label
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('several_consoles', '1')"
+                " ON CONFLICT (key) DO NOTHING"
+            )
 
     async def start(self) -> None:
         if self._started:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.config import DEFAULT_BROKER, DEFAULT_FUND_ID, DEFAULT_RETENTION_DAYS
+from core.config import (
+    COORDINATOR_NAME_MAX,
+    DEFAULT_BROKER,
+    DEFAULT_FUND_ID,
+    DEFAULT_RETENTION_DAYS,
+)
 
 
 class Settings(BaseModel):
@@ -34,4 +39,10 @@ class Settings(BaseModel):
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=3650)
     # Who works at this console: recorded with every decision made here (the activity feed
     # shows it), and the name the fund's other consoles show while this one decides.
-    coordinator_name: str = Field(default="", max_length=80)
+    # Trimmed; at most COORDINATOR_NAME_MAX characters (resources/CONTRACT.md); "" is not set.
+    coordinator_name: str = Field(default="", max_length=COORDINATOR_NAME_MAX)
+
+    @field_validator("coordinator_name", mode="before")
+    @classmethod
+    def _trim_name(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value

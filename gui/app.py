@@ -81,7 +81,13 @@ def demo_form(today: Any) -> ApplicationForm:
 
 
 def run(
-    data_dir: Path, fund_id: str, broker_url: str, *, demo: bool = False, tls: Any = None
+    data_dir: Path,
+    fund_id: str,
+    broker_url: str,
+    *,
+    demo: bool = False,
+    tls: Any = None,
+    coordinator_name: str | None = None,
 ) -> int:
     """Show the console window until it is closed; returns the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -94,14 +100,23 @@ def run(
     settings = load_settings(data_dir)
     install_translator(app, settings.language)
     try:
-        return int(qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo, tls)) or 0)
+        return int(
+            qasync.run(_main(app, Path(data_dir), fund_id, broker_url, demo, tls, coordinator_name))
+            or 0
+        )
     except RuntimeError as exc:  # "Event loop stopped before Future completed": a hard quit
         log.warning("event loop ended early: %s", exc)
         return 1
 
 
 async def _main(
-    app: QApplication, data_dir: Path, fund_id: str, url: str, demo: bool, tls: Any = None
+    app: QApplication,
+    data_dir: Path,
+    fund_id: str,
+    url: str,
+    demo: bool,
+    tls: Any = None,
+    coordinator_name: str | None = None,
 ) -> int:
     from core.service import ConsoleCore
     from gui.bridge import Bridge
@@ -109,7 +124,8 @@ async def _main(
     from gui.main_window import MainWindow
 
     loop = asyncio.get_running_loop()
-    core = ConsoleCore(data_dir, fund_id, url, tls=tls)  # None: the settings' TLS files
+    # None: the settings' TLS files and coordinator name
+    core = ConsoleCore(data_dir, fund_id, url, tls=tls, coordinator_name=coordinator_name)
     bridge = Bridge(core)
     window = MainWindow(bridge)
 

@@ -244,6 +244,12 @@ class Bridge(QObject):
         return None if transport is None else str(transport.url)
 
     @property
+    def coordinator_name_given(self) -> str | None:
+        """The --coordinator-name this run was started with; None: the saved one is used."""
+        given = getattr(self.core, "coordinator_name_given", None)
+        return None if given is None else str(given)
+
+    @property
     def broker_tls(self) -> Any:
         """The TLS files this run uses (command-line options over settings); None offline."""
         transport = self.core.transport

@@ -1072,10 +1072,12 @@ class MainWindow(QMainWindow):
         return True
 
     def running_settings(self) -> Settings:
-        """What this console runs with: the saved settings, with this run's fund and broker.
+        """What this console runs with: the saved settings, with this run's fund, broker and
+        coordinator name.
 
-        A --fund-id or --broker on the command line wins over the file; the dialog shows that,
-        and the password never (it belongs in the keyring, or in the environment).
+        A --fund-id, --broker or --coordinator-name on the command line wins over the file;
+        the dialog shows that, and the password never (it belongs in the keyring, or in the
+        environment).
         """
         saved = self.bridge.settings
         url = self.bridge.broker_url or saved.broker_url
@@ -1083,6 +1085,8 @@ class MainWindow(QMainWindow):
             "fund_id": self.bridge.fund_id,
             "broker_url": without_password(url),
         }
+        if self.bridge.coordinator_name_given is not None:
+            update["coordinator_name"] = self.bridge.coordinator_name_given
         files = self.bridge.broker_tls
         if files is not None:
             update |= {

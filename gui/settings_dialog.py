@@ -51,6 +51,7 @@ class SettingsDialog(QDialog):
     """Edits a copy of the settings; result_settings() is valid only after accept."""
 
     FIELDS = (
+        "coordinator_name",
         "broker_url",
         "broker_user",
         "password",
@@ -77,6 +78,21 @@ class SettingsDialog(QDialog):
         self._password: str | None = None
         self.keyring_ok = keyring_available()
 
+        self.coordinator_name = QLineEdit(settings.coordinator_name, self)
+        self.coordinator_name.setObjectName("coordinatorName")
+        # typing stops at the limit rather than showing an error for a pasted long text
+        self.coordinator_name.setMaxLength(config.COORDINATOR_NAME_MAX)
+        self.coordinator_name.setPlaceholderText(self.tr("e.g. Anna Petrova"))
+        self.name_note = QLabel(
+            self.tr(
+                "Recorded with each decision made at this console and shown in the activity;"
+                " the fund's other consoles show it too. Without a name they show this"
+                " computer's name. A new name applies after a restart."
+            ),
+            self,
+        )
+        self.name_note.setObjectName("nameNote")
+        self.name_note.setWordWrap(True)
         self.broker_url = QLineEdit(settings.broker_url, self)
         self.broker_url.setObjectName("brokerUrl")
         self.broker_url.setPlaceholderText("amqp://host:5672/")
@@ -174,6 +190,12 @@ class SettingsDialog(QDialog):
                 at += 1
                 grid.addWidget(w, at, 1)
 
+        row(
+            self.tr("Your name (shown with your decisions):"),
+            self.coordinator_name,
+            "coordinator_name",
+            self.name_note,
+        )
         row(self.tr("Broker URL:"), self.broker_url, "broker_url")
         row(self.tr("User:"), self.broker_user, "broker_user")
         row(self.tr("Password:"), self.password, "password", self.password_note)
@@ -197,6 +219,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         for edit in (
+            self.coordinator_name,
             self.broker_url,
             self.broker_user,
             self.fund_id,
@@ -247,6 +270,7 @@ class SettingsDialog(QDialog):
     def values(self) -> dict[str, Any]:
         files = self.tls_files()
         return {
+            "coordinator_name": self.coordinator_name.text().strip(),
             "broker_url": self.broker_url.text().strip(),
             "broker_user": self.broker_user.text().strip(),
             "broker_ca_file": files.ca_file,
@@ -306,6 +330,8 @@ class SettingsDialog(QDialog):
             if err.get("type") == "string_too_long":
                 return self.tr("At most 64 characters.")
             return self.tr("Only Latin letters, digits, '-' and '_'.")
+        if name == "coordinator_name":
+            return self.tr("At most %1 characters.").replace("%1", str(config.COORDINATOR_NAME_MAX))
         if name == "default_offer_timeout_min":
             return self.tr("Between 1 minute and 7 days.")
         return str(err.get("msg", ""))

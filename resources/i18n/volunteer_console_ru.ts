@@ -69,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+57"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -2338,7 +2338,7 @@
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+51"/>
         <source>Settings unchanged</source>
         <translation>Настройки не изменились</translation>
     </message>
@@ -3133,12 +3133,22 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="+70"/>
+        <location filename="../../gui/settings_dialog.py" line="+71"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+14"/>
+        <source>e.g. Anna Petrova</source>
+        <translation>например, Анна Петрова</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recorded with each decision made at this console and shown in the activity; the fund&apos;s other consoles show it too. Without a name they show this computer&apos;s name. A new name applies after a restart.</source>
+        <translation>Записывается с каждым решением, принятым на этой консоли, и видно в журнале действий; его видят и другие консоли фонда. Без имени они показывают имя этого компьютера. Новое имя действует после перезапуска.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>For amqps:// only. Without a CA file the system&apos;s certificate authorities are trusted; the broker&apos;s certificate and host name are always checked.</source>
         <translation>Только для amqps://. Без файла CA доверие — системным центрам сертификации; сертификат брокера и имя хоста проверяются всегда.</translation>
     </message>
@@ -3193,7 +3203,12 @@
         <translation>Новый язык будет применён после перезапуска.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
+        <source>Your name (shown with your decisions):</source>
+        <translation>Ваше имя (видно рядом с вашими решениями):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Broker URL:</source>
         <translation>Адрес брокера:</translation>
     </message>
@@ -3243,7 +3258,7 @@
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>(none)</source>
         <translation>(нет)</translation>
     </message>
@@ -3263,7 +3278,7 @@
         <translation>Файлы PEM (*.pem *.crt *.cer *.key);;Все файлы (*)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>A password needs a user name.</source>
         <translation>Для пароля нужно указать пользователя.</translation>
     </message>
@@ -3281,6 +3296,11 @@
         <location line="+1"/>
         <source>Only Latin letters, digits, &apos;-&apos; and &apos;_&apos;.</source>
         <translation>Только латинские буквы, цифры, «-» и «_».</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At most %1 characters.</source>
+        <translation>Не больше %1 символов.</translation>
     </message>
     <message>
         <location line="+2"/>

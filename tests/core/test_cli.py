@@ -191,6 +191,24 @@ def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
     assert run("show", copy)[0] == cli.EXIT_REFUSED
 
 
+def test_a_command_records_the_coordinators_name_given_or_saved(tmp_path: Path, capsys) -> None:
+    run = AppCommands(tmp_path)
+    with run.engine() as engine:
+        day = date.today() + timedelta(days=1)
+        app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
+    (tmp_path / "settings.json").write_text('{"coordinator_name": "Anna"}', encoding="utf-8")
+    assert run("capacity", app_id, "2")[0] == 0
+    assert run("capacity", app_id, "3", "--coordinator-name", "  Ivan  ")[0] == 0
+    with run.engine() as engine:
+        actors = engine.store.conn.execute(
+            "SELECT actor FROM activity WHERE kind = 'capacity_changed' ORDER BY id"
+        ).fetchall()
+    assert actors == [("coordinator Anna",), ("coordinator Ivan",)]
+    with pytest.raises(SystemExit):
+        run("capacity", app_id, "4", "--coordinator-name", "x" * 81)
+    assert "--coordinator-name: at most 80 characters (got 81)" in capsys.readouterr().err
+
+
 def test_app_offer_and_move_on_the_waitlist(tmp_path: Path) -> None:
     run = AppCommands(tmp_path)
     with run.engine() as engine:

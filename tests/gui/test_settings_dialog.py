@@ -272,3 +272,46 @@ def test_the_window_shows_this_runs_tls_files_and_saves_a_changed_one_through_th
     finally:
         bridge.shutdown()
         run_coro(qtbot, core.stop())
+
+
+def test_the_coordinators_name_is_trimmed_limited_and_saved_through_the_bridge(
+    qtbot, qloop, tmp_path
+):
+    data = tmp_path / "data"
+    core = ConsoleCore(data, "77", "amqp://guest:guest@127.0.0.1:9/", replicate=False)
+    bridge = Bridge(core)
+    w = MainWindow(bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    try:
+        dlg = w.open_settings()
+        assert dlg.coordinator_name.text() == ""
+        dlg.coordinator_name.setText("Anna " + "x" * 200)
+        assert len(dlg.coordinator_name.text()) == 80  # typing stops at the contract's limit
+        dlg.coordinator_name.setText("  Anna Petrova  ")
+        ok_button(dlg).click()
+        assert json.loads((data / "settings.json").read_text(encoding="utf-8")) == {
+            "coordinator_name": "Anna Petrova"
+        }
+        assert w.open_settings().coordinator_name.text() == "Anna Petrova"
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())
+
+
+def test_a_name_set_for_this_run_is_shown_and_goes_with_its_decisions(qtbot, qloop, tmp_path):
+    data = tmp_path / "data"
+    core = ConsoleCore(
+        data, "77", "amqp://guest:guest@127.0.0.1:9/", replicate=False, coordinator_name=" Ivan "
+    )
+    bridge = Bridge(core)
+    w = MainWindow(bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    try:
+        assert core.engine.actor == "coordinator Ivan"
+        dlg = w.open_settings()
+        assert dlg.coordinator_name.text() == "Ivan"
+        ok_button(dlg).click()  # nothing changed: the run's name is not written to the file
+        assert not (data / "settings.json").exists()
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())

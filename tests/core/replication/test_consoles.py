@@ -324,3 +324,49 @@ def test_the_arbiter_killed_mid_stream_another_takes_over_and_nothing_is_lost(
             assert replicated_rows(dirs["A"] / DB_NAME) == replicated_rows(dirs["B"] / DB_NAME)
 
     run_with_fund(scenario, 240)
+
+
+def test_without_coordinators_names_the_feed_still_says_which_console_decided(
+    tmp_path: Path,
+) -> None:
+    """No console has a coordinator's name: A alone records plain "coordinator"; once B has
+    followed A and then decided, each one's decisions carry its console's name, and A keeps
+    doing so after a restart."""
+
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        await deciding(a)
+        app = await a.writer.call(a.engine.create_application, a_form(SystemClock(), spots=2))
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        try:
+            await caught_up(a, b)
+            assert (a.engine.actor, b.engine.actor) == ("coordinator", "coordinator B")
+            await a.stop()
+            await deciding(b)
+            await b.writer.call(b.engine.set_capacity, app, 5)
+            a = console(tmp_path, fund, "A")
+            await a.start()
+            await caught_up(b, a)
+            await wait_until(lambda: a.engine.actor == "coordinator A", 20, "A to name itself")
+            await b.stop()
+            await deciding(a)
+            await a.writer.call(a.engine.set_capacity, app, 3)
+            await a.stop()
+            a = console(tmp_path, fund, "A")  # restarted alone: it remembers there are several
+            assert a.engine.actor == "coordinator A"
+            rows = sqlite3.connect(a.store.path).execute(
+                "SELECT kind, actor FROM activity WHERE kind IN ('created', 'capacity_changed')"
+                " ORDER BY id"
+            )
+            assert rows.fetchall() == [
+                ("created", "coordinator"),
+                ("capacity_changed", "coordinator B"),
+                ("capacity_changed", "coordinator A"),
+            ]
+        finally:
+            await a.stop()
+            await b.stop()
+
+    run_with_fund(scenario, 150)
