@@ -380,7 +380,9 @@ class DetailPanel(QWidget):
             self.waitlist_model.set_round(r.id if r else None)
         if self._roster_stale:
             roster = q.roster(summary.id)
-            if roster and self.roster_model.rowCount() == 0:
+            # sized again on every re-read, not only the first rows: "reminded 2:05 PM" comes
+            # after the rows and was cut to "reminded …" at 1024x700
+            if roster:
                 first_rows.append(self.roster_view)
             self.roster_model.set_rows(roster)
             self._roster_stale = False

@@ -65,3 +65,24 @@ def test_send_now_then_a_confirmed_answer_over_the_broker_shows_in_the_roster(co
     assert console.confirmations == ["Send reminder"]
     kinds = [a.kind for a in console.bridge.queries.activity(app_id, limit=50)]
     assert kinds.count("reminded") == 2 and kinds.count("confirmed") == 1
+
+
+def test_the_roster_widens_for_the_reminded_at_that_comes_after_its_rows_at_1024x700(console):
+    w = console.window
+    w.resize(1024, 700)
+    app_id = console.create(a_form(console.core.clock, spots=3))
+    w.select_application(app_id)
+    for v in (61770010, 61770011):
+        console.respond(app_id, v)
+    console.wait(lambda: console.roster() == ["61770010", "61770011"])
+    view = console.detail.roster_view
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 1.1)  # Xvfb's font is wider than offscreen's
+    view.setFont(font)
+    assert console.done(w.remind_now())
+    console.wait(
+        lambda: all(t.startswith("reminded ") for t in _confirmation_column(console).values())
+    )
+    console.qtbot.wait(50)  # the panel refits in its refresh, after the rows changed
+    # the stretch column shows the whole "reminded 2:05 PM", not "reminded …"
+    assert view.columnWidth(2) >= view.sizeHintForColumn(2)
