@@ -351,6 +351,8 @@ class NumbersView(QWidget):
         self.report: Report | None = None
         self.month = QComboBox()
         self.month.setObjectName("numbersMonth")
+        # sized by its items as they come: first shown empty, it cut "All months" to "All montl"
+        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.month.currentIndexChanged.connect(self._on_month_current_index_changed)
         caption = QLabel(self.tr("&Shifts of:"))
         caption.setBuddy(self.month)

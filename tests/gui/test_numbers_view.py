@@ -41,6 +41,8 @@ def test_the_numbers_tab_shows_the_seasons_figures_and_bars(
         "April 2026",
         "March 2026",
     ]
+    # the chooser shows "All months" whole, not "All montl" (it was sized while empty)
+    assert view.month.width() >= view.month.fontMetrics().horizontalAdvance("All months") + 24
     qtmodeltester.check(view.months_model)
     assert cells(view.months_model) == [
         ["March 2026", "2", "1", "0", "4/6 · 67 %", "12 min", "20 min", "2/3 · 67 %",
