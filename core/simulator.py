@@ -494,13 +494,30 @@ class _Simulation:
         if self.app_id is None:
             assert self.announced is not None
             self._event(f"waiting for fund {self.fund_id} to announce an application…")
+            # a stop ends the wait too: the demo waits for the coordinator's next application
+            # for as long as the window is open, and closing it must not wait for a timeout
+            stopped = asyncio.ensure_future(stop.wait()) if stop is not None else None
+            waits: list[asyncio.Future[Any]] = [self.announced]
+            if stopped is not None:
+                waits.append(stopped)
             try:
-                self.app_id = await asyncio.wait_for(self.announced, self.announce_timeout_s)
-            except TimeoutError:
+                await asyncio.wait(
+                    waits,
+                    timeout=self.announce_timeout_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                if stopped is not None:
+                    stopped.cancel()
+            if not self.announced.done():
+                if stop is not None and stop.is_set():
+                    self.report.finished = "stopped"
+                    return
                 raise SimulationFailed(
                     f"no application of fund {self.fund_id} was announced within"
                     f" {self.announce_timeout_s:.0f} s; pass --application ID"
-                ) from None
+                )
+            self.app_id = self.announced.result()
             self.report.application_id = self.app_id
             self._event(f"application {self.app_id} announced")
         await self.wait_for_console_queues(stop)

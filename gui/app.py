@@ -212,5 +212,24 @@ async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyn
     error = report.error
     if error:
         bridge.error_raised.emit(tr("Demo volunteers stopped: %1").replace("%1", str(error)))
-    else:
-        window.statusBar().showMessage(tr("Demo: every volunteer has had an answer"), 10_000)
+        return
+    window.statusBar().showMessage(tr("Demo: every volunteer has had an answer"), 10_000)
+    # then new volunteers for each application published next: someone trying the console
+    # creates one (Ctrl+N) and waited in vain for sign-ups
+    while not stop.is_set():
+        report = await simulate(
+            url,
+            fund_id,
+            application_id=None,
+            volunteers=DEMO_VOLUNTEERS,
+            rate=DEMO_RATE,
+            seed=None,
+            stop=stop,
+            announce_timeout_s=24 * 3600,
+            tls_files=bridge.core.transport.tls,
+        )
+        if report.error:
+            bridge.error_raised.emit(
+                tr("Demo volunteers stopped: %1").replace("%1", str(report.error))
+            )
+            return

@@ -276,6 +276,19 @@ def test_a_stop_event_ends_it_while_it_waits_for_the_console() -> None:
     run(scenario)
 
 
+def test_a_stop_event_ends_it_while_it_waits_for_an_announcement() -> None:
+    async def scenario(fund: str) -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.5, stop.set)
+        report = await simulate(
+            BROKER_URL, fund, application_id=None, volunteers=5, rate=5, seed=0, stop=stop,
+            announce_timeout_s=3600,
+        )  # fmt: skip
+        assert (report.finished, report.error, report.responses_sent) == ("stopped", None, 0)
+
+    run(scenario)
+
+
 def test_bad_parameters_are_reported_without_touching_the_broker() -> None:
     report = asyncio.run(
         simulate(
