@@ -8,12 +8,22 @@ font, language and colours.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -177,6 +187,22 @@ class BarChart(QWidget):
         rows = max(1, len(self.bars))
         return fm.height() + 8 + rows * self.ROW + (fm.height() + 4 if self.marks else 0) + 4
 
+    def labels(self) -> tuple[int, list[str]]:
+        """The label column's width and each bar's label as drawn (elided only if no room)."""
+        bold = self.font()
+        bold.setBold(True)
+
+        def font(b: Bar) -> QFont:
+            return bold if b.strong else self.font()
+
+        # rounded up: a whole-pixel advance (96 for 96.48) elided "December 2026" to "December 20…"
+        need = max(math.ceil(QFontMetricsF(font(b)).horizontalAdvance(b.label)) for b in self.bars)
+        label_w = min(need + 8, self.width() // 3)
+        return label_w, [
+            QFontMetrics(font(b)).elidedText(b.label, Qt.TextElideMode.ElideRight, label_w - 8)
+            for b in self.bars
+        ]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -192,14 +218,7 @@ class BarChart(QWidget):
             p.setPen(self.palette().placeholderText().color())
             p.drawText(0, top + fm.ascent(), self.empty)
             return
-        label_w = min(
-            max(
-                QFontMetrics(bold if b.strong else self.font()).horizontalAdvance(b.label)
-                for b in self.bars
-            )
-            + 8,
-            w // 3,
-        )
+        label_w, labels = self.labels()
         value_w = max(fm.horizontalAdvance(b.text) for b in self.bars) + 8
         left, right = label_w, max(label_w + 40, w - value_w)
         span = right - left
@@ -209,10 +228,7 @@ class BarChart(QWidget):
             font = bold if bar.strong else self.font()
             p.setFont(font)
             p.setPen(self.palette().text().color())
-            label = QFontMetrics(font).elidedText(
-                bar.label, Qt.TextElideMode.ElideRight, label_w - 8
-            )
-            p.drawText(0, y + (self.ROW + fm.ascent() - fm.descent()) // 2, label)
+            p.drawText(0, y + (self.ROW + fm.ascent() - fm.descent()) // 2, labels[i])
             p.fillRect(QRectF(left, y + 4, span, self.ROW - 8), track)
             length = span * max(0.0, min(bar.value / self.scale, 1.0))
             p.fillRect(QRectF(left, y + 4, length, self.ROW - 8), bar.color)

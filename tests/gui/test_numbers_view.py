@@ -103,3 +103,18 @@ def test_a_months_chart_with_no_room_for_all_shows_the_least_filled_in_date_orde
     apps = [app(i, signed) for i, signed in enumerate([9, 2, 10, 5, 7, 1])]
     assert [a.name for a in chart_apps(apps, rows=3)] == ["S1", "S3", "S5"]
     assert chart_apps(apps, rows=6) == apps
+
+
+def test_a_months_label_is_drawn_whole_when_its_advance_is_a_fraction_of_a_pixel(qtbot):
+    from PySide6.QtGui import QColor
+
+    from gui.numbers_view import Bar, BarChart
+
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(400, 80)
+    labels = ["December 2026", "November 2026", "декабрь 2026"]
+    for strong in (False, True):  # bold is the chosen month's
+        bars = [Bar(label, 0.5, "50 %", QColor("green"), strong) for label in labels]
+        chart.set_bars("Filled, by month", bars)
+        assert chart.labels()[1] == labels
