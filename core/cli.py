@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import re
-import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -20,8 +19,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    import asyncio
-
     from core.engine import ApplicationForm, Engine
 
 from core import cli_shift, config, tls
@@ -1210,16 +1207,12 @@ def run_app_command(
 # ---- service and simulator ------------------------------------------------------------------
 
 
-def _on_signals(stop: asyncio.Event) -> None:
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-
-
 def run_headless(args: argparse.Namespace) -> int:
     """Run the console with no window until SIGINT or SIGTERM; 0 after a clean stop."""
+    from core.signals import StopRequest
+
+    stop_request = StopRequest()
+    stop_request.install()  # before the slow imports below
     import asyncio
 
     from core.service import ConsoleCore
@@ -1231,7 +1224,7 @@ def run_headless(args: argparse.Namespace) -> int:
 
     async def go() -> None:
         stop = asyncio.Event()
-        _on_signals(stop)
+        stop_request.attach(stop)
         core = ConsoleCore(
             args.data_dir,
             args.fund_id,
@@ -1339,6 +1332,7 @@ def newest_open_application(args: argparse.Namespace) -> str | None:
 def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     import asyncio  # here, like the simulator: the app commands never need an event loop
 
+    from core.signals import StopRequest
     from core.simulator import simulate
 
     out = out or sys.stdout
@@ -1368,7 +1362,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     async def go() -> Any:
         stop = asyncio.Event()
-        _on_signals(stop)
+        StopRequest().attach(stop)
         return await simulate(
             url,
             args.fund_id,

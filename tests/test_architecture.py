@@ -5,12 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers.source import parse_file
+
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("PySide6", "qasync", "shiboken6")
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parse_file(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -46,7 +48,7 @@ def test_importing_every_core_module_loads_no_qt():
 
 def _core_imports(path: Path) -> set[str]:
     """Every core.* module a file imports, by full name (`from core import x` gives core.x)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parse_file(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

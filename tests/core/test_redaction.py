@@ -12,6 +12,7 @@ import pytest
 from core import cli
 from core.broker.status import StatusBoard
 from core.redaction import MASK, redact, scrub, url_secrets, without_password
+from tests.helpers.source import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 # user "con sole", password "p@ss/wörd:1" as effective_broker_url writes it
@@ -80,7 +81,7 @@ def test_no_other_module_masks_passwords_by_hand() -> None:
     for path in [*(ROOT / "core").rglob("*.py"), *(ROOT / "gui").rglob("*.py")]:
         if path.name == "redaction.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_file(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and node.value == MASK:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")

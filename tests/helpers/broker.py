@@ -399,8 +399,11 @@ def run_with_fund(scenario: Callable[[str], Awaitable[None]], timeout: float) ->
 def headless_main(argv: list[str]) -> None:
     """`python -m tests.helpers.broker DATA_DIR FUND URL`: the headless service, as a
     child process that a test can SIGKILL mid-stream."""
+    from core.signals import StopRequest
+
+    stop_request = StopRequest()
+    stop_request.install()  # a test's SIGTERM may come while the imports below still run
     import logging
-    import signal
     from pathlib import Path
 
     from core.service import ConsoleCore, run_headless
@@ -410,9 +413,7 @@ def headless_main(argv: list[str]) -> None:
 
     async def main() -> None:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop_request.attach(stop)
         await run_headless(ConsoleCore(data_dir, fund, url), stop)
 
     asyncio.run(main())
