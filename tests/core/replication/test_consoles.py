@@ -20,7 +20,6 @@ from core.config import DB_NAME
 from core.engine import Engine
 from core.kinds import RefusalKind
 from core.replication.actions import CommandQueued, Outcome
-from core.replication.capture import replicated_tables
 from core.service import ConsoleCore
 from core.storage import Store
 from tests.helpers.broker import (
@@ -34,23 +33,12 @@ from tests.helpers.broker import (
     wait_until,
 )
 from tests.helpers.factories import a_form
+from tests.helpers.replicated import table_rows as replicated_rows
 
 pytestmark = [
     pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on 127.0.0.1:5672"),
     pytest.mark.timeout(180),
 ]
-
-
-def replicated_rows(db: Path) -> dict[str, list[tuple]]:
-    """Every replicated table's rows (rowid first): what must be equal on every console."""
-    conn = sqlite3.connect(db)
-    try:
-        return {
-            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
-            for name in replicated_tables(conn)
-        }
-    finally:
-        conn.close()
 
 
 def console(tmp_path: Path, fund: str, name: str) -> ConsoleCore:
