@@ -204,8 +204,10 @@ class LogReader:
 
     async def stop(self) -> None:
         if self._underlay is not None and self._tag is not None and not self.channel.is_closed:
+            # Bounded: on a link that is cut but not yet seen closed, CancelOk never comes,
+            # and a console stopping while cut off must still stop.
             with contextlib.suppress(Exception):
-                await self._underlay.basic_cancel(self._tag)
+                await asyncio.wait_for(self._underlay.basic_cancel(self._tag), 3.0)
         self._tag = None
         for waiter in self._markers.values():
             waiter.cancel()
