@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -219,13 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app_sub = app.add_subparsers(dest="app_command", metavar="ACTION", title="actions")
 
-    def on_one(name: str, what: str, description: str = "") -> argparse.ArgumentParser:
-        """An `app` action on one application: its parser, with the ID argument."""
-        p = app_sub.add_parser(
-            name, parents=[common], help=what, description=description or what.capitalize()
-        )
-        p.add_argument("id", metavar="ID", help="application id")
-        return p
+    on_one = functools.partial(cli_shift.on_one, app_sub, common)
 
     create = app_sub.add_parser(
         "create",
@@ -323,25 +318,25 @@ def build_parser() -> argparse.ArgumentParser:
         "Sign up a volunteer by hand into a free spot. Someone on the waitlist "
         "is promoted. With no free spot it is refused unless --over-capacity is given: then "
         "the capacity grows by one for them (logged, and announced as a capacity change).",
+        volunteer="volunteer id (any text)",
     )
-    hand.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id (any text)")
     hand.add_argument(
         "--over-capacity", action="store_true", help="add a spot for them if none is free"
     )
-    offer = on_one(
+    on_one(
         "offer",
         "offer one spot (held or free) to a chosen waitlisted volunteer",
         "Offer one spot to a chosen waitlisted volunteer (told «место доступно») "
         "for the offer timeout. Unclaimed, it passes down the line like a timed round.",
+        volunteer="volunteer id",
     )
-    offer.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
     move = on_one(
         "move",
         "move a waitlisted volunteer to a position (the reason is logged)",
         "Move a waitlisted volunteer to a 1-based position on the waitlist; the "
         "others keep their order. Nobody is told.",
+        volunteer="volunteer id",
     )
-    move.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
     move.add_argument("position", metavar="POSITION", type=int, help="1 is the front")
     move.add_argument("--reason", required=True, help="why, for the activity log")
     dup = on_one(
@@ -364,16 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
         "With N > 0 they are released to newcomers by themselves N minutes later.",
     )
     rel.add_argument("minutes", metavar="N", type=int, help="minutes; 0 turns it off")
-    rem = app_sub.add_parser(
+    rem = on_one(
         "reminders",
-        parents=[common],
-        help="set the reminders: lead times, confirm-by, keep or release the unconfirmed",
-        description="Set when signed-up volunteers are reminded («напоминание», asking them to "
+        "set the reminders: lead times, confirm-by, keep or release the unconfirmed",
+        "Set when signed-up volunteers are reminded («напоминание», asking them to "
         "confirm), by when they must confirm, and what happens to those who do not: kept "
         "(marked not confirmed) or released (told «не подтвердил»; the spot goes to the "
         "waitlist by the policy). Options left out keep their value.",
     )
-    rem.add_argument("id", metavar="ID", help="application id")
     rem.add_argument(
         "--at", metavar="HOURS", help="hours before the start, e.g. 48,2 ('' for none)"
     )
@@ -381,19 +374,17 @@ def build_parser() -> argparse.ArgumentParser:
     keep = rem.add_mutually_exclusive_group()
     keep.add_argument("--release", action="store_true", help="release the unconfirmed")
     keep.add_argument("--keep", action="store_true", help="keep the unconfirmed (the default)")
-    now = app_sub.add_parser(
+    on_one(
         "remind",
-        parents=[common],
-        help="send a reminder now to every signed-up volunteer who has not confirmed",
-        description="Send «напоминание» now to every signed-up volunteer who has not "
+        "send a reminder now to every signed-up volunteer who has not confirmed",
+        "Send «напоминание» now to every signed-up volunteer who has not "
         "confirmed, asking them to confirm by the application's confirm-by (or the start).",
     )
-    now.add_argument("id", metavar="ID", help="application id")
     for name, what in (
         ("remove", "remove a volunteer (told «исключён»; a signed-up spot frees)"),
         ("promote", "sign up a waitlisted volunteer into a free or held spot"),
     ):
-        on_one(name, what).add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+        on_one(name, what, volunteer="volunteer id")
 
     sim = sub.add_parser(
         "simulate",

@@ -30,6 +30,26 @@ up by hand (told «записан») and marked arrived; with no free spot only 
 signs them up, adding one spot (logged)."""
 
 
+def on_one(
+    sub: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    what: str,
+    description: str = "",
+    *,
+    volunteer: str = "",
+) -> argparse.ArgumentParser:
+    """An action on one application: its parser with the ID argument, and VOLUNTEER (helped
+    by `volunteer`) when the action names one; the `app` and `checkin` actions share it."""
+    p = sub.add_parser(
+        name, parents=[common], help=what, description=description or what.capitalize()
+    )
+    p.add_argument("id", metavar="ID", help="application id")
+    if volunteer:
+        p.add_argument("volunteer", metavar="VOLUNTEER", help=volunteer)
+    return p
+
+
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
     ci = sub.add_parser(
@@ -43,48 +63,44 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         epilog=CHECKIN_EPILOG,
     )
     ci_sub = ci.add_subparsers(dest="checkin_command", metavar="ACTION", title="actions")
-    ls = ci_sub.add_parser(
+    ls = on_one(
+        ci_sub,
+        common,
         "list",
-        parents=[common],
-        help="the roster with what is recorded",
-        description="The roster of one application with each volunteer's attendance and hours.",
+        "the roster with what is recorded",
+        "The roster of one application with each volunteer's attendance and hours.",
     )
-    ls.add_argument("id", metavar="ID", help="application id")
     ls.add_argument("--json", action="store_true", help="print JSON for scripts")
     for name, what in (
         ("arrived", "mark a volunteer arrived"),
         ("late", "mark a volunteer late"),
     ):
-        p = ci_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
-        p.add_argument("id", metavar="ID", help="application id")
-        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
+        p = on_one(ci_sub, common, name, what, volunteer="volunteer id")
         p.add_argument("--at", metavar="HH:MM", help="arrival time (default: now)")
         p.add_argument("--hours", metavar="H", help="hours served: 3, 3.5 or 3:30")
     for name, what in (
         ("no-show", "mark a volunteer who did not come"),
         ("clear", "take back a mark made by mistake"),
     ):
-        p = ci_sub.add_parser(name, parents=[common], help=what, description=what.capitalize())
-        p.add_argument("id", metavar="ID", help="application id")
-        p.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
-    hours = ci_sub.add_parser(
+        on_one(ci_sub, common, name, what, volunteer="volunteer id")
+    hours = on_one(
+        ci_sub,
+        common,
         "hours",
-        parents=[common],
-        help="set the hours served by a marked volunteer",
-        description="Set the hours served by a volunteer marked arrived or late.",
+        "set the hours served by a marked volunteer",
+        "Set the hours served by a volunteer marked arrived or late.",
+        volunteer="volunteer id",
     )
-    hours.add_argument("id", metavar="ID", help="application id")
-    hours.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id")
     hours.add_argument("hours", metavar="H", help="3, 3.5 or 3:30")
-    walk = ci_sub.add_parser(
+    walk = on_one(
+        ci_sub,
+        common,
         "walk-in",
-        parents=[common],
-        help="sign up someone who came without signing up",
-        description="Sign up a walk-in by hand (told «записан») and mark them arrived. With "
+        "sign up someone who came without signing up",
+        "Sign up a walk-in by hand (told «записан») and mark them arrived. With "
         "no free spot it is refused unless --over-capacity is given (one spot is added).",
+        volunteer="volunteer id (any text)",
     )
-    walk.add_argument("id", metavar="ID", help="application id")
-    walk.add_argument("volunteer", metavar="VOLUNTEER", help="volunteer id (any text)")
     walk.add_argument("--over-capacity", action="store_true", help="add a spot if none is free")
     walk.add_argument("--at", metavar="HH:MM", help="arrival time (default: now)")
 
@@ -95,8 +111,11 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
+_SAID = {"arrived": "arrived", "late": "late", "no_show": "no-show"}
+
+
 def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
-    said = {"arrived": "arrived", "late": "late", "no_show": "no-show"}.get(r.status, "expected")
+    said = _SAID.get(r.status, "expected")
     if not r.on_roster:
         said += " (left the roster)"
     return (
@@ -127,10 +146,7 @@ def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
             out.write(json.dumps([asdict(r) for r in rows], default=_jsonable, ensure_ascii=False))
             out.write("\n")
             return 0
-        table = [("ID", "NAME", "ATTENDANCE", "ARRIVED", "HOURS")] + [_line(r) for r in rows]
-        widths = [max(len(r[i]) for r in table) for i in range(5)]
-        for r in table:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+        _table([("ID", "NAME", "ATTENDANCE", "ARRIVED", "HOURS")] + [_line(r) for r in rows], out)
         return 0
     minutes: int | None = None
     text = getattr(args, "hours", None)
@@ -220,9 +236,8 @@ def show_volunteer(args: argparse.Namespace, queries: Queries, out: TextIO) -> i
     )
     lines.append(f"  served      {attendance.hours_text(p.minutes)} h")
     lines.append(f"Applications ({len(p.shifts)}):" if p.shifts else "Applications: none")
-    said = {"arrived": "arrived", "late": "late", "no_show": "no-show"}
     for s in p.shifts:
-        mark = said.get(s.attendance, "")
+        mark = _SAID.get(s.attendance, "")
         if s.minutes is not None and s.attendance:
             mark += f" {attendance.hours_text(s.minutes)} h"
         lines.append(
