@@ -1,4 +1,4 @@
-"""Shared fixtures: a real SQLite file per test and a manual clock."""
+"""Shared fixtures: a real SQLite file per test, a manual clock and the rules' test driver."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from core.clock import ManualClock
 from core.engine import Engine
 from core.storage import Store
+from tests.helpers.console import Console
 
 
 @pytest.fixture
@@ -29,3 +30,8 @@ def store(tmp_path):
 @pytest.fixture
 def engine(store, clock) -> Engine:
     return Engine(store, fund_id="123", clock=clock)
+
+
+@pytest.fixture
+def c(engine: Engine, clock: ManualClock) -> Console:
+    return Console(engine, clock)

@@ -7,16 +7,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from core import messages as m
 from core.clock import ManualClock
-from core.engine import ActionRefused, ApplicationForm, Engine
+from core.engine import ApplicationForm, Engine
 from core.kinds import ActivityKind, RefusalKind
 from core.queries import Queries
 from core.storage import Store
 from tests.helpers.asyncapi import load_doc, validator
-from tests.helpers.console import OFFERED, SIGNED, Console
+from tests.helpers.console import OFFERED, SIGNED, Console, refusal
 
 REMINDER = m.STATUS_REMINDER
 CONFIRMED = m.STATUS_CONFIRMED
@@ -25,42 +23,11 @@ NOT_CONFIRMED = m.STATUS_NOT_CONFIRMED
 START = datetime(2026, 3, 10, 14, 0)
 
 
-@pytest.fixture
-def c(engine: Engine, clock: ManualClock) -> Console:
-    return Console(engine, clock)
-
-
 def create(c: Console, spots: int = 3, *, release: bool = False, policy: str = "broadcast") -> str:
-    form = ApplicationForm(
-        name="Уборка парка",
-        day=START.date(),
-        start=START.time(),
-        end=time(18, 0),
-        spots=spots,
-        policy=policy,  # type: ignore[arg-type]
-        release_unconfirmed=release,
-    )
-    c.app = c.engine.create_application(form)
+    """The Console's shift with the default reminders, its announcement read."""
+    c.create(spots, policy=policy, release_unconfirmed=release)
     c.sent()
     return c.app
-
-
-def reminders(c: Console) -> list[tuple[str, str, str | None]]:
-    """(volunteer, status, confirm_by) of every notification committed since the last read."""
-    rows = c.engine.store.pending_outbox(limit=10_000, after_seq=c._seq)
-    if rows:
-        c._seq = rows[-1].seq
-    out = []
-    for r in rows:
-        body = json.loads(r.body)
-        if r.action == "volunteer_notification":
-            out.append((str(body["user_id"]), body["status"], body.get("confirm_by")))
-    return out
-
-
-def tick_at(c: Console, when: datetime) -> None:
-    c.clock.set(when)
-    c.engine.tick()
 
 
 def roster_facts(c: Console) -> dict[str, tuple[Any, ...]]:
@@ -76,29 +43,29 @@ def test_reminders_go_at_each_lead_time_and_carry_the_confirm_by(c: Console) -> 
     create(c)
     c.accept(701, 702)
     c.sent()
-    tick_at(c, START - timedelta(hours=48, seconds=1))
-    assert reminders(c) == []
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48, seconds=1))
+    assert c.notifications() == []
+    c.tick_at(START - timedelta(hours=48))
     by = "2026-03-09T14:00:00"  # 24 h before the start
-    assert reminders(c) == [("701", REMINDER, by), ("702", REMINDER, by)]
-    tick_at(c, START - timedelta(hours=30))
-    assert reminders(c) == []
+    assert c.notifications() == [("701", REMINDER, by), ("702", REMINDER, by)]
+    c.tick_at(START - timedelta(hours=30))
+    assert c.notifications() == []
     assert c.respond(701, "confirmed").outcome == "applied"
-    assert reminders(c) == [("701", CONFIRMED, None)]
-    tick_at(c, START - timedelta(hours=24))
-    assert reminders(c) == []  # keep (the default): 702 is marked, nobody is told
+    assert c.notifications() == [("701", CONFIRMED, None)]
+    c.tick_at(START - timedelta(hours=24))
+    assert c.notifications() == []  # keep (the default): 702 is marked, nobody is told
     assert c.roster() == ["701", "702"]
     facts = roster_facts(c)
     assert facts["701"] == ("2026-03-08T14:00:00", by, "2026-03-09T08:00:00", None)
     assert facts["702"] == ("2026-03-08T14:00:00", by, None, "2026-03-09T14:00:00")
-    tick_at(c, START - timedelta(hours=2))
+    c.tick_at(START - timedelta(hours=2))
     # The last reminder: confirm-by has passed, so it asks by the start; nobody is released then.
-    assert reminders(c) == [
+    assert c.notifications() == [
         ("701", REMINDER, "2026-03-10T14:00:00"),
         ("702", REMINDER, "2026-03-10T14:00:00"),
     ]
-    tick_at(c, START + timedelta(minutes=1))
-    assert reminders(c) == [] and c.roster() == ["701", "702"]
+    c.tick_at(START + timedelta(minutes=1))
+    assert c.notifications() == [] and c.roster() == ["701", "702"]
     assert c.engine.next_reminder() is None
 
 
@@ -106,11 +73,11 @@ def test_a_volunteer_who_signs_up_after_a_lead_time_gets_only_the_next_one(c: Co
     create(c)
     c.clock.set(START - timedelta(hours=30))
     c.accept(701)
-    assert reminders(c) == [("701", SIGNED, None)]
-    tick_at(c, START - timedelta(hours=29))
-    assert reminders(c) == []
-    tick_at(c, START - timedelta(hours=2))
-    assert reminders(c) == [("701", REMINDER, "2026-03-10T14:00:00")]
+    assert c.notifications() == [("701", SIGNED, None)]
+    c.tick_at(START - timedelta(hours=29))
+    assert c.notifications() == []
+    c.tick_at(START - timedelta(hours=2))
+    assert c.notifications() == [("701", REMINDER, "2026-03-10T14:00:00")]
 
 
 def test_offline_across_a_lead_time_then_restart_sends_each_reminder_once(
@@ -132,7 +99,7 @@ def test_offline_across_a_lead_time_then_restart_sends_each_reminder_once(
         assert c.engine.next_reminder() == START - timedelta(hours=24 if _ else 48)
         c.engine.tick()
         c.engine.tick()
-        sent = [r for r in reminders(c) if r[1] == REMINDER]
+        sent = [r for r in c.notifications() if r[1] == REMINDER]
         assert sent == (
             []
             if _
@@ -162,22 +129,20 @@ def test_offline_across_both_lead_times_sends_only_the_latest(c: Console) -> Non
     create(c)
     c.accept(701)
     c.sent()
-    tick_at(c, START - timedelta(hours=1))
-    assert reminders(c) == [("701", REMINDER, "2026-03-10T14:00:00")]
-    tick_at(c, START - timedelta(minutes=30))
-    assert reminders(c) == []
+    c.tick_at(START - timedelta(hours=1))
+    assert c.notifications() == [("701", REMINDER, "2026-03-10T14:00:00")]
+    c.tick_at(START - timedelta(minutes=30))
+    assert c.notifications() == []
 
 
 def test_no_reminder_for_a_shift_that_has_begun(c: Console) -> None:
     create(c)
     c.accept(701)
     c.sent()
-    tick_at(c, START + timedelta(minutes=5))  # the console was off from before 48 h to now
-    assert reminders(c) == []
+    c.tick_at(START + timedelta(minutes=5))  # the console was off from before 48 h to now
+    assert c.notifications() == []
     assert c.engine.next_reminder() is None
-    with pytest.raises(ActionRefused) as info:
-        c.engine.remind_now(c.app)
-    assert info.value.kind == RefusalKind.SHIFT_STARTED
+    assert refusal(lambda: c.engine.remind_now(c.app)) == RefusalKind.SHIFT_STARTED
 
 
 def test_a_cancelled_or_draft_application_sends_no_reminder(c: Console) -> None:
@@ -185,22 +150,22 @@ def test_a_cancelled_or_draft_application_sends_no_reminder(c: Console) -> None:
     c.accept(701)
     c.engine.cancel(c.app)
     c.sent()
-    tick_at(c, START - timedelta(hours=3))
-    assert reminders(c) == []
+    c.tick_at(START - timedelta(hours=3))
+    assert c.notifications() == []
 
 
 def test_duplicate_confirmations_change_nothing_and_send_nothing(c: Console) -> None:
     create(c)
     c.accept(701)
-    tick_at(c, START - timedelta(hours=40))
+    c.tick_at(START - timedelta(hours=40))
     c.sent()
     assert c.respond(701, "confirmed", mid="c-1").outcome == "applied"
-    assert reminders(c) == [("701", CONFIRMED, None)]
+    assert c.notifications() == [("701", CONFIRMED, None)]
     before = roster_facts(c)
     assert c.respond(701, "confirmed", mid="c-1").outcome == "duplicate"
     c.clock.advance(minutes=5)
     assert c.respond(701, "confirmed", mid="c-2").outcome == "applied"  # another message
-    assert reminders(c) == []
+    assert c.notifications() == []
     assert roster_facts(c) == before
     kinds = [
         r[0]
@@ -219,22 +184,22 @@ def test_a_confirmation_from_someone_not_signed_up_changes_nothing(c: Console) -
     c.sent()
     assert c.respond(702, "confirmed").outcome == "applied"
     assert c.respond(999, "confirmed").outcome == "applied"
-    assert reminders(c) == []
+    assert c.notifications() == []
     assert c.roster() == ["701"] and c.waitlist() == ["702"]
     c.engine.close(c.app)
     c.sent()
     c.respond(999, "confirmed")
-    assert reminders(c) == [("999", m.STATUS_CLOSED, None)]
+    assert c.notifications() == [("999", m.STATUS_CLOSED, None)]
 
 
 def test_a_late_confirmation_under_keep_is_recorded_as_late(c: Console) -> None:
     create(c)
     c.accept(701)
-    tick_at(c, START - timedelta(hours=48))
-    tick_at(c, START - timedelta(hours=20))
+    c.tick_at(START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=20))
     c.sent()
     c.respond(701, "confirmed")
-    assert reminders(c) == [("701", CONFIRMED, None)]
+    assert c.notifications() == [("701", CONFIRMED, None)]
     late = c.engine.store.conn.execute(
         "SELECT params FROM activity WHERE kind = 'confirmed'"
     ).fetchone()[0]
@@ -245,10 +210,10 @@ def _release_scenario(c: Console, policy: str) -> None:
     """Three spots, 701-703 signed up, 704 and 705 waiting; 701 confirms, 702 and 703 do not."""
     create(c, 3, release=True, policy=policy)
     c.accept(701, 702, 703, 704, 705)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.respond(701, "confirmed")
     c.sent()
-    tick_at(c, START - timedelta(hours=24))
+    c.tick_at(START - timedelta(hours=24))
 
 
 def test_release_into_a_broadcast_round(c: Console) -> None:
@@ -275,8 +240,8 @@ def test_release_into_automatic_promotion(c: Console) -> None:
     ]
     assert c.roster() == ["701", "704", "705"] and c.waitlist() == []
     # Promoted after the 48 h reminder: the 2 h one reminds them, asking by the start.
-    tick_at(c, START - timedelta(hours=2))
-    assert reminders(c) == [
+    c.tick_at(START - timedelta(hours=2))
+    assert c.notifications() == [
         ("701", REMINDER, "2026-03-10T14:00:00"),
         ("704", REMINDER, "2026-03-10T14:00:00"),
         ("705", REMINDER, "2026-03-10T14:00:00"),
@@ -298,9 +263,9 @@ def test_release_into_a_timed_offer(c: Console) -> None:
 def test_release_with_nobody_waiting_frees_the_spot(c: Console) -> None:
     create(c, 2, release=True)
     c.accept(701)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.sent()
-    tick_at(c, START - timedelta(hours=24))
+    c.tick_at(START - timedelta(hours=24))
     assert c.sent() == [c.note(701, NOT_CONFIRMED)]
     assert c.counts() == (0, 0, 2)
     assert c.respond(701, "confirmed").outcome == "applied"  # too late: nothing changes
@@ -310,7 +275,7 @@ def test_release_with_nobody_waiting_frees_the_spot(c: Console) -> None:
 def test_a_declined_reminder_withdraws_into_the_waitlist(c: Console) -> None:
     create(c, 1)
     c.accept(701, 702)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.sent()
     c.decline(701)
     assert c.sent() == [c.free_spot(1, [702]), c.note(702, OFFERED)]
@@ -319,34 +284,34 @@ def test_a_declined_reminder_withdraws_into_the_waitlist(c: Console) -> None:
 def test_send_now_reminds_only_the_unconfirmed_and_again_on_each_press(c: Console) -> None:
     create(c)
     c.accept(701, 702)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.respond(701, "confirmed")
     c.sent()
     c.clock.set(START - timedelta(hours=30))
     c.engine.remind_now(c.app)
     c.engine.remind_now(c.app)
     by = "2026-03-09T14:00:00"
-    assert reminders(c) == [("702", REMINDER, by), ("702", REMINDER, by)]
+    assert c.notifications() == [("702", REMINDER, by), ("702", REMINDER, by)]
     keys = [
         r[0] for r in c.engine.store.conn.execute("SELECT key FROM reminder ORDER BY sent_at, key")
     ]
     assert len(set(keys)) == 3
     c.respond(702, "confirmed")
-    with pytest.raises(ActionRefused) as info:
-        c.engine.remind_now(c.app)
-    assert info.value.kind == RefusalKind.NOBODY_UNCONFIRMED
+    assert refusal(lambda: c.engine.remind_now(c.app)) == RefusalKind.NOBODY_UNCONFIRMED
 
 
 def test_moving_the_shift_counts_lead_times_from_the_new_start(c: Console) -> None:
     create(c)
     c.accept(701)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.sent()
     form = ApplicationForm(
         name="Уборка парка", day=date(2026, 3, 9), start=time(20, 0), end=time(22, 0), spots=3
     )
     c.engine.edit_application(c.app, form)  # now 30 h away: the 48 h reminder is owed again
-    assert reminders(c) == [("701", REMINDER, "2026-03-08T20:00:00")]  # 24 h before the new start
+    assert c.notifications() == [
+        ("701", REMINDER, "2026-03-08T20:00:00")
+    ]  # 24 h before the new start
 
 
 def test_reminder_settings_are_kept_and_refused_when_they_cannot_work(c: Console) -> None:
@@ -359,16 +324,18 @@ def test_reminder_settings_are_kept_and_refused_when_they_cannot_work(c: Console
         12 * 3600,
         True,
     )
-    with pytest.raises(ActionRefused) as info:
-        c.engine.set_reminders(c.app, (12,), 24, True)
-    assert info.value.kind == RefusalKind.CONFIRM_AFTER_REMINDERS
-    with pytest.raises(ActionRefused) as info:
-        c.engine.set_reminders(c.app, (1, 2, 3, 4, 5), 0, False)
-    assert info.value.kind == RefusalKind.REMINDERS_RANGE
+    assert (
+        refusal(lambda: c.engine.set_reminders(c.app, (12,), 24, True))
+        == RefusalKind.CONFIRM_AFTER_REMINDERS
+    )
+    assert (
+        refusal(lambda: c.engine.set_reminders(c.app, (1, 2, 3, 4, 5), 0, False))
+        == RefusalKind.REMINDERS_RANGE
+    )
     c.engine.set_reminders(c.app, (), 0, False)
     c.accept(701)
-    tick_at(c, START - timedelta(minutes=1))
-    assert [r for r in reminders(c) if r[1] == REMINDER] == []
+    c.tick_at(START - timedelta(minutes=1))
+    assert [r for r in c.notifications() if r[1] == REMINDER] == []
     kinds = [
         r[0]
         for r in c.engine.store.conn.execute(
@@ -385,7 +352,7 @@ def test_every_reminder_message_matches_the_asyncapi_document(c: Console) -> Non
     response = validator(doc, "#/components/schemas/VolunteerResponseIn")
     create(c, 1, release=True)
     c.accept(701, 702)
-    tick_at(c, START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=48))
     c.engine.remind_now(c.app)
     c.respond(701, "confirmed")
     c.engine.set_reminders(c.app, (48, 2), 24, True)
@@ -398,8 +365,8 @@ def test_every_reminder_message_matches_the_asyncapi_document(c: Console) -> Non
     c.clock.set(START - timedelta(hours=60))
     create(c, 1, release=True)
     c.accept(801)
-    tick_at(c, START - timedelta(hours=48))
-    tick_at(c, START - timedelta(hours=24))
+    c.tick_at(START - timedelta(hours=48))
+    c.tick_at(START - timedelta(hours=24))
     rows = c.engine.store.pending_outbox(limit=10_000, after_seq=0)
     released = [json.loads(r.body) for r in rows if NOT_CONFIRMED.encode() in r.body]
     assert len(released) == 1
@@ -431,7 +398,7 @@ def test_undoing_a_moved_shift_takes_its_reminders_back_and_the_clock_sends_them
         release_unconfirmed=True,
     )
     _, token = c.engine.with_undo(c.app, "edit", lambda: c.engine.edit_application(c.app, moved))
-    assert reminders(c) == [("701", REMINDER, "2026-03-09T08:00:00")]  # 36 h away: owed now
+    assert c.notifications() == [("701", REMINDER, "2026-03-09T08:00:00")]  # 36 h away: owed now
     c.engine.undo(token)
     st = c.engine.state(c.app)
     assert st is not None
@@ -445,8 +412,8 @@ def test_undoing_a_moved_shift_takes_its_reminders_back_and_the_clock_sends_them
     assert c.engine.store.conn.execute("SELECT COUNT(*) FROM reminder").fetchone()[0] == 0
     # the outbox's seq is a rowid: the next row may take a deleted row's number
     c._seq = c.engine.store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
-    tick_at(c, START - timedelta(hours=48))
-    sent = [r for r in reminders(c) if r[1] == REMINDER]
+    c.tick_at(START - timedelta(hours=48))
+    sent = [r for r in c.notifications() if r[1] == REMINDER]
     assert sent == [("701", REMINDER, "2026-03-10T02:00:00")]  # the original shift's, once
 
 
@@ -455,9 +422,9 @@ def test_the_numbers_count_each_reminded_volunteer_once_and_those_who_confirmed(
 ) -> None:
     create(c, spots=4)
     c.accept(701, 702, 703, 704)
-    tick_at(c, START - timedelta(hours=48))  # the first reminder to all four
+    c.tick_at(START - timedelta(hours=48))  # the first reminder to all four
     assert c.respond(701, "confirmed").outcome == "applied"
-    tick_at(c, START - timedelta(hours=2))  # the second one: the same four, counted once
+    c.tick_at(START - timedelta(hours=2))  # the second one: the same four, counted once
     assert c.respond(702, "confirmed").outcome == "applied"
     assert c.respond(702, "confirmed").outcome == "applied"  # a second answer: still one
     figures = Queries(c.engine).report().total

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from core import messages as m
-from core.clock import ManualClock
 from core.engine import ActionRefused, Engine
 from core.kinds import RefusalKind
 from core.storage import Store
@@ -23,11 +22,6 @@ from tests.helpers.console import (
     SIGNED,
     Console,
 )
-
-
-@pytest.fixture
-def c(engine: Engine, clock: ManualClock) -> Console:
-    return Console(engine, clock)
 
 
 def refused(action: Any) -> str:

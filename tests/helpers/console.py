@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, time
+from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any
+
+import pytest
 
 from core import messages as m
 from core.clock import ManualClock
-from core.engine import ApplicationForm, Delivery, Engine, Result
+from core.engine import ActionRefused, ApplicationForm, Delivery, Engine, Result
+from core.kinds import RefusalKind
+from core.storage import OutboxRow
 
 SIGNED = m.STATUS_SIGNED_UP
 OFFERED = m.STATUS_SPOT_AVAILABLE
@@ -37,6 +42,7 @@ class Console:
         policy: str = "broadcast",
         timeout_min: int = 30,
         publish: bool = True,
+        release_unconfirmed: bool = False,
     ) -> str:
         form = ApplicationForm(
             name="Уборка парка",
@@ -47,6 +53,7 @@ class Console:
             description="Помощь в уборке территории парка",
             policy=policy,  # type: ignore[arg-type]
             offer_timeout_min=timeout_min,
+            release_unconfirmed=release_unconfirmed,
         )
         self.app = self.engine.create_application(form, publish=publish)
         return self.app
@@ -93,13 +100,33 @@ class Console:
             body, mid=mid, exchange=m.WAITING_EXCHANGE, key=m.waiting_key(self.fund, self.app)
         )
 
+    # -- the clock ----------------------------------------------------------------------
+    def tick_at(self, when: datetime) -> None:
+        """The clock set to `when` and the engine's deadlines run there."""
+        self.clock.set(when)
+        self.engine.tick()
+
     # -- reading results ----------------------------------------------------------------
     def sent(self) -> list[tuple[str, str, Any]]:
-        """Outbound messages committed since the last call, as (routing key, action, gist)."""
+        """Outbound messages committed since the last read, as (routing key, action, gist)."""
+        return [
+            (r.routing_key, r.action, _gist(r.action, json.loads(r.body))) for r in self._unread()
+        ]
+
+    def notifications(self) -> list[tuple[str, str, str | None]]:
+        """(volunteer, status, confirm_by) of every notification committed since the last read."""
+        return [
+            (str(body["user_id"]), body["status"], body.get("confirm_by"))
+            for r in self._unread()
+            if r.action == "volunteer_notification"
+            for body in [json.loads(r.body)]
+        ]
+
+    def _unread(self) -> list[OutboxRow]:
         rows = self.engine.store.pending_outbox(limit=10_000, after_seq=self._seq)
         if rows:
             self._seq = rows[-1].seq
-        return [(r.routing_key, r.action, _gist(r.action, json.loads(r.body))) for r in rows]
+        return rows
 
     def counts(self) -> tuple[int, int, int]:
         """(signed up S, held H, free F); asserts S + H + F = C with all of them >= 0."""
@@ -155,6 +182,13 @@ class Console:
 
     def cancelled(self) -> tuple[str, str, Any]:
         return (f"fund.{self.fund}.application.cancelled", "cancel_volunteer_application", None)
+
+
+def refusal(call: Callable[[], object]) -> RefusalKind:
+    """The kind of the refusal `call` raises; the test fails when it is not refused."""
+    with pytest.raises(ActionRefused) as refused:
+        call()
+    return refused.value.kind
 
 
 def _gist(action: str, body: dict[str, Any]) -> Any:
