@@ -422,6 +422,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="chance a waitlisted volunteer claims an offered spot, 0..1 (default: 0.8)",
     )
     sim.add_argument(
+        "--confirm-probability",
+        type=float,
+        default=0.85,
+        metavar="P",
+        help="chance a signed-up volunteer confirms a reminder, 0..1 (default: 0.85)",
+    )
+    sim.add_argument(
         "--duration",
         type=float,
         default=None,
@@ -1336,6 +1343,8 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
         problems.append("--withdraw-ratio: between 0 and 1")
     if not 0 <= args.claim_probability <= 1:
         problems.append("--claim-probability: between 0 and 1")
+    if not 0 <= args.confirm_probability <= 1:
+        problems.append("--confirm-probability: between 0 and 1")
     if args.duration is not None and args.duration <= 0:
         problems.append("--duration: above 0")
     for p in problems:
@@ -1363,6 +1372,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
             seed=args.seed,
             withdraw_ratio=args.withdraw_ratio,
             claim_probability=args.claim_probability,
+            confirm_probability=args.confirm_probability,
             stop=stop,
             on_event=event,
             duration=args.duration,

@@ -53,6 +53,8 @@ class SimulationReport:
     withdrawals: int = 0
     closed_answers: int = 0  # «заявка закрыта» / «заявка отменена»
     removed: int = 0
+    reminders: int = 0  # «напоминание» received
+    confirmations: int = 0  # "confirmed" answers sent
     roster: set[str] = field(default_factory=set)  # signed up and never withdrew
     waiting: set[str] = field(default_factory=set)
     signed_events: list[str] = field(default_factory=list)  # each «записан», in arrival order
@@ -75,6 +77,7 @@ class SimulationReport:
             f"withdrawals         {self.withdrawals}",
             f"closed/cancelled    {self.closed_answers}",
             f"исключён            {self.removed}",
+            f"reminders / confirmed {self.reminders} / {self.confirmations}",
         ]
 
     def summary(self) -> str:
@@ -118,6 +121,7 @@ class _Simulation:
         seed: int | None,
         withdraw_ratio: float,
         claim_probability: float,
+        confirm_probability: float,
         waitlist_via_queue1: float,
         on_event: EventSink | None,
         settle_s: float,
@@ -132,6 +136,7 @@ class _Simulation:
         self.rate = rate
         self.rng = random.Random(seed)
         self.claim_probability = claim_probability
+        self.confirm_probability = confirm_probability
         self.on_event = on_event
         self.settle_s = settle_s
         self.idle_timeout_s = idle_timeout_s
@@ -279,7 +284,7 @@ class _Simulation:
             await asyncio.sleep(0.2)
 
     async def respond(
-        self, v: _Volunteer, status: Literal["accepted", "declined"], via: Via
+        self, v: _Volunteer, status: Literal["accepted", "declined", "confirmed"], via: Via
     ) -> None:
         assert self.app_id is not None
         ts = format_ts(utcnow())
@@ -368,6 +373,16 @@ class _Simulation:
 
         v.claiming = True
         self._spawn(self._later(self.rng.uniform(0.02, 0.4), claim))
+
+    def _confirm(self, v: _Volunteer) -> None:
+        async def confirm() -> None:
+            if v.state != "signed":
+                return  # withdrew before answering the reminder
+            self.report.confirmations += 1
+            self._event(f"{v.id} confirms")
+            await self.respond(v, "confirmed", "response")
+
+        self._spawn(self._later(self.rng.uniform(0.5, 3.0), confirm))
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         try:
@@ -468,6 +483,13 @@ class _Simulation:
                 v.state = "gone"
                 r.roster.discard(v.id)
                 r.waiting.discard(v.id)
+        elif status == m.STATUS_REMINDER:
+            r.reminders += 1
+            self._event(f"{v.id} → напоминание")
+            # most volunteers confirm a reminder, as real ones do: the demo then shows both
+            # confirmed volunteers and the few the coordinator has to chase
+            if v.state == "signed" and self.rng.random() < self.confirm_probability:
+                self._confirm(v)
         elif status == m.STATUS_REMOVED:
             r.removed += 1
             self._event(f"{v.id} → исключён")
@@ -571,6 +593,7 @@ async def simulate(
     seed: int | None,
     withdraw_ratio: float = 0.2,
     claim_probability: float = 0.8,
+    confirm_probability: float = 0.85,
     stop: asyncio.Event | None = None,
     on_event: EventSink | None = None,
     duration: float | None = None,
@@ -584,7 +607,8 @@ async def simulate(
 
     Responses go out at `rate` per second; a share (`withdraw_ratio`) withdraw a little
     after they are signed up or waitlisted; waitlisted ones claim an offered spot with
-    `claim_probability`. With no `application_id` it waits for the fund's next announcement.
+    `claim_probability`; signed-up ones confirm a reminder with `confirm_probability`. With
+    no `application_id` it waits for the fund's next announcement.
     Ends when every volunteer has had an answer and nothing happened for `settle_s`, on
     `stop`, or after `duration` seconds. Never raises for a broker or console problem:
     the report's `error` says what went wrong.
@@ -597,6 +621,7 @@ async def simulate(
     for label, value in (
         ("withdraw ratio", withdraw_ratio),
         ("claim probability", claim_probability),
+        ("confirm probability", confirm_probability),
         ("waitlist via queue 1", waitlist_via_queue1),
     ):
         if not 0 <= value <= 1:
@@ -613,6 +638,7 @@ async def simulate(
         seed=seed,
         withdraw_ratio=withdraw_ratio,
         claim_probability=claim_probability,
+        confirm_probability=confirm_probability,
         waitlist_via_queue1=waitlist_via_queue1,
         on_event=on_event,
         settle_s=settle_s,
