@@ -190,7 +190,15 @@ def save_xlsx(
         translate("Sheet", "Phone"),
         translate("Sheet", "Since"),
     ]
-    roster.append(columns)
+    # the roster carries each volunteer's answer to the reminders: whom to phone the day before
+    roster.append(
+        [
+            *columns,
+            translate("Sheet", "Reminded"),
+            translate("Sheet", "Confirm by"),
+            translate("Sheet", "Confirmed"),
+        ]
+    )
     waitlist.append([*columns, translate("Sheet", "Offer state")])
 
     def who(vid: str) -> list[str]:
@@ -198,7 +206,19 @@ def save_xlsx(
         return [vid, v.name if v else "", v.phone if v else ""]
 
     for i, r in enumerate(detail.roster, start=1):
-        roster.append([i, *who(r.volunteer_id), local_time(r.since)])
+        answer = local_time(r.confirmed_at)
+        if not answer and r.unconfirmed_at is not None:
+            answer = translate("Sheet", "not confirmed")
+        roster.append(
+            [
+                i,
+                *who(r.volunteer_id),
+                local_time(r.since),
+                local_time(r.reminded_at) or None,
+                local_time(r.confirm_by) or None,
+                answer or None,
+            ]
+        )
     for w in detail.waitlist:
         waitlist.append(
             [w.position, *who(w.volunteer_id), local_time(w.since), offer_label(w.offer)]
@@ -232,7 +252,7 @@ def save_xlsx(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEF", (10, 16, 32, 20, 20, 28), strict=True):
+        for letter, width in zip("ABCDEFGH", (10, 16, 32, 20, 20, 28, 20, 20), strict=True):
             sheet.column_dimensions[letter].width = width
     target = Path(path)
     tmp = _atomic(target)

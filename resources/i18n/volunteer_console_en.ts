@@ -111,7 +111,7 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+445"/>
+        <location filename="../../gui/detail_panel.py" line="+447"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>

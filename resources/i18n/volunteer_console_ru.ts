@@ -85,11 +85,12 @@
     </message>
     <message>
         <location line="+15"/>
+        <location line="+19"/>
         <source>Demo volunteers stopped: %1</source>
         <translation>Демо-волонтёры остановлены: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-17"/>
         <source>Demo: every volunteer has had an answer</source>
         <translation>Демонстрация: все волонтёры получили ответ</translation>
     </message>
@@ -998,7 +999,7 @@
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+121"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
@@ -2466,7 +2467,7 @@
 <context>
     <name>Numbers</name>
     <message>
-        <location filename="../../gui/numbers_view.py" line="+60"/>
+        <location filename="../../gui/numbers_view.py" line="+70"/>
         <source>%1 s</source>
         <translation>%1 с</translation>
     </message>
@@ -2539,7 +2540,7 @@
 <context>
     <name>NumbersView</name>
     <message>
-        <location line="+240"/>
+        <location line="+248"/>
         <source>&amp;Shifts of:</source>
         <translation>&amp;Смены за:</translation>
     </message>
@@ -3378,24 +3379,24 @@
     <message>
         <location filename="../../gui/sheets.py" line="+67"/>
         <location line="+122"/>
-        <location line="+23"/>
+        <location line="+43"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-164"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+121"/>
-        <location line="+23"/>
+        <location line="+43"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-163"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
@@ -3441,14 +3442,29 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+23"/>
+        <location line="+43"/>
         <source>Volunteer id</source>
         <translation>ID волонтёра</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-40"/>
         <source>Since</source>
         <translation>С какого времени</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reminded</source>
+        <translation>Напомнили</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirm by</source>
+        <translation>Подтвердить до</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed</source>
+        <translation>Подтвердил</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3456,7 +3472,12 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+9"/>
+        <source>not confirmed</source>
+        <translation>не подтвердил</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <location line="+6"/>
         <source>Attendance</source>
         <translation>Явка</translation>
@@ -3829,7 +3850,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gui/numbers_view.py" line="-272"/>
+        <location filename="../../gui/numbers_view.py" line="-274"/>
         <source>Filled</source>
         <translation>Занято</translation>
     </message>

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from core import directory as d
 from core.directory import Volunteer
 from core.queries import AppDetail, Queries
+from gui.log_models import local_time
 from gui.sheets import application_ics, ics_escape, ics_fold, save_ics, save_sheet_pdf, save_xlsx
 from tests.helpers.factories import a_form, detail_of, response
 
@@ -81,16 +82,42 @@ def test_the_xlsx_has_the_roster_and_the_waitlist_with_names_and_phones(
     assert book.sheetnames == ["Roster", "Waitlist"]
     roster = [[c.value for c in row] for row in book["Roster"].iter_rows()]
     waiting = [[c.value for c in row] for row in book["Waitlist"].iter_rows()]
-    assert roster[0] == ["Position", "Volunteer id", "Name", "Phone", "Since"]
+    assert roster[0] == [
+        "Position",
+        "Volunteer id",
+        "Name",
+        "Phone",
+        "Since",
+        "Reminded",
+        "Confirm by",
+        "Confirmed",
+    ]
     assert [r[:4] for r in roster[1:]] == [
         [1, "1", "Анна Петрова", "+7 900 123-45-67"],
         [2, "2", "Борис Иванов", None],
     ]
+    assert [r[5:] for r in roster[1:]] == [[None, None, None]] * 2  # nobody reminded yet
     assert [r[:4] for r in waiting[1:]] == [
         [1, "3", None, None],
         [2, "4", "Georg Müller", "+49 30 1234567"],
     ]
     assert waiting[0][-1] == "Offer state"
+
+
+def test_the_xlsx_roster_says_who_was_reminded_and_who_confirmed(qapp, engine, clock, tmp_path):
+    detail, people = _detail(engine, clock)
+    reminded = clock.now()
+    engine.remind_now(detail.summary.id)
+    confirmed = clock.advance(minutes=5)
+    engine.handle([response("123", detail.summary.id, "1", "confirmed")])
+    detail = detail_of(engine.store, detail.summary.id)
+    path = tmp_path / "r.xlsx"
+    save_xlsx(detail, people, path)
+    roster = [[c.value for c in row] for row in load_workbook(path)["Roster"].iter_rows()]
+    anna, boris = roster[1], roster[2]
+    assert anna[5] == boris[5] == local_time(reminded)
+    assert anna[6] and anna[6] == boris[6]  # the application's confirm-by
+    assert (anna[7], boris[7]) == (local_time(confirmed), None)
 
 
 def test_the_xlsx_has_a_timesheet_once_attendance_is_recorded(qapp, engine, clock, tmp_path):
