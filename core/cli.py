@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -889,14 +889,6 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-_SUMMARY_FIELDS = tuple(f.name for f in fields(AppSummary))
-
-
-def _summary_dict(s: AppSummary) -> dict[str, Any]:
-    # its fields are flat: asdict's deep copy of each value was 1.4 s of 2,000 summaries
-    return {name: getattr(s, name) for name in _SUMMARY_FIELDS}
-
-
 @contextmanager
 def _read_damage(store: Store) -> Iterator[None]:
     """A damaged page met while reading is the damaged-store refusal (exit 3), as at start."""
@@ -918,9 +910,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         store.close()
     if args.json:
         # one write: json.dump wrote 156,000 small pieces for 2,000 applications
-        out.write(
-            json.dumps([_summary_dict(s) for s in rows], default=_jsonable, ensure_ascii=False)
-        )
+        out.write(json.dumps([s.flat() for s in rows], default=_jsonable, ensure_ascii=False))
         out.write("\n")
         return EXIT_OK
     if not rows:

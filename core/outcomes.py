@@ -73,6 +73,38 @@ class Listing:
     capacity: int
 
 
+class Listed:
+    """An application's record that holds its Listing and reads the six fields through it:
+    the working state (rules.AppState) and the read side's summary (queries.AppSummary)."""
+
+    __slots__ = ()
+    listing: Listing
+
+    @property
+    def name(self) -> str:
+        return self.listing.name
+
+    @property
+    def description(self) -> str:
+        return self.listing.description
+
+    @property
+    def date(self) -> date:
+        return self.listing.date
+
+    @property
+    def start(self) -> time:
+        return self.listing.start
+
+    @property
+    def end(self) -> time:
+        return self.listing.end
+
+    @property
+    def capacity(self) -> int:
+        return self.listing.capacity
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
     """The application is open to volunteers (create_volunteer_application)."""

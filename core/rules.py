@@ -100,15 +100,10 @@ class Effects:
 
 
 @dataclass(slots=True)
-class AppState:
+class AppState(o.Listed):
     id: str
     fund_id: str
-    name: str
-    description: str
-    date: date
-    start: time
-    end: time
-    capacity: int
+    listing: o.Listing  # replaced, never changed in place: an outcome may hold it
     status: Status
     policy: Policy
     offer_timeout_s: int
@@ -164,11 +159,6 @@ class AppState:
     def position(self, volunteer_id: str) -> int:
         p = self.participants[volunteer_id]
         return bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id)) + 1
-
-    def listing(self) -> o.Listing:
-        return o.Listing(
-            self.name, self.description, self.date, self.start, self.end, self.capacity
-        )
 
     # -- state changes that keep the bookkeeping right -------------------------------------
     def put(self, p: Participant) -> None:
@@ -560,7 +550,7 @@ def set_capacity(st: AppState, fx: Effects, capacity: int) -> Refusal | None:
     old = st.capacity
     if capacity == old:
         return None
-    st.capacity = capacity
+    st.listing = replace(st.listing, capacity=capacity)
     st.app_dirty = True
     _log(st, fx, A.CAPACITY_CHANGED, old=old, new=capacity)
     if capacity > old:
@@ -596,7 +586,7 @@ def _withdraw_surplus_offers(st: AppState, fx: Effects, r: Round, why: RoundEnd)
 
 def _announce_update(st: AppState, fx: Effects) -> None:
     if st.status == "open" or st.status == "closed":
-        fx.outcomes.append(o.Updated(st.listing(), st.status))
+        fx.outcomes.append(o.Updated(st.listing, st.status))
 
 
 def remove(st: AppState, fx: Effects, vid: str) -> Refusal | None:
@@ -700,7 +690,7 @@ def publish(st: AppState, fx: Effects) -> Refusal | None:
     st.status = "open"
     st.published_at = fx.now
     st.app_dirty = True
-    fx.outcomes.append(o.Published(st.listing()))
+    fx.outcomes.append(o.Published(st.listing))
     _log(st, fx, A.PUBLISHED, spots=st.capacity)
     return None
 
@@ -731,7 +721,7 @@ def edit(
     if not changed:
         return None
     moved = (st.date, st.start) != (day, start)
-    st.name, st.description, st.date, st.start, st.end = name, description, day, start, end
+    st.listing = o.Listing(name, description, day, start, end, st.capacity)
     st.app_dirty = True
     _log(st, fx, A.EDITED, fields=changed)
     _announce_update(st, fx)
@@ -815,7 +805,8 @@ def sign_up_by_hand(
             return refuse(R.NO_FREE_SPOT_BY_HAND)
         if st.capacity >= MAX_CAPACITY:
             return refuse(R.CAPACITY_RANGE, max=MAX_CAPACITY)
-        st.capacity += 1  # straight to this volunteer: not offered to the waitlist
+        # straight to this volunteer: not offered to the waitlist
+        st.listing = replace(st.listing, capacity=st.capacity + 1)
         st.app_dirty = True
         _log(st, fx, A.CAPACITY_CHANGED, old=st.capacity - 1, new=st.capacity)
     if p is not None:

@@ -8,7 +8,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +20,7 @@ import peewee as pw
 from core.ids import reminder_message_id
 from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
+from core.outcomes import Listing
 from core.records import Activity
 from core.replication.capture import capture_on, drop_capture, install_capture
 from core.rules import AppState, Offer, Participant, Round
@@ -41,6 +42,20 @@ def _dt(text: str | None) -> datetime | None:
 
 def _ts(when: datetime | None) -> str | None:
     return when.isoformat(sep="T", timespec="seconds") if when else None
+
+
+def listing_of(columns: Sequence[Any]) -> Listing:
+    """An application's six listing columns as stored (name, description, date, start, end
+    as ISO text, capacity): the rules' state and the read side's summary read them alike."""
+    name, description, day, start, end, capacity = columns
+    return Listing(
+        name,
+        description,
+        date.fromisoformat(day),
+        time.fromisoformat(start),
+        time.fromisoformat(end),
+        capacity,
+    )
 
 
 def _v1_tables(db: pw.Database) -> list[type[pw.Model]]:
@@ -852,12 +867,7 @@ class Store:
         st = AppState(
             id=row[0],
             fund_id=row[1],
-            name=row[2],
-            description=row[3],
-            date=date.fromisoformat(row[4]),
-            start=time.fromisoformat(row[5]),
-            end=time.fromisoformat(row[6]),
-            capacity=row[7],
+            listing=listing_of(row[2:8]),
             status=row[8],
             policy=row[9],
             offer_timeout_s=row[10],

@@ -15,7 +15,7 @@ import copy
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from core.kinds import Refusal, RefusalKind, refuse
 from core.rules import AppState, Round
@@ -94,34 +94,28 @@ def snapshot(st: AppState) -> AppState:
     """A copy the rules cannot change: participants are replaced, never changed in place, so
     the dict is copied; the round's offers are changed in place, so the round is copied."""
     return AppState(
-        id=st.id,
-        fund_id=st.fund_id,
-        name=st.name,
-        description=st.description,
-        date=st.date,
-        start=st.start,
-        end=st.end,
-        capacity=st.capacity,
-        status=st.status,
-        policy=st.policy,
-        offer_timeout_s=st.offer_timeout_s,
-        created_at=st.created_at,
-        updated_at=st.updated_at,
+        **{name: getattr(st, name) for name in _SHARED},
         participants=dict(st.participants),
         round=_copy_round(st.round),
-        published_at=st.published_at,
-        standing=st.standing,
-        standing_since=st.standing_since,
-        release_after_s=st.release_after_s,
-        reminder_leads_s=st.reminder_leads_s,
-        confirm_lead_s=st.confirm_lead_s,
-        release_unconfirmed=st.release_unconfirmed,
-        reminder_due=st.reminder_due,
         awaiting=dict(st.awaiting),
-        next_seq=st.next_seq,
-        signed_count=st.signed_count,
         wait_keys=list(st.wait_keys),
     )
+
+
+# The bookkeeping of the next write (dirty marks, log rows not written yet, the lead time
+# checked) starts afresh in a snapshot and the containers the rules change in place are
+# copied; every other field holds an immutable value and is shared. A field added to AppState
+# that the rules change in place must be copied above.
+_FRESH = {
+    "dirty",
+    "touched_rounds",
+    "app_dirty",
+    "reminders_sent",
+    "confirmations",
+    "leads_checked",
+}
+_COPIED = {"participants", "round", "awaiting", "wait_keys"}
+_SHARED = tuple(f.name for f in fields(AppState) if f.name not in _FRESH | _COPIED)
 
 
 def _copy_round(r: Round | None) -> Round | None:

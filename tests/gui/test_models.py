@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from core.outcomes import Listing
 from core.queries import AppSummary, OfferView, RosterRow
 from core.records import Activity
 from gui.display import moment_text
@@ -24,14 +25,13 @@ T0 = datetime(2026, 3, 2, 9, 0, 0)
 
 
 def summary(app_id: str, name: str = "A", **over) -> AppSummary:
+    listed = dict(
+        name=name, description="", date=date(2026, 3, 3), start=time(10), end=time(12), capacity=5
+    )
+    listed.update((k, over.pop(k)) for k in list(over) if k in listed)
     values = dict(
         id=app_id,
-        name=name,
-        description="",
-        date=date(2026, 3, 3),
-        start=time(10),
-        end=time(12),
-        capacity=5,
+        listing=Listing(**listed),
         signed=0,
         held=0,
         free=5,
