@@ -583,14 +583,7 @@ class Engine:
         st = AppState(
             id=app_id,
             fund_id=self.fund_id,
-            listing=o.Listing(
-                form.name.strip(),
-                form.description.strip(),
-                form.day,
-                form.start,
-                form.end,
-                form.spots,
-            ),
+            listing=form.listing(),
             status="draft",
             policy=form.policy,
             offer_timeout_s=form.offer_timeout_min * 60,
@@ -1011,6 +1004,12 @@ class ApplicationForm:
     reminder_hours: tuple[int, ...] = tuple(s // 3600 for s in rules.DEFAULT_REMINDER_LEADS_S)
     confirm_hours: int = rules.DEFAULT_CONFIRM_LEAD_S // 3600
     release_unconfirmed: bool = False
+
+    def listing(self) -> o.Listing:
+        """The form's name, description, day, hours and spots as an application's listing."""
+        return o.Listing(
+            self.name.strip(), self.description.strip(), self.day, self.start, self.end, self.spots
+        )
 
     def reminder_leads_s(self) -> tuple[int, ...]:
         return tuple(sorted({h * 3600 for h in self.reminder_hours}, reverse=True))
