@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime, time, timedelta
 
@@ -13,6 +12,7 @@ from core.attendance import CheckinRow
 from core.engine import ActionRefused, ApplicationForm, Engine
 from core.kinds import RefusalKind
 from core.queries import Queries
+from tests.helpers.commands import Commands
 from tests.helpers.console import Console
 
 K = RefusalKind
@@ -181,20 +181,11 @@ def test_hours_as_a_coordinator_types_them(typed, minutes):
 
 
 def test_checkin_commands_mark_edit_and_list(tmp_path):
-    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_checkin(cli.parse_args(["checkin", *argv, *common]), out)
-        return code, out.getvalue()
-
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]), claim=True)
-    try:
+    run = Commands(tmp_path, "checkin")
+    with run.engine(claim=True) as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(10), time(13), 1))
         engine.sign_up_by_hand(app_id, "anna")
-    finally:
-        engine.store.close()
     assert run("arrived", app_id, "anna", "--at", "09:55") == (
         0,
         "anna: arrived at 09:55, 3:00 h served\n",

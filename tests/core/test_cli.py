@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -17,7 +14,7 @@ import pytest
 from core import cli
 from core.clock import ManualClock
 from core.config import DB_NAME
-from core.engine import ApplicationForm, Engine
+from core.engine import ApplicationForm
 from core.service import ConsoleCore
 from tests.helpers.broker import (
     BROKER_URL,
@@ -26,31 +23,11 @@ from tests.helpers.broker import (
     delete_fund_queues,
     wait_until,
 )
+from tests.helpers.commands import Commands
 from tests.helpers.factories import response
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = (date.today() + timedelta(days=3)).isoformat()
-
-
-class AppCommands:
-    """`volunteer-console app ...` run in-process against one data directory of fund f1."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.common = ["--data-dir", str(data_dir), "--fund-id", "f1"]
-
-    def __call__(self, *argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_app_command(cli.parse_args(["app", *argv, *self.common]), out)
-        return code, out.getvalue()
-
-    @contextmanager
-    def engine(self) -> Iterator[Engine]:
-        """The engine the commands open, to arrange what they then act on."""
-        engine = cli.open_engine(cli.parse_args(["app", "list", *self.common]))
-        try:
-            yield engine
-        finally:
-            engine.store.close()
 
 
 async def cli_run(*args: str) -> tuple[int, str, str]:
@@ -149,7 +126,7 @@ def test_the_newest_open_application_is_found_in_the_local_database(tmp_path: Pa
 
 
 def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Path) -> None:
-    run = AppCommands(tmp_path)
+    run = Commands(tmp_path)
     with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
@@ -171,7 +148,7 @@ def test_app_reoffer_and_release_act_on_spots_held_for_the_waitlist(tmp_path: Pa
 
 
 def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
-    run = AppCommands(tmp_path)
+    run = Commands(tmp_path)
     with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(22), time(2), 1))
@@ -192,7 +169,7 @@ def test_app_signup_duplicate_and_delete(tmp_path: Path) -> None:
 
 
 def test_a_command_records_the_coordinators_name_given_or_saved(tmp_path: Path, capsys) -> None:
-    run = AppCommands(tmp_path)
+    run = Commands(tmp_path)
     with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
@@ -210,7 +187,7 @@ def test_a_command_records_the_coordinators_name_given_or_saved(tmp_path: Path, 
 
 
 def test_app_offer_and_move_on_the_waitlist(tmp_path: Path) -> None:
-    run = AppCommands(tmp_path)
+    run = Commands(tmp_path)
     with run.engine() as engine:
         day = date.today() + timedelta(days=1)
         app_id = engine.create_application(ApplicationForm("Shift", day, time(9), time(10), 1))
@@ -239,13 +216,7 @@ def test_a_clusters_nodes_are_given_by_repeating_broker_or_with_commas(tmp_path:
 
 
 def test_app_reminders_create_set_show_and_send_now(tmp_path: Path) -> None:
-    common = ["--data-dir", str(tmp_path), "--fund-id", "f1"]
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_app_command(cli.parse_args(["app", *argv, *common]), out)
-        return code, out.getvalue()
-
+    run = Commands(tmp_path)
     day = (date.today() + timedelta(days=5)).isoformat()
     shift = ("--name", "Shift", "--spots", "2", "--date", day, "--start", "10:00", "--end", "12:00")
     assert run("create", *shift, "--remind", "48,soon")[0] == cli.EXIT_USAGE

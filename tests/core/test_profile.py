@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime, time
 
 import pytest
 
-from core import cli, directory
+from core import directory
 from core.directory import Volunteer
 from core.engine import ApplicationForm
 from core.profile import Profile, ShiftRow
 from core.queries import Queries
+from tests.helpers.commands import Commands
 from tests.helpers.console import Console
 
 
@@ -95,19 +95,10 @@ def test_search_finds_a_volunteers_applications_by_id_or_by_a_word_of_the_name(e
 
 
 def test_volunteers_show_prints_the_profile_and_its_json(tmp_path, clock):
-    common = ["--data-dir", str(tmp_path), "--fund-id", "123"]
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]), clock, claim=True)
-    try:
+    run = Commands(tmp_path, "volunteers", fund="123")
+    with run.engine(clock, claim=True) as engine:
         apps = make_season(engine, clock)
-    finally:
-        engine.store.close()
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_volunteers(cli.parse_args(["volunteers", "show", *argv, *common]), out)
-        return code, out.getvalue()
-
-    code, text = run("701")
+    code, text = run("show", "701")
     assert code == 0
     assert text.splitlines() == [
         "Volunteer 701: Анна Петрова",
@@ -121,7 +112,7 @@ def test_volunteers_show_prints_the_profile_and_its_json(tmp_path, clock):
         f"  2026-03-06 10:00-13:00  {apps['Food bank']}  Food bank  [signed]  late 2:30 h",
         f"  2026-03-05 10:00-13:00  {apps['Park']}  Park  [signed]  arrived 3:00 h",
     ]
-    code, shown = run("701", "--json")
+    code, shown = run("show", "701", "--json")
     data = json.loads(shown)
     assert code == 0
     assert {k: data[k] for k in ("came", "late", "no_show", "marked", "minutes", "hours")} == {

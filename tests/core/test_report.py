@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from core import cli
 from core.queries import Queries
 from core.report import Figures, duration_text, flag_of, percentile
+from tests.helpers.commands import Commands
 from tests.helpers.season import make_scenario
 
 
@@ -90,18 +90,9 @@ def test_thresholds_and_durations_as_shown():
 
 
 def test_report_prints_the_same_figures_as_json_and_as_a_table(tmp_path, clock):
-    common = ["--data-dir", str(tmp_path), "--fund-id", "123"]
-    engine = cli.open_engine(cli.parse_args(["app", "list", *common]), clock, claim=True)
-    try:
+    run = Commands(tmp_path, "report", fund="123")
+    with run.engine(clock, claim=True) as engine:
         apps = make_scenario(engine, clock)
-    finally:
-        engine.store.close()
-
-    def run(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = cli.run_report(cli.parse_args(["report", *argv, *common]), out)
-        return code, out.getvalue()
-
     code, shown = run("--json")
     data = json.loads(shown)
     assert code == 0

@@ -12,6 +12,8 @@ from PySide6.QtCore import QLocale
 from core.queries import Queries
 from core.writer import Writer
 from gui import i18n
+from tests.helpers.desk import Desk
+from tests.helpers.window import Console
 
 
 @pytest.fixture(scope="package")
@@ -68,3 +70,21 @@ def language(qapp):
     yield install
     i18n.remove_translators(qapp)
     QLocale.setDefault(locale)
+
+
+@pytest.fixture
+def desk(qtbot, qloop, local_core, tmp_path):
+    """The main window over the local core, recording what it asked and warned."""
+    d = Desk(qtbot, local_core, tmp_path)
+    yield d
+    d.bridge.shutdown()
+
+
+@pytest.fixture
+def console(qtbot, qloop, tmp_path):
+    """A console on the real broker, connected, with its window and a volunteer client."""
+    c = Console(qtbot, tmp_path)
+    c.start()
+    c.connected()
+    yield c
+    c.stop()

@@ -20,14 +20,6 @@ from tests.helpers.factories import a_form, response
 from tests.helpers.qt import created, run_coro
 from tests.helpers.tls import TestCA, TlsProxy
 
-
-@pytest.fixture
-def desk(qtbot, qloop, local_core, tmp_path):
-    d = Desk(qtbot, local_core, tmp_path)
-    yield d
-    d.bridge.shutdown()
-
-
 # -- bug 9: Settings shows what the console runs with and writes only what changed -------------
 
 

@@ -5,42 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QToolButton
 
 from gui import i18n
 from gui.display import refusal_text
 from gui.hand_actions import DuplicateDialog, MoveDialog, WalkInDialog
 from tests.helpers.desk import Desk
 from tests.helpers.factories import response
-
-
-@pytest.fixture
-def desk(qtbot, qloop, local_core, tmp_path):
-    d = Desk(qtbot, local_core, tmp_path)
-    yield d
-    d.bridge.shutdown()
-
-
-def chord(desk: Desk, keys: str) -> None:
-    """A shortcut pressed where the keyboard is, once the main window has it back.
-
-    Offscreen no window manager hands the focus back when a dialog closes.
-    """
-    focus = QApplication.focusWidget()
-    if focus is None or focus.window() is not desk.window:
-        desk.window.activateWindow()
-        desk.qtbot.waitUntil(desk.window.isActiveWindow)
-        focus = QApplication.focusWidget() or desk.window
-    QTest.keySequence(focus, QKeySequence(keys))
-
-
-def status_says(desk: Desk, text: str) -> None:
-    """The action's Op came back and the status bar says what was done."""
-    desk.qtbot.waitUntil(lambda: desk.window.statusBar().currentMessage() == text)
 
 
 def roster(desk: Desk) -> list[str]:
@@ -72,7 +45,7 @@ def wait_settled(desk: Desk, before: int) -> None:
 
 def test_a_walk_in_is_signed_up_by_id_and_over_capacity_only_when_ticked(desk):
     app_id = desk.app(spots=2, volunteers="v1")
-    chord(desk, "Ctrl+U")
+    desk.chord("Ctrl+U")
     dlg = desk.window.hand.dialog
     assert isinstance(dlg, WalkInDialog) and dlg.isVisible()
     assert not dlg.ok_button.isEnabled() and dlg.error.text() == ""  # a fresh dialog: no scold
@@ -85,12 +58,12 @@ def test_a_walk_in_is_signed_up_by_id_and_over_capacity_only_when_ticked(desk):
     dlg.volunteer.setFocus()
     assert dlg.ok_button.isDefault() and not cancel.isDefault()
     QTest.keyClick(dlg.volunteer, Qt.Key.Key_Return)
-    status_says(desk, "Signed up walkin7 by hand")
+    desk.status_says("Signed up walkin7 by hand")
     assert "walkin7" in roster(desk)
     assert "walkin7" in latest_activity(desk)
 
     # now full: without the tick the dialog says why and keeps OK off; ticked, a spot is added
-    chord(desk, "Ctrl+U")
+    desk.chord("Ctrl+U")
     dlg = desk.window.hand.dialog
     assert isinstance(dlg, WalkInDialog)
     QTest.keyClicks(dlg.volunteer, "phone9")
@@ -108,7 +81,7 @@ def test_signing_up_someone_already_signed_up_is_refused_in_russian(desk, qapp):
     locale = QLocale()
     i18n.install_translator(qapp, "ru")
     try:
-        chord(desk, "Ctrl+U")
+        desk.chord("Ctrl+U")
         dlg = desk.window.hand.dialog
         assert isinstance(dlg, WalkInDialog)
         assert dlg.windowTitle() == "Записать вручную"
@@ -130,7 +103,7 @@ def test_a_walk_in_is_found_by_their_name_in_the_directory(desk):
         lambda: directory.save_many(desk.core.store, [directory.Volunteer("789", "Anna Petrova")])
     )
     desk.app(spots=2)
-    chord(desk, "Ctrl+U")
+    desk.chord("Ctrl+U")
     dlg = desk.window.hand.dialog
     assert isinstance(dlg, WalkInDialog)
     completer = dlg.volunteer.completer()
@@ -163,7 +136,7 @@ def test_a_spot_held_unclaimed_is_offered_to_one_chosen_person_from_the_context_
     assert desk.window.detail.selected_waiting_volunteer() == "w3"
     hand.act_offer.trigger()
     assert "to w3 now, ahead of the line" in desk.asked[-1][1]
-    status_says(desk, "Offered a spot to w3")
+    desk.status_says("Offered a spot to w3")
     offers = desk.window.detail.round.offers
     assert [(o.volunteer_id, o.state) for o in offers] == [("w3", "open")]
 
@@ -174,7 +147,7 @@ def test_offering_while_a_round_is_open_is_refused_in_the_window(desk):
     desk.bridge.flush()
     desk.qtbot.waitUntil(lambda: desk.window.detail.round is not None)
     pick_waiting(desk, "w2")
-    chord(desk, "Ctrl+O")
+    desk.chord("Ctrl+O")
     desk.qtbot.waitUntil(lambda: bool(desk.alerts))
     assert desk.alerts == [refusal_text("round_open", {})]
 
@@ -183,7 +156,7 @@ def test_a_waitlisted_volunteer_is_moved_with_a_reason_and_nobody_is_told(desk):
     app_id = desk.app(spots=1, volunteers="v1 w1 w2 w3")
     pick_waiting(desk, "w3")
     outbox_before = desk.core.queries.backlog()
-    chord(desk, "Ctrl+M")
+    desk.chord("Ctrl+M")
     dlg = desk.window.hand.dialog
     assert isinstance(dlg, MoveDialog)
     assert "now number 3 of 3" in dlg.intro.text()
@@ -193,7 +166,7 @@ def test_a_waitlisted_volunteer_is_moved_with_a_reason_and_nobody_is_told(desk):
     QTest.keyClicks(dlg.reason, "called, can come early")
     QTest.keyClick(dlg.reason, Qt.Key.Key_Return)
     desk.qtbot.waitUntil(lambda: waitlist(desk) == ["w3", "w1", "w2"])
-    status_says(desk, "Moved w3 to number 1 on the waitlist")
+    desk.status_says("Moved w3 to number 1 on the waitlist")
     assert desk.window.detail.selected_waiting_volunteer() is None  # not w2, now in its row
     assert desk.core.queries.waitlist_ids(app_id) == ["w3", "w1", "w2"]
     assert desk.core.queries.backlog() == outbox_before
@@ -203,7 +176,7 @@ def test_a_waitlisted_volunteer_is_moved_with_a_reason_and_nobody_is_told(desk):
 def test_a_copy_is_a_draft_a_week_later_and_a_draft_is_deleted(desk):
     app_id = desk.app(spots=4, name="Food bank")
     day = desk.core.queries.summary(app_id).date
-    chord(desk, "Ctrl+D")
+    desk.chord("Ctrl+D")
     dlg = desk.window.hand.dialog
     assert isinstance(dlg, DuplicateDialog)
     assert dlg.value() == day + timedelta(days=7)
@@ -217,9 +190,9 @@ def test_a_copy_is_a_draft_a_week_later_and_a_draft_is_deleted(desk):
         day + timedelta(days=7),
     )
     assert desk.window.hand.act_delete.isEnabled()
-    chord(desk, "Ctrl+Del")
+    desk.chord("Ctrl+Del")
     assert desk.asked[-1][0] == "Delete draft"
-    status_says(desk, "Deleted the draft «Food bank»")
+    desk.status_says("Deleted the draft «Food bank»")
     assert desk.core.queries.summary(copy.id) is None
     assert desk.listed() == ["Food bank"]
 
@@ -262,7 +235,7 @@ def test_held_spots_are_re_offered_or_released_with_the_buttons_beside_them(desk
     desk.bridge.flush()
     desk.qtbot.waitUntil(lambda: detail.summary.standing == 2 and detail.round is None)
     QTest.mouseClick(buttons["Relea&se held spots"], Qt.MouseButton.LeftButton)
-    status_says(desk, "Held spots released to newcomers")
+    desk.status_says("Held spots released to newcomers")
     assert (detail.summary.free, detail.summary.standing) == (2, 0)
     desk.core.engine.handle([response("123", app_id, "newcomer")])
     assert desk.core.queries.summary(app_id).signed == 1

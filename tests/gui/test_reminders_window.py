@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gui.test_main_window import Console
 from tests.helpers.asyncapi import load_doc, validator
 from tests.helpers.broker import broker_available
 from tests.helpers.factories import a_form
+from tests.helpers.window import Console
 
 pytestmark = [
     pytest.mark.broker,
     pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on localhost:5672"),
 ]
-
-
-@pytest.fixture
-def console(qtbot, qloop, tmp_path):
-    c = Console(qtbot, tmp_path)
-    c.start()
-    c.connected()
-    yield c
-    c.stop()
 
 
 def _confirmation_column(c: Console) -> dict[str, str]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from core.directory import Volunteer, save_many
 from gui import i18n
@@ -15,32 +12,8 @@ from gui.display import refusal_text
 from tests.helpers.desk import Desk
 
 
-@pytest.fixture
-def desk(qtbot, qloop, local_core, tmp_path):
-    d = Desk(qtbot, local_core, tmp_path)
-    yield d
-    d.bridge.shutdown()
-
-
-def chord(desk: Desk, keys: str) -> None:
-    """A shortcut pressed in the main window, once it has the keyboard back from a dialog."""
-    focus = QApplication.focusWidget()
-    if focus is None or focus.window() is not desk.window:
-        desk.window.activateWindow()
-        desk.qtbot.waitUntil(desk.window.isActiveWindow)
-        focus = QApplication.focusWidget() or desk.window
-    if focus is desk.window.search:  # a line edit keeps Ctrl+Z for its own text
-        desk.window.apps_view.setFocus()
-        focus = desk.window.apps_view
-    QTest.keySequence(focus, QKeySequence(keys))
-
-
-def status_says(desk: Desk, text: str) -> None:
-    desk.qtbot.waitUntil(lambda: desk.window.statusBar().currentMessage() == text)
-
-
 def raise_capacity(desk: Desk, to: int) -> None:
-    chord(desk, "Ctrl+K")
+    desk.chord("Ctrl+K")
     dlg = desk.window.capacity_dialog
     assert isinstance(dlg, CapacityDialog)
     dlg.spots.selectAll()
@@ -54,12 +27,12 @@ def test_a_capacity_change_not_yet_sent_is_undone_with_ctrl_z(desk):
     assert undo.text() == "&Undo new application (Food bank)"  # Desk.app created it here
     backlog = desk.core.queries.backlog()
     raise_capacity(desk, 2)
-    status_says(desk, "Capacity of «Food bank» is now 2")
+    desk.status_says("Capacity of «Food bank» is now 2")
     assert desk.window.detail.round is not None  # the new spot is offered to w1 and w2
     assert undo.text() == "&Undo capacity change (Food bank)" and undo.isEnabled()
 
-    chord(desk, "Ctrl+Z")
-    status_says(desk, "Undone: capacity change")
+    desk.chord("Ctrl+Z")
+    desk.status_says("Undone: capacity change")
     s = desk.core.queries.summary(app_id)
     assert (s.capacity, s.signed, s.waiting, s.held) == (1, 1, 2, 0)
     assert desk.window.detail.round is None
@@ -72,14 +45,9 @@ def test_a_capacity_change_not_yet_sent_is_undone_with_ctrl_z(desk):
 def test_undo_is_refused_once_the_relay_sent_the_message(desk):
     app_id = desk.app(spots=1, volunteers="v1 w1", name="Food bank")
     raise_capacity(desk, 2)
-    status_says(desk, "Capacity of «Food bank» is now 2")
-    store = desk.core.store
-    desk.core.writer.run(
-        lambda: store.mark_sent(
-            [r.seq for r in store.pending_outbox()], desk.core.engine.clock.now()
-        )
-    )
-    chord(desk, "Ctrl+Z")
+    desk.status_says("Capacity of «Food bank» is now 2")
+    desk.relay_sent_all()
+    desk.chord("Ctrl+Z")
     desk.qtbot.waitUntil(lambda: bool(desk.alerts))
     assert desk.alerts == [refusal_text("undo_sent", {})]
     assert desk.alerts[0].startswith("Cannot undo: what it told volunteers has already been sent")
@@ -90,7 +58,7 @@ def test_undo_is_refused_once_the_relay_sent_the_message(desk):
 def test_a_later_action_that_cannot_be_undone_takes_the_undo_away(desk):
     app_id = desk.app(spots=3, name="Food bank")
     raise_capacity(desk, 4)
-    status_says(desk, "Capacity of «Food bank» is now 4")
+    desk.status_says("Capacity of «Food bank» is now 4")
     assert desk.window.hand.act_undo.isEnabled()
     # a directory edit is the last action now: Ctrl+Z puts the old name back, not the capacity
     desk.core.writer.run(lambda: save_many(desk.core.store, [Volunteer("789", "Anna")]))
@@ -104,8 +72,8 @@ def test_a_later_action_that_cannot_be_undone_takes_the_undo_away(desk):
     undo = desk.window.hand.act_undo
     desk.qtbot.waitUntil(lambda: undo.text() == "&Undo volunteers directory change (789)")
     dlg.close()
-    chord(desk, "Ctrl+Z")
-    status_says(desk, "Undone: volunteers directory change")
+    desk.chord("Ctrl+Z")
+    desk.status_says("Undone: volunteers directory change")
     assert desk.core.queries.volunteers(["789"])["789"].name == "Anna"
     assert desk.core.queries.summary(app_id).capacity == 4
 
@@ -118,13 +86,8 @@ def test_the_undo_item_and_its_refusal_are_in_russian(desk, qapp):
         raise_capacity(desk, 2)
         undo = desk.window.hand.act_undo
         desk.qtbot.waitUntil(lambda: undo.text() == "&Отменить: изменение числа мест (Food bank)")
-        store = desk.core.store
-        desk.core.writer.run(
-            lambda: store.mark_sent(
-                [r.seq for r in store.pending_outbox()], desk.core.engine.clock.now()
-            )
-        )
-        chord(desk, "Ctrl+Z")
+        desk.relay_sent_all()
+        desk.chord("Ctrl+Z")
         desk.qtbot.waitUntil(lambda: bool(desk.alerts))
         assert desk.alerts[0].startswith("Отменить нельзя")
     finally:

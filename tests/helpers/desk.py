@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
@@ -44,6 +47,34 @@ class Desk:
         self.bridge.flush()
         self.window.select_application(app_id)
         return app_id
+
+    def chord(self, keys: str) -> None:
+        """A shortcut pressed where the keyboard is, once the main window has it back.
+
+        Offscreen no window manager hands the focus back when a dialog closes.
+        """
+        focus = QApplication.focusWidget()
+        if focus is None or focus.window() is not self.window:
+            self.window.activateWindow()
+            self.qtbot.waitUntil(self.window.isActiveWindow)
+            focus = QApplication.focusWidget() or self.window
+        if focus is self.window.search:  # a line edit keeps Ctrl+Z and Ctrl+Del for its text
+            self.window.apps_view.setFocus()
+            focus = self.window.apps_view
+        QTest.keySequence(focus, QKeySequence(keys))
+
+    def status_says(self, text: str) -> None:
+        """The action's Op came back and the status bar says what was done."""
+        self.qtbot.waitUntil(lambda: self.window.statusBar().currentMessage() == text)
+
+    def relay_sent_all(self) -> None:
+        """Every outbox row marked sent, as the relay marks them after the broker's confirm."""
+        store = self.core.store
+        self.core.writer.run(
+            lambda: store.mark_sent(
+                [r.seq for r in store.pending_outbox()], self.core.engine.clock.now()
+            )
+        )
 
     def listed(self) -> list[str]:
         p = self.window.proxy
