@@ -13,11 +13,9 @@ applications list, read on every start) in the same process as the baseline.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -26,29 +24,11 @@ from core import directory
 from core.clock import ManualClock
 from core.directory import Volunteer
 from core.engine import ApplicationForm, Delivery, Engine
-from core.ids import wire_id
-from core.messages import RESPONSE_EXCHANGE, response_key
 from core.queries import Queries
 from core.storage import Store
+from tests.helpers.factories import response
 
 FUND = "bench"
-
-
-def response(app_id: str, vid: str, status: str = "accepted") -> Delivery:
-    body = {
-        "action": "volunteer_response",
-        "data": {
-            "volunteer_application_id": wire_id(app_id),
-            "volunteer_id": wire_id(vid),
-            "status": status,
-        },
-    }
-    return Delivery(
-        json.dumps(body).encode(),
-        RESPONSE_EXCHANGE,
-        response_key(FUND, app_id),
-        str(uuid.uuid4()),
-    )
 
 
 def build(path: Path, apps: int, seed: int = 1) -> tuple[str, str]:
@@ -70,10 +50,10 @@ def build(path: Path, apps: int, seed: int = 1) -> tuple[str, str]:
         )
         ids.append(app_id)
         who = rnd.sample(people, spots + rnd.randint(0, 3))
-        batch.extend(response(app_id, v) for v in who)
+        batch.extend(response(FUND, app_id, v) for v in who)
         if rnd.random() < 0.25 and len(who) > spots:
-            batch.append(response(app_id, who[0], "declined"))  # the spot is offered ...
-            claims.append(response(app_id, who[-1]))  # ... and the last in line claims it
+            batch.append(response(FUND, app_id, who[0], "declined"))  # the spot is offered ...
+            claims.append(response(FUND, app_id, who[-1]))  # ... and the last in line claims it
         if len(batch) >= 500:
             engine.handle(batch)
             batch = []
