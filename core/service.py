@@ -54,6 +54,7 @@ class ConsoleCore:
         console_name: str | None = None,
         coordinator_name: str | None = None,
         replication_options: dict[str, Any] | None = None,
+        check_aside: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
@@ -66,7 +67,11 @@ class ConsoleCore:
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.lock = DataDirLock(self.data_dir).acquire()  # raises DataDirBusy
         try:
-            self.store = Store(db_path(self.data_dir), check_budget=check_budget)
+            # check_aside (the window): the start check runs while the window is built, and
+            # start() waits for its verdict before anything is decided.
+            self.store = Store(
+                db_path(self.data_dir), check_budget=check_budget, check_aside=check_aside
+            )
             try:
                 self.store.check_fund(fund_id, claim=True)  # raises FundMismatch
             except BaseException:
@@ -176,8 +181,11 @@ class ConsoleCore:
             )
 
     async def start(self) -> None:
+        """Start deciding; raises StoreDamaged when the start check run aside found damage."""
         if self._started:
             return
+        if self.store.checking:
+            await asyncio.to_thread(self.store.checked)
         self._started = True
         log.info(
             "console core for fund %s in %s, broker %s",
@@ -247,6 +255,12 @@ class ConsoleCore:
             except Exception:
                 log.exception("the backup failed; trying again in %g s", BACKUP_EVERY)
             wait = BACKUP_EVERY
+
+    def close(self) -> None:
+        """Close a core that was never started (a started one stops with stop())."""
+        if self._started:
+            raise RuntimeError("a started console core stops with stop()")
+        self._close_store()
 
     async def stop(self) -> None:
         """Drain the transport (acks, outbox), stop the ticker, close the store."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import peewee as pw
 
@@ -691,6 +693,7 @@ class Store:
         upto_version: int = SCHEMA_VERSION,
         check_budget: float | None = START_CHECK_BUDGET,
         check_current: bool = True,
+        check_aside: bool = False,
     ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -698,8 +701,12 @@ class Store:
         self.on_damaged: list[Callable[[StoreDamaged], None]] = []
         # Whether the start check saw the whole file; if not, a background check finishes it.
         self.fully_checked = False
+        # check_aside: the start check runs on a thread of its own while the caller goes on
+        # (the window is built meanwhile); checked() waits for its verdict.
+        self._aside: concurrent.futures.Future[str | None] | None = None
+        self._aside_conn: sqlite3.Connection | None = None
         try:
-            self._open(upto_version, check_budget, check_current)
+            self._open(upto_version, check_budget, check_current, check_aside)
         except StoreDamaged:
             self.close()
             raise
@@ -715,7 +722,9 @@ class Store:
                 raise StoreUnusable(self.path, exc.strerror or str(exc)) from exc
             raise
 
-    def _open(self, upto_version: int, check_budget: float | None, check_current: bool) -> None:
+    def _open(
+        self, upto_version: int, check_budget: float | None, check_current: bool, aside: bool
+    ) -> None:
         if not self.path.exists():  # private from the start: SQLite gives -wal/-shm its mode
             os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         self.db = pw.SqliteDatabase(
@@ -738,11 +747,53 @@ class Store:
             and check_budget != 0
             and (check_current or self.schema_version() < upto_version)
         ):
-            verdict = quick_check(self.conn, check_budget)
-            if verdict is not None and verdict != "unfinished":
-                raise StoreDamaged(self.path, verdict)
-            self.fully_checked = verdict is None
+            if aside and self.schema_version() == upto_version:  # no migration writes first
+                self._check_aside(check_budget)
+            else:
+                verdict = quick_check(self.conn, check_budget)
+                if verdict is not None and verdict != "unfinished":
+                    raise StoreDamaged(self.path, verdict)
+                self.fully_checked = verdict is None
         self._migrate(upto_version)
+
+    def _check_aside(self, budget: float | None) -> None:
+        """The start check on a read-only connection and a thread of their own: SQLite does
+        it without the GIL, so it takes none of the time the window needs to come up."""
+        conn = sqlite3.connect(
+            f"file:{quote(str(self.path))}?mode=ro", uri=True, check_same_thread=False
+        )
+        future: concurrent.futures.Future[str | None] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(quick_check(conn, budget))
+            except BaseException as exc:
+                future.set_exception(exc)
+            finally:
+                conn.close()
+
+        self._aside, self._aside_conn = future, conn
+        threading.Thread(target=run, name="start-check", daemon=True).start()
+
+    @property
+    def checking(self) -> bool:
+        """A start check runs aside and nobody has asked for its verdict yet (checked())."""
+        return self._aside is not None
+
+    def checked(self) -> None:
+        """Wait for a start check running aside (check_aside) and raise StoreDamaged if it found
+        damage, as opening would have; at once when there is none."""
+        future = self._aside
+        if future is None:
+            return
+        try:
+            verdict = future.result()
+        except sqlite3.DatabaseError as exc:  # the file is not a database at all
+            verdict = str(exc)
+        self._aside = self._aside_conn = None
+        if verdict is not None and verdict != "unfinished":
+            raise self.mark_damaged(verdict)
+        self.fully_checked = verdict is None
 
     def mark_damaged(self, detail: str) -> StoreDamaged:
         """From now on every transaction refuses; listeners (the service) are told once."""
@@ -755,6 +806,12 @@ class Store:
 
     # -- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:
+        conn = getattr(self, "_aside_conn", None)
+        if conn is not None and self._aside is not None:
+            with suppress(Exception):  # closed before anyone asked for the verdict
+                conn.interrupt()
+                self._aside.result()
+            self._aside = self._aside_conn = None
         db = getattr(self, "db", None)  # None when opening failed before the connection
         if db is not None and not db.is_closed():
             db.close()

@@ -109,6 +109,43 @@ def run(
         return 1
 
 
+def build_window(
+    data_dir: Path,
+    fund_id: str,
+    url: str,
+    *,
+    tls: Any = None,
+    coordinator_name: str | None = None,
+    qsettings: Any = None,
+) -> tuple[Any, Any, Any]:
+    """The console core, its bridge and the window (not shown yet), as the window start makes
+    them; tests/bench/scale.py times this too. Nothing here waits for the broker."""
+    from core.service import ConsoleCore
+    from core.storage import StoreDamaged, damage_of
+    from gui.bridge import Bridge
+    from gui.main_window import MainWindow
+
+    # tls, coordinator_name None: the settings' own. The start check runs aside while the
+    # window is built (at a million rows it reads for its whole second); core.start() waits.
+    core = ConsoleCore(
+        data_dir, fund_id, url, tls=tls, coordinator_name=coordinator_name, check_aside=True
+    )
+    try:
+        bridge = Bridge(core)
+        return core, bridge, MainWindow(bridge, qsettings=qsettings)
+    except Exception as exc:
+        # A damaged page met while the window reads its first rows: the same refusal as the
+        # start check's (which may not have reached it yet), never a traceback.
+        detail = damage_of(exc)
+        try:
+            core.store.checked()
+        finally:
+            core.close()
+        if detail is not None:
+            raise StoreDamaged(core.store.path, detail) from exc
+        raise
+
+
 async def _main(
     app: QApplication,
     data_dir: Path,
@@ -118,16 +155,13 @@ async def _main(
     tls: Any = None,
     coordinator_name: str | None = None,
 ) -> int:
-    from core.service import ConsoleCore
-    from gui.bridge import Bridge
+    from core.storage import StoreDamaged
     from gui.heap import HeapKeeper
-    from gui.main_window import MainWindow
 
     loop = asyncio.get_running_loop()
-    # None: the settings' TLS files and coordinator name
-    core = ConsoleCore(data_dir, fund_id, url, tls=tls, coordinator_name=coordinator_name)
-    bridge = Bridge(core)
-    window = MainWindow(bridge)
+    core, bridge, window = build_window(
+        data_dir, fund_id, url, tls=tls, coordinator_name=coordinator_name
+    )
 
     def show_error(text: str) -> None:
         window.statusBar().showMessage(text, 20_000)
@@ -155,7 +189,13 @@ async def _main(
     close_on_signals(window)
     app.setWindowIcon(app_icon())
     window.show()
-    await core.start()
+    try:
+        await core.start()
+    except StoreDamaged:  # found by the start check: refused as if found when opening
+        bridge.shutdown()
+        window.close()
+        await core.stop()
+        raise
     heap = HeapKeeper(lambda: bridge.last_flush_at, window)
     heap.start()  # after startup: what exists now lives until the end
 

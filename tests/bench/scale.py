@@ -159,10 +159,6 @@ def measure_window(data_dir: Path, launched: float, out: dict[str, float]) -> No
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from core.service import ConsoleCore
-    from gui.bridge import Bridge
-    from gui.main_window import MainWindow
-
     painted: list[float] = []
 
     class FirstPaint(QObject):
@@ -171,10 +167,20 @@ def measure_window(data_dir: Path, launched: float, out: dict[str, float]) -> No
                 painted.append(time.time())
             return False
 
-    core = ConsoleCore(data_dir, FUND, "amqp://guest:guest@127.0.0.1:1/")
-    bridge = Bridge(core)
     ini = QSettings(str(data_dir / "w.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(bridge, qsettings=ini)
+    url = "amqp://guest:guest@127.0.0.1:1/"
+    try:  # what the window start itself runs (gui/app.py), where the tree has it
+        from gui.app import build_window
+    except ImportError:
+        from core.service import ConsoleCore
+        from gui.bridge import Bridge
+        from gui.main_window import MainWindow
+
+        core = ConsoleCore(data_dir, FUND, url)
+        bridge = Bridge(core)
+        window = MainWindow(bridge, qsettings=ini)
+    else:
+        core, bridge, window = build_window(data_dir, FUND, url, qsettings=ini)
     window.resize(1380, 860)
     watcher = FirstPaint()
     window.apps_view.viewport().installEventFilter(watcher)

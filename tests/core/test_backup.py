@@ -71,12 +71,50 @@ def test_the_command_line_and_the_service_exit_3_with_one_line_on_a_damaged_data
     console_db(tmp_path, clock)
     damage(db_path(tmp_path))
     common = ("--data-dir", str(tmp_path), "--fund-id", "7")
-    for args in (("app", "list", *common), ("--headless", *common, "--broker", UNREACHABLE)):
+    for args in (
+        ("app", "list", *common),
+        ("--headless", *common, "--broker", UNREACHABLE),
+        (*common, "--broker", UNREACHABLE),  # the window (its start check runs aside)
+    ):
         done = main_py(*args)
         assert done.returncode == 3, done
         lines = [line for line in done.stderr.splitlines() if "damaged" in line]
         assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
         assert "volunteer-console restore" in lines[0]
+
+
+def test_a_start_check_run_aside_refuses_the_start_and_nothing_is_decided(
+    tmp_path: Path, clock
+) -> None:
+    console_db(tmp_path, clock)
+    damage(db_path(tmp_path))
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "7", UNREACHABLE, clock, check_aside=True)  # opens
+        with pytest.raises(StoreDamaged) as info:
+            await core.start()
+        assert str(info.value).startswith(f"the database {db_path(tmp_path)} is damaged (")
+        assert core.store.damaged is not None  # every transaction refuses from now on
+        assert core.transport.status.state != "connected"
+        await core.stop()
+
+    asyncio.run(scenario())
+    assert list_backups(tmp_path) == []
+    ConsoleCore(tmp_path, "7", UNREACHABLE, clock, check_budget=0).lock.release()  # freed
+
+
+def test_a_start_check_run_aside_on_a_sound_database_lets_the_console_start(
+    tmp_path: Path, clock
+) -> None:
+    console_db(tmp_path, clock)
+
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "7", UNREACHABLE, clock, check_aside=True)
+        await core.start()
+        assert not core.store.checking and core.store.fully_checked
+        await core.stop()
+
+    asyncio.run(scenario())
 
 
 def test_damage_found_at_a_commit_refuses_no_message_and_stops_every_later_decision(
