@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -51,28 +52,27 @@ def _netloc(parts: object, password: str | None) -> str:
 def redact(url: str) -> str:
     """The URL with its password shown as ***, for logs and the status bar (each of several
     nodes' URLs, separated by commas: --broker may name a cluster's nodes)."""
-    if "," in url:
-        return ",".join(redact(u.strip()) for u in url.split(",") if u.strip())
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = _netloc(parts, MASK)
-    except ValueError:
-        return scrub(url, url)
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return _each_url(url, MASK, lambda u: scrub(u, u))
 
 
 def without_password(url: str) -> str:
     """The URL as a settings field may show it: the user name kept, the password dropped."""
+    return _each_url(url, None, lambda u: u)
+
+
+def _each_url(url: str, password: str | None, unparsable: Callable[[str], str]) -> str:
+    """Each comma-separated URL with its password replaced (None: dropped); one urlsplit
+    cannot read comes back as `unparsable` makes it."""
     if "," in url:
-        return ",".join(without_password(u.strip()) for u in url.split(",") if u.strip())
+        return ",".join(
+            _each_url(u.strip(), password, unparsable) for u in url.split(",") if u.strip()
+        )
     try:
         parts = urlsplit(url)
         if parts.password is None:
             return url
         # urlsplit leaves the user name as written (percent-encoded): kept as it is
-        netloc = _netloc(parts, None)
+        netloc = _netloc(parts, password)
     except ValueError:
-        return url
+        return unparsable(url)
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
