@@ -1,13 +1,13 @@
-"""The spot and waitlist rules of CONTRACT.md, over one application's in-memory state.
+"""The spot and waitlist rules of CONTRACT.md, over one application's state.
 
 Every function here is pure apart from the state it is handed and the Effects it appends
 to: no I/O, no clock of its own. The engine loads a state, calls one rule, and commits the
-state's changes together with the effects in one transaction.
+state's changes together with the effects in one transaction. (The state's participants and
+waitlist may read rows from the store as a rule looks at them: core/lines.py.)
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
@@ -16,6 +16,7 @@ from core import outcomes as o
 from core.kinds import ActivityKind as A
 from core.kinds import Refusal, RoundEnd, refuse
 from core.kinds import RefusalKind as R
+from core.lines import Participants, WaitLine
 from core.records import Activity
 
 Policy = Literal["broadcast", "auto", "timed"]
@@ -109,7 +110,9 @@ class AppState(o.Listed):
     offer_timeout_s: int
     created_at: datetime
     updated_at: datetime
-    participants: dict[str, Participant] = field(default_factory=dict)
+    # read like a dict and a sorted list; the engine's read rows only as far as a rule looks
+    # (core/lines.py), so a message about a 50,000-long waitlist reads a few rows of it
+    participants: Participants[Participant] = field(default_factory=Participants)
     round: Round | None = None
     published_at: datetime | None = None  # the floor of a response's time (no queue-skipping)
     # A standing hold: spots an offer round left unclaimed, held for the waitlist until
@@ -124,7 +127,7 @@ class AppState(o.Listed):
     # Bookkeeping for the engine: what to write back, kept beside the state it describes.
     next_seq: int = 1
     signed_count: int = 0
-    wait_keys: list[tuple[datetime, int, str]] = field(default_factory=list)
+    wait_keys: WaitLine = field(default_factory=WaitLine)
     dirty: set[str] = field(default_factory=set)
     touched_rounds: list[Round] = field(default_factory=list)
     app_dirty: bool = False
@@ -136,6 +139,12 @@ class AppState(o.Listed):
     awaiting: dict[str, datetime] = field(default_factory=dict)
     # the roster was checked for this lead time (memory only: a reload checks it once again)
     leads_checked: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.participants, dict):  # built by hand (the rules' tests)
+            self.participants = Participants(self.participants)
+        if isinstance(self.wait_keys, list):
+            self.wait_keys = WaitLine(self.wait_keys)
 
     # -- derived counts ------------------------------------------------------------------
     @property
@@ -158,7 +167,11 @@ class AppState(o.Listed):
 
     def position(self, volunteer_id: str) -> int:
         p = self.participants[volunteer_id]
-        return bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id)) + 1
+        return self.wait_keys.index_of((p.responded_at, p.seq, volunteer_id)) + 1
+
+    def roster(self) -> list[Participant]:
+        """Those signed up, without reading the waitlist."""
+        return self.participants.in_state("signed")
 
     # -- state changes that keep the bookkeeping right -------------------------------------
     def put(self, p: Participant) -> None:
@@ -167,7 +180,7 @@ class AppState(o.Listed):
         if p.state == "signed":
             self.signed_count += 1
         else:
-            bisect.insort(self.wait_keys, (p.responded_at, p.seq, p.volunteer_id))
+            self.wait_keys.add((p.responded_at, p.seq, p.volunteer_id))
         self.dirty.add(p.volunteer_id)
 
     def drop(self, volunteer_id: str) -> Participant | None:
@@ -178,8 +191,7 @@ class AppState(o.Listed):
             self.signed_count -= 1
             self.awaiting.pop(volunteer_id, None)
         else:
-            i = bisect.bisect_left(self.wait_keys, (p.responded_at, p.seq, volunteer_id))
-            del self.wait_keys[i]
+            self.wait_keys.remove((p.responded_at, p.seq, volunteer_id))
         self.dirty.add(volunteer_id)
         return p
 
@@ -901,7 +913,7 @@ def shift_start(st: AppState, tz: tzinfo | None) -> datetime:
 
 
 def _signed_in_order(st: AppState) -> list[Participant]:
-    return sorted((p for p in st.participants.values() if p.state == "signed"), key=lambda p: p.seq)
+    return sorted(st.roster(), key=lambda p: p.seq)
 
 
 def _confirm_by(st: AppState, fx: Effects, start: datetime) -> datetime:

@@ -22,6 +22,8 @@ import peewee as pw
 from core.ids import reminder_message_id
 from core.kinds import ActivityKind as A
 from core.kinds import RoundEnd
+from core.lines import Key as WaitKey
+from core.lines import Participants, WaitLine
 from core.outcomes import Listing
 from core.records import Activity
 from core.replication.capture import capture_on, drop_capture, install_capture
@@ -683,6 +685,85 @@ class FundMismatch(Exception):
         )
 
 
+_PARTICIPANT_COLUMNS = (
+    "volunteer_id, state, responded_at, seq, since, reminded_at, confirm_by, confirmed_at,"
+    " unconfirmed_at, reminder_lead_s"
+)
+
+
+def _participant(r: tuple[Any, ...]) -> Participant:
+    p = Participant(r[0], r[1], datetime.fromisoformat(r[2]), r[3], datetime.fromisoformat(r[4]))
+    if r[9] is not None or r[5] is not None or r[7] is not None:
+        p.reminded_at, p.confirm_by = _dt(r[5]), _dt(r[6])
+        p.confirmed_at, p.unconfirmed_at = _dt(r[7]), _dt(r[8])
+        p.reminder_lead_s = r[9]
+    return p
+
+
+class _Rows:
+    """One application's participation rows on the engine's connection (core/lines.Source):
+    read by the primary key and the order index, inside the rule's transaction."""
+
+    __slots__ = ("app_id", "conn")
+
+    def __init__(self, conn: sqlite3.Connection, app_id: str) -> None:
+        self.conn, self.app_id = conn, app_id
+
+    def one(self, volunteer_id: str) -> Participant | None:
+        r = self.conn.execute(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participation"
+            " WHERE application_id = ? AND volunteer_id = ?",
+            (self.app_id, volunteer_id),
+        ).fetchone()
+        return None if r is None else _participant(r)
+
+    def all(self) -> list[Participant]:
+        return self.in_state(None)
+
+    def in_state(self, state: str | None) -> list[Participant]:
+        where, args = "application_id = ?", [self.app_id]
+        if state is not None:
+            where += " AND state = ?"
+            args.append(state)
+        return [
+            _participant(r)
+            for r in self.conn.execute(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participation WHERE {where}"
+                " ORDER BY state, responded_at, seq, volunteer_id",
+                args,
+            )
+        ]
+
+    def waiting_after(self, key: WaitKey | None, n: int) -> list[WaitKey]:
+        fromiso = datetime.fromisoformat
+        if key is None:
+            rows = self.conn.execute(
+                "SELECT responded_at, seq, volunteer_id FROM participation"
+                " WHERE application_id = ? AND state = 'waiting'"
+                " ORDER BY responded_at, seq, volunteer_id LIMIT ?",
+                (self.app_id, n),
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT responded_at, seq, volunteer_id FROM participation"
+                " WHERE application_id = ? AND state = 'waiting'"
+                " AND (responded_at, seq, volunteer_id) > (?, ?, ?)"
+                " ORDER BY responded_at, seq, volunteer_id LIMIT ?",
+                (self.app_id, _ts(key[0]), key[1], key[2], n),
+            )
+        return [(fromiso(at), seq, vid) for at, seq, vid in rows]
+
+    def waiting_from(self, key: WaitKey) -> int:
+        """How many saved waitlist keys are >= key: counted from the end of the index, where
+        a newcomer joins, so it costs the rows behind them (few), not the rows ahead."""
+        (n,) = self.conn.execute(
+            "SELECT COUNT(*) FROM participation WHERE application_id = ? AND state = 'waiting'"
+            " AND (responded_at, seq, volunteer_id) >= (?, ?, ?)",
+            (self.app_id, _ts(key[0]), key[1], key[2]),
+        ).fetchone()
+        return int(n)
+
+
 class Store:
     """One SQLite file: opening, migrating, transactions, and state load/save."""
 
@@ -911,16 +992,20 @@ class Store:
         ]
 
     def load_state(self, app_id: str) -> AppState | None:
+        """The application's row, its open round and who awaits a confirmation; participants
+        and the waitlist are read from the index as the rules look at them (core/lines.py):
+        a message about a 50,000-long waitlist reads a few of its rows, not all of them."""
         c = self.conn
         row = c.execute(
             "SELECT id, fund_id, name, description, date, start, end, capacity, status, policy,"
             " offer_timeout_s, created_at, updated_at, next_seq, published_at, standing,"
             " standing_since, release_after_s, reminder_leads, confirm_lead_s, release_unconfirmed,"
-            " reminder_due FROM application WHERE id = ?",
+            " reminder_due, signed_count, waiting_count FROM application WHERE id = ?",
             (app_id,),
         ).fetchone()
         if row is None:
             return None
+        rows = _Rows(c, app_id)
         st = AppState(
             id=row[0],
             fund_id=row[1],
@@ -939,45 +1024,20 @@ class Store:
             confirm_lead_s=row[19],
             release_unconfirmed=bool(row[20]),
             reminder_due=_dt(row[21]),
+            signed_count=row[22],
+            participants=Participants(source=rows),
+            wait_keys=WaitLine(source=rows, count=row[23]),
         )
-        # Built directly, not through st.put: put's drop, dirty mark and insort per row were
-        # two thirds of loading (2.5M put/drop calls for 5,000 loads at 1M rows). The index
-        # gives the waitlist in its order already; the sort only checks it (timsort, O(n)).
-        fromiso = datetime.fromisoformat
-        participants: dict[str, Participant] = {}
-        wait_keys: list[tuple[datetime, int, str]] = []
-        signed = 0
-        for (
-            vid,
-            state,
-            responded,
-            seq,
-            since,
-            reminded,
-            by,
-            confirmed,
-            unconfirmed,
-            lead,
-        ) in c.execute(
-            "SELECT volunteer_id, state, responded_at, seq, since, reminded_at, confirm_by,"
-            " confirmed_at, unconfirmed_at, reminder_lead_s FROM participation"
-            " WHERE application_id = ? ORDER BY state, responded_at, seq, volunteer_id",
-            (app_id,),
-        ):
-            at = fromiso(responded)
-            p = participants[vid] = Participant(vid, state, at, seq, fromiso(since))
-            if state == "signed":
-                signed += 1
-                if lead is not None or reminded is not None or confirmed is not None:
-                    p.reminded_at, p.confirm_by = _dt(reminded), _dt(by)
-                    p.confirmed_at, p.unconfirmed_at = _dt(confirmed), _dt(unconfirmed)
-                    p.reminder_lead_s = lead
-                    if p.awaiting_confirmation and p.confirm_by is not None:
-                        st.awaiting[vid] = p.confirm_by
-            else:
-                wait_keys.append((at, seq, vid))
-        wait_keys.sort()
-        st.participants, st.wait_keys, st.signed_count = participants, wait_keys, signed
+        # Someone awaits a confirmation only while reminder_due is set (it is the earliest
+        # of their confirm-bys and the lead times ahead): most applications read nothing here.
+        if st.reminder_due is not None:
+            for vid, by in c.execute(
+                "SELECT volunteer_id, confirm_by FROM participation WHERE application_id = ?"
+                " AND state = 'signed' AND confirm_by IS NOT NULL AND confirmed_at IS NULL"
+                " AND unconfirmed_at IS NULL",
+                (app_id,),
+            ):
+                st.awaiting[vid] = datetime.fromisoformat(by)
         rrow = c.execute(
             "SELECT id, policy, held, opened_at, deadline FROM offer_round"
             " WHERE application_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -1106,6 +1166,8 @@ class Store:
 
     @staticmethod
     def forget_changes(st: AppState) -> None:
+        st.participants.saved(st.dirty)
+        st.wait_keys.saved()
         st.reminders_sent.clear()
         st.confirmations.clear()
         st.dirty.clear()

@@ -95,10 +95,10 @@ def snapshot(st: AppState) -> AppState:
     the dict is copied; the round's offers are changed in place, so the round is copied."""
     return AppState(
         **{name: getattr(st, name) for name in _SHARED},
-        participants=dict(st.participants),
+        participants=st.participants.copy(),
         round=_copy_round(st.round),
         awaiting=dict(st.awaiting),
-        wait_keys=list(st.wait_keys),
+        wait_keys=st.wait_keys.copy(),
     )
 
 

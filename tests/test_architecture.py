@@ -64,7 +64,10 @@ def _core_imports(path: Path) -> set[str]:
 def test_the_rules_decide_outcomes_and_never_build_wire_messages():
     """rules.py says what happened (core.outcomes); only the engine knows the wire format."""
     rules = ROOT / "core" / "rules.py"
-    assert _core_imports(rules) <= {"core.kinds", "core.outcomes", "core.records"}
+    assert _core_imports(rules) <= {"core.kinds", "core.lines", "core.outcomes", "core.records"}
+    # the state's containers do no I/O: the store hands them a source of rows
+    assert _core_imports(ROOT / "core" / "lines.py") == set()
+    assert "sqlite3" not in _imports(ROOT / "core" / "lines.py")
     assert "pydantic" not in _imports(rules) and "uuid" not in _imports(rules)
     assert _core_imports(ROOT / "core" / "outcomes.py") == set()
     assert _core_imports(ROOT / "core" / "records.py") <= {"core.kinds"}
