@@ -397,8 +397,8 @@ def run_with_fund(scenario: Callable[[str], Awaitable[None]], timeout: float) ->
 
 
 def headless_main(argv: list[str]) -> None:
-    """`python -m tests.helpers.broker DATA_DIR FUND URL`: the headless service, as a
-    child process that a test can SIGKILL mid-stream."""
+    """`python -m tests.helpers.broker DATA_DIR FUND URL [NAME]`: the headless service, as a
+    child process that a test can SIGKILL mid-stream (NAME: the console's, for the others)."""
     from core.signals import StopRequest
 
     stop_request = StopRequest()
@@ -410,11 +410,12 @@ def headless_main(argv: list[str]) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     data_dir, fund, url = Path(argv[0]), argv[1], argv[2]
+    name = argv[3] if len(argv) > 3 else None
 
     async def main() -> None:
         stop = asyncio.Event()
         stop_request.attach(stop)
-        await run_headless(ConsoleCore(data_dir, fund, url), stop)
+        await run_headless(ConsoleCore(data_dir, fund, url, console_name=name), stop)
 
     asyncio.run(main())
 
