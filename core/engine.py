@@ -861,6 +861,12 @@ class Engine:
     def undo(self, u: undo.Undo) -> None:
         """Take an action back while nothing it told volunteers has left and nothing has
         happened to the application since; raises ActionRefused otherwise."""
+        holder = self.follows() if self.follows is not None else None
+        if holder is not None:
+            # The action is in the log now and another console decides on it: taking it back
+            # here would decide on a picture that console never sees (and a command could not
+            # say what to restore), so it is refused, naming who decides.
+            raise ActionRefused(refuse(RefusalKind.UNDO_FOLLOWING, console=holder))
         # the relay reads no page between the check and the commit (OutboxClaims)
         with self.outbox_claims.lock, self._changing(u.application_id) as (st, change):
             conn = self.store.conn

@@ -293,6 +293,7 @@ class RefusalKind(StrEnum):
     RELEASE_AFTER_RANGE = "release_after_range"  # max_min
     UNDO_SENT = "undo_sent"  # messages: what the action told volunteers has left or is leaving
     UNDO_CHANGED = "undo_changed"  # something happened to the application after the action
+    UNDO_FOLLOWING = "undo_following"  # console: another console decides; the action is its own
     NOT_SIGNED_UP = "not_signed_up"  # volunteer: attendance is for the roster
     ATTENDANCE_STATUS = "attendance_status"  # status, choices
     MINUTES_RANGE = "minutes_range"  # max_hours
@@ -356,6 +357,9 @@ _REFUSAL_EN: dict[str, Callable[[Params], str]] = {
     ),
     RefusalKind.UNDO_CHANGED: lambda p: (
         "cannot undo: the application changed after it (a response, a deadline or another action)"
+    ),
+    RefusalKind.UNDO_FOLLOWING: lambda p: (
+        f"cannot undo: this console follows {p['console']}, which decides for the fund now"
     ),
     RefusalKind.RELEASE_AFTER_RANGE: lambda p: (
         f"the release delay must be between 0 (never) and {p['max_min']} minutes"

@@ -282,6 +282,15 @@ class Bridge(QObject):
     def _on_replication(self) -> None:
         status = self.replication_status()
         if status is not None:
+            last = self.last_undo
+            if (
+                status.get("role") == "following"
+                and last is not None
+                and last.action != "directory"
+            ):
+                # Another console decides now, on what this one decided too: the action is
+                # not this console's to take back (CONTRACT.md, "Undo"). The directory is local.
+                self.forget_undo()
             self.replication_changed.emit(status)
 
     # -- engine and transport callbacks ------------------------------------------------------

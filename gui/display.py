@@ -645,6 +645,12 @@ _REFUSAL: dict[str, Callable[[Params], str]] = {
         translate("Refusal", "This console follows %1, which decides for the fund now"),
         p["console"],
     ),
+    "undo_following": lambda p: _one(
+        translate(
+            "Refusal", "Cannot undo: this console follows %1, which decides for the fund now"
+        ),
+        p["console"],
+    ),
     "shift_started": lambda p: translate(
         "Refusal", "The shift has already begun: no reminder is sent"
     ),

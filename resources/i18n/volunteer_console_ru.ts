@@ -2889,7 +2889,12 @@
         <translation>Эта консоль следует за %1: сейчас решения по фонду принимает она</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>Cannot undo: this console follows %1, which decides for the fund now</source>
+        <translation>Отменить нельзя: эта консоль следует за %1, сейчас решения по фонду принимает она</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The shift has already begun: no reminder is sent</source>
         <translation>Смена уже началась: напоминание не отправляется</translation>
     </message>
@@ -3106,7 +3111,7 @@
 <context>
     <name>Roster</name>
     <message>
-        <location line="-300"/>
+        <location line="-306"/>
         <source>✓ %1</source>
         <translation>✓ %1</translation>
     </message>

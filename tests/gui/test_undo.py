@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
 
+from core.clock import SystemClock
 from core.directory import Volunteer, save_many
+from core.engine import ActionRefused
+from core.kinds import RefusalKind
+from core.service import ConsoleCore
 from gui import i18n
 from gui.app_dialog import CapacityDialog
 from gui.display import refusal_text
+from tests.helpers.broker import BROKER_URL, TcpProxy, broker_available, delete_fund_queues
 from tests.helpers.desk import Desk
+from tests.helpers.factories import a_form, unique_fund
+from tests.helpers.qt import created, run_coro, settled
 
 
 def raise_capacity(desk: Desk, to: int) -> None:
@@ -93,3 +101,66 @@ def test_the_undo_item_and_its_refusal_are_in_russian(desk, qapp):
     finally:
         i18n.remove_translators(qapp)
         QLocale.setDefault(locale)
+
+
+@pytest.mark.skipif(not broker_available(), reason="needs RabbitMQ on localhost:5672")
+def test_once_the_console_follows_another_its_last_action_is_not_undone_here(
+    qtbot, qloop, tmp_path
+):
+    """The window decided alone and edited a draft (it told nobody: Ctrl+Z could take it
+    back); cut off from the broker, it lost the lease to the fund's server, and back it
+    follows the server. The edit is in the log and the server decides on it now: the Edit
+    menu no longer offers it, and an undo that got there first is refused with who decides,
+    changing nothing here and sending nothing to the server."""
+    fund, clock = unique_fund(), SystemClock()
+    proxy = TcpProxy()
+    run_coro(qtbot, proxy.reserve())
+    run_coro(qtbot, proxy.open())
+    core = ConsoleCore(tmp_path / "window", fund, proxy.url, console_name="Desk")
+    desk = Desk(qtbot, core, tmp_path)
+    replication = core.replication
+    assert replication is not None
+    server: ConsoleCore | None = None
+    try:
+        run_coro(qtbot, core.start())
+        qtbot.waitUntil(lambda: replication.deciding, timeout=20_000)
+        draft = created(
+            qtbot, desk.bridge.create_application(a_form(clock, name="Food bank"), publish=False)
+        )
+        edit = settled(qtbot, desk.bridge.edit_application(draft, a_form(clock, name="Pantry")))
+        assert edit.ok and edit.undo is not None
+        undo = desk.window.hand.act_undo
+        qtbot.waitUntil(lambda: undo.text() == "&Undo edit (Pantry)")
+        assert run_coro(qtbot, replication.logged(core.writer.run(replication.mark)))
+
+        run_coro(qtbot, proxy.close())
+        server = ConsoleCore(tmp_path / "server", fund, BROKER_URL, console_name="Server")
+        run_coro(qtbot, server.start())
+        assert server.replication is not None
+        qtbot.waitUntil(lambda: server.replication.deciding, timeout=30_000)
+        assert server.queries.summary(draft).name == "Pantry"
+        run_coro(qtbot, proxy.open())
+        qtbot.waitUntil(
+            lambda: desk.window.role_label.text().startswith("Following Server"), timeout=30_000
+        )
+        assert (undo.text(), undo.isEnabled()) == ("&Undo", False)
+
+        with pytest.raises(ActionRefused) as refused:
+            core.writer.run(core.engine.undo, edit.undo)
+        assert refused.value.kind == RefusalKind.UNDO_FOLLOWING
+        assert str(refused.value) == (
+            "cannot undo: this console follows Server, which decides for the fund now"
+        )
+        assert refusal_text(refused.value.kind, dict(refused.value.refusal.params)) == (
+            "Cannot undo: this console follows Server, which decides for the fund now"
+        )
+        assert core.queries.summary(draft).name == "Pantry"
+        assert replication.status()["pending_commands"] == 0
+        assert server.queries.summary(draft).name == "Pantry"
+    finally:
+        desk.bridge.shutdown()
+        run_coro(qtbot, core.stop())
+        if server is not None:
+            run_coro(qtbot, server.stop())
+        run_coro(qtbot, proxy.close())
+        run_coro(qtbot, delete_fund_queues(fund))
