@@ -129,6 +129,7 @@ class FundReplication:
         self.undone = 0  # captured changes undone because another console decided
         self.last_record_at: float | None = None  # the arbiter's clock on the last record read
         self.last_applied_at: float | None = None  # this console's clock when it was applied
+        self._reader_since = 0.0  # this console's clock when its log reader last connected
         self.lag_samples: list[float] = []  # s from the arbiter's append to this commit
         self.reader_connected = asyncio.Event()
         self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
@@ -340,7 +341,10 @@ class FundReplication:
         position = self.state.position()
         lag = 0.0
         if self.last_record_at is not None and self.last_applied_at is not None:
-            lag = max(0.0, self.last_applied_at - self.last_record_at)
+            # From the append, or from the reader's connect for a record appended before it:
+            # a replica that joined after the log's last record is not behind by its age.
+            appended = max(self.last_record_at, self._reader_since)
+            lag = max(0.0, self.last_applied_at - appended)
         return {
             "role": self.role,
             "holder": self.holder_id,
@@ -468,6 +472,7 @@ class FundReplication:
                 reader.subscribe(self._on_read)
                 reader.batch_begin = self._batch_begin
                 reader.batch_end = self._batch_end
+                self._reader_since = time.time()
                 await reader.start()
                 sending = asyncio.ensure_future(self._send_commands(conn))
                 sending.add_done_callback(_log_failure)
