@@ -9,12 +9,11 @@ from dataclasses import asdict
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from core import attendance, report
-from core.profile import Profile
-from core.queries import Queries
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # at run time imported where used: `app list` never loads them
+    from core import attendance, report
     from core.engine import Engine
+    from core.profile import Profile
+    from core.queries import Queries
 
 CHECKIN_EPILOG = """\
 examples:
@@ -115,6 +114,8 @@ _SAID = {"arrived": "arrived", "late": "late", "no_show": "no-show"}
 
 
 def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
+    from core import attendance
+
     said = _SAID.get(r.status, "expected")
     if not r.on_roster:
         said += " (left the roster)"
@@ -129,7 +130,9 @@ def _line(r: attendance.CheckinRow) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: Any) -> int:
     """One `checkin` action on an open engine; returns the exit code."""
+    from core import attendance
     from core.engine import ActionRefused  # the read-only commands never load the engine
+    from core.queries import Queries
     from core.replication.actions import CommandQueued
 
     cmd = args.checkin_command
@@ -218,6 +221,8 @@ def profile_json(p: Profile) -> dict[str, Any]:
 
 
 def show_volunteer(args: argparse.Namespace, queries: Queries, out: TextIO) -> int:
+    from core import attendance
+
     p = queries.volunteer_profile(args.volunteer)
     if args.json:
         out.write(json.dumps(profile_json(p), default=_jsonable, ensure_ascii=False))
@@ -284,6 +289,8 @@ def _flag_mark(flag: str) -> str:
 
 
 def _figures_cells(f: report.Figures) -> tuple[str, ...]:
+    from core import attendance, report
+
     return (
         f"{f.signed}/{f.spots} {_pct(f.fill_rate)}{_flag_mark(f.flag)}",
         f"{report.duration_text(f.refill_p50_s)} / {report.duration_text(f.refill_p90_s)}",

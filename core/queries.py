@@ -9,17 +9,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core import attendance, directory, profile, report
-from core.attendance import CheckinRow
-from core.directory import Volunteer
 from core.kinds import Params
 from core.outcomes import Listed, Listing
-from core.profile import Profile
 from core.records import Activity, LoggedMessage
-from core.report import Report
 from core.storage import BUSY_TIMEOUT_MS, backlog_of, listing_of
+
+if TYPE_CHECKING:  # imported where used: `app list` and `app show` never load them
+    from core.attendance import CheckinRow
+    from core.directory import Volunteer
+    from core.profile import Profile
+    from core.report import Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +310,8 @@ class Queries:
 
     def volunteers(self, ids: Iterable[str] | None = None) -> dict[str, Volunteer]:
         """Volunteers directory entries by id: those of the given ids it has, else all."""
+        from core import directory
+
         if ids is None:
             return {v.volunteer_id: v for v in directory.read_all(self.conn)}
         return directory.read_many(self.conn, ids)
@@ -510,6 +513,8 @@ class Queries:
     def applications_with_volunteer(self, text: str) -> set[str]:
         """The applications a volunteer was ever decided about (signed up, waiting, ...),
         found by their id or by a name in the volunteers directory (a word's start)."""
+        from core import profile
+
         ids = sorted(profile.matching_ids(self.conn, text))
         found: set[str] = set()
         for i in range(0, len(ids), 500):
@@ -526,15 +531,21 @@ class Queries:
 
     def matching_volunteers(self, text: str) -> set[str]:
         """Volunteer ids the text finds: the text itself, and names in the directory."""
+        from core import profile
+
         return profile.matching_ids(self.conn, text)
 
     def report(self, month: str | None = None) -> Report:
         """The fund's numbers per application, per month and in all (core/report.py)."""
+        from core import report
+
         with self._snapshot() as c:
             return report.report(c, month=month)
 
     def volunteer_profile(self, volunteer_id: str) -> Profile:
         """One volunteer across the fund's applications: shifts, attendance, hours."""
+        from core import profile
+
         with self._snapshot() as c:
             return profile.profile(c, volunteer_id)
 
@@ -558,4 +569,6 @@ class Queries:
 
     def checkin(self, app_id: str) -> list[CheckinRow]:
         """The check-in list of one application: the roster with what is marked, by name."""
+        from core import attendance
+
         return attendance.checkin_rows(self.conn, app_id)

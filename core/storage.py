@@ -14,10 +14,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import peewee as pw
 
 from core.ids import reminder_message_id
 from core.kinds import ActivityKind as A
@@ -25,9 +23,15 @@ from core.kinds import RoundEnd
 from core.lines import Key as WaitKey
 from core.lines import Participants, WaitLine
 from core.outcomes import Listing
-from core.records import Activity
 from core.replication.capture import capture_on, drop_capture, install_capture
 from core.rules import AppState, Offer, Participant, Round
+
+if TYPE_CHECKING:
+    # At run time imported where used: the commands that only read (`app list`) open the
+    # file with sqlite3 and never load peewee (a sixth of their start).
+    import peewee as pw
+
+    from core.records import Activity
 
 SCHEMA_VERSION = 16
 BUSY_TIMEOUT_MS = 10_000
@@ -69,6 +73,7 @@ def _v1_tables(db: pw.Database) -> list[type[pw.Model]]:
     edited (files out there were made by it), so these stay as they were. The README's "How
     it is built" says why the store states its statements in SQL rather than as models.
     """
+    import peewee as pw
 
     class Base(pw.Model):
         class Meta:
@@ -187,6 +192,7 @@ def _v1(db: pw.Database) -> None:
 
 def _v2(db: pw.Database) -> None:
     # The message log: inbound messages keep where they came from and what they said.
+    import peewee as pw
     from playhouse.migrate import SqliteMigrator, migrate  # only an old file needs it
 
     migrator = SqliteMigrator(db)
@@ -339,6 +345,7 @@ def _v10(db: pw.Database) -> None:
 def _v11(db: pw.Database) -> None:
     # Outbox rows that can never be sent are marked failed instead of blocking the rest, and
     # a dead-lettered copy is an outbox row: its raw body and its AMQP properties as received.
+    import peewee as pw
     from playhouse.migrate import SqliteMigrator, migrate  # only an old file needs it
 
     migrator = SqliteMigrator(db)
@@ -806,6 +813,8 @@ class Store:
     def _open(
         self, upto_version: int, check_budget: float | None, check_current: bool, aside: bool
     ) -> None:
+        import peewee as pw
+
         if not self.path.exists():  # private from the start: SQLite gives -wal/-shm its mode
             os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         self.db = pw.SqliteDatabase(

@@ -432,3 +432,36 @@ def test_the_read_only_commands_load_no_engine_pydantic_or_broker(tmp_path):
         )
         loaded[" ".join(command)] = out.stderr.splitlines()[-1]
     assert loaded == {c: "0 []" for c in loaded}
+
+
+# what `app list` and `app show` never load on a file at the current schema: the store's
+# peewee, and the modules of the other commands (a quarter of their start together)
+NOT_ON_THE_LIST_PATH = ("peewee", "core.attendance", "core.report", "core.profile")
+
+
+def test_app_list_and_show_read_a_current_file_with_sqlite_alone(tmp_path):
+    data = tmp_path / "data"
+    made = run(
+        *("--data-dir", str(data), "--create", "app", "create", "--name", "Park"),
+        *("--spots", "2", "--date", TOMORROW, "--start", "10:00", "--end", "12:00"),
+    )
+    assert made.returncode == 0, made.stderr
+    app_id = made.stdout.split()[-1]
+    script = (
+        "import sys, main\n"
+        "code = main.main(sys.argv[1:])\n"
+        f"heavy = {NOT_ON_THE_LIST_PATH!r}\n"
+        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    loaded = {}
+    for command in (["app", "list", "--json"], ["app", "show", app_id, "--json"]):
+        out = subprocess.run(
+            [sys.executable, "-c", script, "--data-dir", str(data), *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert app_id in out.stdout
+        loaded[" ".join(command[:2])] = out.stderr.splitlines()[-1]
+    assert loaded == {"app list": "0 []", "app show": "0 []"}
