@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import accumulate
@@ -23,7 +22,7 @@ from pydantic import (
 )
 
 from core.clock import format_ts
-from core.ids import MAX_SAFE_INT, canonical_id, reminder_message_id, wire_id
+from core.ids import MAX_SAFE_INT, canonical_id, new_message_id, reminder_message_id, wire_id
 from core.kinds import FieldProblem, Rejection, RejectionKind, reject
 from core.outcomes import Listing
 
@@ -479,7 +478,7 @@ def key_segment(value: str) -> str:
 
 def _out(exchange: str, key: str, model: BaseModel) -> Outbound:
     body = model.model_dump(mode="json")
-    return Outbound(exchange, key, body["action"], body, str(uuid.uuid4()))
+    return Outbound(exchange, key, body["action"], body, new_message_id())
 
 
 def _app_data(fund_id: str, application_id: str, f: Listing) -> dict[str, Any]:
