@@ -896,6 +896,10 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+
+
 @contextmanager
 def _read_damage(path: Path) -> Iterator[None]:
     """A damaged page met while reading is the damaged-store refusal (exit 3), as at start."""
@@ -941,14 +945,15 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     queries = open_queries(args)
     try:
         with _read_damage(queries.path):
+            if args.json:  # built by SQLite, written at once (small writes cost seconds)
+                out.write(queries.summaries_json())
+                # On its own: an unbuffered stdout (PYTHONUNBUFFERED) drops the rest of a write
+                # the pipe took in part, and this one then says the reader is gone.
+                out.write("\n")
+                return EXIT_OK
             rows = queries.summaries()
     finally:
         queries.close()
-    if args.json:
-        # one write: json.dump wrote 156,000 small pieces for 2,000 applications
-        out.write(json.dumps([s.flat() for s in rows], default=_jsonable, ensure_ascii=False))
-        out.write("\n")
-        return EXIT_OK
     if not rows:
         print(f"no applications yet in {args.data_dir}", file=out)
         return EXIT_OK
@@ -1000,9 +1005,15 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         shown["activity"] = [
             {**asdict(a), "params": dict(a.params), "text": a.english()} for a in activity
         ]
-        # one write: json.dump wrote ~1.1 million small pieces for a 50,000-long waitlist
-        out.write(json.dumps(shown, default=_jsonable, ensure_ascii=False))
-        out.write("\n")
+        # The waitlist comes as JSON text from SQLite (compact, as the rest is here); the
+        # keys go in the dataclass order: summary, roster, waitlist, round, then activity.
+        waitlist = shown.pop("waitlist_json")
+        parts = [
+            f"{json.dumps(key)}:{waitlist if key == 'waitlist' else _compact(shown[key])}"
+            for key in ("summary", "roster", "waitlist", "round", "activity")
+        ]
+        out.write("{" + ",".join(parts) + "}")  # one write: small ones cost seconds
+        out.write("\n")  # apart, as in cmd_list
         return EXIT_OK
     assert detail is not None
     print(format_detail(detail), file=out)

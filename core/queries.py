@@ -175,6 +175,49 @@ _WAIT_SQL = (
 )
 
 
+# Every application's summary as one JSON array, in the list's order: the fields and values of
+# _summary(r)'s AppSummary (times as ISO text), built by SQLite for `app list --json` (2,000
+# AppSummary objects encoded by json.dumps were a fifth of its run; this is a fourth of that).
+# tests/core/test_queries.py checks it against summaries() on varied states.
+_SUMMARIES_JSON_SQL = (
+    "SELECT COALESCE(json_group_array(json_object('id', id, 'name', name, 'description',"
+    " description, 'date', date(date), 'start', time(start), 'end', time(end), 'capacity',"
+    " capacity, 'signed', signed, 'held', held, 'free', capacity - signed - held, 'waiting',"
+    " waiting, 'open_offers', open_offers, 'status', status, 'policy', policy,"
+    " 'offer_timeout_min', offer_timeout_s / 60, 'round_deadline', round_deadline,"
+    " 'updated_at', updated_at, 'standing', standing, 'standing_since', standing_since,"
+    " 'reminder_hours', json(reminder_hours), 'confirm_hours', confirm_lead_s / 3600,"
+    " 'release_unconfirmed', json(CASE WHEN release_unconfirmed THEN 'true' ELSE 'false' END))),"
+    " '[]') FROM (SELECT a.id AS id, a.name AS name, a.description AS description, a.date AS date,"
+    " a.start AS start, a.end AS end, a.capacity AS capacity, a.signed_count AS signed,"
+    " COALESCE(r.held, 0) + a.standing AS held, a.waiting_count AS waiting,"
+    " CASE WHEN r.id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM offer o WHERE o.round_id = r.id"
+    "  AND o.state = 'open') END AS open_offers, a.status AS status, a.policy AS policy,"
+    " a.offer_timeout_s AS offer_timeout_s,"
+    " strftime('%Y-%m-%dT%H:%M:%S', NULLIF(r.deadline, '')) AS round_deadline,"
+    " strftime('%Y-%m-%dT%H:%M:%S', a.updated_at) AS updated_at, a.standing AS standing,"
+    " strftime('%Y-%m-%dT%H:%M:%S', NULLIF(a.standing_since, '')) AS standing_since,"
+    " (SELECT json_group_array(value / 3600) FROM (SELECT value FROM json_each(a.reminder_leads)"
+    "  ORDER BY key)) AS reminder_hours, a.confirm_lead_s AS confirm_lead_s,"
+    " a.release_unconfirmed AS release_unconfirmed"
+    " FROM application a LEFT JOIN offer_round r ON r.id = (SELECT MAX(x.id) FROM offer_round x"
+    "  WHERE x.application_id = a.id AND x.closed_at IS NULL)"
+    " ORDER BY a.date, a.start, a.id)"
+)
+
+# The waitlist as one JSON array, in its order, positions from 1 (`app show --json`). An
+# aggregate over an ordered subquery keeps its order (SQLite does not flatten it).
+_WAIT_JSON_SQL = (
+    "SELECT COALESCE(json_group_array(json_object('position', n, 'volunteer_id', vid,"
+    " 'since', since, 'responded_at', responded_at, 'offer', offer)), '[]') FROM ("
+    " SELECT row_number() OVER (ORDER BY p.responded_at, p.seq, p.volunteer_id) AS n,"
+    " p.volunteer_id AS vid, p.since AS since, p.responded_at AS responded_at, o.state AS offer"
+    " FROM participation p LEFT JOIN offer o ON o.round_id = ? AND o.volunteer_id = p.volunteer_id"
+    " WHERE p.application_id = ? AND p.state = 'waiting'"
+    " ORDER BY p.responded_at, p.seq, p.volunteer_id)"
+)
+
+
 def _summary(r: tuple[Any, ...]) -> AppSummary:
     held = (r[14] or 0) + r[17]
     return AppSummary(
@@ -244,6 +287,11 @@ class Queries:
         rows = self.conn.execute(_SUMMARY_SQL + " ORDER BY a.date, a.start, a.id").fetchall()
         return [_summary(r) for r in rows]
 
+    def summaries_json(self) -> str:
+        """summaries() as JSON text (`app list --json`), built by SQLite."""
+        (text,) = self.conn.execute(_SUMMARIES_JSON_SQL).fetchone()
+        return str(text)
+
     def summary(self, app_id: str) -> AppSummary | None:
         row = self.conn.execute(_SUMMARY_SQL + " WHERE a.id = ?", (app_id,)).fetchone()
         return _summary(row) if row else None
@@ -259,10 +307,12 @@ class Queries:
             return AppDetail(summary, tuple(self.roster(app_id)), tuple(rows), round_view)
 
     def detail_json(self, app_id: str) -> dict[str, Any] | None:
-        """detail() as JSON-ready dicts, the waitlist straight from SQL text (for `app show`).
+        """detail() as JSON-ready dicts (for `app show`), the waitlist as JSON text built by
+        SQLite: {"waitlist_json": "[...]"} in place of its list.
 
-        The same shape as dataclasses.asdict(detail) with ISO times; building 50,000 WaitRows
-        and deep-copying them through asdict took seconds.
+        The same shape as dataclasses.asdict(detail) with ISO times, the waitlist's rows
+        without the directory name. A 50,000-long waitlist built as dicts and encoded by
+        json.dumps was 80% of `app show`'s run (6.6 MB of JSON); SQLite writes it in C.
         """
         with self._snapshot() as c:
             d = self.detail(app_id, waitlist=False)
@@ -270,17 +320,10 @@ class Queries:
                 return None
             shown = asdict(d)
             shown["summary"] = d.summary.flat()
-            round_id = d.round.id if d.round else None
-            shown["waitlist"] = [
-                {
-                    "position": i,
-                    "volunteer_id": r[0],
-                    "since": r[1],
-                    "responded_at": r[2],
-                    "offer": r[3],
-                }
-                for i, r in enumerate(c.execute(_WAIT_SQL, (round_id, app_id)), start=1)
-            ]
+            del shown["waitlist"]
+            (shown["waitlist_json"],) = c.execute(
+                _WAIT_JSON_SQL, (d.round.id if d.round else None, app_id)
+            ).fetchone()
         return shown
 
     def roster(self, app_id: str) -> list[RosterRow]:

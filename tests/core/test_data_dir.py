@@ -201,7 +201,7 @@ def test_a_reader_that_closes_the_pipe_early_ends_the_listing_quietly(tmp_path: 
         stderr=subprocess.PIPE,
     )
     assert lister.stdout is not None and lister.stderr is not None
-    assert lister.stdout.read(9) == b'[{"id": "'
+    assert lister.stdout.read(8) == b'[{"id":"'
     lister.stdout.close()  # as `| head -c 10` does
     err = lister.stderr.read().decode()
     assert lister.wait(30) == 128 + signal.SIGPIPE

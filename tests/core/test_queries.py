@@ -123,3 +123,41 @@ def test_message_log_keeps_arrival_order_within_one_second(engine: Engine) -> No
     engine.handle([resp(app, 700 + i) for i in range(12)])
     inbound = [r.volunteer_id for r in Queries(engine).messages() if r.direction == "in"]
     assert inbound == [str(700 + i) for i in range(12)]
+
+
+def test_summaries_as_json_say_what_the_summaries_say(engine: Engine, clock: ManualClock) -> None:
+    """`app list --json` is built by SQLite: the same fields and values as summaries()."""
+    timed = engine.create_application(
+        ApplicationForm('Уборка "парка"\n', date(2026, 3, 9), time(22), time(2), 2, policy="timed")
+    )
+    engine.handle([resp(timed, v) for v in (701, 702, 703, 704)])
+    engine.handle([resp(timed, 701, "declined")])  # a timed round opens for the freed spot
+    broadcast = engine.create_application(form("Broadcast", 12, 3))
+    engine.handle([resp(broadcast, v) for v in (711, 712, 713, 714, 715)])
+    engine.handle([resp(broadcast, 711, "declined"), resp(broadcast, 712, "declined")])
+    clock.advance(3600)  # its round ends unclaimed: the spots stand held for the waitlist
+    engine.tick()
+    engine.create_application(
+        ApplicationForm(
+            "Reminders", date(2026, 3, 20), time(9, 30), time(12, 15), 1,
+            reminder_hours=(72, 24, 3), confirm_hours=30, release_unconfirmed=True,
+        ),
+        publish=False,
+    )  # fmt: skip
+    cancelled = engine.create_application(form("Cancelled", 25, 1))
+    engine.cancel(cancelled)
+    q = Queries(engine)
+    rows = q.summaries()
+    assert any(s.open_offers for s in rows) and any(s.standing for s in rows)
+    expected = [
+        {
+            name: value.isoformat() if isinstance(value, date | time | datetime) else value
+            for name, value in s.flat().items()
+        }
+        for s in rows
+    ]
+    for e in expected:
+        e["reminder_hours"] = list(e["reminder_hours"])
+    shown = json.loads(q.summaries_json())
+    assert shown == expected
+    assert [list(e) for e in shown] == [list(e) for e in expected]  # the keys in their order
