@@ -18,6 +18,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import aio_pika
@@ -26,6 +27,7 @@ from aiormq.abc import DeliveredMessage
 
 from core.replication.names import log_arguments, log_stream
 from core.replication.records import (
+    EPOCH,
     SNAPSHOT,
     SYNC,
     BadRecord,
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 10.0
 READ_PREFETCH = 500
 FLUSH_DELAY = 0.01  # lets the deliveries on their way join one transaction (measured best)
+
+# A record's payload fields its writer also puts in its headers (LogWriter.append's by).
+OWN_FIELDS = ("by", "upto", "at")
 
 Apply = Callable[[sqlite3.Connection, LogRecord], None]
 Commit = Callable[..., Awaitable[Any]]
@@ -66,14 +71,23 @@ async def publish_marker(channel: AbstractChannel, fund_id: str, nonce: str) -> 
 
 
 async def _publish(
-    channel: AbstractChannel, fund_id: str, record: LogRecord, body: bytes | None = None
+    channel: AbstractChannel,
+    fund_id: str,
+    record: LogRecord,
+    body: bytes | None = None,
+    by: dict[str, Any] | None = None,
 ) -> None:
+    headers: dict[str, Any] = {"epoch": record.epoch, "seq": record.seq, "kind": record.kind}
+    if by is not None:
+        # who wrote it (by), and the few payload fields its writer's own reader needs (upto,
+        # at): that reader reads no further than these (see LogReader.own)
+        headers.update({k: v for k, v in by.items() if k in OWN_FIELDS})
     message = aio_pika.Message(
         record.encode() if body is None else body,
         message_id=record.message_id,
         content_type="application/json",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        headers={"epoch": record.epoch, "seq": record.seq, "kind": record.kind},
+        headers=headers,
     )
     # mandatory: a log that is not there must fail the append, not swallow it
     await channel.default_exchange.publish(
@@ -97,20 +111,20 @@ class LogWriter:
         self.failed: BaseException | None = None
         self._lock = asyncio.Lock()
 
-    async def append(self, kind: str, payload: dict) -> LogRecord:
+    async def append(self, kind: str, payload: dict, by: dict[str, Any] | None = None) -> LogRecord:
         async with self._lock:
             if self.failed is not None:
                 raise LogWriteFailed(f"the log writer of epoch {self.epoch} failed before")
             record = LogRecord(self.epoch, self.next_seq, kind, payload)
             try:
-                await _publish(self.channel, self.fund_id, record)
+                await _publish(self.channel, self.fund_id, record, by=by)
             except Exception as exc:
                 self.failed = exc
                 raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
             self.next_seq += 1
             return record
 
-    async def append_json(self, kind: str, payload: str) -> None:
+    async def append_json(self, kind: str, payload: str, by: dict[str, Any] | None = None) -> None:
         """append() of a payload already written as a JSON object (the captured rows are
         JSON in SQLite: parsing them only to write them again cost the arbiter more than
         the rules did)."""
@@ -121,7 +135,7 @@ class LogWriter:
             head = json.dumps({"epoch": record.epoch, "seq": record.seq, "kind": kind})
             body = f'{head[:-1]},"payload":{payload}}}'.encode()
             try:
-                await _publish(self.channel, self.fund_id, record, body)
+                await _publish(self.channel, self.fund_id, record, body, by)
             except Exception as exc:
                 self.failed = exc
                 raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
@@ -181,6 +195,14 @@ class LogReader:
         self.batch_begin: Callable[[sqlite3.Connection], None] | None = None
         self.batch_end: Callable[[sqlite3.Connection], None] | None = None
         self._flushing = False
+        # The console this reader belongs to: its own records (the `by` header) are not
+        # decoded (it wrote them; their rows are here), and a batch of nothing else changes
+        # no replicated row, so it commits through quiet_transaction when one is given (the
+        # arbiter's own connection: its engine does not reload what it already holds).
+        self.own: str | None = None
+        self.quiet_transaction: Callable[[], AbstractContextManager[sqlite3.Connection]] | None = (
+            None
+        )
 
     def subscribe(self, callback: Callable[[LogRecord, str], None]) -> None:
         """callback(record, verdict) after each record is committed."""
@@ -244,10 +266,11 @@ class LogReader:
                     done = self._handle_batch(batch)
                 else:
                     done = await self.commit(self._handle_batch, batch)
-                assert self._underlay is not None
-                await self._underlay.basic_ack(batch[-1].delivery_tag or 0, multiple=True)
+                # listeners first: nothing else runs between the commit and them
                 for record, what in done:
                     self._notify(record, what)
+                assert self._underlay is not None
+                await self._underlay.basic_ack(batch[-1].delivery_tag or 0, multiple=True)
         except Exception as exc:
             # Unacknowledged, they come again to a reader started anew (the console's does).
             log.warning("fund %s: log records not applied (%s); reading again", self.fund_id, exc)
@@ -268,7 +291,10 @@ class LogReader:
         position = self.position
         done: list[tuple[LogRecord, str]] = []
         counts: Counter[str] = Counter()
-        with self.state.transaction() as conn:
+        quiet = self.quiet_transaction
+        if quiet is not None and not all(self._is_quiet(m) for m in batch):
+            quiet = None
+        with self.state.transaction() if quiet is None else quiet() as conn:
             if self.batch_begin is not None:
                 self.batch_begin(conn)
             for message in batch:
@@ -280,7 +306,9 @@ class LogReader:
                 if offset < position.next_offset:
                     continue  # a stream may deliver from the start of the chunk asked for
                 try:
-                    record = LogRecord.decode(message.body, offset)
+                    record = self._own_record(message, offset) or LogRecord.decode(
+                        message.body, offset
+                    )
                 except BadRecord as exc:
                     log.warning("log record at offset %d skipped: %s", offset, exc)
                     counts["bad"] += 1
@@ -329,3 +357,23 @@ class LogReader:
         self.position = position
         self.counts.update(counts)
         return done
+
+    def _is_quiet(self, message: DeliveredMessage) -> bool:
+        headers = message.header.properties.headers or {}
+        kind = headers.get("kind")
+        return kind == SYNC or (
+            self.own is not None and headers.get("by") == self.own and kind != EPOCH
+        )
+
+    def _own_record(self, message: DeliveredMessage, offset: int) -> LogRecord | None:
+        """This console's own record, from its headers alone (None when it is not)."""
+        headers = message.header.properties.headers or {}
+        if self.own is None or headers.get("by") != self.own:
+            return None
+        epoch, seq, kind = headers.get("epoch"), headers.get("seq"), headers.get("kind")
+        if type(epoch) is not int or type(seq) is not int or not isinstance(kind, str):
+            return None
+        if kind in (EPOCH, SYNC) or epoch < 0 or seq < 0:
+            return None
+        payload = {k: headers[k] for k in OWN_FIELDS if k in headers}
+        return LogRecord(epoch, seq, kind, payload, offset)

@@ -26,7 +26,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiormq
@@ -473,6 +473,8 @@ class FundReplication:
                 reader.batch_begin = self._batch_begin
                 reader.batch_end = self._batch_end
                 self._reader_since = time.time()
+                reader.own = self.console_id
+                reader.quiet_transaction = self._quiet_transaction
                 await reader.start()
                 sending = asyncio.ensure_future(self._send_commands(conn))
                 sending.add_done_callback(_log_failure)
@@ -562,6 +564,25 @@ class FundReplication:
             sql = f"INSERT OR REPLACE INTO main.{quoted(tbl)} ({names}) VALUES ({marks})"
             self._put_sql[key] = sql
         conn.execute(sql, (row_id, *(value(v) for v in row.values())))
+
+    @contextlib.contextmanager
+    def _quiet_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A reader's transaction of this console's own records only (writer thread): on the
+        engine's connection, so the engine keeps its cache (the rows are its own), and
+        without the sync of the WAL: lost to a power cut, the records are read again, and the
+        WAL keeps commits in order, so the position never outlives its deletes."""
+        conn = self.store.conn
+        conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("PRAGMA synchronous = FULL")
 
     def _batch_begin(self, conn: sqlite3.Connection) -> None:
         # Applying the log is not a decision of this console: no capture, once per batch.
@@ -713,8 +734,9 @@ class FundReplication:
     async def _publish_snapshot(self, writer: LogWriter) -> None:
         await self._publish_pending(writer)
         payload = await self.writer.call(snapshot_payload, self.state.conn)
-        payload.update(by=self.console_id, at=time.time())
-        await writer.append(SNAPSHOT, payload)
+        by = {"by": self.console_id, "at": time.time()}
+        payload.update(by)
+        await writer.append(SNAPSHOT, payload, by)
 
     def _note_holder(self) -> None:
         with self.store.transaction() as c:
@@ -767,10 +789,10 @@ class FundReplication:
                     f"[{json.dumps(tbl)},{json.dumps(op)},{int(row_id)},{row or 'null'}]"
                     for _id, tbl, op, row_id, row in rows
                 )
-                head = json.dumps({"upto": upto, "by": self.console_id, "at": time.time()})
-                payload = f'{head[:-1]},"rows":[{rows_json}]}}'
+                by = {"upto": upto, "by": self.console_id, "at": time.time()}
+                payload = f'{json.dumps(by)[:-1]},"rows":[{rows_json}]}}'
                 try:
-                    await writer.append_json(CHANGES, payload)
+                    await writer.append_json(CHANGES, payload, by)
                 except LogWriteFailed:
                     await self.lease.release()  # its place in the log is unknown: step down
                     raise

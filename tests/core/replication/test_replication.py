@@ -121,6 +121,72 @@ def test_log_is_read_in_order_and_resumes_from_the_offset_stored_in_sqlite(
     assert [r.offset for r in second] == list(range(11, 16))
 
 
+def test_own_records_are_read_from_their_headers_and_commit_quietly(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    """A reader's own records (the by header) reach apply with the header fields only and,
+    in a batch of nothing else, commit through the quiet transaction; another console's
+    record commits through the reader's own, in order, with its whole payload."""
+    fund = new_fund()
+    db = tmp_path / "replica.db"
+    mode = ["state"]
+
+    async def scenario() -> tuple[list[tuple[int, dict, str]], object]:
+        state = ReplicaState(db, fund)
+
+        @contextlib.contextmanager
+        def quiet():  # type: ignore[no-untyped-def]
+            with state.transaction() as c:
+                mode[0] = "quiet"
+                try:
+                    yield c
+                finally:
+                    mode[0] = "state"
+
+        seen: list[tuple[int, dict, str]] = []
+        conn = await aio_pika.connect(node.url)
+        try:
+            ch = await conn.channel(publisher_confirms=True)
+            await declare_log(ch, fund)
+            writer = LogWriter(ch, fund, epoch=0)
+            for i in range(3):
+                by = {"by": "me", "upto": i + 1, "at": 1.5}
+                await writer.append("changes", {**by, "rows": [["t", "put", i, {}]]}, by)
+            reader = LogReader(
+                await conn.channel(),
+                fund,
+                state,
+                lambda _db, r: seen.append((r.seq, r.payload, mode[0])),
+            )
+            reader.own = "me"
+            reader.quiet_transaction = quiet
+            await reader.start()
+            await reader.read_to_end(ch)
+            other = {"by": "other", "upto": 9, "at": 2.5}
+            await writer.append("changes", {**other, "rows": [["t", "put", 7, {}]]}, other)
+            await writer.append("changes", {"by": "me", "upto": 4, "rows": []}, {"by": "me"})
+            await reader.read_to_end(ch)
+            await reader.stop()
+            position = state.position()
+        finally:
+            await conn.close()
+            state.close()
+        return seen, position
+
+    seen, position = asyncio.run(scenario())
+
+    assert [(seq, payload) for seq, payload, _ in seen] == [
+        (0, {"by": "me", "upto": 1, "at": 1.5}),
+        (1, {"by": "me", "upto": 2, "at": 1.5}),
+        (2, {"by": "me", "upto": 3, "at": 1.5}),
+        (3, {"by": "other", "upto": 9, "at": 2.5, "rows": [["t", "put", 7, {}]]}),
+        (4, {"by": "me"}),
+    ]
+    assert [m for _, _, m in seen[:3]] == ["quiet"] * 3  # they were read before the other
+    assert seen[3][2] == "state"
+    assert (position.epoch, position.seq) == (0, 4)
+
+
 def test_a_deposed_epoch_is_fenced_and_a_resent_record_applied_once(
     node: RabbitNode, tmp_path: Path
 ) -> None:
