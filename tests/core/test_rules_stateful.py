@@ -109,6 +109,19 @@ def body_for(app_id: str, vid: str, kind: str, sent_at: datetime | None) -> byte
     return json.dumps(flat).encode()
 
 
+def shift(spots: int, policy: str = "broadcast", timeout_min: int = 30) -> ApplicationForm:
+    """The one shift every application here is: 1 April 2026, 10:00-12:00."""
+    return ApplicationForm(
+        name="Shift",
+        day=date(2026, 4, 1),
+        start=time(10),
+        end=time(12),
+        spots=spots,
+        policy=policy,  # type: ignore[arg-type]
+        offer_timeout_min=timeout_min,
+    )
+
+
 def engine_snapshot(st_: AppState) -> dict[str, object]:
     r = st_.round
     return {
@@ -202,16 +215,7 @@ class EngineVersusModel(RuleBasedStateMachine):
     )
     def create(self, caps: list[int], policies: list[str], timeouts: list[int]) -> None:
         for cap, policy, minutes in zip(caps, policies, timeouts, strict=False):
-            form = ApplicationForm(
-                name="Shift",
-                day=date(2026, 4, 1),
-                start=time(10, 0),
-                end=time(12, 0),
-                spots=cap,
-                policy=policy,  # type: ignore[arg-type]
-                offer_timeout_min=minutes,
-            )
-            app_id = self.engine.create_application(form)
+            app_id = self.engine.create_application(shift(cap, policy, minutes))
             self.apps.append(app_id)
             self.model.add(ModelApp(app_id, cap, policy, minutes * 60, published=self.clock.now()))
             self.expected.append(("create", app_id, cap))
@@ -520,15 +524,7 @@ def _respond(engine: Engine, app_id: str, vid: str, status: str = "accepted") ->
 
 
 def _full_app(engine: Engine, policy: str) -> str:
-    form = ApplicationForm(
-        name="Shift",
-        day=date(2026, 4, 1),
-        start=time(10, 0),
-        end=time(12, 0),
-        spots=1,
-        policy=policy,  # type: ignore[arg-type]
-    )
-    app_id = engine.create_application(form)
+    app_id = engine.create_application(shift(1, policy))
     assert _respond(engine, app_id, "101") == "applied"  # signed up
     assert _respond(engine, app_id, "102") == "applied"  # waitlisted
     return app_id
@@ -573,10 +569,7 @@ def _timed_round(tmp_path: Path, waiting: list[str], capacity: int) -> tuple[Sto
     """101 signed up, the others waiting in this order, then capacity raised: a timed round."""
     store = Store(tmp_path / "console.db")
     engine = Engine(store, FUND, ManualClock(START))
-    form = ApplicationForm(
-        name="Shift", day=date(2026, 4, 1), start=time(10), end=time(12), spots=1, policy="timed"
-    )
-    app_id = engine.create_application(form)
+    app_id = engine.create_application(shift(1, "timed"))
     for vid in ["101", *waiting]:
         assert _respond(engine, app_id, vid) == "applied"
     engine.set_capacity(app_id, capacity)
@@ -643,10 +636,7 @@ def test_expired_broadcast_round_tells_in_line_order_whatever_order_offers_loade
     store = Store(tmp_path / "console.db")
     clock = ManualClock(START)
     engine = Engine(store, FUND, clock)
-    form = ApplicationForm(
-        name="Shift", day=date(2026, 4, 1), start=time(10), end=time(12), spots=1
-    )
-    app_id = engine.create_application(form)
+    app_id = engine.create_application(shift(1))
     for vid in ["101", "102", "103", "104"]:
         assert _respond(engine, app_id, vid) == "applied"
     assert _respond(engine, app_id, "101", "declined") == "applied"
@@ -664,10 +654,7 @@ def test_cancel_tells_the_roster_in_arrival_order_after_a_reload(tmp_path) -> No
     path = tmp_path / "console.db"
     store = Store(path)
     engine = Engine(store, FUND, ManualClock(START))
-    form = ApplicationForm(
-        name="Shift", day=date(2026, 4, 1), start=time(10), end=time(12), spots=1
-    )
-    app_id = engine.create_application(form)
+    app_id = engine.create_application(shift(1))
     for vid in ["103", "101", "102", "105"]:
         assert _respond(engine, app_id, vid) == "applied"
     engine.set_capacity(app_id, 3)
