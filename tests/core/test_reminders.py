@@ -32,6 +32,13 @@ def create(c: Console, spots: int = 3, *, release: bool = False, policy: str = "
     return c.app
 
 
+def reminder_settings(c: Console) -> tuple[tuple[int, ...], int, bool]:
+    """(lead times, confirm-by lead, release the unconfirmed) of the Console's application."""
+    st = c.engine.state(c.app)
+    assert st is not None
+    return st.reminder_leads_s, st.confirm_lead_s, st.release_unconfirmed
+
+
 def roster_facts(c: Console) -> dict[str, tuple[Any, ...]]:
     rows = c.engine.store.conn.execute(
         "SELECT volunteer_id, reminded_at, confirm_by, confirmed_at, unconfirmed_at"
@@ -309,13 +316,7 @@ def test_moving_the_shift_counts_lead_times_from_the_new_start(c: Console) -> No
 def test_reminder_settings_are_kept_and_refused_when_they_cannot_work(c: Console) -> None:
     create(c)
     c.engine.set_reminders(c.app, (72, 3), 12, True)
-    st = c.engine.state(c.app)
-    assert st is not None
-    assert (st.reminder_leads_s, st.confirm_lead_s, st.release_unconfirmed) == (
-        (72 * 3600, 3 * 3600),
-        12 * 3600,
-        True,
-    )
+    assert reminder_settings(c) == ((72 * 3600, 3 * 3600), 12 * 3600, True)
     assert (
         refusal(lambda: c.engine.set_reminders(c.app, (12,), 24, True))
         == RefusalKind.CONFIRM_AFTER_REMINDERS
@@ -392,14 +393,10 @@ def test_undoing_a_moved_shift_takes_its_reminders_back_and_the_clock_sends_them
     _, token = c.engine.with_undo(c.app, "edit", lambda: c.engine.edit_application(c.app, moved))
     assert c.notifications() == [("701", REMINDER, "2026-03-09T08:00:00")]  # 36 h away: owed now
     c.engine.undo(token)
+    # the settings and the volunteer's facts are as before the edit, the reminder log too
+    assert reminder_settings(c) == ((48 * 3600, 2 * 3600), 12 * 3600, True)
     st = c.engine.state(c.app)
     assert st is not None
-    # the settings and the volunteer's facts are as before the edit, the reminder log too
-    assert (st.reminder_leads_s, st.confirm_lead_s, st.release_unconfirmed) == (
-        (48 * 3600, 2 * 3600),
-        12 * 3600,
-        True,
-    )
     assert st.participants["701"].reminded_at is None and st.awaiting == {}
     assert c.engine.store.conn.execute("SELECT COUNT(*) FROM reminder").fetchone()[0] == 0
     # the outbox's seq is a rowid: the next row may take a deleted row's number
