@@ -83,6 +83,9 @@ class ConsoleCore:
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
         self.writer = Writer()
+        # the WAL is checkpointed between batches, not inside the commit of one
+        self.writer.run(self.store.checkpoint_between_batches)
+        self.writer.when_idle(self.store.checkpoint_idle)
         self.engine = Engine(self.store, fund_id, self.clock)
         self.queries = Queries(self.store)
         self.transport = Transport(

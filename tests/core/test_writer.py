@@ -1,0 +1,71 @@
+"""The writer thread: work in order, idle work after the queue runs empty, the WAL checkpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from core.service import ConsoleCore
+from core.storage import WRITER_AUTOCHECKPOINT_PAGES, Store
+from core.writer import Writer
+
+UNREACHABLE = "amqp://guest:guest@127.0.0.1:1/"
+
+
+def test_idle_work_runs_once_the_queue_is_empty_and_not_between_queued_tasks() -> None:
+    writer = Writer()
+    done: list[str] = []
+    idle = threading.Event()
+    writer.when_idle(lambda: (done.append("idle"), idle.set()))
+    gate = threading.Event()
+    first = writer.submit(gate.wait)
+    rest = [writer.submit(done.append, f"task {i}") for i in range(3)]
+    gate.set()
+    for f in (first, *rest):
+        f.result(10)
+    assert idle.wait(10)
+    writer.shutdown()
+    assert done == ["task 0", "task 1", "task 2", "idle"]
+
+
+def test_a_task_has_its_result_before_the_idle_work_runs() -> None:
+    writer = Writer()
+    idle_may_end = threading.Event()
+    writer.when_idle(lambda: idle_may_end.wait(30))
+    # Were the idle work part of the task, this would wait for the event set only after it.
+    assert writer.submit(lambda: 42).result(10) == 42
+    idle_may_end.set()
+    writer.shutdown()
+
+
+def test_the_idle_checkpoint_copies_what_was_committed_at_most_once_a_second(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "console.db")
+    store.checkpoint_between_batches()
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+        WRITER_AUTOCHECKPOINT_PAGES
+    )
+    with store.transaction() as c:
+        c.execute("INSERT INTO meta VALUES ('k', 'v')")
+    frames, copied = store.checkpoint_idle() or (0, -1)
+    assert frames > 0 and copied == frames
+    with store.transaction() as c:
+        c.execute("UPDATE meta SET value = 'w' WHERE key = 'k'")
+    assert store.checkpoint_idle() is None  # within the second: the next idle moment does it
+    store._checkpointed_at = (store._checkpointed_at[0], 0.0)  # as if a second had passed
+    assert store.checkpoint_idle() is not None
+    assert store.checkpoint_idle() is None  # nothing committed since
+    store.close()
+
+
+def test_the_console_writer_checkpoints_between_batches(tmp_path: Path) -> None:
+    core = ConsoleCore(tmp_path, "5", UNREACHABLE)
+    try:
+        pages = core.writer.run(
+            lambda: core.store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        )
+        assert pages == WRITER_AUTOCHECKPOINT_PAGES
+    finally:
+        asyncio.run(core.stop())
