@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.queries import AppDetail, AppSummary, RoundView
+from core.queries import AppDetail, AppSummary, RosterRow, RoundView
 from gui.display import actor_text, moment_text, policy_text, short_id, span_text, status_text
 from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
 
@@ -253,6 +253,11 @@ class DetailPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.hold_buttons.addWidget(button)
         self.hold_buttons.addStretch(1)
+
+    @property
+    def roster(self) -> tuple[RosterRow, ...]:
+        """The shown roster (what the actions ask about: who has not confirmed)."""
+        return tuple(self.roster_model.rows())
 
     @property
     def detail(self) -> AppDetail | None:

@@ -490,8 +490,20 @@ class WaitlistModel(TableModel):
         return WaitRow(i + 1, vid, e[0], e[1], e[2], e[3])
 
     def rows(self) -> list[WaitRow]:
-        """Every row (for tests and exports: a view reads only what it paints)."""
-        return [self.row_at(i) for i in range(len(self._ids))]
+        """Every row (for exports and tests: a view reads only what it paints), in one query:
+        page by page, 50,000 rows were 500 queries on the GUI thread."""
+        q = self.queries
+        if not self._ids or q is None or self.app_id is None:
+            return []
+        found = {r.volunteer_id: r for r in q.waitlist(self.app_id, self.round_id)}
+        out = []
+        for i, vid in enumerate(self._ids):
+            r = found.get(vid)
+            if r is None:  # committed away after this row was applied: gone next flush
+                out.append(WaitRow(i + 1, vid, _EPOCH, _EPOCH, None, ""))
+            else:
+                out.append(WaitRow(i + 1, vid, r.since, r.responded_at, r.offer, r.name))
+        return out
 
     def _entry(self, i: int) -> _WaitEntry:
         hit = self._rows.get(self._ids[i])
