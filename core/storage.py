@@ -721,10 +721,16 @@ class _Rows:
     """One application's participation rows on the engine's connection (core/lines.Source):
     read by the primary key and the order index, inside the rule's transaction."""
 
-    __slots__ = ("app_id", "conn")
+    __slots__ = ("app_id", "store")
 
-    def __init__(self, conn: sqlite3.Connection, app_id: str) -> None:
-        self.conn, self.app_id = conn, app_id
+    def __init__(self, store: Store, app_id: str) -> None:
+        self.store, self.app_id = store, app_id
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        # the calling thread's connection, not the loader's: a cached state is read again on
+        # the writer thread (undo's snapshot, an operation run there after a load elsewhere)
+        return self.store.conn
 
     def one(self, volunteer_id: str) -> Participant | None:
         r = self.conn.execute(
@@ -1049,7 +1055,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        rows = _Rows(c, app_id)
+        rows = _Rows(self, app_id)
         st = AppState(
             id=row[0],
             fund_id=row[1],
