@@ -410,12 +410,15 @@ class Queries:
         if not volunteer_ids:
             return {}
         marks = ",".join("?" * len(volunteer_ids))
+        # +p.state: by the primary key, one lookup per id. SQLite otherwise chose the order
+        # index on (application_id, state) and walked the whole waitlist for every page and
+        # every single row looked up (18 ms a page at 50,000 waiting, 0.6 ms so).
         rows = self.conn.execute(
             "SELECT p.volunteer_id, p.since, p.responded_at, o.state, p.seq, v.name"
             " FROM participation p"
             " LEFT JOIN offer o ON o.round_id = ? AND o.volunteer_id = p.volunteer_id"
             " LEFT JOIN volunteer v ON v.volunteer_id = p.volunteer_id"
-            f" WHERE p.application_id = ? AND p.state = 'waiting' AND p.volunteer_id IN ({marks})",
+            f" WHERE p.application_id = ? AND +p.state = 'waiting' AND p.volunteer_id IN ({marks})",
             (round_id, app_id, *volunteer_ids),
         ).fetchall()
         return {
