@@ -50,6 +50,21 @@ def test_the_history_names_each_application_and_says_what_happened_newest_first(
     bridge.shutdown()
 
 
+def test_an_empty_volunteer_page_says_what_to_type_on_the_tab_it_opens_on(qtbot, qloop, local_core):
+    bridge = Bridge(local_core)
+    dlg = VolunteerHistoryDialog(bridge, "")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.tabs.currentIndex() == 0  # the shifts, empty
+    assert dlg.summary.isVisible()
+    assert dlg.summary.text() == "Type a volunteer id and press Enter."
+    qtbot.keyClicks(dlg.volunteer, "404")
+    qtbot.keyClick(dlg.volunteer, Qt.Key.Key_Return)
+    assert dlg.summary.isVisible()
+    assert dlg.summary.text() == "No decision about 404 in this fund."
+    bridge.shutdown()
+
+
 def test_ctrl_h_opens_the_history_of_the_selected_volunteer(qtbot, qloop, local_core, clock):
     bridge = Bridge(local_core)
     ini = QSettings(str(Path(local_core.data_dir) / "w.ini"), QSettings.Format.IniFormat)
