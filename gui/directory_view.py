@@ -411,5 +411,5 @@ class DirectoryDialog(QDialog):
         rows = preview.volunteers
         store = self.bridge.core.store
         self.bridge.submit(self.tr("Import volunteers"), lambda: d.save_many(store, rows)).then(
-            self._after(self.tr("Imported %1 volunteer(s)").replace("%1", str(len(rows))))
+            self._after(self.tr("Imported %n volunteer(s)", "", len(rows)))
         )

@@ -742,9 +742,7 @@ class MainWindow(QMainWindow):
     def _on_backlog(self, backlog: int) -> None:
         self.backlog_value = backlog
         if backlog:
-            self.backlog_label.setText(
-                self.tr("%1 message(s) waiting to be sent").replace("%1", str(backlog))
-            )
+            self.backlog_label.setText(self.tr("%n message(s) waiting to be sent", "", backlog))
             self.backlog_label.setStyleSheet("color: #b26a00;")
         else:
             self.backlog_label.setText(self.tr("All messages sent"))
@@ -772,7 +770,7 @@ class MainWindow(QMainWindow):
             tip = self.tr("Another console decides for the fund; this one shows its decisions")
         pending = int(status.get("pending_commands") or 0)
         if pending:
-            text += " · " + self.tr("%1 action(s) waiting").replace("%1", str(pending))
+            text += " · " + self.tr("%n action(s) waiting", "", pending)
         self.role_label.setText(text)
         self.role_label.setToolTip(tip)
         self.role_label.setVisible(True)

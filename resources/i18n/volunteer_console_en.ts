@@ -111,11 +111,22 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+447"/>
+        <location filename="../../gui/detail_panel.py" line="+452"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>
             <numerusform>%n spots held for the waitlist, unclaimed since %1: the next accepted responses from the waitlist take them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/directory_view.py" line="+414"/>
+        <source>Imported %n volunteer(s)</source>
+        <translation>
+            <numerusform>Imported %n volunteer</numerusform>
+            <numerusform>Imported %n volunteers</numerusform>
         </translation>
     </message>
 </context>
@@ -141,7 +152,23 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+997"/>
+        <location filename="../../gui/main_window.py" line="+745"/>
+        <source>%n message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n message waiting to be sent</numerusform>
+            <numerusform>%n messages waiting to be sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+28"/>
+        <source>%n action(s) waiting</source>
+        <translation>
+            <numerusform>%n action waiting</numerusform>
+            <numerusform>%n actions waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+223"/>
         <source>The %n open offer(s) are withdrawn: those volunteers are told they were not selected and stay on the waitlist.</source>
         <translation>
             <numerusform>The %n open offer is withdrawn: that volunteer is told they were not selected and stays on the waitlist.</numerusform>
@@ -149,7 +176,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Remind the %n signed-up volunteer(s) of «%1» who have not confirmed, and ask them to confirm?</source>
         <translation>
             <numerusform>Remind the %n signed-up volunteer of «%1» who has not confirmed, and ask them to confirm?</numerusform>

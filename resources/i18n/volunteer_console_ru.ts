@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+552"/>
+        <location line="+564"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -69,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+91"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -79,7 +79,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+70"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -845,7 +845,7 @@
     <message>
         <location line="+17"/>
         <source>Type an id or a name; Enter marks arrived</source>
-        <translation>Введите id или имя; Enter отмечает приход</translation>
+        <translation>Введите ID или имя; Enter отмечает приход</translation>
     </message>
     <message>
         <location line="+36"/>
@@ -881,7 +881,7 @@
     <message>
         <location line="-187"/>
         <source>Up and Down choose among the people found; Enter marks arrived. A time after the name (anna 10:25) is the arrival, as on a paper sheet. An id that is not on the roster signs up a walk-in.</source>
-        <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Время после имени (анна 10:25) — время прихода, как на бумажном листе. Id, которого нет в составе, записывает пришедшего без записи.</translation>
+        <translation>Стрелки вверх и вниз выбирают среди найденных; Enter отмечает приход. Время после имени (анна 10:25) — время прихода, как на бумажном листе. ID, которого нет в составе, записывает пришедшего без записи.</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -897,7 +897,7 @@
         <location line="+61"/>
         <location line="+31"/>
         <source>Type an id or a name first.</source>
-        <translation>Сначала введите id или имя.</translation>
+        <translation>Сначала введите ID или имя.</translation>
     </message>
     <message>
         <location line="-9"/>
@@ -917,12 +917,12 @@
     <message>
         <location line="+10"/>
         <source>Type the walk-in&apos;s volunteer id first.</source>
-        <translation>Сначала введите id волонтёра, пришедшего без записи.</translation>
+        <translation>Сначала введите ID волонтёра, пришедшего без записи.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Several people in the directory match; type the id.</source>
-        <translation>В справочнике подходят несколько человек; введите id.</translation>
+        <translation>В справочнике подходят несколько человек; введите ID.</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -994,7 +994,7 @@
         <translation>Журнал: каждое решение и его причина</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+136"/>
         <source>Select an application on the left, or create one (Ctrl+N).</source>
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
@@ -1204,10 +1204,14 @@
         <source>Could not read %1: %2</source>
         <translation>Не удалось прочитать %1: %2</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+12"/>
-        <source>Imported %1 volunteer(s)</source>
-        <translation>Импортировано волонтёров: %1</translation>
+        <source>Imported %n volunteer(s)</source>
+        <translation>
+            <numerusform>Импортирован %n волонтёр</numerusform>
+            <numerusform>Импортировано %n волонтёра</numerusform>
+            <numerusform>Импортировано %n волонтёров</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2000,7 +2004,7 @@
         <translation>Под этот фильтр не подходит ни одна заявка.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -2070,12 +2074,7 @@
         <translation>нет ответа</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>%1 message(s) waiting to be sent</source>
-        <translation>Ожидают отправки: %1</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>All messages sent</source>
         <translation>Все сообщения отправлены</translation>
     </message>
@@ -2115,12 +2114,7 @@
         <translation>Решения по фонду принимает другая консоль; эта показывает её решения</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>%1 action(s) waiting</source>
-        <translation>действий в ожидании: %1</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>The deciding console refused it: %1</source>
         <translation>Консоль, принимающая решения, отказала: %1</translation>
     </message>
@@ -2186,7 +2180,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-881"/>
+        <location line="-880"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -2195,8 +2189,26 @@
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
+    <message numerus="yes">
+        <location line="+436"/>
+        <source>%n message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n сообщение ждёт отправки</numerusform>
+            <numerusform>%n сообщения ждут отправки</numerusform>
+            <numerusform>%n сообщений ждут отправки</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+28"/>
+        <source>%n action(s) waiting</source>
+        <translation>
+            <numerusform>%n действие в ожидании</numerusform>
+            <numerusform>%n действия в ожидании</numerusform>
+            <numerusform>%n действий в ожидании</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+564"/>
+        <location line="+99"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -2285,7 +2297,7 @@
         <translation>Открыта снова</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Send reminder</source>
         <translation>Отправить напоминание</translation>
     </message>
@@ -2995,7 +3007,7 @@
     <message>
         <location line="+4"/>
         <source>%1: an integer id must be within ±(2^53 − 1), -9007199254740991 to 9007199254740991 (got %2)</source>
-        <translation>%1: целый id должен быть в пределах ±(2^53 − 1), от -9007199254740991 до 9007199254740991 (получено %2)</translation>
+        <translation>%1: целый ID должен быть в пределах ±(2^53 − 1), от -9007199254740991 до 9007199254740991 (получено %2)</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3685,7 +3697,7 @@
     <message>
         <location line="+3"/>
         <source>Volunteer id or name</source>
-        <translation>Id или имя волонтёра</translation>
+        <translation>ID или имя волонтёра</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3698,12 +3710,12 @@
         <translation>&amp;Смены</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>&amp;Decisions</source>
         <translation>&amp;Решения</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>&amp;Shifts (%1)</source>
         <translation>&amp;Смены (%1)</translation>
     </message>
@@ -3715,7 +3727,7 @@
     <message>
         <location line="+11"/>
         <source>Several volunteers match %1; type the id.</source>
-        <translation>Под «%1» подходят несколько волонтёров; введите id.</translation>
+        <translation>Под «%1» подходят несколько волонтёров; введите ID.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -3844,7 +3856,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-539"/>
+        <location filename="../../gui/models.py" line="-551"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -3876,7 +3888,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gui/volunteer_view.py" line="-148"/>
+        <location filename="../../gui/volunteer_view.py" line="-149"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
@@ -3884,7 +3896,7 @@
         <location filename="../../gui/checkin_view.py" line="-400"/>
         <location filename="../../gui/models.py" line="+218"/>
         <location line="+58"/>
-        <location line="+207"/>
+        <location line="+219"/>
         <location line="+24"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
@@ -3908,7 +3920,7 @@
         <translation>Часы</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="-288"/>
+        <location filename="../../gui/models.py" line="-300"/>
         <source>Since</source>
         <translation>Записан с</translation>
     </message>
@@ -3933,7 +3945,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+206"/>
+        <location line="+218"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>

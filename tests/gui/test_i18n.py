@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -78,6 +79,34 @@ def test_in_english_strings_stay_english_with_proper_plurals(qtbot, qloop, local
     assert translate("MessageLogView", "%n message(s)", 2) == "2 messages"
     assert translate("QPlatformTheme", "Cancel") == "Cancel"
     bridge.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("code", "n", "text"),
+    [
+        ("en", 1, "1 message waiting to be sent"),
+        ("en", 2, "2 messages waiting to be sent"),
+        ("ru", 1, "1 сообщение ждёт отправки"),
+        ("ru", 3, "3 сообщения ждут отправки"),
+        ("ru", 5, "5 сообщений ждут отправки"),
+    ],
+)
+def test_the_status_bar_counts_messages_waiting_in_words_not_with_s_in_brackets(
+    language, code, n, text
+):
+    language(code)
+    assert translate("MainWindow", "%n message(s) waiting to be sent", n) == text
+
+
+def test_russian_spells_id_in_capitals_as_the_rest_of_the_window_does():
+    """ "ID волонтёра" in the list's search, so not "id" or "Id" in the check-in or the history
+    (the CSV column's name, id, stays as it is typed in the file)."""
+    lower = [
+        text
+        for text in (t.text or "" for t in ET.parse(TS).getroot().iter("translation"))
+        if re.search(r"(?<![\w.])[Ii]d(?!\w)", text) and "столбцов: id" not in text
+    ]
+    assert lower == []
 
 
 def test_a_language_without_translations_falls_back_to_english(language):
