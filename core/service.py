@@ -6,24 +6,28 @@ import asyncio
 import contextlib
 import logging
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.backup import list_backups, make_backup
-from core.broker import BrokerStatus, Transport
+from core.broker.status import BrokerStatus, StatusBoard
 from core.clock import Clock, SystemClock
 from core.config import db_path, effective_tls, load_settings, redact
 from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.lock import DataDirLock
 from core.queries import Queries
-from core.replication.member import FundReplication
 from core.storage import START_CHECK_BUDGET, Store, StoreDamaged, StoreUnavailable, integrity_check
 from core.tls import TlsFiles
 from core.writer import Writer
+
+if TYPE_CHECKING:
+    from core.broker import Transport
+    from core.replication.member import FundReplication
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,38 @@ PRUNE_EVERY = 3600.0
 PRUNE_BATCH = 500  # rows per transaction: the write lock is never held long
 PRUNE_PAUSE = 0.1  # s between batches, so consuming and the window go on meanwhile
 BACKUP_EVERY = 6 * 3600.0  # s between online backups (and one at each clean stop)
+
+
+class UnlinkedTransport:
+    """The transport as the window sees it before links_later has made the real one: its URL
+    and TLS files, the same first status (offline, not started), no queues yet; whoever
+    subscribes to its status is handed over to the real transport."""
+
+    def __init__(self, url: str, tls: TlsFiles | None, backlog: Callable[[], int]) -> None:
+        self.url = url
+        self.tls = tls or TlsFiles()
+        self._board = StatusBoard(url, backlog)
+        self._subscribers: list[Callable[[BrokerStatus], None]] = []
+        self._real: Transport | None = None
+
+    @property
+    def status(self) -> BrokerStatus:
+        return self._real.status if self._real is not None else self._board.status
+
+    def subscribe_status(self, callback: Callable[[BrokerStatus], None]) -> None:
+        if self._real is not None:
+            self._real.subscribe_status(callback)
+        else:
+            self._subscribers.append(callback)
+
+    async def queue_stats(self) -> list[Any]:
+        return [] if self._real is None else list(await self._real.queue_stats())
+
+    def hand_over(self, real: Transport) -> None:
+        self._real = real
+        for callback in self._subscribers:
+            real.subscribe_status(callback)
+        self._subscribers.clear()
 
 
 class ConsoleCore:
@@ -55,6 +91,7 @@ class ConsoleCore:
         coordinator_name: str | None = None,
         replication_options: dict[str, Any] | None = None,
         check_aside: bool = False,
+        links_later: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.fund_id = fund_id
@@ -88,14 +125,6 @@ class ConsoleCore:
         self.writer.when_idle(self.store.checkpoint_idle)
         self.engine = Engine(self.store, fund_id, self.clock)
         self.queries = Queries(self.store)
-        self.transport = Transport(
-            self.engine,
-            broker_url,
-            prefetch=prefetch,
-            flush_interval=flush_interval,
-            writer=self.writer,
-            tls=tls,
-        )
         # Every console of the fund joins its decision log by itself (no role flag): the
         # lease holder decides, the others follow (core/replication/member.py).
         self.console_id = console_identity(self.store)
@@ -109,30 +138,36 @@ class ConsoleCore:
         if coordinator:
             self.engine.actor = f"coordinator {coordinator}"
         name = console_name or coordinator or socket.gethostname()
+        self._link_with: dict[str, Any] = {
+            "url": broker_url,
+            "prefetch": prefetch,
+            "flush_interval": flush_interval,
+            "tls": tls,
+            "replicate": replicate,
+            "name": name,
+            "named": bool(coordinator),
+            "replication_options": replication_options or {},
+        }
+        self.transport: Any = None  # core.broker.Transport once linked
         self.replication: FundReplication | None = None
         self._several = False  # another console of the fund seen holding the lease
-        if replicate:
+        self._linked = False
+        self._link_lock = threading.Lock()
+        self._link_listeners: list[Callable[[], None]] = []
+        if links_later:
+            # The window: its first paint comes before aio-pika and the decision log are
+            # loaded (a third of its start); link() makes them on the writer thread, and a
+            # coordinator action asked for before that makes them first (follows / forward).
+            self.transport = UnlinkedTransport(broker_url, tls, self.store.backlog)
+            if replicate:
+                self.engine.follows = self._follows_linking
+                self.engine.forward = self._forward_linking
+        else:
             try:
-                self.replication = FundReplication(
-                    broker_url,
-                    fund_id,
-                    self.store,
-                    self.writer,
-                    console_id=self.console_id,
-                    name=name,
-                    tls=tls,
-                    engine=self.engine,
-                    **(replication_options or {}),
-                )
+                self._link()
             except BaseException:
                 self._close_store()
                 raise
-            self.transport.set_gate(self.replication)
-            self.engine.follows = self._follows
-            self.engine.forward = self.replication.forward
-            self.engine.subscribe(lambda _change: self._wake_replication())
-            if not coordinator:
-                self._name_own_decisions_when_several(name)
         self._ticker: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -145,6 +180,104 @@ class ConsoleCore:
         self._damage_listeners: list[Callable[[StoreDamaged], None]] = []
         self._stopping_transport: asyncio.Future[None] | None = None
         self._closed = False
+
+    # -- the broker and the decision log ---------------------------------------------------
+    def _link(self) -> None:
+        """Make the transport and join the decision log (links_later: on the writer thread,
+        where the engine runs, so no decision comes between)."""
+        if self._linked:
+            return
+        from core.broker import Transport
+        from core.replication.member import FundReplication
+
+        w = self._link_with
+        transport = Transport(
+            self.engine,
+            w["url"],
+            prefetch=w["prefetch"],
+            flush_interval=w["flush_interval"],
+            writer=self.writer,
+            tls=w["tls"],
+        )
+        if w["replicate"]:
+            replication = FundReplication(
+                w["url"],
+                self.fund_id,
+                self.store,
+                self.writer,
+                console_id=self.console_id,
+                name=w["name"],
+                tls=w["tls"],
+                engine=self.engine,
+                **w["replication_options"],
+            )
+            transport.set_gate(replication)
+            self.replication = replication
+            self.engine.follows = self._follows
+            self.engine.forward = replication.forward
+            self.engine.subscribe(lambda _change: self._wake_replication())
+            if not w["named"]:
+                self._name_own_decisions_when_several(w["name"])
+        unlinked = self.transport
+        self.transport = transport
+        if isinstance(unlinked, UnlinkedTransport):
+            unlinked.hand_over(transport)
+        with self._link_lock:
+            self._linked = True
+            listeners, self._link_listeners = self._link_listeners, []
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("a link listener failed")
+
+    def link(self) -> None:
+        """Make the transport and the decision log now, if links_later left them (blocks)."""
+        if not self._linked:
+            self.writer.run(self._link)
+
+    def when_linked(self, listener: Callable[[], None]) -> None:
+        """listener() once the transport and the decision log exist: now, if they do, else on
+        the thread that makes them (the writer's)."""
+        with self._link_lock:
+            if not self._linked:
+                self._link_listeners.append(listener)
+                return
+        listener()
+
+    def _follows_linking(self) -> str | None:
+        self._link()  # on the writer thread: a coordinator action before the link
+        return self._follows()
+
+    def _forward_linking(self, action: str, payload: dict[str, Any]) -> None:
+        self._link()
+        assert self.replication is not None
+        self.replication.forward(action, payload)
+
+    def replication_status_before_link(self) -> dict[str, Any] | None:
+        """What replication.status() says before the console starts, while links_later has
+        not made it yet: who decides, as this data directory last saw it."""
+        if self.replication is not None or not self._link_with["replicate"]:
+            return None if self.replication is None else dict(self.replication.status())
+        rows = dict(
+            self.queries.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('log_holder', 'log_holder_name')"
+            ).fetchall()
+        )
+        holder = str(rows.get("log_holder", ""))
+        return {
+            "role": "deciding" if holder in ("", self.console_id) else "following",
+            "holder": holder,
+            "holder_name": str(rows.get("log_holder_name", "")),
+            "console": self.console_id,
+            "name": self._link_with["name"],
+            "log_connected": False,
+            "lag_s": 0.0,
+            "behind": False,
+            "undone": 0,
+            "pending_commands": 0,
+            "last_applied_at": None,
+        }
 
     def _name_own_decisions_when_several(self, name: str) -> None:
         """A console with no coordinator's name records its decisions as plain "coordinator"
@@ -189,6 +322,8 @@ class ConsoleCore:
             return
         if self.store.checking:
             await asyncio.to_thread(self.store.checked)
+        if not self._linked:
+            await self.writer.call(self._link)
         self._started = True
         log.info(
             "console core for fund %s in %s, broker %s",

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.config import load_settings
@@ -109,6 +109,33 @@ def run(
         return 1
 
 
+class _FirstPaint(QObject):
+    """Sets a future at the first paint of any widget (installed on the application)."""
+
+    def __init__(self, painted: asyncio.Future[None]) -> None:
+        super().__init__()
+        self.painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted.done():
+            self.painted.set_result(None)
+        return False
+
+
+async def first_paint(app: QApplication, at_most: float = 1.0) -> None:
+    """Until the window has painted once, or at_most seconds (a window started minimised
+    may not paint): what the coordinator waits for comes first, the broker after."""
+    painted = asyncio.get_running_loop().create_future()
+    watch = _FirstPaint(painted)
+    app.installEventFilter(watch)
+    try:
+        await asyncio.wait_for(painted, at_most)
+    except TimeoutError:
+        pass
+    finally:
+        app.removeEventFilter(watch)
+
+
 def build_window(
     data_dir: Path,
     fund_id: str,
@@ -127,8 +154,16 @@ def build_window(
 
     # tls, coordinator_name None: the settings' own. The start check runs aside while the
     # window is built (at a million rows it reads for its whole second); core.start() waits.
+    # The broker client and the decision log are made after the first paint (links_later):
+    # core.start() makes them, and a coordinator action before that does.
     core = ConsoleCore(
-        data_dir, fund_id, url, tls=tls, coordinator_name=coordinator_name, check_aside=True
+        data_dir,
+        fund_id,
+        url,
+        tls=tls,
+        coordinator_name=coordinator_name,
+        check_aside=True,
+        links_later=True,
     )
     try:
         bridge = Bridge(core)
@@ -189,8 +224,9 @@ async def _main(
     close_on_signals(window)
     app.setWindowIcon(app_icon())
     window.show()
+    await first_paint(app)
     try:
-        await core.start()
+        await core.start()  # makes the broker client and joins the decision log first
     except StoreDamaged:  # found by the start check: refused as if found when opening
         bridge.shutdown()
         window.close()

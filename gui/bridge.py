@@ -148,6 +148,7 @@ class Bridge(QObject):
     undo_changed = Signal()  # the last action that can be undone is another one (or none)
     _wake = Signal()  # internal: starts the flush timer from whatever thread committed
     _op_finished = Signal(object)  # internal: an Op's commit is done (emitted by the writer)
+    _linked = Signal()  # internal: the core made its transport and decision log
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -204,10 +205,14 @@ class Bridge(QObject):
         self.engine.subscribe(self._on_committed)
         if core.transport is not None:  # None: a core without a broker (tests)
             core.transport.subscribe_status(self._on_status)
-        replication = getattr(core, "replication", None)
-        if replication is not None:
-            replication.on_outcome(self._on_outcome)
-            replication.subscribe(self._on_replication)
+        # The window's core makes its decision log after the first paint (links_later): the
+        # bridge follows it from then on, and tells the window who decides.
+        self._linked.connect(self._on_core_linked)
+        when_linked = getattr(core, "when_linked", None)
+        if when_linked is None:
+            self._on_core_linked()
+        else:
+            when_linked(self._linked.emit)  # queued from the writer thread, direct from here
 
     # -- read access ------------------------------------------------------------------------
     @property
@@ -271,7 +276,19 @@ class Bridge(QObject):
     def replication_status(self) -> dict[str, Any] | None:
         """Role, holder, epoch, log offset, lag, pending commands; None with no decision log."""
         replication = getattr(self.core, "replication", None)
-        return None if replication is None else dict(replication.status())
+        if replication is None:
+            early = getattr(self.core, "replication_status_before_link", None)
+            return None if early is None else early()
+        return dict(replication.status())
+
+    @Slot()
+    def _on_core_linked(self) -> None:
+        replication = getattr(self.core, "replication", None)
+        if replication is None or self._closed:
+            return
+        replication.on_outcome(self._on_outcome)
+        replication.subscribe(self._on_replication)
+        self._on_replication()
 
     def _on_outcome(self, outcome: Any) -> None:  # on the loop (the GUI thread under qasync)
         why = ""

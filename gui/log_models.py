@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -17,11 +17,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from core.broker.stats import QueueStats
 from core.queries import RejectedRow
 from core.records import LoggedMessage
 from gui.display import rejection_text
 from gui.table_model import Index, KeyedTableModel
+
+if TYPE_CHECKING:  # the stats module loads aio-pika: the window starts without it
+    from core.broker.stats import QueueStats
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 

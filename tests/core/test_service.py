@@ -234,3 +234,65 @@ def test_stop_interrupts_a_connection_attempt_to_a_silent_host(tmp_path: Path) -
         assert core.store.db.is_closed()
 
     asyncio.run(scenario())
+
+
+# ---- the window's core: broker client and decision log made after the first paint ----------
+
+
+def _record_holder(data_dir: Path, holder: str, name: str) -> None:
+    """As a console that last saw another hold the fund's lease leaves its meta table."""
+    with sqlite3.connect(data_dir / "console.db") as c:
+        c.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("log_holder", holder), ("log_holder_name", name)],
+        )
+
+
+def test_a_core_that_links_later_sends_an_early_action_to_the_console_that_decides(
+    tmp_path: Path, clock
+) -> None:
+    from core.replication.actions import CommandQueued
+
+    ConsoleCore(tmp_path, "7", UNREACHABLE, clock).close()  # a data directory of fund 7
+    _record_holder(tmp_path, "another-console", "Server")
+    core = ConsoleCore(tmp_path, "7", UNREACHABLE, clock, links_later=True)
+    try:
+        assert core.replication is None  # not made yet: the window paints first
+        assert core.transport.status.state == "offline"
+        before = core.replication_status_before_link()
+        assert before is not None and before["role"] == "following"
+        assert before["holder_name"] == "Server"
+        linked: list[object] = []
+        core.when_linked(lambda: linked.append(core.replication))
+        # a coordinator action before the link: the link comes first, and then the action is
+        # a command for the deciding console, not a decision of this one
+        with pytest.raises(CommandQueued):
+            core.writer.run(core.engine.create_application, form(2))
+        assert linked == [core.replication] and core.replication is not None
+        assert core.queries.summaries() == []
+        assert core.replication.status()["pending_commands"] == 1
+    finally:
+        asyncio.run(core.stop())
+
+
+def test_a_core_that_links_later_links_when_it_starts_and_tells_who_waited(
+    tmp_path: Path, clock
+) -> None:
+    async def scenario() -> None:
+        core = ConsoleCore(tmp_path, "7", UNREACHABLE, clock, links_later=True)
+        seen: list[str] = []
+        core.transport.subscribe_status(lambda s: seen.append(s.state))
+        linked: list[bool] = []
+        core.when_linked(lambda: linked.append(core.replication is not None))
+        before = core.replication_status_before_link()
+        assert before is not None and before["role"] == "deciding"  # never saw another
+        await core.start()
+        assert linked == [True]
+        assert core.transport.url == UNREACHABLE
+        await wait_until(lambda: bool(seen), 10, "a status change handed over")
+        late: list[bool] = []
+        core.when_linked(lambda: late.append(True))  # linked already: told at once
+        assert late == [True]
+        await core.stop()
+
+    asyncio.run(scenario())
