@@ -5,6 +5,9 @@
 
 The one way to make resources/screenshots/main-en.png and main-ru.png (--language ru uses
 Russian demo names). --tabs DIR also saves every tab and the settings dialog there.
+--numbers [MONTH] saves the Numbers tab instead, over three past months of shifts filled,
+refilled and marked at check-in (MONTH as 2026-11 picks that month; default all months):
+resources/screenshots/numbers-en.png (--numbers 2026-11) and numbers-ru.png (--numbers).
 
 Uses the real broker (a throwaway fund whose queues are deleted afterwards) so the status bar
 shows a live connection; responses are fed through the engine as the transport would.
@@ -17,14 +20,18 @@ import asyncio
 import sys
 import tempfile
 import uuid
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from core.engine import ApplicationForm
+from core.clock import ManualClock
+from core.config import db_path
+from core.engine import ApplicationForm, Engine
+from core.queries import Queries
 from core.service import ConsoleCore
+from core.storage import Store
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
 from tests.helpers.broker import BROKER_URL, delete_fund_queues
@@ -46,11 +53,60 @@ DEMO = {
 }
 
 
+PAST = {
+    "en": ("Courtyard clean-up", "Park clean-up", "Food bank", "Shelter walks"),
+    "ru": ("Уборка двора", "Уборка парка", "Продуктовый склад", "Прогулки с собаками"),
+}
+
+
+CAME = {9: (9, 8, 7, 7), 10: (8, 9, 6, 7), 11: (9, 4, 9, 2)}  # of 8, 8, 8 and 6 spots
+
+
+def past_months(data: Path, fund: str, language: str) -> None:
+    """Four shifts a month in September-November, each filled to its own degree (CAME), those
+    with a waitlist losing someone whose spot it refills, every roster marked at check-in."""
+    clock = ManualClock(datetime(2026, 9, 1, 8, 0))
+    engine = Engine(Store(db_path(data)), fund, clock)
+    names = PAST.get(language, PAST["en"])
+    people = [str(5000 + i) for i in range(60)]
+    for month in (9, 10, 11):
+        for k, name in enumerate(names):
+            day = date(2026, month, 3 + 6 * k)
+            clock.set(datetime(2026, month, 1 + 6 * k, 9, 0))
+            spots = (8, 8, 8, 6)[k]
+            app_id = engine.create_application(
+                ApplicationForm(name, day, time(10), time(13), spots)
+            )
+            came = CAME[month][k]
+            who = people[(month * 7 + k * 5) % 30 :][:came]
+            engine.handle([response(fund, app_id, v) for v in who])
+            if came > spots:
+                clock.advance(minutes=30)
+                engine.handle([response(fund, app_id, who[0], "declined")])
+                clock.advance(minutes=(month * 3 + k * 4) % 25 + 4)
+                engine.handle([response(fund, app_id, who[-1])])
+            clock.set(datetime(2026, month, day.day, 13, 30))
+            engine.tick()
+            q = Queries(engine)
+            for i, row in enumerate(q.checkin(app_id)):
+                status = "no_show" if (i + k + month) % 9 == 0 else "arrived"
+                engine.record_attendance(app_id, row.volunteer_id, status, arrived_at="10:00")
+            q.close()
+    engine.store.close()
+
+
 async def stage(
-    app: QApplication, out: Path, language: str, size: tuple[int, int], tabs: Path | None
+    app: QApplication,
+    out: Path,
+    language: str,
+    size: tuple[int, int],
+    tabs: Path | None,
+    numbers: str | None = None,
 ) -> None:
     fund = f"shot{uuid.uuid4().hex[:6]}"
     data = Path(tempfile.mkdtemp())
+    if numbers is not None:
+        past_months(data, fund, language)
     core = ConsoleCore(data, fund, BROKER_URL)
     bridge = Bridge(core)
     ini = QSettings(str(data / "window.ini"), QSettings.Format.IniFormat)
@@ -114,6 +170,16 @@ async def stage(
     await asyncio.sleep(0.3)
     window.select_application(park)
     await asyncio.sleep(2.5)  # the countdown ticks, the outbox drains
+    if numbers is not None:
+        window.tabs.setCurrentWidget(window.shift.numbers)
+        view = window.shift.numbers
+        for _ in range(100):  # read off the GUI thread
+            if view.report is not None and view.month.count() > 1:
+                break
+            await asyncio.sleep(0.05)
+        if numbers:
+            view.month.setCurrentIndex(view.month.findData(numbers))
+        await asyncio.sleep(0.5)
     window.grab().save(str(out))
     if tabs is not None:
         tabs.mkdir(parents=True, exist_ok=True)
@@ -152,6 +218,14 @@ def main() -> int:
     parser.add_argument("--language", default="en")
     parser.add_argument("--size", default="1380x860", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--tabs", type=Path, default=None, help="also save every tab here")
+    parser.add_argument(
+        "--numbers",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="MONTH",
+        help="save the Numbers tab over past months instead (MONTH: 2026-11; default all)",
+    )
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
@@ -163,7 +237,7 @@ def main() -> int:
         pass
     args.out.parent.mkdir(parents=True, exist_ok=True)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    qasync.run(stage(app, args.out, args.language, (width, height), args.tabs))
+    qasync.run(stage(app, args.out, args.language, (width, height), args.tabs, args.numbers))
     return 0
 
 
