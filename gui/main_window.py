@@ -389,9 +389,10 @@ class MainWindow(QMainWindow):
             (self.act_promote, self.tr("Promote")),
             (self.act_remove, self.tr("Remove")),
             (self.act_publish, self.tr("Publish")),
-            (self.act_close, self.tr("Close")),
-            (self.act_reopen, self.tr("Reopen")),
-            (self.act_cancel, self.tr("Cancel")),
+            # not a bare "Close"/"Cancel": read as closing the window or backing out of something
+            (self.act_close, self.tr("Close signups")),
+            (self.act_reopen, self.tr("Reopen signups")),
+            (self.act_cancel, self.tr("Cancel application")),
             (self.act_export, self.tr("Export")),
         ):
             action.setIconText(short)

@@ -69,7 +69,7 @@
         <translation>Собираем мусор вдоль пруда; перчатки и мешки выдадим.</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+126"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -79,7 +79,7 @@
         <translation>Подробности записаны в журнал. Ваши данные в сохранности.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Demo: %1 volunteers are answering over the broker</source>
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
@@ -1554,7 +1554,7 @@
 <context>
     <name>LogModels</name>
     <message>
-        <location filename="../../gui/log_models.py" line="+55"/>
+        <location filename="../../gui/log_models.py" line="+57"/>
         <source>Responses</source>
         <translation>Отклики</translation>
     </message>
@@ -1969,22 +1969,7 @@
         <translation>Опубликовать</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Close</source>
-        <translation>Закрыть</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Reopen</source>
-        <translation>Открыть</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancel</source>
-        <translation>Отменить</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Export</source>
         <translation>Выгрузить</translation>
     </message>
@@ -2180,7 +2165,7 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-880"/>
+        <location line="-881"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
@@ -2189,8 +2174,18 @@
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
+    <message>
+        <location line="+84"/>
+        <source>Close signups</source>
+        <translation>Закрыть запись</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reopen signups</source>
+        <translation>Открыть запись</translation>
+    </message>
     <message numerus="yes">
-        <location line="+436"/>
+        <location line="+352"/>
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -2316,7 +2311,8 @@
         <translation>Напоминание отправлено</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-638"/>
+        <location line="+643"/>
         <source>Cancel application</source>
         <translation>Отменить заявку</translation>
     </message>
