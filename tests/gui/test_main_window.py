@@ -15,7 +15,7 @@ from tests.helpers.broker import (
     TcpProxy,
     broker_available,
 )
-from tests.helpers.factories import a_form, unique_fund
+from tests.helpers.factories import a_form, response, unique_fund
 from tests.helpers.qt import run_coro, settled, show_an_open_round
 from tests.helpers.window import Console
 
@@ -237,3 +237,31 @@ def test_a_window_following_another_console_says_so_and_its_action_is_decided_th
     finally:
         c.stop()
         run_coro(qtbot, server.stop())
+
+
+def test_switching_to_a_long_waitlist_and_a_change_to_it_read_the_rows_shown_not_all(
+    desk, monkeypatch
+):
+    """A long waitlist costs what is painted: the window's actions ask the roster who has not
+    confirmed (they read every waitlist row, on each switch and each flush, at 50,000 rows
+    35 s per switch)."""
+    from gui.models import WaitlistModel
+
+    engine = desk.core.engine
+    app_id = desk.app(spots=1, volunteers="r")
+    engine.handle([response("123", app_id, f"w{i}") for i in range(3 * WaitlistModel.PAGE)])
+    desk.window.select_application(desk.app(spots=1))
+    q = desk.bridge.queries
+    read: list[int] = []
+    real = q.waitlist_rows
+    monkeypatch.setattr(
+        q, "waitlist_rows", lambda a, r, ids: read.append(len(ids)) or real(a, r, ids)
+    )
+    monkeypatch.setattr(q, "waitlist", lambda *a, **k: pytest.fail("read the whole waitlist"))
+    desk.window.select_application(app_id)
+    desk.window.detail.repaint()
+    engine.handle([response("123", app_id, "late")])
+    desk.bridge.flush()
+    desk.window.detail.repaint()
+    assert desk.window.detail.waitlist_model.rowCount() == 3 * WaitlistModel.PAGE + 1
+    assert 0 < sum(read) <= WaitlistModel.PAGE + 3  # the page painted, a row or two placed
