@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,12 +14,14 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import aio_pika
 import pytest
 
-from core.clock import ManualClock
+from core.clock import ManualClock, SystemClock
+from core.config import DB_NAME
 from core.engine import Engine
 from core.replication.arbiter import Decision, FundMember
 from core.replication.changes import (
@@ -30,8 +33,9 @@ from core.replication.commands import Command, CommandSender
 from core.replication.log import LogReader, LogWriter, _publish, declare_log
 from core.replication.records import COMMAND, EPOCH, LogRecord
 from core.replication.state import ReplicaState
+from core.service import ConsoleCore
 from core.storage import Store
-from tests.helpers.broker import TcpProxy
+from tests.helpers.broker import TcpProxy, VolunteerClient
 from tests.helpers.factories import a_form, response
 from tests.helpers.rabbit_node import RabbitNode, private_cluster, private_node
 from tests.helpers.replicated import table_rows
@@ -574,3 +578,97 @@ def test_on_a_cluster_the_lease_and_the_log_survive_the_loss_of_the_holders_node
     assert commands == ids
     assert [r.epoch for r in records if r.kind == EPOCH] == [0, 1]
     print(f"cluster lease/log figures: {figures}")
+
+
+def test_a_console_away_for_longer_than_the_log_keeps_catches_up_from_a_snapshot(
+    node: RabbitNode, tmp_path: Path
+) -> None:
+    """Two running consoles on a stream that keeps ~100 KB. B stops; A decides until the
+    records after B's stored offset are gone. B, back, finds the gap, applies nothing and
+    says it is behind until A's periodic snapshot (its 6-hour timer, brought forward), then
+    holds A's rows and follows the log again from there."""
+    fund = new_fund()
+    retention = {
+        "x-queue-type": "stream",
+        "x-max-length-bytes": 100_000,
+        "x-stream-max-segment-size-bytes": 4_000,
+    }
+    options = {"log_arguments": retention, "snapshot_every": 3600.0}
+
+    def console(name: str) -> ConsoleCore:
+        return ConsoleCore(
+            tmp_path / name, fund, node.url, console_name=name, replication_options=options
+        )
+
+    def stored_offset(name: str) -> int:
+        with contextlib.closing(sqlite3.connect(tmp_path / name / DB_NAME)) as c:
+            return int(c.execute("SELECT next_offset FROM replication_position").fetchone()[0])
+
+    async def first_offset(conn: aio_pika.abc.AbstractConnection) -> int:
+        ch = await conn.channel()
+        await ch.set_qos(prefetch_count=1)
+        queue = await declare_log(ch, fund, retention)
+        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            if not got.done():
+                got.set_result(int((message.headers or {})["x-stream-offset"]))  # type: ignore[arg-type]
+
+        await queue.consume(on_message, arguments={"x-stream-offset": 0})
+        try:
+            return await asyncio.wait_for(got, 30)
+        finally:
+            await ch.close()
+
+    def equal() -> bool:
+        return table_rows(tmp_path / "A" / DB_NAME) == table_rows(tmp_path / "B" / DB_NAME)
+
+    async def scenario() -> dict[str, Any]:
+        a, b = console("A"), console("B")
+        conn = await aio_pika.connect(node.url)
+        vol = VolunteerClient(fund, node.url)
+        await vol.start()
+        try:
+            await a.start()
+            assert a.replication is not None
+            await wait_until(lambda: bool(a.replication and a.replication.deciding), 30, "A")
+            app = await a.writer.call(
+                a.engine.create_application, a_form(SystemClock(), spots=1000, policy="auto")
+            )
+            await b.start()
+            await wait_until(equal, 30, "B to hold A's rows")
+            await b.stop()
+            away_at = stored_offset("B")
+
+            v = 0
+            while await first_offset(conn) <= away_at:  # until what B has not read is gone
+                for _ in range(25):
+                    await vol.respond(app, v, "accepted")
+                    v += 1
+                await wait_until(lambda n=v: len(vol.notifications) >= n, 60, f"{v} answered")
+                assert v < 3000, "the stream never dropped what B had not read"
+
+            b = console("B")
+            await b.start()
+            assert b.replication is not None
+            replica = b.replication
+            await wait_until(lambda: replica.status()["behind"], 30, "B to find the gap")
+            assert not equal()
+            a.replication.snapshot_every = 0.0  # the periodic snapshot, now
+            await wait_until(equal, 30, "B to start again from A's snapshot")
+            a.replication.snapshot_every = 3600.0
+            assert not replica.status()["behind"]
+            await vol.respond(app, v, "accepted")  # and B follows the log from there on
+            await wait_until(lambda: len(vol.notifications) > v, 30, "the last answer")
+            await wait_until(equal, 30, "B to apply what followed the snapshot")
+            assert replica.reader is not None
+            return {"answered": v + 1, "away_at": away_at, **replica.reader.counts}
+        finally:
+            await vol.close()
+            await b.stop()
+            await a.stop()
+            await conn.close()
+
+    counts = asyncio.run(scenario())
+    assert counts["behind"] > 0 and counts["apply"] >= 2  # the snapshot, then what followed
+    print(f"replica back after the log's retention: {counts}")
