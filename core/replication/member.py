@@ -130,6 +130,10 @@ class FundReplication:
         self.last_record_at: float | None = None  # the arbiter's clock on the last record read
         self.last_applied_at: float | None = None  # this console's clock when it was applied
         self._reader_since = 0.0  # this console's clock when its log reader last connected
+        # The reader started from nothing (a console new to the log): it waits for a snapshot
+        # but may decide without one. Not so a reader that found records gone (a gap).
+        self._reader_fresh = False
+        self.held_back = 0  # lease attempts not made: records this console never read are gone
         self.lag_samples: list[float] = []  # s from the arbiter's append to this commit
         self.reader_connected = asyncio.Event()
         self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
@@ -475,6 +479,7 @@ class FundReplication:
                 self._reader_since = time.time()
                 reader.own = self.console_id
                 reader.quiet_transaction = self._quiet_transaction
+                self._reader_fresh = reader.position.epoch < 0  # nothing read before
                 await reader.start()
                 sending = asyncio.ensure_future(self._send_commands(conn))
                 sending.add_done_callback(_log_failure)
@@ -611,6 +616,8 @@ class FundReplication:
         set_capture(conn, True)
 
     def _on_read(self, record: LogRecord, what: str) -> None:
+        if what == "apply" and record.kind == SNAPSHOT:
+            self._reader_fresh = False
         if what == "apply" and record.kind in (CHANGES, SNAPSHOT):
             now = time.time()
             self.last_applied_at = now
@@ -653,6 +660,13 @@ class FundReplication:
             if self._stopping:
                 # a cancelled connect can come back as a connection error: end here
                 raise asyncio.CancelledError
+            if self._lost_records():
+                # Deciding now would decide on a picture older than decisions the log no
+                # longer holds (lost, or made twice): a snapshot brings them, or the console
+                # that holds them takes the lease. Not trying also appends no marker each time.
+                self.held_back += 1
+                await asyncio.sleep(self.lease.retry_every)
+                continue
             try:
                 if await self.lease.try_acquire():
                     return
@@ -667,6 +681,12 @@ class FundReplication:
             refused = self.lease.refusals
             await asyncio.sleep(self.lease.retry_every)
 
+    def _lost_records(self) -> bool:
+        """The log reader found records gone before the next one it needs and waits for a
+        snapshot (not a console new to the log: that one may start from its own state)."""
+        reader = self.reader
+        return reader is not None and reader.behind and not self._reader_fresh
+
     async def _hold(self) -> None:
         assert self.lease.connection is not None
         try:
@@ -677,6 +697,13 @@ class FundReplication:
         assert reader is not None
         channel = await self.lease.connection.channel(publisher_confirms=True)
         position = await reader.read_to_end(channel)
+        if self._lost_records():
+            log.warning(
+                "fund %s: records this console never read are gone from the log (its"
+                " retention) and no snapshot has come since: it does not decide until one does",
+                self.fund_id,
+            )
+            raise RuntimeError("behind the log, waiting for a snapshot")
         first = position.epoch < 0
         if first and reader.highest_epoch >= 0:
             log.warning(

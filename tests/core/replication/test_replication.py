@@ -585,8 +585,9 @@ def test_a_console_away_for_longer_than_the_log_keeps_catches_up_from_a_snapshot
 ) -> None:
     """Two running consoles on a stream that keeps ~100 KB. B stops; A decides until the
     records after B's stored offset are gone. B, back, finds the gap, applies nothing and
-    says it is behind until A's periodic snapshot (its 6-hour timer, brought forward), then
-    holds A's rows and follows the log again from there."""
+    says it is behind. A stops as well: B, behind, does not take the lease (it would decide
+    on a picture older than what the log lost); A, back, does, and its periodic snapshot
+    (the 6-hour timer, brought forward) makes B hold A's rows and follow the log again."""
     fund = new_fund()
     retention = {
         "x-queue-type": "stream",
@@ -654,6 +655,17 @@ def test_a_console_away_for_longer_than_the_log_keeps_catches_up_from_a_snapshot
             replica = b.replication
             await wait_until(lambda: replica.status()["behind"], 30, "B to find the gap")
             assert not equal()
+            # A goes away too: B must not decide on a picture older than what the log lost
+            await a.stop()
+            await wait_until(
+                lambda: getattr(replica, "held_back", 0) >= 3 or replica.deciding, 30, "B"
+            )
+            assert not replica.deciding and replica.epoch is None
+            a = console("A")  # back, A takes the lease again: B never held it
+            await a.start()
+            assert a.replication is not None
+            await wait_until(lambda: bool(a.replication and a.replication.deciding), 30, "A")
+            assert a.replication.epoch == 1
             a.replication.snapshot_every = 0.0  # the periodic snapshot, now
             await wait_until(equal, 30, "B to start again from A's snapshot")
             a.replication.snapshot_every = 3600.0
