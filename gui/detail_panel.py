@@ -429,11 +429,13 @@ class DetailPanel(QWidget):
             self.offers_view.show()
             open_offers = sum(1 for o in r.offers if o.state == "open")
             self.round_label.setText(
-                self.tr("%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.")
-                .replace("%1", str(r.held))
-                .replace("%2", moment_text(r.opened_at, seconds=True, day=False))
-                .replace("%3", str(len(r.offers)))
-                .replace("%4", str(open_offers))
+                self.tr("%n spot(s) held since %1;", "", r.held).replace(
+                    "%1", moment_text(r.opened_at, seconds=True, day=False)
+                )
+                + " "
+                + self.tr("%n volunteer(s) offered, %1 still open.", "", len(r.offers)).replace(
+                    "%1", str(open_offers)
+                )
                 + (" " + hold if hold else "")
             )
             self._update_countdown()

@@ -111,7 +111,23 @@
 <context>
     <name>DetailPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/detail_panel.py" line="+452"/>
+        <location filename="../../gui/detail_panel.py" line="+432"/>
+        <source>%n spot(s) held since %1;</source>
+        <translation>
+            <numerusform>%n spot held since %1;</numerusform>
+            <numerusform>%n spots held since %1;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n volunteer(s) offered, %1 still open.</source>
+        <translation>
+            <numerusform>%n volunteer offered, %1 still open.</numerusform>
+            <numerusform>%n volunteers offered, %1 still open.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n spot held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes it.</numerusform>

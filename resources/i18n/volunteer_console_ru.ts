@@ -1018,13 +1018,26 @@
         <source>No offer round is open.</source>
         <translation>Сейчас места никому не предлагаются.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+8"/>
-        <source>%1 spot(s) held since %2; %3 volunteer(s) offered, %4 still open.</source>
-        <translation>Удержано мест: %1 с %2; предложено волонтёрам: %3, ждут ответа: %4.</translation>
+        <source>%n spot(s) held since %1;</source>
+        <translation>
+            <numerusform>Удержано мест: %n с %1;</numerusform>
+            <numerusform>Удержано мест: %n с %1;</numerusform>
+            <numerusform>Удержано мест: %n с %1;</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+4"/>
+        <source>%n volunteer(s) offered, %1 still open.</source>
+        <translation>
+            <numerusform>предложено волонтёрам: %n, ждут ответа: %1.</numerusform>
+            <numerusform>предложено волонтёрам: %n, ждут ответа: %1.</numerusform>
+            <numerusform>предложено волонтёрам: %n, ждут ответа: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
         <source>%n spot(s) held for the waitlist, unclaimed since %1: the next accepted response from the waitlist takes one.</source>
         <translation>
             <numerusform>%n место удержано за листом ожидания, не принято с %1: его займёт следующий отклик из листа ожидания.</numerusform>

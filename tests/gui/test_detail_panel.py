@@ -26,7 +26,8 @@ def _standing_hold_shown(qtbot, local_core, clock) -> None:
     panel = DetailPanel(bridge)
     qtbot.addWidget(panel)
     panel.show_application(app_id)
-    assert panel.round_label.text().startswith("1 spot(s) held since")  # a round is open
+    assert panel.round_label.text().startswith("1 spot held since")  # a round is open
+    assert panel.round_label.text().endswith("; 1 volunteer offered, 1 still open.")
     clock.advance(minutes=3)
     engine.tick()  # nobody claimed: the spot stays held for the waitlist
     panel.refresh()
