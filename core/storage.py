@@ -1004,6 +1004,8 @@ class Store:
         now = monotonic()
         if self._commits == commits or now - at < CHECKPOINT_EVERY_S or self.damaged is not None:
             return None
+        if self.db.is_closed():  # after close (the console stopping): opening it again would
+            return None  # leave a connection that nothing closes
         self._checkpointed_at = (self._commits, now)
         try:
             _busy, frames, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

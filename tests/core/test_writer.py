@@ -69,3 +69,29 @@ def test_the_console_writer_checkpoints_between_batches(tmp_path: Path) -> None:
         assert pages == WRITER_AUTOCHECKPOINT_PAGES
     finally:
         asyncio.run(core.stop())
+
+
+def test_the_idle_checkpoint_after_the_writer_closed_the_store_leaves_it_closed(
+    tmp_path: Path,
+) -> None:
+    writer = Writer()
+    store = writer.run(Store, tmp_path / "console.db")
+    writer.run(store.checkpoint_between_batches)
+    writer.when_idle(store.checkpoint_idle)
+    ran = threading.Event()
+    writer.when_idle(ran.set)
+
+    def commit() -> None:
+        with store.transaction() as c:
+            c.execute("INSERT INTO meta VALUES ('k', 'v')")
+
+    writer.run(commit)
+    assert ran.wait(10)
+    ran.clear()
+    # a commit the last checkpoint has not seen, and its second passed: the next idle one runs
+    store._checkpointed_at = (store._checkpointed_at[0] - 1, 0.0)
+    writer.run(store.close)
+    assert ran.wait(10)  # the idle work after the close has run
+    assert writer.run(store.db.is_closed)
+    writer.shutdown()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["console.db"]  # WAL checkpointed away
