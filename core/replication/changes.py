@@ -22,7 +22,6 @@ from core.replication.capture import (
     NOT_REPLICATED,
     capture_on,
     install_capture,
-    put_row,
     replicated_tables,
     set_capture,
     value,
@@ -94,6 +93,84 @@ def apply_snapshot(conn: sqlite3.Connection, record: LogRecord) -> None:
         )
 
 
+class RowBuffer:
+    """The rows of consecutive `changes` records, written together at flush().
+
+    Each table's changes are written in their order, in runs of the same operation and
+    columns, one executemany a run (a statement per row cost more than SQLite's own work:
+    each releases and retakes the GIL, which the event loop's thread holds while it reads the
+    next records). Tables are written one after another: a change touches only its own
+    table's rows (an INSERT OR REPLACE that removes a row holding the same unique key removes
+    it from that table, and no delete is captured for it, so within a table the order is
+    kept), so this leaves the rows that applying every change in order leaves.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, list[list[Any]]] = {}
+        self._sql: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.outbox = False  # an outbox row was held since the last clear()
+
+    def add(self, rows: list[list[Any]]) -> None:
+        tables = self._tables
+        for row in rows:
+            held = tables.get(row[0])
+            if held is None:
+                tables[row[0]] = [row]
+            else:
+                held.append(row)
+        if "outbox" in tables:
+            self.outbox = True
+
+    def clear(self) -> None:
+        self._tables.clear()
+        self.outbox = False
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Write the rows held, in the caller's transaction (capture off), and forget them."""
+        for tbl, rows in self._tables.items():
+            run: list[tuple[Any, ...]] = []
+            key: tuple[str, ...] | None = None  # () for deletes, else the put's columns
+            for _tbl, op, row_id, row in rows:
+                if op == "del" or row is None:
+                    if key != ():
+                        self._write(conn, tbl, key, run)
+                        run, key = [], ()
+                    run.append((row_id,))
+                else:
+                    columns = tuple(row)
+                    if key != columns:
+                        self._write(conn, tbl, key, run)
+                        run, key = [], columns
+                    run.append((row_id, *row.values()))
+            self._write(conn, tbl, key, run)
+        self._tables.clear()
+
+    def _write(
+        self,
+        conn: sqlite3.Connection,
+        tbl: str,
+        key: tuple[str, ...] | None,
+        run: list[tuple[Any, ...]],
+    ) -> None:
+        if not run or key is None:
+            return
+        if key == ():
+            conn.executemany(f"DELETE FROM main.{_quoted(tbl)} WHERE rowid = ?", run)
+            return
+        sql = self._sql.get((tbl, key))
+        if sql is None:
+            names = ", ".join(["rowid", *(_quoted(c) for c in key)])
+            marks = ", ".join("?" * (len(key) + 1))
+            sql = f"INSERT OR REPLACE INTO main.{_quoted(tbl)} ({names}) VALUES ({marks})"
+            self._sql[(tbl, key)] = sql
+        try:
+            conn.executemany(sql, run)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            # a BLOB comes as {"$hex": ...}, which SQLite cannot bind: the run again, decoded
+            # (the rows before the BLOB's are written again with the same values)
+            conn.executemany(sql, [tuple(value(v) for v in p) for p in run])
+
+
 def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
     """Apply a `changes` or `snapshot` record in the caller's transaction (other kinds are
     not rows), with the capture off: a replica's applying is not a decision of its own."""
@@ -107,14 +184,10 @@ def apply_changeset(conn: sqlite3.Connection, record: LogRecord) -> None:
             apply_snapshot(conn, record)
             recount_backlog(conn)
             return
-        outbox = False
-        for tbl, op, row_id, row in record.payload["rows"]:
-            outbox = outbox or tbl == "outbox"
-            if op == "del":
-                conn.execute(f"DELETE FROM main.{_quoted(tbl)} WHERE rowid = ?", (row_id,))
-            else:
-                put_row(conn, tbl, row_id, row)
-        if outbox:
+        rows = RowBuffer()
+        rows.add(record.payload["rows"])
+        rows.flush(conn)
+        if rows.outbox:
             recount_backlog(conn)
     finally:
         if was:

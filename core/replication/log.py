@@ -249,7 +249,7 @@ class LogReader:
 
     async def _on_delivered(self, message: DeliveredMessage) -> None:
         # Deliveries queue here; one flush commits whatever arrived in one SQLite transaction
-        # (synchronous=FULL costs a sync per transaction), then acks it with one multiple ack.
+        # (each transaction has its own costs), then acks it with one multiple ack.
         self._pending.append(message)
         if self._flushing:
             return

@@ -19,6 +19,7 @@ to the log when it holds the lease again, or are undone if another console decid
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -40,12 +41,10 @@ from core.replication.actions import CommandQueued, Outcome
 from core.replication.capture import (
     CHANGE_TABLE,
     install_capture,
-    quoted,
     set_capture,
     undo_pending,
-    value,
 )
-from core.replication.changes import CHANGES, apply_snapshot, snapshot_payload
+from core.replication.changes import CHANGES, RowBuffer, apply_snapshot, snapshot_payload
 from core.replication.commands import (
     BadCommand,
     Command,
@@ -149,7 +148,9 @@ class FundReplication:
         self._unlogged = False  # this console has captured changes the log does not hold
         self._outbox_touched = False
         self._persisted: tuple[str, str] = ("", "")
-        self._put_sql: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._rows = RowBuffer()  # the rows of the batch being applied
+        self._pending_conn: sqlite3.Connection | None = None  # the publisher's, on the loop
+        self._forgetting: concurrent.futures.Future[None] | None = None
 
     # -- setup on the writer thread ------------------------------------------------------
     def _open_state(self) -> ReplicaState:
@@ -425,6 +426,9 @@ class FundReplication:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._reader_conn.close(), 3.0)
         self.writer.run(self.state.close)
+        if self._pending_conn is not None:
+            self._pending_conn.close()
+            self._pending_conn = None
 
     # -- the status file: what `volunteer-console status` prints -----------------------------
     def write_status(self) -> None:
@@ -538,6 +542,7 @@ class FundReplication:
                 conn.execute(f"DELETE FROM {CHANGE_TABLE} WHERE id <= ?", (payload["upto"],))
             return
         if record.kind in _DECIDING_KINDS and self._unlogged:
+            self._rows.flush(conn)  # (none: rows of another console would have undone first)
             self._unlogged = False
             undone = undo_pending(conn)
             self.undone += undone
@@ -549,26 +554,12 @@ class FundReplication:
                 undone,
             )
         if record.kind == CHANGES:
-            for tbl, op, row_id, row in payload["rows"]:
-                if tbl == "outbox":
-                    self._outbox_touched = True
-                if op == "del":
-                    conn.execute(f"DELETE FROM main.{quoted(tbl)} WHERE rowid = ?", (row_id,))
-                else:
-                    self._put(conn, tbl, row_id, row)
+            # written at the batch's end, or before anything that is not rows
+            self._rows.add(payload["rows"])
         elif record.kind == SNAPSHOT:
+            self._rows.clear()  # it replaces every row
             apply_snapshot(conn, record)
             self._outbox_touched = True
-
-    def _put(self, conn: sqlite3.Connection, tbl: str, row_id: int, row: dict[str, Any]) -> None:
-        key = (tbl, tuple(row))
-        sql = self._put_sql.get(key)
-        if sql is None:
-            names = ", ".join(["rowid", *(quoted(c) for c in row)])
-            marks = ", ".join("?" * (len(row) + 1))
-            sql = f"INSERT OR REPLACE INTO main.{quoted(tbl)} ({names}) VALUES ({marks})"
-            self._put_sql[key] = sql
-        conn.execute(sql, (row_id, *(value(v) for v in row.values())))
 
     @contextlib.contextmanager
     def _quiet_transaction(self) -> Iterator[sqlite3.Connection]:
@@ -591,12 +582,17 @@ class FundReplication:
 
     def _batch_begin(self, conn: sqlite3.Connection) -> None:
         # Applying the log is not a decision of this console: no capture, once per batch.
+        self._rows.clear()  # what a batch rolled back held
         set_capture(conn, False)
         self._unlogged = bool(
             conn.execute(f"SELECT EXISTS (SELECT 1 FROM {CHANGE_TABLE})").fetchone()[0]
         )
 
     def _batch_end(self, conn: sqlite3.Connection) -> None:
+        self._rows.flush(conn)
+        if self._rows.outbox:
+            self._outbox_touched = True
+            self._rows.outbox = False
         if self.holder_id not in ("", "?") and self._persisted != (
             self.holder_id,
             self.holder_name,
@@ -775,8 +771,13 @@ class FundReplication:
 
     def _read_pending(self, after: int) -> tuple[list[tuple[Any, ...]], int]:
         """Captured rows after `after` (at most PUBLISH_ROWS) and the outbox seq sendable once
-        they are in the log, read in one read transaction (writer thread)."""
-        c = self.store.conn
+        they are in the log, read in one read transaction of its own connection, on the loop
+        (through the writer thread, the read waited behind the engine's next batch and its
+        sync: half the replicas' lag at 200 responses/s); a read sees committed rows only."""
+        c = self._pending_conn
+        if c is None:
+            c = sqlite3.connect(self.store.path, isolation_level=None, timeout=10)
+            self._pending_conn = c
         c.execute("BEGIN")
         try:
             rows = c.execute(
@@ -808,7 +809,7 @@ class FundReplication:
 
     async def _publish_pending(self, writer: LogWriter) -> None:
         while True:
-            rows, limit = await self.writer.call(self._read_pending, self.published_upto)
+            rows, limit = self._read_pending(self.published_upto)
             if rows:
                 upto = int(rows[-1][0])
                 # the rows are JSON already: written into the record as they are
@@ -833,7 +834,10 @@ class FundReplication:
         now = time.monotonic()
         if self.published_upto and now - self._last_forget >= FORGET_EVERY:
             self._last_forget = now
-            await self.writer.call(self._forget, self.published_upto)
+            # not waited for: behind the engine's next batch it held the next append back
+            if self._forgetting is None or self._forgetting.done():
+                with contextlib.suppress(RuntimeError):  # the writer is shut down
+                    self._forgetting = self.writer.submit(self._forget, self.published_upto)
 
     def _release_waiters(self) -> None:
         keep = []

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from core.config import DB_NAME
 from core.engine import Engine
 from core.kinds import RefusalKind
 from core.replication.actions import CommandQueued, Outcome
+from core.replication.changes import RowBuffer
 from core.service import ConsoleCore
 from core.storage import Store
 from tests.helpers.broker import (
@@ -361,3 +363,52 @@ def test_without_coordinators_names_the_feed_still_says_which_console_decided(
             await b.stop()
 
     run_with_fund(scenario, 150)
+
+
+def test_a_replica_offline_while_decisions_pass_catches_up_and_equals_the_arbiter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B follows A and stops; A decides 2,000 responses meanwhile; B back reads them all
+    (several decisions a record, several records a transaction). Its first transaction
+    fails after writing part of its rows, as if B stopped mid-batch: rolled back, the batch
+    is read again, and B's tables equal A's (nothing lost, nothing written twice)."""
+    n = 2000
+    failed: list[int] = []
+    write = RowBuffer._write
+
+    def write_then_fail_once(self: RowBuffer, conn: Any, tbl: str, key: Any, run: Any) -> None:
+        write(self, conn, tbl, key, run)
+        if not failed and len(run) > 1:
+            failed.append(len(run))
+            raise sqlite3.OperationalError("injected: the replica stops mid-batch")
+
+    def decided(core: ConsoleCore) -> int:
+        with contextlib.closing(sqlite3.connect(core.store.path)) as c:
+            return int(c.execute("SELECT COUNT(*) FROM participation").fetchone()[0])
+
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        await deciding(a)
+        app = await a.writer.call(a.engine.create_application, a_form(SystemClock(), spots=n))
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        try:
+            await caught_up(a, b)
+            await b.stop()
+            async with VolunteerClient(fund) as vol:
+                for v in range(n):
+                    await vol.respond(app, v, "accepted")
+            await wait_until(lambda: decided(a) == n, 120, "A to decide every response")
+            assert decided(b) == 0
+            monkeypatch.setattr(RowBuffer, "_write", write_then_fail_once)
+            b = console(tmp_path, fund, "B")
+            await b.start()
+            await caught_up(a, b)
+            assert failed  # the injected stop happened, with rows already written
+            assert decided(b) == n
+        finally:
+            await b.stop()
+            await a.stop()
+
+    run_with_fund(scenario, 240)
