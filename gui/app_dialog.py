@@ -256,6 +256,10 @@ class AppDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # the fields' own minimum wins over setMinimumWidth's 560, which alone let Qt squeeze
+        # the dialog into 2/3 of a 1024 px screen and cut the Russian "When a spot frees"
+        # choice to "Предложить всему листу ожидания (кт"
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(grid)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)

@@ -232,3 +232,23 @@ def test_reminders_are_set_in_the_form_and_a_setting_that_cannot_work_is_refused
     s = local_core.queries.summary(dlg.saved_id)
     assert (s.reminder_hours, s.release_unconfirmed) == ((), False)
     bridge.shutdown()
+
+
+@pytest.mark.parametrize("code", ["en", "ru"])
+def test_the_choices_show_whole_in_either_language(qtbot, qloop, local_core, qapp, code):
+    from gui import i18n
+
+    i18n.install_translator(qapp, code)
+    try:
+        bridge = Bridge(local_core)
+        dlg = _dialog(qtbot, bridge)
+        qtbot.waitExposed(dlg)
+        for combo in (dlg.policy, dlg.unconfirmed):
+            widest = max(
+                combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                for i in range(combo.count())
+            )
+            assert combo.width() >= max(combo.sizeHint().width(), widest), combo.currentText()
+        bridge.shutdown()
+    finally:
+        i18n.remove_translators(qapp)
