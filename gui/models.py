@@ -75,6 +75,16 @@ class ApplicationsModel(KeyedTableModel):
         QT_TRANSLATE_NOOP("models", "Status"),
     )
     NARROW = (3, 4, 5)  # the small numbers: fixed narrow columns leave room for the name
+    # what the short titles count (Russian shortens them to "Своб.", "Предл."), by column
+    header_tips = (
+        "",
+        "",
+        QT_TRANSLATE_NOOP("models", "Signed up of the spots; amber: held for the waitlist"),
+        QT_TRANSLATE_NOOP("models", "Free spots: the next volunteer to answer signs up"),
+        QT_TRANSLATE_NOOP("models", "Volunteers on the waitlist"),
+        QT_TRANSLATE_NOOP("models", "Offers open now, waiting for the volunteer's answer"),
+        "",
+    )
     extra_roles = frozenset(
         {
             FillRole,
@@ -92,6 +102,12 @@ class ApplicationsModel(KeyedTableModel):
         self.status_in_name = False
         self.short_dates = False
         self._sort_keys: dict[int, list[Any]] = {}  # column -> each row's sort value
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            tip = str(self.header_tips[section]) if 0 <= section < len(self.header_tips) else ""
+            return QCoreApplication.translate("models", tip) if tip else None
+        return super().headerData(section, orientation, role)
 
     def set_compact(self, *, status_in_name: bool, short_dates: bool) -> None:
         if (status_in_name, short_dates) == (self.status_in_name, self.short_dates):

@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+564"/>
+        <location line="+580"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -708,7 +708,7 @@
         <translation>Сохранить &amp;черновик</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+128"/>
         <source>The end must differ from the start (an earlier end is the next day)</source>
         <translation>Конец должен отличаться от начала (более раннее время конца — это следующий день)</translation>
     </message>
@@ -723,12 +723,12 @@
         <translation>Целое число минут от 1 до %1</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-132"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+111"/>
         <source>A name is required</source>
         <translation>Укажите название</translation>
     </message>
@@ -3865,7 +3865,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-551"/>
+        <location filename="../../gui/models.py" line="-567"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -3903,7 +3903,7 @@
     </message>
     <message>
         <location filename="../../gui/checkin_view.py" line="-400"/>
-        <location filename="../../gui/models.py" line="+218"/>
+        <location filename="../../gui/models.py" line="+234"/>
         <location line="+58"/>
         <location line="+219"/>
         <location line="+24"/>
@@ -3929,7 +3929,27 @@
         <translation>Часы</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="-300"/>
+        <location filename="../../gui/models.py" line="-528"/>
+        <source>Signed up of the spots; amber: held for the waitlist</source>
+        <translation>Записано из мест; жёлтым — места, удержанные для листа ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free spots: the next volunteer to answer signs up</source>
+        <translation>Свободные места: следующий откликнувшийся будет записан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Volunteers on the waitlist</source>
+        <translation>Волонтёры в листе ожидания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offers open now, waiting for the volunteer&apos;s answer</source>
+        <translation>Открытые предложения мест: ждут ответа волонтёров</translation>
+    </message>
+    <message>
+        <location line="+225"/>
         <source>Since</source>
         <translation>Записан с</translation>
     </message>

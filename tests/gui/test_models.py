@@ -293,3 +293,18 @@ def test_the_roster_says_who_was_reminded_who_confirmed_and_who_did_not(qtmodelt
     qtmodeltester.check(model)
     assert model.index(1, 2).data().startswith("✓ ")
     assert model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole).startswith("Confirmed ")
+
+
+def test_the_list_s_short_count_titles_say_what_they_count_in_a_tooltip(qapp, language):
+    model = ApplicationsModel(lambda _id: None)
+    h, tip = Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    language("ru")
+    assert model.headerData(ApplicationsModel.OFFERS, h) == "Предл."
+    assert model.headerData(ApplicationsModel.OFFERS, h, tip) == (
+        "Открытые предложения мест: ждут ответа волонтёров"
+    )
+    language("en")
+    tips = {c: model.headerData(c, h, tip) for c in range(model.columnCount())}
+    assert tips[ApplicationsModel.FREE] == "Free spots: the next volunteer to answer signs up"
+    assert all(tips[c] for c in (*ApplicationsModel.NARROW, ApplicationsModel.FILL))
+    assert tips[ApplicationsModel.NAME] is None
