@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from core.resources import resource_path
 
@@ -13,6 +13,14 @@ log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 LANGUAGES = {"en": "English", "ru": "Русский"}  # each named in itself
+
+# Qt's own file dialog labels that its qtbase_ru.qm misses (its .ui now writes them with
+# mnemonics), so the export and import dialogs read "&Look in:" in a Russian window; our .ts
+# carries them, and Qt finds them in our translator when its own has none.
+QT_MISSING = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
 
 # translators must outlive the call; QCoreApplication does not own them
 _installed: list[QTranslator] = []

@@ -149,3 +149,16 @@ def test_the_shipped_qm_files_are_built_from_the_ts_files(tmp_path):
             capture_output=True,
         )
         assert qm.read_bytes() == i18n.qm_path(lang).read_bytes(), f"rebuild {lang}: update.sh"
+
+
+def test_in_russian_the_file_dialogs_labels_are_russian_too(qtbot, language):
+    """The export and import dialogs are Qt's own: its qtbase_ru.qm misses two of their labels."""
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    language("ru")
+    dialog = QFileDialog(None, "", "", "CSV (*.csv)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    qtbot.addWidget(dialog)
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.text()]
+    assert labels == ["&Папка:", "&Имя файла:", "&Тип файлов:"]
