@@ -635,7 +635,7 @@ def broker_url(args: argparse.Namespace) -> str:
             config.PASSWORD_ENV,
         )
     return config.effective_broker_url(
-        config.load_settings(args.data_dir),
+        config.start_settings(args.data_dir),  # no pydantic: the window paints before it
         args.broker,
         password_file=getattr(args, "broker_password_file", None),
     )
@@ -646,7 +646,7 @@ def broker_tls(args: argparse.Namespace, url: str) -> tls.TlsFiles:
     Raises TlsSettingsInvalid naming the option and the file."""
     files = tls.merged(
         config.effective_tls(
-            config.load_settings(args.data_dir),
+            config.start_settings(args.data_dir),
             ca_file=getattr(args, "broker_ca_file", None),
             cert_file=getattr(args, "broker_cert_file", None),
             key_file=getattr(args, "broker_key_file", None),

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -145,6 +146,41 @@ def _plain(key: str, value: Any) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class StartSettings:
+    """What a console reads of its settings while it starts (Settings' own defaults)."""
+
+    broker_url: str = DEFAULT_BROKER
+    broker_user: str = ""
+    broker_password_file: str = ""
+    language: str = "system"
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    coordinator_name: str = ""  # trimmed, as the model trims it
+    broker_ca_file: str = ""
+    broker_cert_file: str = ""
+    broker_key_file: str = ""
+
+
+def start_settings(data_dir: Path) -> StartSettings | Settings:
+    """load_settings(data_dir)'s broker, language, retention, coordinator's name and TLS files,
+    without pydantic when the file is plainly valid (what the console writes): the window
+    paints before pydantic is loaded. Any other file goes through the model, which decides
+    and warns."""
+    path = settings_path(data_dir)
+    if not path.exists():
+        return StartSettings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = None
+    if isinstance(raw, dict) and all(_plain(k, v) for k, v in raw.items() if k in _PLAIN_VALUES):
+        given = {f.name: raw[f.name] for f in fields(StartSettings) if f.name in raw}
+        if "coordinator_name" in given:
+            given["coordinator_name"] = given["coordinator_name"].strip()
+        return StartSettings(**given)
+    return load_settings(data_dir)
+
+
 def fund_id_of(data_dir: Path) -> str:
     """load_settings(data_dir).fund_id without pydantic when the file is plainly valid (what
     the console writes); any other file goes through the model, which decides and warns."""
@@ -239,7 +275,9 @@ def read_password_file(path: Path) -> str:
     return lines[0]
 
 
-def broker_password(settings: Settings, password_file: Path | None = None) -> str | None:
+def broker_password(
+    settings: Settings | StartSettings, password_file: Path | None = None
+) -> str | None:
     """The broker user's password: a password file (--broker-password-file, else the
     setting), then $VOLUNTEER_CONSOLE_BROKER_PASSWORD, then the system keyring."""
     chosen = password_file or (
@@ -253,7 +291,10 @@ def broker_password(settings: Settings, password_file: Path | None = None) -> st
 
 
 def effective_broker_url(
-    settings: Settings, override: str | None = None, *, password_file: Path | None = None
+    settings: Settings | StartSettings,
+    override: str | None = None,
+    *,
+    password_file: Path | None = None,
 ) -> str:
     """The URL to connect with: --broker, then the environment, then settings plus the
     password (file, environment or keyring). Raises BrokerPasswordMissing when a user is set
@@ -315,7 +356,7 @@ def _with_given_password(url: str, password_file: Path | None) -> str:
 
 
 def effective_tls(
-    settings: Settings,
+    settings: Settings | StartSettings,
     *,
     ca_file: Path | None = None,
     cert_file: Path | None = None,

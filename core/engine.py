@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
-from core import attendance, rules, undo
-from core import messages as m
+from core import attendance, rules, undo, wire
 from core import outcomes as o
 from core.clock import Clock, SystemClock, local_now, shift_over
 from core.ids import new_application_id
@@ -23,6 +22,9 @@ from core.kinds import ActivityKind, Refusal, RefusalKind, Rejection, RejectionK
 from core.records import Activity, LoggedMessage
 from core.rules import AppState, Effects, Participant
 from core.storage import Store, StoreDamaged, StoreUnavailable, _ts, compact_json
+
+if TYPE_CHECKING:  # loaded with the first message in or out: pydantic is not needed before
+    from core import messages as m
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class Delivery:
     """One inbound message as the transport hands it over: bytes plus envelope facts."""
 
     body: bytes
-    exchange: str = m.RESPONSE_EXCHANGE
+    exchange: str = wire.RESPONSE_EXCHANGE
     routing_key: str = ""
     message_id: str | None = None
     app_id: str | None = None
@@ -369,6 +371,8 @@ class Engine:
             return "rejected", reject(RejectionKind.NOT_UTF8_PROPERTY, properties=found), None
         if d.app_id is not None and d.app_id == self.console_app_id:
             return "ignored", "published by this fund's console", None
+        from core import messages as m
+
         parsed = m.parse_inbound(d.body)
         if isinstance(parsed, m.Rejected):
             return "rejected", parsed.rejection, None
@@ -915,19 +919,21 @@ _RELEASE_DUE = (
 # The rules say what happened (core/outcomes.py); the contract says which message tells it.
 
 _STATUS_OF_NEWS: dict[o.News, str] = {
-    o.News.SIGNED_UP: m.STATUS_SIGNED_UP,
-    o.News.SPOT_OFFERED: m.STATUS_SPOT_AVAILABLE,
-    o.News.NOT_SELECTED: m.STATUS_NOT_SELECTED,
-    o.News.REMOVED: m.STATUS_REMOVED,
-    o.News.APP_CANCELLED: m.STATUS_CANCELLED,
-    o.News.APP_CLOSED: m.STATUS_CLOSED,
-    o.News.CONFIRMED: m.STATUS_CONFIRMED,
-    o.News.NOT_CONFIRMED: m.STATUS_NOT_CONFIRMED,
+    o.News.SIGNED_UP: wire.STATUS_SIGNED_UP,
+    o.News.SPOT_OFFERED: wire.STATUS_SPOT_AVAILABLE,
+    o.News.NOT_SELECTED: wire.STATUS_NOT_SELECTED,
+    o.News.REMOVED: wire.STATUS_REMOVED,
+    o.News.APP_CANCELLED: wire.STATUS_CANCELLED,
+    o.News.APP_CLOSED: wire.STATUS_CLOSED,
+    o.News.CONFIRMED: wire.STATUS_CONFIRMED,
+    o.News.NOT_CONFIRMED: wire.STATUS_NOT_CONFIRMED,
 }
 
 
 def wire_message(st: AppState, outcome: o.Outcome, now: datetime) -> m.Outbound:
     """The one message that tells this outcome of application st, stamped now."""
+    from core import messages as m
+
     if isinstance(outcome, o.Told):
         status = _STATUS_OF_NEWS[outcome.news]
         return m.volunteer_notification(st.fund_id, st.id, outcome.volunteer_id, status, now)

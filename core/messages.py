@@ -21,44 +21,33 @@ from pydantic import (
     ValidationError,
 )
 
+from core import wire
 from core.clock import format_ts
 from core.ids import MAX_SAFE_INT, canonical_id, new_message_id, reminder_message_id, wire_id
 from core.kinds import FieldProblem, Rejection, RejectionKind, reject
 from core.outcomes import Listing
+
+# The contract's fixed words (core/wire.py), here too for everything that names them m.X.
+WAITING_EXCHANGE = wire.WAITING_EXCHANGE
+NOTIFICATION_EXCHANGE = wire.NOTIFICATION_EXCHANGE
+RESPONSE_EXCHANGE = wire.RESPONSE_EXCHANGE
+EXCHANGES = wire.EXCHANGES
+STATUS_SPOT_AVAILABLE = wire.STATUS_SPOT_AVAILABLE
+STATUS_NOT_SELECTED = wire.STATUS_NOT_SELECTED
+STATUS_SIGNED_UP = wire.STATUS_SIGNED_UP
+STATUS_REMOVED = wire.STATUS_REMOVED
+STATUS_CANCELLED = wire.STATUS_CANCELLED
+STATUS_CLOSED = wire.STATUS_CLOSED
+STATUS_REMINDER = wire.STATUS_REMINDER
+STATUS_CONFIRMED = wire.STATUS_CONFIRMED
+STATUS_NOT_CONFIRMED = wire.STATUS_NOT_CONFIRMED
+NOTIFICATION_STATUSES = wire.NOTIFICATION_STATUSES
 
 MAX_BODY_BYTES = 64 * 1024
 # A real message nests three levels and its numbers are ids; a body past these bounds is
 # refused before the parser or the validators do work it could force to be slow or to fail.
 MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 64
-
-WAITING_EXCHANGE = "volunteer_waiting_queue_exchange"
-NOTIFICATION_EXCHANGE = "volunteer_notification_exchange"
-RESPONSE_EXCHANGE = "volunteer_response_exchange"
-EXCHANGES = (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE)
-
-# The seed's two status words are kept exactly; the others follow the same style.
-STATUS_SPOT_AVAILABLE = "место доступно"
-STATUS_NOT_SELECTED = "не выбрал"
-STATUS_SIGNED_UP = "записан"
-STATUS_REMOVED = "исключён"
-STATUS_CANCELLED = "заявка отменена"
-STATUS_CLOSED = "заявка закрыта"
-# Reminders and attendance: the shared contract's three words.
-STATUS_REMINDER = "напоминание"
-STATUS_CONFIRMED = "подтверждено"
-STATUS_NOT_CONFIRMED = "не подтвердил"
-NOTIFICATION_STATUSES = (
-    STATUS_SPOT_AVAILABLE,
-    STATUS_NOT_SELECTED,
-    STATUS_SIGNED_UP,
-    STATUS_REMOVED,
-    STATUS_CANCELLED,
-    STATUS_CLOSED,
-    STATUS_REMINDER,
-    STATUS_CONFIRMED,
-    STATUS_NOT_CONFIRMED,
-)
 
 
 def _parse_timestamp(value: Any) -> Any:

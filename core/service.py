@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from core.backup import list_backups, make_backup
 from core.broker.status import BrokerStatus, StatusBoard
 from core.clock import Clock, SystemClock
-from core.config import db_path, effective_tls, load_settings, redact
+from core.config import db_path, effective_tls, redact, start_settings
 from core.engine import Committed, Engine
 from core.kinds import activity_english
 from core.lock import DataDirLock
@@ -97,9 +97,9 @@ class ConsoleCore:
         self.fund_id = fund_id
         self.clock = clock or SystemClock()
         if retention_days is None:
-            retention_days = load_settings(self.data_dir).retention_days
+            retention_days = start_settings(self.data_dir).retention_days
         if tls is None:  # the command line passes its own (options over settings)
-            tls = effective_tls(load_settings(self.data_dir))
+            tls = effective_tls(start_settings(self.data_dir))
         self.retention = timedelta(days=retention_days)
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.lock = DataDirLock(self.data_dir).acquire()  # raises DataDirBusy
@@ -134,7 +134,7 @@ class ConsoleCore:
         self.coordinator_name_given = None if coordinator_name is None else coordinator_name.strip()
         coordinator = self.coordinator_name_given
         if coordinator is None:
-            coordinator = load_settings(self.data_dir).coordinator_name.strip()
+            coordinator = start_settings(self.data_dir).coordinator_name.strip()
         if coordinator:
             self.engine.actor = f"coordinator {coordinator}"
         name = console_name or coordinator or socket.gethostname()

@@ -18,7 +18,7 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from core.config import load_settings
+from core.config import start_settings
 from core.engine import ApplicationForm
 from gui.i18n import install_translator
 from gui.tray import app_icon
@@ -97,7 +97,7 @@ def run(
     app.setDesktopFileName("volunteer-console")  # Wayland matches the window to the menu entry
     # Closing the last window must not stop the loop under main(): we await the signal instead.
     app.setQuitOnLastWindowClosed(False)
-    settings = load_settings(data_dir)
+    settings = start_settings(data_dir)  # the language; no pydantic before the first paint
     install_translator(app, settings.language)
     try:
         return int(

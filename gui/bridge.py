@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from core.config import Settings, get_password, load_settings, set_password, update_settings
+from core.config import get_password, load_settings, set_password, update_settings
 from core.engine import ActionRefused, ApplicationForm, Committed, Engine
 from core.queries import Queries
 from core.replication.actions import CommandQueued
@@ -25,6 +25,9 @@ from core.rules import Policy
 from core.undo import Undo
 from core.writer import Writer
 from gui.display import refusal_text
+
+if TYPE_CHECKING:  # the settings model loads pydantic: the first paint does without it
+    from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

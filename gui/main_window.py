@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import local_now
-from core.config import Settings, without_password
+from core.config import without_password
 from gui.app_dialog import AppDialog, CapacityDialog
 from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
@@ -62,6 +62,9 @@ from gui.table_model import KeyRole
 from gui.tray import TrayNotifier
 from gui.volunteer_view import VolunteerHistoryDialog
 from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
+
+if TYPE_CHECKING:  # the settings model loads pydantic: the first paint does without it
+    from core.settings import Settings
 
 log = logging.getLogger(__name__)
 # Below this a name is elided rather than shown whole; the count columns stay visible.

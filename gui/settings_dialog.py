@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -25,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from core import config, tls
-from core.config import PASSWORD_ENV, Settings
+from core.config import PASSWORD_ENV
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +286,10 @@ class SettingsDialog(QDialog):
 
     def validate(self) -> dict[str, str]:
         """Check every field, show each problem next to its field; field -> message."""
+        from pydantic import ValidationError  # with the dialog: the window starts without it
+
+        from core.settings import Settings
+
         problems: dict[str, str] = {}
         values = self.values()
         try:
@@ -387,6 +393,8 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         if self.validate():
             return
+        from core.settings import Settings
+
         settings = Settings.model_validate(self.values())
         password = self.password.text()
         if password and self.keyring_ok:

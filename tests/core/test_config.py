@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import keyring
@@ -12,6 +15,8 @@ from keyring.errors import PasswordSetError
 
 from core import config
 from core.config import Settings, effective_broker_url, load_settings, redact, save_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class MemoryKeyring(KeyringBackend):
@@ -266,3 +271,43 @@ def test_a_clusters_nodes_each_get_the_settings_user_and_password_and_every_pass
     assert effective_broker_url(Settings(), given, password_file=secret) == (
         "amqp://c:s3cr%2Ft@rabbit1/,amqp://c:s3cr%2Ft@rabbit2/"
     )
+
+
+START_FILES = [
+    *SETTINGS_FILES,
+    '{"language": "ru", "retention_days": 60, "coordinator_name": "  Anna  "}',
+    '{"broker_url": "amqps://rabbit:5671/", "broker_user": "u", "broker_password_file": "p.pw"}',
+    '{"broker_ca_file": "ca.pem", "broker_cert_file": "c.pem", "broker_key_file": "k.pem"}',
+    '{"language": "en", "coordinator_name": 5}',
+]
+
+
+@pytest.mark.parametrize("text", START_FILES)
+def test_the_settings_read_at_start_without_the_model_are_the_models(
+    tmp_path: Path, text: str
+) -> None:
+    config.settings_path(tmp_path).write_text(
+        text, encoding="latin-1" if "\xff" in text else "utf-8"
+    )
+    early, model = config.start_settings(tmp_path), load_settings(tmp_path)
+    for f in fields(config.StartSettings):
+        assert getattr(early, f.name) == getattr(model, f.name), f.name
+
+
+def test_the_settings_read_at_start_have_the_models_defaults(tmp_path: Path) -> None:
+    assert isinstance(config.start_settings(tmp_path), config.StartSettings)  # no file
+    for f in fields(config.StartSettings):
+        assert getattr(config.StartSettings(), f.name) == getattr(Settings(), f.name), f.name
+
+
+def test_reading_plain_settings_at_start_loads_no_pydantic(tmp_path: Path) -> None:
+    save_settings(tmp_path, Settings(language="ru", retention_days=90))
+    code = (
+        "import sys; from pathlib import Path; from core import config\n"
+        f"s = config.start_settings(Path({str(tmp_path)!r}))\n"
+        "print(type(s).__name__, s.language, s.retention_days, 'pydantic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["StartSettings", "ru", "90", "False"]
