@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -232,6 +232,9 @@ class CheckinDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CheckinModel.VOLUNTEER, QHeaderView.ResizeMode.Stretch)
+        # the hours cell is typed into: room for "24:00" and the cursor, also under the short
+        # Russian title "Часы", which alone left 12:45 touching the cell's edge
+        header.setMinimumSectionSize(QFontMetrics(big).horizontalAdvance("24:00") + 24)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
 
         self.last = QLabel()  # what the last key did, or why it was refused

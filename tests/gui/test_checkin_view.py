@@ -242,3 +242,25 @@ def test_a_time_typed_after_the_name_is_the_arrival_as_from_a_paper_sheet(qtbot,
     ]
     assert door.asked[-1][1].startswith("Sign up 904 as a walk-in")
     qtbot.waitUntil(lambda: dlg.last.text() == "904: walk-in, arrived 10:40")
+
+
+@pytest.mark.parametrize("code", ["en", "ru"])
+def test_the_hours_cell_opens_wide_enough_for_two_digit_hours(qtbot, door, language, code):
+    """The column was sized by its title and "3:00": under the short Russian title, "Часы",
+    12:45 typed reached the cell's edge (the last column: the editor cannot grow past it)."""
+    language(code)
+    dlg = door.open()
+    qtbot.keyClicks(dlg.typed, "701")
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: door.marks()[0][1] == "arrived")
+    qtbot.waitUntil(lambda: shown(dlg)[0][4] == "3:00")
+    qtbot.keyClicks(dlg.typed, "701")
+    QTest.keySequence(dlg, QKeySequence("Ctrl+H"))
+    editor = QApplication.focusWidget()
+    assert editor is not dlg.typed
+    editor.selectAll()
+    qtbot.keyClicks(editor, "12:45")
+    margins = editor.textMargins()
+    room = editor.contentsRect().width() - margins.left() - margins.right() - 4  # Qt's 2 px a side
+    assert editor.fontMetrics().horizontalAdvance("24:00") + 8 <= room  # and the cursor
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
