@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from core.records import Activity
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 BUSY_TIMEOUT_MS = 10_000
 # The console's writer checkpoints the WAL between batches, when its queue has run empty
 # (Writer.when_idle), at most once a second: SQLite's own checkpoint ran inside the commit
@@ -74,6 +74,15 @@ def listing_of(columns: Sequence[Any]) -> Listing:
         time.fromisoformat(end),
         capacity,
     )
+
+
+# A signed-up volunteer asked to confirm who has not answered yet (rules.AppState.awaiting):
+# the WHERE of the partial index participation_awaiting (_v17), word for word, so a query
+# with it may use that index.
+_AWAITING = (
+    "state = 'signed' AND confirm_by IS NOT NULL AND confirmed_at IS NULL"
+    " AND unconfirmed_at IS NULL"
+)
 
 
 def _v1_tables(db: pw.Database) -> list[type[pw.Model]]:
@@ -485,6 +494,17 @@ def _v16(db: pw.Database) -> None:
     )
 
 
+def _v17(db: pw.Database) -> None:
+    # Who awaits a confirmation, read whenever an application with reminders due is loaded
+    # (Store.load_state): a small index of just those rows. Through the order index the read
+    # walked the whole roster row by row, 260 us per application at 1M rows (6 us so).
+    db.execute_sql(
+        "CREATE INDEX participation_awaiting ON participation(application_id)"
+        " WHERE state = 'signed' AND confirm_by IS NOT NULL AND confirmed_at IS NULL"
+        " AND unconfirmed_at IS NULL"
+    )
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v1,
     _v2,
@@ -502,6 +522,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v14,
     _v15,
     _v16,
+    _v17,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -1084,9 +1105,8 @@ class Store:
         # of their confirm-bys and the lead times ahead): most applications read nothing here.
         if st.reminder_due is not None:
             for vid, by in c.execute(
-                "SELECT volunteer_id, confirm_by FROM participation WHERE application_id = ?"
-                " AND state = 'signed' AND confirm_by IS NOT NULL AND confirmed_at IS NULL"
-                " AND unconfirmed_at IS NULL",
+                "SELECT volunteer_id, confirm_by FROM participation"
+                f" INDEXED BY participation_awaiting WHERE application_id = ? AND {_AWAITING}",
                 (app_id,),
             ):
                 st.awaiting[vid] = datetime.fromisoformat(by)
