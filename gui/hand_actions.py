@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -65,6 +65,15 @@ class _Form(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # the buttons were made before a subclass's fields, so Qt's first focus went to a
+        # button: Ctrl+U, then the id typed, went nowhere
+        first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+        field = first.widget() if first is not None else None
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def problem(self) -> str:
         return ""

@@ -251,3 +251,23 @@ def test_a_right_click_on_an_application_row_opens_its_menu(desk):
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     assert "Duplica&te…" in texts and "Delete dra&ft" in texts and "&Edit…" in texts
     menu.close()
+
+
+def test_each_small_dialog_opens_with_the_keyboard_in_its_first_field(desk):
+    """Ctrl+U and then the id typed: the buttons were made before the fields, so Qt's first
+    focus went to a button and the id went nowhere."""
+    from PySide6.QtWidgets import QApplication
+
+    desk.app(spots=1, volunteers="v1 w1 w2")
+    for chord, field in (("Ctrl+U", "volunteer"), ("Ctrl+D", "day")):
+        desk.chord(chord)
+        dlg = desk.window.hand.dialog
+        desk.qtbot.waitUntil(dlg.isActiveWindow)
+        assert QApplication.focusWidget() is getattr(dlg, field), chord
+        dlg.reject()
+    pick_waiting(desk, "w2")
+    desk.chord("Ctrl+M")
+    dlg = desk.window.hand.dialog
+    desk.qtbot.waitUntil(dlg.isActiveWindow)
+    assert QApplication.focusWidget() is dlg.position
+    dlg.reject()
