@@ -251,10 +251,9 @@ class VolunteerHistoryDialog(QDialog):
         else:
             apps = len({r.application_id for r in rows})
             self.summary.setText(
-                self.tr("%1: %2 decision(s) on %3 application(s), newest first.")
-                .replace("%1", vid)
-                .replace("%2", str(len(rows)))
-                .replace("%3", str(apps))
+                self.tr("%1: %n decision(s)", "", len(rows)).replace("%1", vid)
+                + " "
+                + self.tr("on %n application(s), newest first.", "", apps)
             )
         self.volunteer_id = vid
 

@@ -149,7 +149,7 @@
 <context>
     <name>HandActions</name>
     <message numerus="yes">
-        <location filename="../../gui/hand_actions.py" line="+568"/>
+        <location filename="../../gui/hand_actions.py" line="+577"/>
         <source>Offer the %n spot(s) held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</source>
         <translation>
             <numerusform>Offer the %n spot held unclaimed in «%1» to the waitlist again? The volunteers offered are told a spot is available.</numerusform>
@@ -168,7 +168,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+746"/>
+        <location filename="../../gui/main_window.py" line="+749"/>
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
@@ -227,6 +227,25 @@
         <translation>
             <numerusform>%n byte</numerusform>
             <numerusform>%n bytes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerHistoryDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/volunteer_view.py" line="+254"/>
+        <source>%1: %n decision(s)</source>
+        <translation>
+            <numerusform>%1: %n decision</numerusform>
+            <numerusform>%1: %n decisions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>on %n application(s), newest first.</source>
+        <translation>
+            <numerusform>on %n application, newest first.</numerusform>
+            <numerusform>on %n applications, newest first.</numerusform>
         </translation>
     </message>
 </context>

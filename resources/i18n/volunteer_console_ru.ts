@@ -848,7 +848,7 @@
         <translation>Введите ID или имя; Enter отмечает приход</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>Arrived</source>
         <translation>Пришёл</translation>
     </message>
@@ -1230,7 +1230,7 @@
 <context>
     <name>DuplicateDialog</name>
     <message>
-        <location filename="../../gui/hand_actions.py" line="+193"/>
+        <location filename="../../gui/hand_actions.py" line="+202"/>
         <source>Duplicate application</source>
         <translation>Дублировать заявку</translation>
     </message>
@@ -1712,7 +1712,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+96"/>
+        <location filename="../../gui/main_window.py" line="+99"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -3173,7 +3173,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="+71"/>
+        <location filename="../../gui/settings_dialog.py" line="+73"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -3318,7 +3318,7 @@
         <translation>Файлы PEM (*.pem *.crt *.cer *.key);;Все файлы (*)</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+47"/>
         <source>A password needs a user name.</source>
         <translation>Для пароля нужно указать пользователя.</translation>
     </message>
@@ -3408,7 +3408,7 @@
         <translation>Укажите пароль в поле «Пароль», а не в адресе.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>The system keyring refused the password: %1</source>
         <translation>Системное хранилище паролей не приняло пароль: %1</translation>
     </message>
@@ -3761,10 +3761,23 @@
         <source>No decision about %1 in this fund.</source>
         <translation>В этом фонде о %1 нет ни одного решения.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+4"/>
-        <source>%1: %2 decision(s) on %3 application(s), newest first.</source>
-        <translation>%1: решений — %2, заявок — %3; сначала новые.</translation>
+        <source>%1: %n decision(s)</source>
+        <translation>
+            <numerusform>%1: %n решение</numerusform>
+            <numerusform>%1: %n решения</numerusform>
+            <numerusform>%1: %n решений</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>on %n application(s), newest first.</source>
+        <translation>
+            <numerusform>в %n заявке, сначала новые.</numerusform>
+            <numerusform>в %n заявках, сначала новые.</numerusform>
+            <numerusform>в %n заявках, сначала новые.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3910,12 +3923,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gui/volunteer_view.py" line="-149"/>
+        <location filename="../../gui/volunteer_view.py" line="-151"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../gui/checkin_view.py" line="-400"/>
+        <location filename="../../gui/checkin_view.py" line="-403"/>
         <location filename="../../gui/models.py" line="+234"/>
         <location line="+58"/>
         <location line="+219"/>

@@ -50,6 +50,23 @@ def test_the_history_names_each_application_and_says_what_happened_newest_first(
     bridge.shutdown()
 
 
+def test_the_page_counts_decisions_and_applications_in_words(
+    qtbot, qloop, local_core, clock, language
+):
+    bridge = Bridge(local_core)
+    park = created(qtbot, bridge.create_application(a_form(clock, name="Park clean-up", spots=1)))
+    local_core.engine.handle([response("123", park, "7")])
+    for code, text in (
+        ("en", "7: 1 decision on 1 application, newest first."),
+        ("ru", "7: 1 решение в 1 заявке, сначала новые."),
+    ):
+        language(code)
+        dlg = VolunteerHistoryDialog(bridge, "7")
+        qtbot.addWidget(dlg)
+        assert dlg.summary.text() == text
+    bridge.shutdown()
+
+
 def test_an_empty_volunteer_page_says_what_to_type_on_the_tab_it_opens_on(qtbot, qloop, local_core):
     bridge = Bridge(local_core)
     dlg = VolunteerHistoryDialog(bridge, "")
