@@ -149,7 +149,8 @@ class FundReplication:
         self._outbox_touched = False
         self._persisted: tuple[str, str] = ("", "")
         self._rows = RowBuffer()  # the rows of the batch being applied
-        self._pending_conn: sqlite3.Connection | None = None  # the publisher's, on the loop
+        self._pending_conn: sqlite3.Connection | None = None  # the publisher's reads
+        self._reading: asyncio.Future[tuple[list[tuple[Any, ...]], int]] | None = None
         self._forgetting: concurrent.futures.Future[None] | None = None
 
     # -- setup on the writer thread ------------------------------------------------------
@@ -426,6 +427,9 @@ class FundReplication:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._reader_conn.close(), 3.0)
         self.writer.run(self.state.close)
+        if self._reading is not None:
+            with contextlib.suppress(BaseException):  # a read still running: not under it
+                await self._reading
         if self._pending_conn is not None:
             self._pending_conn.close()
             self._pending_conn = None
@@ -771,12 +775,15 @@ class FundReplication:
 
     def _read_pending(self, after: int) -> tuple[list[tuple[Any, ...]], int]:
         """Captured rows after `after` (at most PUBLISH_ROWS) and the outbox seq sendable once
-        they are in the log, read in one read transaction of its own connection, on the loop
-        (through the writer thread, the read waited behind the engine's next batch and its
-        sync: half the replicas' lag at 200 responses/s); a read sees committed rows only."""
+        they are in the log, read in one read transaction of its own connection, on a thread
+        of asyncio's (through the writer thread, the read waited behind the engine's next
+        batch and its sync: half the replicas' lag at 200 responses/s; on the loop, it would
+        hold the window's thread); a read sees committed rows only. One read at a time."""
         c = self._pending_conn
         if c is None:
-            c = sqlite3.connect(self.store.path, isolation_level=None, timeout=10)
+            c = sqlite3.connect(
+                self.store.path, isolation_level=None, timeout=10, check_same_thread=False
+            )
             self._pending_conn = c
         c.execute("BEGIN")
         try:
@@ -809,7 +816,11 @@ class FundReplication:
 
     async def _publish_pending(self, writer: LogWriter) -> None:
         while True:
-            rows, limit = self._read_pending(self.published_upto)
+            reading = asyncio.get_running_loop().run_in_executor(
+                None, self._read_pending, self.published_upto
+            )
+            self._reading = reading
+            rows, limit = await asyncio.shield(reading)
             if rows:
                 upto = int(rows[-1][0])
                 # the rows are JSON already: written into the record as they are
