@@ -155,12 +155,15 @@ class ImportDialog(QDialog):
         self.errors_model.set_rows(list(preview.errors))
         new = sum(1 for _line, v in preview.rows if v.volunteer_id not in known)
         self.summary = QLabel(
-            self.tr("%1: %2 to import (%3 new, %4 updated), %5 line(s) refused")
+            self.tr(
+                "%1: %2 to import (%3 new, %4 updated), %n line(s) refused",
+                "",
+                preview.refused_lines,
+            )
             .replace("%1", path.name)
             .replace("%2", str(len(preview.rows)))
             .replace("%3", str(new))
             .replace("%4", str(len(preview.rows) - new))
-            .replace("%5", str(preview.refused_lines))
         )
         self.summary.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -13,13 +13,18 @@ from core.records import Activity as ActivityRecord
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
-class Activity(QObject):
-    """Context for plural sentences: lupdate marks a %n string numerus only in Class.tr(...)."""
+class PluralContext(QObject):
+    """A translation context for plural sentences: lupdate marks a %n string numerus only in
+    Class.tr(...), so module-level text that counts is translated through a subclass."""
 
     if TYPE_CHECKING:  # called on the class (a static tr); the stubs know only the bound one
 
         @staticmethod
         def tr(source: str, disambiguation: str | None = None, n: int = -1) -> str: ...
+
+
+class Activity(PluralContext):
+    """The activity feed's sentences."""
 
 
 # ---- dates and times ------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.report import CRITICAL, UNDERSTAFFED, AppFigures, Figures, MonthFigures, Report
-from gui.display import hours_text, span_text
+from gui.display import PluralContext, hours_text, span_text
 from gui.table_model import KeyedTableModel
 
 translate = QCoreApplication.translate
@@ -92,6 +92,10 @@ def flag_text(flag: str) -> str:
     }.get(flag, "")
 
 
+class Numbers(PluralContext):
+    """The Numbers tab's sentences that count."""
+
+
 def figures_text(f: Figures) -> str:
     """One scope's figures as a sentence for the line above the charts."""
     parts = [
@@ -103,9 +107,7 @@ def figures_text(f: Figures) -> str:
     if not f.freed:
         parts.append(translate("Numbers", "no spot freed"))
     elif not f.refilled:
-        parts.append(
-            translate("Numbers", "%1 freed spot(s), none refilled").replace("%1", str(f.freed))
-        )
+        parts.append(Numbers.tr("%n freed spot(s), none refilled", "", f.freed))
     else:
         parts.append(
             translate("Numbers", "freed spots refilled in %1 (p50), %2 (p90)")

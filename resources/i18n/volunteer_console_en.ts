@@ -4,7 +4,7 @@
 <context>
     <name>Activity</name>
     <message numerus="yes">
-        <location filename="../../gui/display.py" line="+215"/>
+        <location filename="../../gui/display.py" line="+220"/>
         <source>offer round opened: %n spot(s) offered in turn</source>
         <translation>
             <numerusform>offer round opened: %n spot offered in turn</numerusform>
@@ -138,7 +138,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message numerus="yes">
-        <location filename="../../gui/directory_view.py" line="+414"/>
+        <location filename="../../gui/directory_view.py" line="+417"/>
         <source>Imported %n volunteer(s)</source>
         <translation>
             <numerusform>Imported %n volunteer</numerusform>
@@ -162,6 +162,17 @@
         <translation>
             <numerusform>Give the %n spot held unclaimed in «%1» to newcomers? It becomes a free spot; the waitlist keeps its places.</numerusform>
             <numerusform>Give the %n spots held unclaimed in «%1» to newcomers? They become free spots; the waitlist keeps its places.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/directory_view.py" line="-258"/>
+        <source>%1: %2 to import (%3 new, %4 updated), %n line(s) refused</source>
+        <translation>
+            <numerusform>%1: %2 to import (%3 new, %4 updated), %n line refused</numerusform>
+            <numerusform>%1: %2 to import (%3 new, %4 updated), %n lines refused</numerusform>
         </translation>
     </message>
 </context>
@@ -212,9 +223,20 @@
     </message>
 </context>
 <context>
+    <name>Numbers</name>
+    <message numerus="yes">
+        <location filename="../../gui/numbers_view.py" line="+110"/>
+        <source>%n freed spot(s), none refilled</source>
+        <translation>
+            <numerusform>%n freed spot, not refilled</numerusform>
+            <numerusform>%n freed spots, none refilled</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RejectedView</name>
     <message numerus="yes">
-        <location line="+44"/>
+        <location filename="../../gui/log_view.py" line="+44"/>
         <source>%n message(s) could not be processed. They changed nothing and are kept here so the sender can be told what to fix.</source>
         <translation>
             <numerusform>%n message could not be processed. It changed nothing and is kept here so the sender can be told what to fix.</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/display.py" line="+118"/>
+        <location filename="../../gui/display.py" line="+123"/>
         <source>draft</source>
         <translation>черновик</translation>
     </message>
@@ -1137,7 +1137,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location line="+98"/>
+        <location line="+101"/>
         <source>Volunteers directory</source>
         <translation>Справочник волонтёров</translation>
     </message>
@@ -1539,17 +1539,21 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/directory_view.py" line="-264"/>
+        <location filename="../../gui/directory_view.py" line="-267"/>
         <source>Import volunteers</source>
         <translation>Импорт волонтёров</translation>
     </message>
-    <message>
-        <location line="+8"/>
-        <source>%1: %2 to import (%3 new, %4 updated), %5 line(s) refused</source>
-        <translation>%1: к импорту %2 (новых — %3, обновлённых — %4), отклонено строк: %5</translation>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%1: %2 to import (%3 new, %4 updated), %n line(s) refused</source>
+        <translation>
+            <numerusform>%1: к импорту %2 (новых — %3, обновлённых — %4), отклонена %n строка</numerusform>
+            <numerusform>%1: к импорту %2 (новых — %3, обновлённых — %4), отклонены %n строки</numerusform>
+            <numerusform>%1: к импорту %2 (новых — %3, обновлённых — %4), отклонено %n строк</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Import %1</source>
         <translation>Импортировать (%1)</translation>
     </message>
@@ -2518,7 +2522,7 @@
         <translation>критично</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>filled %1 (%2 of %3 spots)</source>
         <translation>заполнено %1 (%2 из %3 мест)</translation>
     </message>
@@ -2527,13 +2531,17 @@
         <source>no spot freed</source>
         <translation>места не освобождались</translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>%1 freed spot(s), none refilled</source>
-        <translation>освободилось мест: %1, ни одно не занято снова</translation>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n freed spot(s), none refilled</source>
+        <translation>
+            <numerusform>освободилось %n место, не занято снова</numerusform>
+            <numerusform>освободилось %n места, ни одно не занято снова</numerusform>
+            <numerusform>освободилось %n мест, ни одно не занято снова</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>freed spots refilled in %1 (p50), %2 (p90)</source>
         <translation>освободившиеся места снова заняты за %1 (p50), %2 (p90)</translation>
     </message>
@@ -4101,7 +4109,7 @@
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../gui/directory_view.py" line="-112"/>
+        <location filename="../../gui/directory_view.py" line="-115"/>
         <location line="+16"/>
         <source>Id</source>
         <translation>ID</translation>

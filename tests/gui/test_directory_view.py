@@ -70,8 +70,9 @@ def test_a_volunteer_saved_in_the_dialog_is_named_in_the_open_application(
 
 
 def test_the_import_previews_new_updated_and_refused_lines_then_imports(
-    qtbot, window, local_core, tmp_path
+    qtbot, window, local_core, tmp_path, language
 ):
+    language("en")  # the English plural: "1 line refused", "2 lines refused"
     _bridge, w = window
     d.save_many(local_core.store, [Volunteer("1", "Old name")])
     path = tmp_path / "people.csv"
@@ -80,7 +81,7 @@ def test_the_import_previews_new_updated_and_refused_lines_then_imports(
     qtbot.addWidget(dialog)
     preview = dialog.import_file(path)
     assert preview is not None
-    assert preview.summary.text() == "people.csv: 2 to import (1 new, 1 updated), 1 line(s) refused"
+    assert preview.summary.text() == "people.csv: 2 to import (1 new, 1 updated), 1 line refused"
     rows = [
         [preview.rows_model.index(r, c).data() for c in range(6)]
         for r in range(preview.rows_model.rowCount())

@@ -176,7 +176,7 @@ def test_envelope_and_id_bound_rejections_read_in_russian(language):
     )
     bound = {"fields": [{"field": "data.volunteer_id", "problem": "id_range", "got": "2**60"}]}
     assert rejection_text("bad_fields", bound) == (
-        "data.volunteer_id: целый id должен быть в пределах ±(2^53 − 1), от -9007199254740991"
+        "data.volunteer_id: целый ID должен быть в пределах ±(2^53 − 1), от -9007199254740991"
         " до 9007199254740991 (получено 2**60)"
     )
 

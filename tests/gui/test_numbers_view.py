@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
+from core.report import Figures
 from gui.bridge import Bridge
 from gui.main_window import MainWindow
-from gui.numbers_view import COLORS, NumbersView, chart_apps
+from gui.numbers_view import COLORS, NumbersView, chart_apps, figures_text
 from tests.helpers.season import make_scenario
 
 
@@ -118,3 +120,19 @@ def test_a_months_label_is_drawn_whole_when_its_advance_is_a_fraction_of_a_pixel
         bars = [Bar(label, 0.5, "50 %", QColor("green"), strong) for label in labels]
         chart.set_bars("Filled, by month", bars)
         assert chart.labels()[1] == labels
+
+
+@pytest.mark.parametrize(
+    ("code", "freed", "said"),
+    [
+        ("en", 1, "1 freed spot, not refilled"),
+        ("en", 3, "3 freed spots, none refilled"),
+        ("ru", 1, "освободилось 1 место, не занято снова"),
+        ("ru", 3, "освободилось 3 места, ни одно не занято снова"),
+        ("ru", 5, "освободилось 5 мест, ни одно не занято снова"),
+    ],
+)
+def test_freed_spots_never_refilled_are_counted_in_words(language, code, freed, said):
+    language(code)
+    f = Figures(10, 8, freed, 0, None, None, 0, 0, None, None, 0, 0, 0)
+    assert said in figures_text(f)
