@@ -37,9 +37,7 @@ def _window(args: argparse.Namespace) -> int:
     except cli.START_REFUSALS as exc:
         return cli.refused_to_start(exc)
     try:
-        url = cli.broker_url(args)
-        cli.remember_secret(url)
-        tls = cli.broker_tls(args, url)
+        url, tls = cli.broker_link(args)
     except cli.START_REFUSALS as exc:
         return cli.refused_to_start(exc)
     try:

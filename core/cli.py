@@ -698,6 +698,14 @@ def setup_logging(verbose: int, *, service: bool = False) -> None:
         quiet_aiormq_logs()
 
 
+def broker_link(args: argparse.Namespace) -> tuple[str, tls.TlsFiles]:
+    """The broker URL (its password hidden from every later line printed) and TLS files.
+    Raises what broker_url and broker_tls raise."""
+    url = broker_url(args)
+    remember_secret(url)
+    return url, broker_tls(args, url)
+
+
 def remember_secret(url: str) -> None:
     """Everything printed or logged from here on hides this URL's password."""
     if url not in _known_urls:
@@ -1251,9 +1259,7 @@ def run_headless(args: argparse.Namespace) -> int:
     from core.service import ConsoleCore
     from core.service import run_headless as serve
 
-    url = broker_url(args)
-    remember_secret(url)
-    tls_files = broker_tls(args, url)
+    url, tls_files = broker_link(args)
 
     async def go() -> None:
         stop = asyncio.Event()
@@ -1386,9 +1392,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None) -> int:
         _err(f"error: {p}")
     if problems:
         return EXIT_USAGE
-    url = broker_url(args)
-    remember_secret(url)
-    tls_files = broker_tls(args, url)
+    url, tls_files = broker_link(args)
     app_id = args.application or newest_open_application(args)
 
     def event(text: str) -> None:
