@@ -105,6 +105,10 @@ class _Volunteer:
         return self.state == "sent" or (self.state == "waiting" and self.claiming)
 
 
+def _stay() -> None:
+    """Settled once already: the volunteers keep listening."""
+
+
 class SimulationFailed(Exception):
     """The simulation could not run (no broker, no application); the message says why."""
 
@@ -128,8 +132,12 @@ class _Simulation:
         idle_timeout_s: float,
         announce_timeout_s: float,
         tls_files: tls.TlsFiles | None = None,
+        on_settled: Callable[[], None] | None = None,
     ) -> None:
         self.url = url
+        # with on_settled the volunteers stay after every one has had an answer: they claim
+        # offers and confirm reminders that come later, until stop (the window's demo)
+        self.on_settled = on_settled
         self.tls_files = tls_files or tls.TlsFiles()
         self.fund_id = fund_id
         self.app_id = application_id
@@ -561,8 +569,11 @@ class _Simulation:
                 self.report.finished = f"duration of {duration:g} s reached"
                 return
             if self._settled():
-                self.report.finished = "done"
-                return
+                if self.on_settled is None:
+                    self.report.finished = "done"
+                    return
+                settled, self.on_settled = self.on_settled, _stay
+                settled()
             waiting_for_answers = any(v.awaiting_answer for v in self.volunteers.values())
             if waiting_for_answers and now - self.last_heard > self.idle_timeout_s:
                 raise SimulationFailed(
@@ -602,6 +613,7 @@ async def simulate(
     idle_timeout_s: float = 30.0,
     announce_timeout_s: float = 60.0,
     tls_files: tls.TlsFiles | None = None,
+    on_settled: Callable[[], None] | None = None,
 ) -> SimulationReport:
     """Play `volunteers` volunteers answering one application; returns what happened.
 
@@ -610,8 +622,9 @@ async def simulate(
     `claim_probability`; signed-up ones confirm a reminder with `confirm_probability`. With
     no `application_id` it waits for the fund's next announcement.
     Ends when every volunteer has had an answer and nothing happened for `settle_s`, on
-    `stop`, or after `duration` seconds. Never raises for a broker or console problem:
-    the report's `error` says what went wrong.
+    `stop`, or after `duration` seconds; with `on_settled`, that is called then instead and
+    the volunteers go on answering (later offers, reminders) until `stop`. Never raises for
+    a broker or console problem: the report's `error` says what went wrong.
     """
     problems = []
     if volunteers < 1:
@@ -645,6 +658,7 @@ async def simulate(
         idle_timeout_s=idle_timeout_s,
         announce_timeout_s=announce_timeout_s,
         tls_files=tls_files,
+        on_settled=on_settled,
     )
     started = time.monotonic()
     try:

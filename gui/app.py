@@ -275,37 +275,39 @@ async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyn
         tr("Demo: %1 volunteers are answering over the broker").replace("%1", str(DEMO_VOLUNTEERS)),
         10_000,
     )
-    report = await simulate(
-        url,
-        fund_id,
-        application_id=app_id,
-        volunteers=DEMO_VOLUNTEERS,
-        rate=DEMO_RATE,
-        seed=None,
-        stop=stop,
-        tls_files=bridge.core.transport.tls,
-    )
-    error = report.error
-    if error:
-        bridge.error_raised.emit(tr("Demo volunteers stopped: %1").replace("%1", str(error)))
-        return
-    window.statusBar().showMessage(tr("Demo: every volunteer has had an answer"), 10_000)
-    # then new volunteers for each application published next: someone trying the console
-    # creates one (Ctrl+N) and waited in vain for sign-ups
-    while not stop.is_set():
+    # The volunteers of each application stay for the window's life: they claim offers and
+    # confirm reminders that come later. Once one crowd has had its answers, a new one waits
+    # for the next application published (someone trying the console creates one, Ctrl+N).
+    crowds: set[asyncio.Task[None]] = set()
+
+    def crowd_for(app: str | None) -> None:
+        task = asyncio.ensure_future(answer(app))
+        crowds.add(task)
+        task.add_done_callback(crowds.discard)
+
+    def settled() -> None:
+        window.statusBar().showMessage(tr("Demo: every volunteer has had an answer"), 10_000)
+        crowd_for(None)
+
+    async def answer(app: str | None) -> None:
         report = await simulate(
             url,
             fund_id,
-            application_id=None,
+            application_id=app,
             volunteers=DEMO_VOLUNTEERS,
             rate=DEMO_RATE,
             seed=None,
             stop=stop,
             announce_timeout_s=24 * 3600,
             tls_files=bridge.core.transport.tls,
+            on_settled=settled,
         )
-        if report.error:
+        if report.error and not stop.is_set():
             bridge.error_raised.emit(
                 tr("Demo volunteers stopped: %1").replace("%1", str(report.error))
             )
-            return
+
+    crowd_for(app_id)
+    await stop.wait()
+    while crowds:  # each ends at the stop; a crowd started meanwhile is awaited too
+        await asyncio.gather(*crowds, return_exceptions=True)

@@ -126,40 +126,42 @@ def test_twelve_simulated_volunteers_on_five_spots_agree_with_the_console(tmp_pa
     assert any("waitlisted at position" in e for e in events)
 
 
-def test_signed_up_volunteers_confirm_a_reminder(tmp_path: Path) -> None:
+def test_volunteers_stay_after_their_answers_and_confirm_a_later_reminder(tmp_path: Path) -> None:
     async def scenario(fund: str) -> None:
         async with running_console(tmp_path, fund) as core:
             app_id = core.engine.create_application(form(4))
             loop = asyncio.get_running_loop()
-            reminded: list[bool] = []
+            stop = asyncio.Event()
 
-            def on_event(text: str) -> None:
-                # the coordinator's "remind now", once, when all four are signed up
-                signed = "→ записан" in text and not reminded
-                if signed and len(core.queries.detail(app_id).roster) == 4:
-                    reminded.append(True)
-                    loop.call_soon(core.engine.remind_now, app_id)
+            def settled() -> None:  # all four signed up: the coordinator's "remind now"
+                loop.call_soon(core.engine.remind_now, app_id)
 
-            report = await simulate(
-                BROKER_URL,
-                fund,
-                application_id=app_id,
-                volunteers=4,
-                rate=20,
-                seed=5,
-                withdraw_ratio=0,
-                waitlist_via_queue1=0,
-                confirm_probability=1.0,
-                on_event=on_event,
-                settle_s=3.0,
+            volunteers = asyncio.ensure_future(
+                simulate(
+                    BROKER_URL,
+                    fund,
+                    application_id=app_id,
+                    volunteers=4,
+                    rate=20,
+                    seed=5,
+                    withdraw_ratio=0,
+                    waitlist_via_queue1=0,
+                    confirm_probability=1.0,
+                    stop=stop,
+                    settle_s=1.0,
+                    on_settled=settled,
+                )
             )
-            assert report.error is None, report.error
-            assert (report.reminders, report.confirmations) == (4, 4)
 
             def confirmed() -> int:
                 return sum(1 for r in core.queries.detail(app_id).roster if r.confirmed_at)
 
-            await wait_until(lambda: confirmed() == 4, 20, "every confirmation applied")
+            await wait_until(lambda: confirmed() == 4, 30, "every confirmation applied")
+            stop.set()
+            report = await volunteers
+            assert report.error is None, report.error
+            assert report.finished == "stopped"
+            assert (report.reminders, report.confirmations) == (4, 4)
 
     run(scenario)
 
