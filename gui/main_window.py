@@ -294,13 +294,13 @@ class MainWindow(QMainWindow):
             self.tr("P&ublish"), self.publish, None, self.tr("Announce a draft to volunteers")
         )
         self.act_close = self._action(
-            self.tr("C&lose"),
+            self.tr("C&lose signups"),
             self.close_application,
             None,
             self.tr("Stop taking responses; later ones are answered «closed»"),
         )
         self.act_reopen = self._action(
-            self.tr("Re&open"), self.reopen, None, self.tr("Take responses again")
+            self.tr("Re&open signups"), self.reopen, None, self.tr("Take responses again")
         )
         self.act_remind = self._action(
             self.tr("Remind ever&yone unconfirmed now…"),

@@ -84,13 +84,12 @@
         <translation>Демонстрация: %1 волонтёров откликаются через брокер</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <location line="+19"/>
+        <location line="+32"/>
         <source>Demo volunteers stopped: %1</source>
         <translation>Демо-волонтёры остановлены: %1</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-18"/>
         <source>Demo: every volunteer has had an answer</source>
         <translation>Демонстрация: все волонтёры получили ответ</translation>
     </message>
@@ -1836,24 +1835,19 @@
         <translation>Объявить черновик волонтёрам</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>C&amp;lose</source>
-        <translation>&amp;Закрыть</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Stop taking responses; later ones are answered «closed»</source>
         <translation>Больше не принимать отклики; на поздние ответим «заявка закрыта»</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Re&amp;open</source>
-        <translation>Открыть &amp;снова</translation>
+        <source>Take responses again</source>
+        <translation>Снова принимать отклики</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Take responses again</source>
-        <translation>Снова принимать отклики</translation>
+        <source>Re&amp;open signups</source>
+        <translation>Открыть запись <translation>&amp;Открыть запись снова</translation>amp;снова</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2187,7 +2181,12 @@
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+183"/>
+        <source>C&amp;lose signups</source>
+        <translation>&amp;Закрыть запись</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Ca&amp;ncel application</source>
         <translation>О&amp;тменить заявку</translation>
     </message>
