@@ -1847,7 +1847,7 @@
     <message>
         <location line="+0"/>
         <source>Re&amp;open signups</source>
-        <translation>Открыть запись <translation>&amp;Открыть запись снова</translation>amp;снова</translation>
+        <translation>Открыть запись &amp;снова</translation>
     </message>
     <message>
         <location line="+3"/>
