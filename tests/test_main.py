@@ -387,6 +387,25 @@ def test_the_command_line_loads_no_qt(tmp_path):
     assert out.stdout.splitlines()[-1] == "0 []"
 
 
+def heavy_loaded(heavy: tuple[str, ...], data: Path, command: list[str]) -> tuple[str, str]:
+    """A command run on data in a child process: its stdout, and "<exit code> [<the modules of
+    heavy it loaded>]" ("0 []": it succeeded and loaded none of them)."""
+    script = (
+        "import sys, main\n"
+        "code = main.main(sys.argv[1:])\n"
+        f"heavy = {heavy!r}\n"
+        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, "--data-dir", str(data), *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return out.stdout, out.stderr.splitlines()[-1]
+
+
 # what the read-only commands never load: the engine and the wire messages with pydantic (half
 # of `app list`'s start before they were deferred), the broker client and its event loop
 NOT_ON_THE_READ_PATH = ("pydantic", "aio_pika", "aiormq", "asyncio", "core.engine", "core.messages")
@@ -415,22 +434,9 @@ def test_the_read_only_commands_load_no_engine_pydantic_or_broker(tmp_path):
         ["status"],
         ["status", "--json"],
     ]
-    script = (
-        "import sys, main\n"
-        "code = main.main(sys.argv[1:])\n"
-        f"heavy = {NOT_ON_THE_READ_PATH!r}\n"
-        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
-    )
     loaded = {}
     for command in commands:
-        out = subprocess.run(
-            [sys.executable, "-c", script, "--data-dir", str(data), *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        loaded[" ".join(command)] = out.stderr.splitlines()[-1]
+        _out, loaded[" ".join(command)] = heavy_loaded(NOT_ON_THE_READ_PATH, data, command)
     assert loaded == {c: "0 []" for c in loaded}
 
 
@@ -447,21 +453,8 @@ def test_app_list_and_show_read_a_current_file_with_sqlite_alone(tmp_path):
     )
     assert made.returncode == 0, made.stderr
     app_id = made.stdout.split()[-1]
-    script = (
-        "import sys, main\n"
-        "code = main.main(sys.argv[1:])\n"
-        f"heavy = {NOT_ON_THE_LIST_PATH!r}\n"
-        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
-    )
     loaded = {}
     for command in (["app", "list", "--json"], ["app", "show", app_id, "--json"]):
-        out = subprocess.run(
-            [sys.executable, "-c", script, "--data-dir", str(data), *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert app_id in out.stdout
-        loaded[" ".join(command[:2])] = out.stderr.splitlines()[-1]
+        out, loaded[" ".join(command[:2])] = heavy_loaded(NOT_ON_THE_LIST_PATH, data, command)
+        assert app_id in out
     assert loaded == {"app list": "0 []", "app show": "0 []"}

@@ -78,6 +78,26 @@ async def read_whole_log(url: str, fund: str, db: Path) -> list[LogRecord]:
     return seen
 
 
+async def first_offset(
+    conn: aio_pika.abc.AbstractConnection, fund: str, retention: dict[str, Any]
+) -> int:
+    """The offset of the first record the fund's log still keeps (retention drops the oldest)."""
+    ch = await conn.channel()
+    await ch.set_qos(prefetch_count=1)
+    queue = await declare_log(ch, fund, retention)
+    got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        if not got.done():
+            got.set_result(int((message.headers or {})["x-stream-offset"]))  # type: ignore[arg-type]
+
+    await queue.consume(on_message, arguments={"x-stream-offset": 0})
+    try:
+        return await asyncio.wait_for(got, 30)
+    finally:
+        await ch.close()
+
+
 def test_log_is_read_in_order_and_resumes_from_the_offset_stored_in_sqlite(
     node: RabbitNode, tmp_path: Path
 ) -> None:
@@ -472,22 +492,6 @@ def test_a_replica_the_retention_left_behind_starts_again_from_a_snapshot(
     engine = Engine(store, fund, clock)
     Store(replica_db).close()
 
-    async def first_offset(conn: aio_pika.abc.AbstractConnection) -> int:
-        ch = await conn.channel()
-        await ch.set_qos(prefetch_count=1)
-        queue = await declare_log(ch, fund, retention)
-        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            if not got.done():
-                got.set_result(int((message.headers or {})["x-stream-offset"]))
-
-        await queue.consume(on_message, arguments={"x-stream-offset": 0})
-        try:
-            return await asyncio.wait_for(got, 30)
-        finally:
-            await ch.close()
-
     async def scenario() -> tuple[dict[str, int], bool]:
         conn = await aio_pika.connect(node.url)
         state = ReplicaState(replica_db, fund)
@@ -498,7 +502,9 @@ def test_a_replica_the_retention_left_behind_starts_again_from_a_snapshot(
             app = engine.create_application(a_form(clock, spots=500))
             await publisher.publish_pending()
             v = 0
-            while await first_offset(conn) == 0:  # until retention has dropped the first ones
+            while (
+                await first_offset(conn, fund, retention) == 0
+            ):  # until retention has dropped the first ones
                 for _ in range(20):
                     engine.handle([response(fund, app, str(v))])
                     await publisher.publish_pending()
@@ -605,22 +611,6 @@ def test_a_console_away_for_longer_than_the_log_keeps_catches_up_from_a_snapshot
         with contextlib.closing(sqlite3.connect(tmp_path / name / DB_NAME)) as c:
             return int(c.execute("SELECT next_offset FROM replication_position").fetchone()[0])
 
-    async def first_offset(conn: aio_pika.abc.AbstractConnection) -> int:
-        ch = await conn.channel()
-        await ch.set_qos(prefetch_count=1)
-        queue = await declare_log(ch, fund, retention)
-        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            if not got.done():
-                got.set_result(int((message.headers or {})["x-stream-offset"]))  # type: ignore[arg-type]
-
-        await queue.consume(on_message, arguments={"x-stream-offset": 0})
-        try:
-            return await asyncio.wait_for(got, 30)
-        finally:
-            await ch.close()
-
     def equal() -> bool:
         return table_rows(tmp_path / "A" / DB_NAME) == table_rows(tmp_path / "B" / DB_NAME)
 
@@ -642,7 +632,9 @@ def test_a_console_away_for_longer_than_the_log_keeps_catches_up_from_a_snapshot
             away_at = stored_offset("B")
 
             v = 0
-            while await first_offset(conn) <= away_at:  # until what B has not read is gone
+            while (
+                await first_offset(conn, fund, retention) <= away_at
+            ):  # until what B has not read is gone
                 for _ in range(25):
                     await vol.respond(app, v, "accepted")
                     v += 1
