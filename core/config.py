@@ -161,39 +161,42 @@ class StartSettings:
     broker_key_file: str = ""
 
 
+def _plain_settings(data_dir: Path) -> dict[str, Any] | None:
+    """settings.json's keys when the file is plainly valid (what the console writes; {} when
+    there is none), else None: the model is to decide, and warn."""
+    path = settings_path(data_dir)
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(raw, dict) and all(_plain(k, v) for k, v in raw.items() if k in _PLAIN_VALUES):
+        return raw
+    return None
+
+
 def start_settings(data_dir: Path) -> StartSettings | Settings:
     """load_settings(data_dir)'s broker, language, retention, coordinator's name and TLS files,
     without pydantic when the file is plainly valid (what the console writes): the window
     paints before pydantic is loaded. Any other file goes through the model, which decides
     and warns."""
-    path = settings_path(data_dir)
-    if not path.exists():
-        return StartSettings()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raw = None
-    if isinstance(raw, dict) and all(_plain(k, v) for k, v in raw.items() if k in _PLAIN_VALUES):
-        given = {f.name: raw[f.name] for f in fields(StartSettings) if f.name in raw}
-        if "coordinator_name" in given:
-            given["coordinator_name"] = given["coordinator_name"].strip()
-        return StartSettings(**given)
-    return load_settings(data_dir)
+    raw = _plain_settings(data_dir)
+    if raw is None:
+        return load_settings(data_dir)
+    given = {f.name: raw[f.name] for f in fields(StartSettings) if f.name in raw}
+    if "coordinator_name" in given:
+        given["coordinator_name"] = given["coordinator_name"].strip()
+    return StartSettings(**given)
 
 
 def fund_id_of(data_dir: Path) -> str:
     """load_settings(data_dir).fund_id without pydantic when the file is plainly valid (what
     the console writes); any other file goes through the model, which decides and warns."""
-    path = settings_path(data_dir)
-    if not path.exists():
-        return DEFAULT_FUND_ID
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raw = None
-    if isinstance(raw, dict) and all(_plain(k, v) for k, v in raw.items() if k in _PLAIN_VALUES):
-        return str(raw.get("fund_id", DEFAULT_FUND_ID))
-    return load_settings(data_dir).fund_id
+    raw = _plain_settings(data_dir)
+    if raw is None:
+        return load_settings(data_dir).fund_id
+    return str(raw.get("fund_id", DEFAULT_FUND_ID))
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
