@@ -105,10 +105,6 @@ class _Volunteer:
         return self.state == "sent" or (self.state == "waiting" and self.claiming)
 
 
-def _stay() -> None:
-    """Settled once already: the volunteers keep listening."""
-
-
 class SimulationFailed(Exception):
     """The simulation could not run (no broker, no application); the message says why."""
 
@@ -138,6 +134,7 @@ class _Simulation:
         # with on_settled the volunteers stay after every one has had an answer: they claim
         # offers and confirm reminders that come later, until stop (the window's demo)
         self.on_settled = on_settled
+        self.told_settled = False
         self.tls_files = tls_files or tls.TlsFiles()
         self.fund_id = fund_id
         self.app_id = application_id
@@ -572,8 +569,9 @@ class _Simulation:
                 if self.on_settled is None:
                     self.report.finished = "done"
                     return
-                settled, self.on_settled = self.on_settled, _stay
-                settled()
+                if not self.told_settled:
+                    self.told_settled = True
+                    self.on_settled()
             waiting_for_answers = any(v.awaiting_answer for v in self.volunteers.values())
             if waiting_for_answers and now - self.last_heard > self.idle_timeout_s:
                 raise SimulationFailed(
