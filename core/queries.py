@@ -373,6 +373,13 @@ class Queries:
         ).fetchone()
         return ids.split("\x1e") if ids else []
 
+    def waitlist_order(self, app_id: str) -> tuple[list[str], str | None]:
+        """waitlist_ids and the last row's order key (wait_key), as one committed state."""
+        with self._snapshot():
+            ids = self.waitlist_ids(app_id)
+            last = self.waitlist_rows(app_id, None, ids[-1:]).get(ids[-1]) if ids else None
+        return ids, last[3] if last else None
+
     def waitlist_keys(self, app_id: str) -> dict[str, str]:
         """Each waiting volunteer's order key (wait_key): for a view placing a row mid-list."""
         return dict(

@@ -378,7 +378,7 @@ class DetailPanel(QWidget):
         self.round = r
         first_rows = []
         if self.waitlist_model.app_id != summary.id:
-            self.waitlist_model.load(summary.id, r.id if r else None)
+            self.waitlist_model.load(summary.id, r.id if r else None, summary.waiting)
             if self.waitlist_model.rowCount():
                 first_rows.append(self.waitlist_view)
         elif round_changed:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
+import contextlib
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,11 +17,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
 from core.clock import shift_over
-from core.queries import AppSummary, OfferView, RosterRow, WaitRow, wait_key
+from core.queries import AppSummary, OfferView, Queries, RosterRow, WaitRow, wait_key
 from core.records import Activity
 from gui.display import (
     activity_text,
@@ -344,6 +350,14 @@ def since_text(when: datetime) -> str:
 # A waiting volunteer's row as read: since, responded, offer state, directory name, and the
 # texts of the volunteer, since and offer columns (the number column is the row's place).
 _WaitEntry = tuple[datetime, datetime, str | None, str, str, str, str]
+_GONE: _WaitEntry = (_EPOCH, _EPOCH, None, "", "", "", "")  # a row committed away meanwhile
+# A waitlist's ids as read: in order, as a set, and the last row's order key.
+_WaitIds = tuple[list[str], set[str], str | None]
+
+
+def _read_ids(q: Any, app_id: str) -> _WaitIds:
+    ids, last = q.waitlist_order(app_id)
+    return ids, set(ids), last
 
 
 class WaitlistModel(TableModel):
@@ -358,10 +372,20 @@ class WaitlistModel(TableModel):
     every row up one place, and a cache of pages by position had to be dropped (and the shown
     page read again, on the GUI thread) at every such flush. Only the numbers move; they are
     the row's place, computed when painted.
+
+    A long waitlist's ids are read aside, on a thread and a connection of their own, once the
+    window has painted it (they were most of a switch to a 50,000-long one, and grew with it):
+    meanwhile it has the length the application row counts, and the pages painted are read
+    by position. Whatever needs the ids (a commit's changes, a volunteer's row, every row)
+    waits for them, or reads them then if the read has not started.
     """
 
     PAGE = 100
     KEPT = 6400  # rows kept at most (64 pages); past that the kept rows start again
+    ASIDE_FROM = 2000  # waiting volunteers from which the ids are read aside (0.3 ms so far)
+    # after the switch's paint: started at once, the read's GIL-bound part (splitting 50,000
+    # ids, a set of them: 2-3 ms) and the core it took slowed the paint on a busy machine
+    ASIDE_AFTER_MS = 100
     headers = (
         QT_TRANSLATE_NOOP("models", "#"),
         QT_TRANSLATE_NOOP("models", "Volunteer"),
@@ -377,34 +401,117 @@ class WaitlistModel(TableModel):
             int(Qt.ItemDataRole.ForegroundRole),
         }
     )
+    _ids_read = Signal(int)  # a load's number: its ids, read aside, are in
 
     def __init__(self, queries: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.queries = queries
         self.app_id: str | None = None
         self.round_id: int | None = None
-        self._ids: list[str] = []  # each row's volunteer id, in order
+        self._ids: list[str] = []  # each row's volunteer id, in order (once read)
         self._members: set[str] = set()
         self._keys: list[str] | None = None  # each row's core.queries.wait_key, once needed
         self._last_key: str | None = None  # the last row's, while _keys is not read
         # volunteer id -> (since, responded, offer, name, volunteer text, since text, offer text)
         self._rows: dict[str, _WaitEntry] = {}
+        # While the ids are to be read aside (unread): how many rows are shown, each page's ids
+        # as read by position for painting, and the read once started.
+        self._unread = False
+        self._aside: concurrent.futures.Future[_WaitIds] | None = None
+        self._count = 0
+        self._pages: dict[int, list[str]] = {}
+        self._loads = 0  # loads so far: an aside read of an earlier one is dropped
+        self._ids_read.connect(self._on_ids_read)
 
     # -- what it shows ----------------------------------------------------------------------
-    def load(self, app_id: str | None, round_id: int | None = None) -> None:
-        """Show app_id's waitlist as committed now (a reset: another application)."""
+    def load(
+        self, app_id: str | None, round_id: int | None = None, count: int | None = None
+    ) -> None:
+        """Show app_id's waitlist as committed now (a reset: another application).
+
+        count: how many wait, as the caller has just read it (else it is read here)."""
         self.beginResetModel()
         self.app_id, self.round_id = app_id, round_id
-        q = self.queries
-        self._ids = q.waitlist_ids(app_id) if app_id and q is not None else []
-        self._members = set(self._ids)
+        self._loads += 1
+        self._unread = False
+        self._aside = None
+        self._pages = {}
         self._keys = None
-        self._last_key = self._key_of_row(len(self._ids) - 1)
         self._rows = {}
+        q = self.queries
+        ids: _WaitIds = ([], set(), None)
+        if app_id and q is not None:
+            if count is None:
+                s = q.summary(app_id)
+                count = s.waiting if s is not None else 0
+            if count >= self.ASIDE_FROM and isinstance(getattr(q, "path", None), Path):
+                self._unread = True
+                self._count = count
+                QTimer.singleShot(
+                    self.ASIDE_AFTER_MS, self, lambda load=self._loads: self._start_aside(load)
+                )
+            else:
+                ids = _read_ids(q, app_id)
+        self._ids, self._members, self._last_key = ids
         self.endResetModel()
 
+    def _start_aside(self, load: int) -> None:
+        if load == self._loads and self._unread and self._aside is None and self.app_id:
+            self._aside = self._read_aside(self.queries.path, self.app_id)
+
+    def _read_aside(self, path: Path, app_id: str) -> concurrent.futures.Future[_WaitIds]:
+        future: concurrent.futures.Future[_WaitIds] = concurrent.futures.Future()
+        load = self._loads
+
+        def run() -> None:
+            try:
+                q = Queries(path)
+                try:
+                    future.set_result(_read_ids(q, app_id))
+                finally:
+                    q.close()
+            except BaseException as exc:
+                future.set_exception(exc)
+            with contextlib.suppress(RuntimeError):  # the model is gone (the window closed)
+                self._ids_read.emit(load)
+
+        threading.Thread(target=run, name="waitlist-ids", daemon=True).start()
+        return future
+
+    def _on_ids_read(self, load: int) -> None:
+        if load == self._loads and self._unread:
+            self._need_ids()
+
+    def _need_ids(self) -> None:
+        """The ids: waited for if they are being read aside, read now if not yet."""
+        if not self._unread:
+            return
+        try:
+            if self._aside is None:
+                raise LookupError("not started")
+            ids, members, last = self._aside.result()
+        except Exception:  # not started, or the file was busy too long aside: read it here
+            ids, members, last = _read_ids(self.queries, str(self.app_id))
+        shown, n = self._count, len(ids)
+        # committed meanwhile: the length read may differ from the count shown
+        if n > shown:
+            self.beginInsertRows(QModelIndex(), shown, n - 1)
+        elif n < shown:
+            self.beginRemoveRows(QModelIndex(), n, shown - 1)
+        self._unread = False
+        self._aside = None
+        self._ids, self._members, self._last_key = ids, members, last
+        if n > shown:
+            self.endInsertRows()
+        elif n < shown:
+            self.endRemoveRows()
+        if self._pages:  # rows painted by position: where they stand now
+            self._pages = {}
+            if n:
+                self.dataChanged.emit(self.index(0, 0), self.index(n - 1, 3))
+
     def clear(self) -> None:
-        if self._ids or self.app_id is not None:
+        if self._ids or self._unread or self.app_id is not None:
             self.load(None)
 
     def set_round(self, round_id: int | None) -> None:
@@ -418,11 +525,15 @@ class WaitlistModel(TableModel):
             state = offers.get(vid)
             if state != e[2]:
                 self._rows[vid] = (e[0], e[1], state, e[3], e[4], e[5], offer_text(state))
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 3), self.index(len(self._ids) - 1, 3))
+        n = self.rowCount()
+        if n:
+            self.dataChanged.emit(self.index(0, 3), self.index(n - 1, 3))
 
     def apply(self, changes: Sequence[Any]) -> None:
         """Move the rows of core.engine.ParticipantChange entries of this application."""
+        if not any(c.application_id == self.app_id for c in changes):
+            return
+        self._need_ids()
         first = len(self._ids)
         for c in changes:
             if c.application_id != self.app_id:
@@ -498,16 +609,25 @@ class WaitlistModel(TableModel):
 
     # -- rows ---------------------------------------------------------------------------------
     def row_of(self, volunteer_id: str) -> int:
+        self._need_ids()
         return self._ids.index(volunteer_id) if volunteer_id in self._members else -1
 
     def row_at(self, i: int) -> WaitRow:
-        vid = self._ids[i]
         e = self._entry(i)
-        return WaitRow(i + 1, vid, e[0], e[1], e[2], e[3])
+        return WaitRow(i + 1, self._id_at(i), e[0], e[1], e[2], e[3])
+
+    def _id_at(self, i: int) -> str:
+        if not self._unread:
+            return self._ids[i]
+        page = self._pages.get(i // self.PAGE)
+        if page is None:
+            page = self._read_position(i)
+        return page[i % self.PAGE] if i % self.PAGE < len(page) else ""
 
     def rows(self) -> list[WaitRow]:
         """Every row (for exports and tests: a view reads only what it paints), in one query:
         page by page, 50,000 rows were 500 queries on the GUI thread."""
+        self._need_ids()
         q = self.queries
         if not self._ids or q is None or self.app_id is None:
             return []
@@ -522,10 +642,42 @@ class WaitlistModel(TableModel):
         return out
 
     def _entry(self, i: int) -> _WaitEntry:
+        if self._unread:
+            vid = self._id_at(i)
+            return self._rows.get(vid, _GONE) if vid else _GONE
         hit = self._rows.get(self._ids[i])
         if hit is None:
             hit = self._read_page(i)
         return hit
+
+    def _read_position(self, i: int) -> list[str]:
+        """The page of rows around row i read by position (while the ids are read aside)."""
+        start = i - i % self.PAGE
+        rows = (
+            self.queries.waitlist(self.app_id, self.round_id, offset=start, limit=self.PAGE)
+            if self.app_id and self.queries is not None
+            else []
+        )
+        if len(self._rows) + len(rows) > self.KEPT:
+            self._rows = {}
+        for r in rows:
+            self._keep(r.volunteer_id, (r.since, r.responded_at, r.offer, r.name))
+        page = [r.volunteer_id for r in rows]
+        self._pages[start // self.PAGE] = page
+        return page
+
+    def _keep(self, vid: str, got: tuple[datetime, datetime, str | None, str]) -> None:
+        since, responded, offer, name = got
+        who = volunteer_text(vid, name)  # the directory's name beside the id
+        self._rows[vid] = (
+            since,
+            responded,
+            offer,
+            name,
+            who,
+            since_text(since),
+            offer_text(offer),
+        )
 
     def _read_page(self, i: int) -> _WaitEntry:
         """Read the page of rows around row i that are not kept yet; row i's entry."""
@@ -543,29 +695,22 @@ class WaitlistModel(TableModel):
             if got is None:  # committed away after this row was applied: gone next flush
                 self._rows[vid] = (_EPOCH, _EPOCH, None, "", volunteer_text(vid, ""), "", "")
             else:
-                since, responded, offer, name = got[0], got[1], got[2], got[4]
-                who = volunteer_text(vid, name)  # the directory's name beside the id
-                self._rows[vid] = (
-                    since,
-                    responded,
-                    offer,
-                    name,
-                    who,
-                    since_text(since),
-                    offer_text(offer),
-                )
+                self._keep(vid, (got[0], got[1], got[2], got[4]))
         return self._rows[self._ids[i]]
 
     # -- Qt model API -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return self._count if self._unread else len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         i, col = index.row(), index.column()
-        if role not in self._roles or not 0 <= i < len(self._ids) or not 0 <= col < 4:
+        n = self._count if self._unread else len(self._ids)
+        if role not in self._roles or not 0 <= i < n or not 0 <= col < 4:
             return None
         if role == KeyRole:
-            return self._ids[i]
+            return self._id_at(i)
         if col == 0 and role == Qt.ItemDataRole.DisplayRole:
             return str(i + 1)
         e = self._entry(i)

@@ -19,6 +19,7 @@ from gui.models import (
     RosterModel,
     WaitlistModel,
 )
+from gui.table_model import KeyRole
 from tests.helpers.factories import a_form, response
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
@@ -240,6 +241,59 @@ def test_activity_model_shows_the_newest_first_and_drops_the_oldest_past_its_lim
     assert spy.inserted == [(0, 2), (0, 3)]
     assert spy.removed == [(5, 6)]
     assert spy.resets == 0
+
+
+def test_a_long_waitlist_is_painted_by_position_until_its_ids_read_aside_come(
+    qtmodeltester, qtbot, engine, clock, monkeypatch
+):
+    """Switching to a long waitlist reads the rows painted, not every id: those come from a
+    thread after the paint, and a volunteer who joined meanwhile is added then."""
+    from core.queries import Queries
+
+    monkeypatch.setattr(WaitlistModel, "ASIDE_FROM", 100)
+    monkeypatch.setattr(WaitlistModel, "ASIDE_AFTER_MS", 0)
+    app_id = waitlist_of(engine, clock, 300)
+    q = Queries(engine.store)
+    model = WaitlistModel(q)
+    model.load(app_id, count=300)
+    assert model._unread and model.rowCount() == 300
+    assert model.index(150, 1).data() == "v150" and model.index(150, 0).data() == "151"
+    assert model.index(150, 0).data(KeyRole) == "v150"
+    assert set(model._rows) == {f"v{i}" for i in range(100, 200)}  # its page, by position
+    qtmodeltester.check(model)
+    spy = Spy(model)
+    engine.handle([response("123", app_id, "late")])  # committed before the ids are read
+    qtbot.waitUntil(lambda: not model._unread, timeout=5000)
+    assert spy.inserted == [(300, 300)] and spy.removed == [] and spy.resets == 0
+    assert spy.changed == [(0, 300)]  # the rows painted by position, where they stand now
+    qtmodeltester.check(model)
+    assert model.rows() == list(q.detail(app_id).waitlist)
+    assert model.row_of("late") == 300 and model.index(150, 1).data() == "v150"
+
+
+def test_a_commit_before_the_ids_are_read_aside_reads_them_at_once(
+    qtmodeltester, engine, clock, monkeypatch
+):
+    from core.queries import Queries
+
+    monkeypatch.setattr(WaitlistModel, "ASIDE_FROM", 100)
+    monkeypatch.setattr(WaitlistModel, "ASIDE_AFTER_MS", 60_000)  # not within this test
+    app_id = waitlist_of(engine, clock, 300)
+    changes: list = []
+    engine.subscribe(lambda c: changes.extend(c.participants))
+    q = Queries(engine.store)
+    model = WaitlistModel(q)
+    model.load(app_id, count=300)
+    assert model.index(0, 1).data() == "v0"
+    spy = Spy(model)
+    engine.handle([response("123", app_id, "v0", "declined")])  # the front one withdraws
+    model.apply(changes)
+    assert not model._unread
+    # read after the commit: v0 was gone already, and the list is one shorter than shown
+    assert spy.removed == [(299, 299)] and spy.inserted == [] and spy.resets == 0
+    qtmodeltester.check(model)
+    assert model.rows() == list(q.detail(app_id).waitlist)
+    assert model.index(0, 1).data() == "v1" and model.row_of("v0") == -1
 
 
 def test_a_waitlist_loaded_after_a_commit_takes_its_changes_again_without_reading_every_key(
