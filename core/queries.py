@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -218,6 +219,13 @@ _WAIT_JSON_SQL = (
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _hours(leads: str) -> tuple[int, ...]:
+    """Reminder lead times (JSON seconds) in hours: most applications share one or two, and
+    parsing each one's was a third of reading 2,000 summaries."""
+    return tuple(lead // 3600 for lead in json.loads(leads))
+
+
 def _summary(r: tuple[Any, ...]) -> AppSummary:
     held = (r[14] or 0) + r[17]
     return AppSummary(
@@ -235,7 +243,7 @@ def _summary(r: tuple[Any, ...]) -> AppSummary:
         updated_at=_dt(r[12]),
         standing=r[17],
         standing_since=_dt(r[18]) if r[18] else None,
-        reminder_hours=tuple(lead // 3600 for lead in json.loads(r[19])),
+        reminder_hours=_hours(r[19]),
         confirm_hours=r[20] // 3600,
         release_unconfirmed=bool(r[21]),
     )

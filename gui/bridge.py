@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.config import get_password, load_settings, set_password, update_settings
 from core.engine import ActionRefused, ApplicationForm, Committed, Engine
-from core.queries import Queries
+from core.queries import AppSummary, Queries
 from core.replication.actions import CommandQueued
 from core.rules import Policy
 from core.undo import Undo
@@ -173,6 +173,8 @@ class Bridge(QObject):
         self._pending = False
         self._responses: deque[tuple[float, int]] = deque()
         self._full: dict[str, bool] = {}
+        self._commits = 0  # commits seen, so a read at the start knows if it is still current
+        self._first_summaries: list[AppSummary] | None = None
         self._backlog = -1
         self._tasks: set[asyncio.Future[Any]] = set()
         self._closed = False
@@ -191,9 +193,6 @@ class Bridge(QObject):
         self._rate_timer.timeout.connect(self._tick)
         self._rate_timer.start()
 
-        for s in self.queries.summaries():
-            self._full[s.id] = s.capacity > 0 and s.signed >= s.capacity
-
         # Another process (the CLI, a second console) commits to the same database without
         # telling this engine. The writer's connection's PRAGMA data_version moves only for
         # commits of other connections (the read-only one never commits), so it is asked on
@@ -206,6 +205,15 @@ class Bridge(QObject):
         self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
         self._watch_timer.start()
         self.engine.subscribe(self._on_committed)
+        # Read once the watch above and the subscription began: whatever is committed later
+        # comes as a change. The window's list takes the same read (summaries()): at a million
+        # rows the start read every summary twice.
+        commits = self._commits
+        first = self.queries.summaries()
+        for s in first:
+            self._full[s.id] = s.capacity > 0 and s.signed >= s.capacity
+        with self._lock:
+            self._first_summaries = first if self._commits == commits else None
         if core.transport is not None:  # None: a core without a broker (tests)
             core.transport.subscribe_status(self._on_status)
         # The window's core makes its decision log after the first paint (links_later): the
@@ -276,6 +284,13 @@ class Bridge(QObject):
     def backlog(self) -> int:
         return self.queries.backlog()
 
+    def summaries(self) -> list[AppSummary]:
+        """Every application's summary. The first call takes the read the bridge made when it
+        was made, unless something was committed since (then it reads them again)."""
+        with self._lock:
+            first, self._first_summaries = self._first_summaries, None
+        return first if first is not None else self.queries.summaries()
+
     def replication_status(self) -> dict[str, Any] | None:
         """Role, holder, epoch, log offset, lag, pending commands; None with no decision log."""
         replication = getattr(self.core, "replication", None)
@@ -317,6 +332,8 @@ class Bridge(QObject):
     def _on_committed(self, change: Committed) -> None:
         """Called by the engine after each commit; only buffers, never touches widgets."""
         with self._lock:
+            self._commits += 1
+            self._first_summaries = None
             self._ids.update(change.application_ids)
             self._participants.extend(change.participants)
             self._activity.extend(change.activity)
@@ -348,6 +365,7 @@ class Bridge(QObject):
             messages, self._messages = self._messages, []
             rejected, self._rejected = self._rejected, 0
             self._pending = False
+            self._first_summaries = None  # the loop has run: a window takes its own read
         if self._closed:
             return
         if ids or activity or messages or rejected:

@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
 
         # -- left: the applications list --------------------------------------------------------
         self.apps_model = ApplicationsModel(bridge.queries.summary, self)
-        self.apps_model.set_rows(bridge.queries.summaries())
+        self.apps_model.set_rows(bridge.summaries())
         # "past" means over on the coordinator's wall clock, as the engine and the dialog judge
         self.proxy = ApplicationsProxy(
             lambda: local_now(bridge.clock),

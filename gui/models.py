@@ -286,6 +286,8 @@ class ApplicationsProxy(QSortFilterProxyModel):
         return bool(super().lessThan(left, right))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._filter == "all" and not self._text:
+            return True  # the usual view: no row read, no clock (2,000 rows at every start)
         model = self.sourceModel()
         row: AppSummary = model.data(model.index(source_row, 0, source_parent), RowRole)
         if row is None:

@@ -111,3 +111,20 @@ def test_an_exception_in_async_work_is_reported_not_lost(qtbot, qloop, local_cor
     qtbot.waitUntil(lambda: bool(errors))
     assert errors == ["queue stats: the broker said no"]
     bridge.shutdown()
+
+
+def test_the_window_takes_the_bridges_first_read_of_the_list_only_while_nothing_changed(
+    qtbot, qloop, local_core, clock
+):
+    """The window's start reads every summary once (the bridge's read), not twice; a commit
+    in between makes the window read them again, so nothing committed goes missing."""
+    engine = local_core.engine
+    first = engine.create_application(a_form(clock, name="Park"))
+    bridge = Bridge(local_core)
+    assert [s.id for s in bridge.summaries()] == [first]
+    assert [s.id for s in bridge.summaries()] == [first]  # taken once, then read again
+    again = Bridge(local_core)
+    second = engine.create_application(a_form(clock, name="Food bank"))
+    assert sorted(s.id for s in again.summaries()) == sorted([first, second])
+    bridge.shutdown()
+    again.shutdown()
