@@ -30,8 +30,8 @@ from core.engine import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, MAX_REMINDER_LEAD_S, MAX_REMINDERS
 from gui.bridge import Op, OpResult
 from gui.display import date_text, time_text
+from gui.widgets import ERROR_STYLE, typed_int
 
-ERROR_STYLE = "color: #c62828;"
 # The number fields hold more digits than the rules allow, so that whatever is typed is what
 # the form checks: a range of 1..10,000 made Qt keep the old value when "0" was typed.
 NUMBER_FIELD_MAX = 99_999
@@ -97,13 +97,6 @@ class FieldTimeEdit(QTimeEdit, _TypedParts):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self._typed(self, event, lambda: QTimeEdit.keyPressEvent(self, event))
-
-
-def typed_int(spin: QSpinBox) -> int | None:
-    """What the field shows, or None when it shows no whole number (e.g. emptied)."""
-    if not spin.hasAcceptableInput():
-        return None
-    return spin.valueFromText(spin.cleanText())
 
 
 class AppDialog(QDialog):

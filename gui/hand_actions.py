@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import local_now
-from gui.app_dialog import ERROR_STYLE, typed_int
 from gui.display import date_text, undo_action_text
+from gui.widgets import ERROR_STYLE, typed_int
 
 MAX_VOLUNTEER_ID = 64  # characters: what the wire takes as a volunteer id
 SEPARATOR = " · "  # between an id and its directory name in the walk-in field's suggestions

@@ -46,25 +46,26 @@ from PySide6.QtWidgets import (
 
 from core.clock import local_now
 from core.config import without_password
-from gui.app_dialog import AppDialog, CapacityDialog
 from gui.bridge import Op, OpResult
 from gui.detail_panel import DetailPanel
 from gui.display import span_text, status_text
-from gui.export import export_roster_csv
 from gui.hand_actions import HandActions
 from gui.log_view import MessageLogView, RejectedView
 from gui.models import ApplicationsModel, ApplicationsProxy
 from gui.monitor import QueueMonitor
 from gui.paper_menu import PaperMenu
-from gui.settings_dialog import SettingsDialog
 from gui.shift_menu import ShiftMenu
 from gui.table_model import KeyRole
 from gui.tray import TrayNotifier
-from gui.volunteer_view import VolunteerHistoryDialog
 from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
 
 if TYPE_CHECKING:  # the settings model loads pydantic: the first paint does without it
     from core.settings import Settings
+
+    # the dialogs load when first opened: each module of PySide6 widgets costs its import
+    # and PySide6's look at its source, and the first paint needs none of them
+    from gui.app_dialog import AppDialog, CapacityDialog
+    from gui.volunteer_view import VolunteerHistoryDialog
 
 log = logging.getLogger(__name__)
 # Below this a name is elided rather than shown whole; the count columns stay visible.
@@ -849,6 +850,8 @@ class MainWindow(QMainWindow):
 
     def new_application(self) -> AppDialog:
         """Open the create dialog (non-blocking); the new application is selected once saved."""
+        from gui.app_dialog import AppDialog
+
         dlg = AppDialog(self.bridge, None, self, confirm=self.confirm)
         dlg.accepted.connect(lambda: self._after_save(dlg))
         self.dialog = dlg
@@ -859,6 +862,8 @@ class MainWindow(QMainWindow):
         app_id = self.current_app_id()
         if app_id is None:
             return None
+        from gui.app_dialog import AppDialog
+
         dlg = AppDialog(self.bridge, app_id, self, confirm=self.confirm)
         dlg.accepted.connect(lambda: self._after_save(dlg))
         self.dialog = dlg
@@ -883,6 +888,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return None
         if capacity is None:
+            from gui.app_dialog import CapacityDialog
+
             dlg = CapacityDialog(s.name, s.capacity, s.signed, self)
             dlg.accepted.connect(lambda: self._on_capacity_chosen(s.id, dlg.value()))
             self.capacity_dialog = dlg
@@ -1064,6 +1071,8 @@ class MainWindow(QMainWindow):
             self.qsettings.setValue("export/dir", str(Path(chosen).parent))
         try:
             ids = [r.volunteer_id for r in d.roster] + [w.volunteer_id for w in d.waitlist]
+            from gui.export import export_roster_csv
+
             export_roster_csv(d, path, people=self.bridge.queries.volunteers(ids))
         except OSError as exc:
             self.alert(
@@ -1101,6 +1110,8 @@ class MainWindow(QMainWindow):
     def volunteer_history(self, volunteer_id: str | None = None) -> VolunteerHistoryDialog:
         """The history of the selected volunteer (or of one typed in the dialog)."""
         vid = volunteer_id or self._selected_volunteer() or ""
+        from gui.volunteer_view import VolunteerHistoryDialog
+
         dlg = VolunteerHistoryDialog(self.bridge, vid, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.history_dialog = dlg
@@ -1116,6 +1127,8 @@ class MainWindow(QMainWindow):
         return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
     def open_settings(self) -> Any:
+        from gui.settings_dialog import SettingsDialog
+
         dlg = SettingsDialog(self.running_settings(), self, secrets=self.bridge)
 
         def accepted() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from core.directory import Volunteer
 from core.queries import AppDetail
-from gui.directory_view import DirectoryDialog
-from gui.sheets import print_sheet, save_ics, save_sheet_pdf, save_xlsx
+
+if TYPE_CHECKING:  # the directory and the sheets load when first used, not for the first paint
+    from gui.directory_view import DirectoryDialog
 
 
 class PaperMenu(QObject):
@@ -60,6 +61,8 @@ class PaperMenu(QObject):
     # -- the directory -----------------------------------------------------------------------
     def open_directory(self) -> DirectoryDialog:
         if self.dialog is None:
+            from gui.directory_view import DirectoryDialog
+
             self.dialog = DirectoryDialog(
                 self.window.bridge, self.window, on_changed=self.window.detail.reload
             )
@@ -109,21 +112,27 @@ class PaperMenu(QObject):
 
     def save_pdf(self, path: str | Path | None = None) -> bool:
         target = self._target(self.tr("Sign-in sheet"), ".pdf", self.tr("PDF files (*.pdf)"), path)
-        return self._save(target, lambda d, p, t: save_sheet_pdf(d, p, t))
+        from gui import sheets
+
+        return self._save(target, lambda d, p, t: sheets.save_sheet_pdf(d, p, t))
 
     def save_xlsx(self, path: str | Path | None = None) -> bool:
         target = self._target(
             self.tr("Export roster"), ".xlsx", self.tr("Excel workbooks (*.xlsx)"), path
         )
         checkin = self.window.bridge.queries.checkin  # the timesheet sheet, once marked
-        return self._save(target, lambda d, p, t: save_xlsx(d, p, t, checkin(d.summary.id)))
+        from gui import sheets
+
+        return self._save(target, lambda d, p, t: sheets.save_xlsx(d, p, t, checkin(d.summary.id)))
 
     def save_ics(self, path: str | Path | None = None) -> bool:
         target = self._target(
             self.tr("Add to calendar"), ".ics", self.tr("Calendar files (*.ics)"), path
         )
         fund = self.window.bridge.fund_id
-        return self._save(target, lambda d, _p, t: save_ics(d, fund, t))
+        from gui import sheets
+
+        return self._save(target, lambda d, _p, t: sheets.save_ics(d, fund, t))
 
     def print_sheet(self) -> bool:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -136,5 +145,7 @@ class PaperMenu(QObject):
         dialog.setWindowTitle(self.tr("Print sign-in sheet"))
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
+        from gui.sheets import print_sheet
+
         print_sheet(chosen[0], chosen[1], printer)
         return True

@@ -4,15 +4,17 @@ fund's numbers as a tab (View > Numbers)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from gui.checkin_view import CheckinDialog
 from gui.numbers_view import NumbersView
 from gui.table_model import KeyRole
+
+if TYPE_CHECKING:  # the check-in window loads when first opened, not for the first paint
+    from gui.checkin_view import CheckinDialog
 
 
 class ShiftMenu(QObject):
@@ -74,6 +76,8 @@ class ShiftMenu(QObject):
         dlg = self.checkins.get(target)
         if dlg is None:
             # owned by the window: closing the window ends the console, this one too
+            from gui.checkin_view import CheckinDialog
+
             dlg = CheckinDialog(
                 self.window.bridge, target, confirm=self.window.confirm, parent=self.window
             )

@@ -1,4 +1,5 @@
-"""Small widget helpers: the fill bar delegate, a tab widget that repaints less, state colours."""
+"""Small widget helpers: the fill bar delegate, a tab widget that repaints less, state colours,
+the forms' error colour and typed numbers."""
 
 from __future__ import annotations
 
@@ -6,10 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTabWidget,
+    QWidget,
+)
 
 from gui.models import FillRole
 
+ERROR_STYLE = "color: #c62828;"
 SIGNED_COLOR = QColor("#3c9a5f")
 HELD_COLOR = QColor("#e0a030")
 TRACK_COLOR = QColor("#e4e4e4")
@@ -97,3 +106,10 @@ def state_style(state: str) -> str:
         "paused": "color: #b26a00; font-weight: bold;",
         "offline": "color: #6d6d6d; font-weight: bold;",
     }.get(state, "")
+
+
+def typed_int(spin: QSpinBox) -> int | None:
+    """What the field shows, or None when it shows no whole number (e.g. emptied)."""
+    if not spin.hasAcceptableInput():
+        return None
+    return spin.valueFromText(spin.cleanText())
