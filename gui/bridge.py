@@ -170,6 +170,8 @@ class Bridge(QObject):
         self._activity: list[Any] = []
         self._messages: list[Any] = []
         self._rejected = 0
+        self._status: Any = None  # the broker's latest status, not shown yet
+        self._status_shown: tuple[Any, ...] = ()  # the state, detail and node last shown
         self._pending = False
         self._responses: deque[tuple[float, int]] = deque()
         self._full: dict[str, bool] = {}
@@ -180,6 +182,7 @@ class Bridge(QObject):
         self._closed = False
         self.last_undo: LastAction | None = None  # the coordinator's last undoable action
         self.last_flush_at = time.monotonic()  # when the window last had something to show
+        self._summaries: dict[str, Any] | None = None  # what summary() read in this flush
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -347,16 +350,47 @@ class Bridge(QObject):
             self._wake.emit()  # queued across threads, direct on the GUI thread
 
     def _on_status(self, status: Any) -> None:
-        self.broker_status_changed.emit(status)
+        # A new state shows at once; a new backlog alone shows with the frame's other changes:
+        # it moves at every commit that sends something, and the status bar was laid out and
+        # repainted once per commit.
+        shown = tuple(getattr(status, k, None) for k in ("state", "detail", "node"))
+        with self._lock:
+            same = shown == self._status_shown
+            self._status_shown = shown
+            self._status = status if same else None
+            wake = same and not self._pending
+            self._pending = self._pending or same
+        if not same:
+            self.broker_status_changed.emit(status)
+        elif wake:
+            self._wake.emit()
 
     @Slot()
     def _start_flush_timer(self) -> None:
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    def summary(self, app_id: str) -> Any:
+        """An application's core.queries.AppSummary (None if gone). Within a flush it is read
+        once for every handler: the list, the detail and the fill notice each read it, and
+        each read on the GUI thread waits for the GIL the writer thread holds meanwhile."""
+        memo = self._summaries
+        if memo is None:
+            return self.queries.summary(app_id)
+        if app_id not in memo:
+            memo[app_id] = self.queries.summary(app_id)
+        return memo[app_id]
+
     @Slot()
     def flush(self) -> None:
         """Emit everything collected since the last flush (tests may call it directly)."""
+        self._summaries = {}
+        try:
+            self._flush()
+        finally:
+            self._summaries = None
+
+    def _flush(self) -> None:
         with self._lock:
             ids, self._ids = self._ids, set()
             participants, self._participants = self._participants, []
@@ -364,6 +398,7 @@ class Bridge(QObject):
             activity, self._activity = self._activity, []
             messages, self._messages = self._messages, []
             rejected, self._rejected = self._rejected, 0
+            status, self._status = self._status, None
             self._pending = False
             self._first_summaries = None  # the loop has run: a window takes its own read
         if self._closed:
@@ -382,7 +417,7 @@ class Bridge(QObject):
             names: dict[str, str] = {}
             for a in activity:
                 if a.kind == "round_opened" and a.application_id not in names:
-                    s = self.queries.summary(a.application_id)
+                    s = self.summary(a.application_id)
                     names[a.application_id] = s.name if s else a.application_id
             for name in names.values():
                 self.spot_freed.emit(name)
@@ -390,10 +425,12 @@ class Bridge(QObject):
             self.messages_logged.emit(messages)
         if rejected:
             self.rejected_added.emit(rejected)
+        if status is not None:
+            self.broker_status_changed.emit(status)
 
     def _notice_fill(self, ids: set[str]) -> None:
         for app_id in sorted(ids):
-            s = self.queries.summary(app_id)
+            s = self.summary(app_id)
             if s is None:
                 continue
             full = s.status == "open" and s.signed >= s.capacity

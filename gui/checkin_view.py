@@ -290,7 +290,7 @@ class CheckinDialog(QDialog):
 
     # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        s = self.bridge.queries.summary(self.app_id)
+        s = self.bridge.summary(self.app_id)
         if s is None:
             self.title.setText(self.tr("The application is gone"))
             self.model.set_rows([])

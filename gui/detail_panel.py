@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -60,6 +60,8 @@ class DetailPanel(QWidget):
         self.summary: AppSummary | None = None
         self.round: RoundView | None = None
         self._roster_stale = True  # the roster is read again only when someone joined or left it
+        # the roster's font and each column's widest text when it was last sized (fit_columns)
+        self._roster_fitted: tuple[QFont, list[int]] | None = None
         self._fitting_later = False  # show_application sizes the tables itself
 
         self.title = QLabel()
@@ -329,7 +331,34 @@ class DetailPanel(QWidget):
                     view.resizeColumnToContents(col)
             if view is self.activity_view:
                 self._widen_activity()
+            elif view is self.roster_view:
+                self._roster_fitted = (QFont(view.font()), self._roster_widths())
         self._fit_people()
+
+    def _roster_widths(self, rows: Iterable[RosterRow] | None = None) -> list[int]:
+        """The widest text of each roster column, in pixels, of rows (default: all shown)."""
+        model = self.roster_model
+        metrics = self.roster_view.fontMetrics()
+        widths = [0] * model.columnCount()
+        for row in model.rows() if rows is None else rows:
+            for col, text in enumerate(model.texts(row)):
+                widths[col] = max(widths[col], metrics.horizontalAdvance(text))
+        return widths
+
+    def _roster_widens(self, roster: Sequence[RosterRow]) -> bool:
+        """Whether a row new or changed since the roster was sized has a text wider than any
+        it was sized for. Sizing it at every re-read (in a stream, each signed-up volunteer
+        who withdraws) was half of a flush's CPU on the GUI thread."""
+        fitted = self._roster_fitted
+        if fitted is None or fitted[0] != self.roster_view.font():
+            return True
+        model = self.roster_model
+        fresh = []
+        for row in roster:
+            i = model.row_of(row.volunteer_id)
+            if i < 0 or model.row_at(i) != row:
+                fresh.append(row)
+        return any(w > was for w, was in zip(self._roster_widths(fresh), fitted[1], strict=True))
 
     def _widen_activity(self) -> None:
         """Who and Cause sized for any row, not only the first ones: a feed that started with
@@ -365,7 +394,7 @@ class DetailPanel(QWidget):
         (_on_bridge_participation_changed), so a flush costs what changed, not 50,000 rows.
         """
         q = self.bridge.queries
-        summary = q.summary(self.app_id) if self.app_id else None
+        summary = self.bridge.summary(self.app_id) if self.app_id else None
         self.summary = summary
         if summary is None:
             if self.app_id is not None:
@@ -385,9 +414,9 @@ class DetailPanel(QWidget):
             self.waitlist_model.set_round(r.id if r else None)
         if self._roster_stale:
             roster = q.roster(summary.id)
-            # sized again on every re-read, not only the first rows: "reminded 2:05 PM" comes
-            # after the rows and was cut to "reminded …" at 1024x700
-            if roster:
+            # sized again when a re-read brings a wider text, not only for the first rows:
+            # "reminded 2:05 PM" comes after the rows and was cut to "reminded …" at 1024x700
+            if roster and self._roster_widens(roster):
                 first_rows.append(self.roster_view)
             self.roster_model.set_rows(roster)
             self._roster_stale = False

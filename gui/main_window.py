@@ -60,7 +60,7 @@ from gui.paper_menu import PaperMenu
 from gui.shift_menu import ShiftMenu
 from gui.table_model import KeyRole
 from gui.tray import TrayNotifier
-from gui.widgets import FillBarDelegate, SteadyTabWidget, state_style
+from gui.widgets import FillBarDelegate, SteadyTabWidget, set_label, state_style
 
 if TYPE_CHECKING:  # the settings model loads pydantic: the first paint does without it
     from core.settings import Settings
@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.resize(self._first_size())
 
         # -- left: the applications list --------------------------------------------------------
-        self.apps_model = ApplicationsModel(bridge.queries.summary, self)
+        self.apps_model = ApplicationsModel(bridge.summary, self)
         self.apps_model.set_rows(bridge.summaries())
         # "past" means over on the coordinator's wall clock, as the engine and the dialog judge
         self.proxy = ApplicationsProxy(
@@ -747,9 +747,7 @@ class MainWindow(QMainWindow):
                 .replace("%1", broker_address(self.bridge.broker_url))
                 .replace("%2", problem)
             )
-        self.broker_label.setText(text)
-        self.broker_label.setStyleSheet(state_style(state))
-        self.broker_label.setToolTip(getattr(status, "detail", ""))
+        set_label(self.broker_label, text, state_style(state), getattr(status, "detail", ""))
         self.broker_state = state
         self._on_backlog(getattr(status, "backlog", 0))
 
@@ -778,11 +776,10 @@ class MainWindow(QMainWindow):
     def _on_backlog(self, backlog: int) -> None:
         self.backlog_value = backlog
         if backlog:
-            self.backlog_label.setText(self.tr("%n message(s) waiting to be sent", "", backlog))
-            self.backlog_label.setStyleSheet("color: #b26a00;")
+            text = self.tr("%n message(s) waiting to be sent", "", backlog)
+            set_label(self.backlog_label, text, "color: #b26a00;")
         else:
-            self.backlog_label.setText(self.tr("All messages sent"))
-            self.backlog_label.setStyleSheet("color: #555;")
+            set_label(self.backlog_label, self.tr("All messages sent"), "color: #555;")
 
     @Slot(object)
     def _on_replication(self, status: dict[str, Any]) -> None:
@@ -822,7 +819,7 @@ class MainWindow(QMainWindow):
 
     @Slot(float)
     def _on_rate(self, rate: float) -> None:
-        self.rate_label.setText(self.tr("%1 responses/min").replace("%1", f"{rate:.0f}"))
+        set_label(self.rate_label, self.tr("%1 responses/min").replace("%1", f"{rate:.0f}"))
 
     @Slot(str)
     def _on_error(self, message: str) -> None:

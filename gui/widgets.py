@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QLabel,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
@@ -95,6 +96,18 @@ class SteadyTabWidget(QTabWidget):
                 return True
             self._hints = hints
         return super().event(e)
+
+
+def set_label(label: QLabel, text: str, style: str | None = None, tip: str | None = None) -> None:
+    """Give a status label what changed only: the broker status and the backlog come with
+    every commit of a stream, and each setStyleSheet re-polished the label (palette and style
+    events, a relayout of the status bar) even when the state was the same."""
+    if label.text() != text:
+        label.setText(text)
+    if style is not None and label.styleSheet() != style:
+        label.setStyleSheet(style)
+    if tip is not None and label.toolTip() != tip:
+        label.setToolTip(tip)
 
 
 def state_style(state: str) -> str:
