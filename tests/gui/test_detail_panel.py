@@ -65,3 +65,29 @@ def test_the_feeds_who_and_cause_fit_any_later_row_not_only_the_first(
     assert view.fontMetrics().horizontalAdvance(widest) < view.columnWidth(ActivityModel.WHO)
     assert view.fontMetrics().horizontalAdvance("5b422ca0") < view.columnWidth(ActivityModel.CAUSE)
     bridge.shutdown()
+
+
+def test_a_long_roster_is_sized_from_its_first_rows_and_a_switch_measures_only_the_new_one(
+    qtbot, qloop, local_core, clock
+):
+    """Sizing measured every roster row's texts (10,000 at 1M rows: 240 ms of the start), and a
+    switch compared the new roster's rows with the sizes of the one shown before."""
+    from gui.detail_panel import FIT_SAMPLE
+
+    engine = local_core.engine
+    n = FIT_SAMPLE + 150
+    long = engine.create_application(a_form(clock, spots=n))
+    engine.handle([response(engine.fund_id, long, f"v{i}") for i in range(n)])
+    short = engine.create_application(a_form(clock, spots=3, name="Short"))
+    engine.handle([response(engine.fund_id, short, "s1")])
+    bridge = Bridge(local_core)
+    panel = DetailPanel(bridge)
+    qtbot.addWidget(panel)
+    model = panel.roster_model
+    panel.show_application(short)
+    panel.show_application(long)
+    assert model.rowCount() == n
+    assert len(model._texts) <= FIT_SAMPLE + 50  # made once per row measured or painted
+    panel.show_application(short)
+    assert [model.index(0, 0).data()] == ["s1"] and panel._roster_fitted is not None
+    bridge.shutdown()
