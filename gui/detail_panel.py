@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.queries import AppDetail, AppSummary, RosterRow, RoundView
 from gui.display import actor_text, moment_text, policy_text, short_id, span_text, status_text
 from gui.models import ActivityModel, OffersModel, RosterModel, WaitlistModel
+from gui.widgets import CountedBox
 
 NARROW_DETAIL = 640  # px: below this the activity feed drops its cause column
 FIRST_ACTIVITY = 200  # activity rows read when an application is shown; more come live
@@ -117,9 +118,9 @@ class DetailPanel(QWidget):
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.activity_view.setWordWrap(False)
 
-        self.roster_box = QGroupBox(self.tr("Roster"))
+        self.roster_box = CountedBox(self.tr("Roster"))
         QVBoxLayout(self.roster_box).addWidget(self.roster_view)
-        self.waitlist_box = QGroupBox(self.tr("Waitlist"))
+        self.waitlist_box = CountedBox(self.tr("Waitlist"))
         QVBoxLayout(self.waitlist_box).addWidget(self.waitlist_view)
 
         self.round_box = QGroupBox(self.tr("Offer round"))
@@ -448,8 +449,8 @@ class DetailPanel(QWidget):
         self.count_labels["held"].setText(str(s.held))
         # A table shown empty was sized to its headers (first_rows): size it for its first rows.
         # Alt+R / Alt+L put the keyboard in the roster / the waitlist (then Del, Ctrl+P)
-        self.roster_box.setTitle(self.tr("&Roster (%1)").replace("%1", str(s.signed)))
-        self.waitlist_box.setTitle(self.tr("Wait&list (%1)").replace("%1", str(s.waiting)))
+        self.roster_box.set_count_title(self.tr("&Roster (%1)").replace("%1", str(s.signed)))
+        self.waitlist_box.set_count_title(self.tr("Wait&list (%1)").replace("%1", str(s.waiting)))
         hold = self.standing_text(s)
         self.hold_row.setVisible(bool(hold) and s.status == "open")
         # the box takes room only while a round is open or spots are held for the waitlist

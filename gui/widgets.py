@@ -1,18 +1,21 @@
-"""Small widget helpers: the fill bar delegate, a tab widget that repaints less, state colours,
-the forms' error colour and typed numbers."""
+"""Small widget helpers: the fill bar delegate, a tab widget and a counted group box that
+repaint less, state colours, the forms' error colour and typed numbers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QGroupBox,
     QLabel,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionGroupBox,
     QStyleOptionViewItem,
+    QStylePainter,
     QTabWidget,
     QWidget,
 )
@@ -96,6 +99,57 @@ class SteadyTabWidget(QTabWidget):
                 return True
             self._hints = hints
         return super().event(e)
+
+
+class CountedBox(QGroupBox):
+    """A group box whose title carries a count that moves with every flush ("Waitlist (50,123)").
+
+    setTitle repaints the whole box, and the box is not opaque: the splitter, the tab widget
+    and the window under it were repainted too (half the area painted per frame in a stream).
+    A new count of the same width repaints the title only; any other title goes through
+    setTitle (sizes, mnemonic).
+    """
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._shown = title
+
+    def shown_title(self) -> str:
+        """The title as painted (title() may hold an earlier count of the same width)."""
+        return self._shown
+
+    def set_count_title(self, text: str) -> None:
+        if text == self._shown:
+            return
+        metrics = self.fontMetrics()
+        same_width = metrics.horizontalAdvance(text) == metrics.horizontalAdvance(self.title())
+        if not same_width or _mnemonic(text) != _mnemonic(self.title()):
+            self._shown = text
+            self.setTitle(text)
+            return
+        self._shown = text
+        self.setAccessibleName(text.replace("&", ""))
+        option = QStyleOptionGroupBox()
+        self.initStyleOption(option)
+        control = QStyle.ComplexControl.CC_GroupBox
+        part = QStyle.SubControl.SC_GroupBoxLabel
+        label = self.style().subControlRect(control, option, part, self)
+        self.update(label)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._shown == self.title():
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        option = QStyleOptionGroupBox()
+        self.initStyleOption(option)
+        option.text = self._shown
+        painter.drawComplexControl(QStyle.ComplexControl.CC_GroupBox, option)
+
+
+def _mnemonic(text: str) -> str:
+    at = text.find("&")
+    return text[at : at + 2].lower() if at >= 0 else ""
 
 
 def set_label(label: QLabel, text: str, style: str | None = None, tip: str | None = None) -> None:

@@ -266,8 +266,38 @@ class Slots:
 
         MainWindow.__init__ = counted  # type: ignore[method-assign]
 
+    def count_paints(self, app: object) -> None:
+        """Sum the painted area of each widget kind (what a frame repaints, in pixels)."""
+        from PySide6.QtCore import QEvent, QObject
+
+        area = self.painted = collections.Counter()
+        slots = self
+
+        class Painted(QObject):
+            def eventFilter(self, obj: object, event: object) -> bool:
+                if slots.on and event.type() == QEvent.Type.Paint:  # type: ignore[attr-defined]
+                    px = sum(r.width() * r.height() for r in event.region())  # type: ignore[attr-defined]
+                    name = type(obj).__name__
+                    parent = obj.parent() if hasattr(obj, "parent") else None  # type: ignore[attr-defined]
+                    if hasattr(parent, "viewport") and parent.viewport() is obj:
+                        name = f"viewport({type(parent.model()).__name__})"
+                    area[name] += px
+                    area["(paint events)"] += 1
+                return False
+
+        self._painted = Painted()
+        app.installEventFilter(self._painted)  # type: ignore[attr-defined]
+
     def report(self) -> None:
         print("\nmodel signals during the stream:", dict(sorted(self.signals.items())))
+        if getattr(self, "painted", None):
+            print(
+                "painted area (Mpx) by widget:",
+                {
+                    k: round(v / 1e6, 2) if k[0] != "(" else v
+                    for k, v in self.painted.most_common(14)
+                },
+            )
         rows = [
             (sum(c for c, _w in v), max(c for c, _w in v), max(w for _c, w in v), len(v), k)
             for k, v in self.calls.items()
@@ -330,6 +360,7 @@ def run(data_dir: Path, n_gaps: int, profile: bool, notify: bool) -> None:
     slots = Slots()
     slots.patch()
     slots.count_signals()
+    slots.count_paints(app)
     slots.on = True
     if profile:
         prof.enable()

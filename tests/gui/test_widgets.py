@@ -1,11 +1,12 @@
-"""Widget helpers: the steady tab widget repaints the window only when its layout changed."""
+"""Widget helpers: the steady tab widget repaints the window only when its layout changed; a
+counted group box repaints only its title for a new count of the same width."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from gui.widgets import SteadyTabWidget
+from gui.widgets import CountedBox, SteadyTabWidget
 
 
 class PaintCounter(QObject):
@@ -17,6 +18,18 @@ class PaintCounter(QObject):
     def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.paints += 1
+        return False
+
+
+class PaintedArea(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.pixels = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.pixels += sum(r.width() * r.height() for r in event.region())  # type: ignore[attr-defined]
         return False
 
 
@@ -72,3 +85,39 @@ def test_a_page_that_needs_more_room_still_changes_the_tab_widgets_size_hint(qtb
     qtbot.waitUntil(lambda: tabs.minimumSizeHint().width() >= before.width() + 200)
     tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: tabs.currentWidget() is not page)
+
+
+def a_box_with_a_table_like_child(qtbot, kind: type[QGroupBox]) -> tuple[QWidget, QGroupBox]:
+    window = QWidget()
+    box = kind("Wait&list (50123)")
+    QVBoxLayout(box).addWidget(QLabel("volunteer 1"))
+    QVBoxLayout(window).addWidget(box)
+    qtbot.addWidget(window)
+    window.resize(300, 200)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    return window, box
+
+
+def test_a_new_count_repaints_the_counted_title_only_and_looks_as_a_new_title_does(qtbot):
+    plain_window, plain = a_box_with_a_table_like_child(qtbot, QGroupBox)
+    window, box = a_box_with_a_table_like_child(qtbot, CountedBox)
+    assert isinstance(box, CountedBox)
+    under, plain_under = PaintedArea(window), PaintedArea(plain_window)  # the box is not opaque
+    box.set_count_title("Wait&list (50124)")
+    plain.setTitle("Wait&list (50124)")
+    deliver_posted()
+    title = box.fontMetrics().boundingRect(box.shown_title())
+    # setTitle repainted the whole box, and the window under it; here only about the title
+    assert plain_under.pixels >= box.width() * box.height() // 2
+    assert 0 < under.pixels <= 4 * title.width() * title.height()
+    assert box.shown_title() == "Wait&list (50124)"
+    assert box.accessibleName() == "Waitlist (50124)"
+    assert box.title() == "Wait&list (50123)"  # the same width: sizes and mnemonic stay
+    assert window.grab().toImage() == plain_window.grab().toImage()
+    box.set_count_title("Wait&list (150124)")  # wider: a new title, sized again
+    plain.setTitle("Wait&list (150124)")
+    deliver_posted()
+    assert box.title() == "Wait&list (150124)"
+    assert window.grab().toImage() == plain_window.grab().toImage()
