@@ -25,7 +25,12 @@ from core.kinds import RoundEnd
 from core.lines import Key as WaitKey
 from core.lines import Participants, WaitLine
 from core.outcomes import Listing
-from core.replication.capture import capture_on, drop_capture, install_capture
+from core.replication.capture import (
+    capture_on,
+    drop_capture,
+    install_capture,
+    name_pending_columns,
+)
 from core.rules import AppState, Offer, Participant, Round
 
 if TYPE_CHECKING:
@@ -967,7 +972,9 @@ class Store:
             if current >= upto:
                 return
             # The capture triggers name every column: out of the way of ALTER TABLE, then
-            # built again from the migrated tables (capture.py).
+            # built again from the migrated tables (capture.py). The rows they captured that
+            # the log does not hold yet name their columns first (arrays of the old ones).
+            name_pending_columns(self.conn)
             drop_capture(self.conn)
             for version in range(current + 1, upto + 1):
                 MIGRATIONS[version - 1](self.db)

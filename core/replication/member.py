@@ -44,7 +44,15 @@ from core.replication.capture import (
     set_capture,
     undo_pending,
 )
-from core.replication.changes import CHANGES, RowBuffer, apply_snapshot, snapshot_payload
+from core.replication.changes import (
+    CHANGES,
+    FORMAT,
+    RowBuffer,
+    apply_snapshot,
+    replicated_tables,
+    runs_json,
+    snapshot_payload,
+)
 from core.replication.commands import (
     BadCommand,
     Command,
@@ -113,6 +121,7 @@ class FundReplication:
         self.read_prefetch = read_prefetch
         # The reader applies on the writer thread through a connection of its own, so the
         # engine's connection sees those commits as another's (data_version) and reloads.
+        self._columns: dict[str, list[str]] = {}  # each replicated table's, as captured
         self.state: ReplicaState = writer.run(self._open_state)
         self.holder_id, self.holder_name = writer.run(self._recorded_holder)
         self._brokers = Brokers(url)
@@ -157,6 +166,8 @@ class FundReplication:
     def _open_state(self) -> ReplicaState:
         with self.store.transaction() as conn:  # the capture is on from now on, for good
             install_capture(conn)
+            # the schema changes only when a store opens: the columns hold while this runs
+            self._columns = replicated_tables(conn)
         return ReplicaState(self.store.path, self.fund_id, check_same_thread=False)
 
     def _recorded_holder(self) -> tuple[str, str]:
@@ -559,7 +570,7 @@ class FundReplication:
             )
         if record.kind == CHANGES:
             # written at the batch's end, or before anything that is not rows
-            self._rows.add(payload["rows"])
+            self._rows.add_payload(payload)
         elif record.kind == SNAPSHOT:
             self._rows.clear()  # it replaces every row
             apply_snapshot(conn, record)
@@ -823,13 +834,9 @@ class FundReplication:
             rows, limit = await asyncio.shield(reading)
             if rows:
                 upto = int(rows[-1][0])
-                # the rows are JSON already: written into the record as they are
-                rows_json = ",".join(
-                    f"[{json.dumps(tbl)},{json.dumps(op)},{int(row_id)},{row or 'null'}]"
-                    for _id, tbl, op, row_id, row in rows
-                )
                 by = {"upto": upto, "by": self.console_id, "at": time.time()}
-                payload = f'{json.dumps(by)[:-1]},"rows":[{rows_json}]}}'
+                runs = runs_json(rows, self._columns)
+                payload = f'{json.dumps(by)[:-1]},"format":{FORMAT},"runs":{runs}}}'
                 try:
                     await writer.append_json(CHANGES, payload, by)
                 except LogWriteFailed:

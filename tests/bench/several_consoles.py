@@ -37,6 +37,7 @@ import aio_pika
 
 from core.broker.topology import queue_names
 from core.config import DB_NAME
+from core.replication.changes import FORMAT, runs_json
 from core.replication.log import LogWriter, declare_log
 from core.replication.names import log_stream
 from core.replication.records import EPOCH, SNAPSHOT
@@ -221,11 +222,27 @@ def decision_rows(i: int, app_id: str) -> list[list[Any]]:
     ]  # fmt: skip
 
 
+def record_payload(start: int, end: int, app_id: str, form: int = FORMAT) -> dict[str, Any]:
+    """A `changes` payload of decisions start..end-1 in a format: 2 as the arbiter writes it
+    (from the rows as its triggers capture them), 1 as the consoles before it wrote it."""
+    rows = [row for i in range(start, end) for row in decision_rows(i, app_id)]
+    payload: dict[str, Any] = {"upto": end, "by": "bench", "at": time.time()}
+    if form == 1:
+        return {**payload, "rows": rows}
+    captured = [
+        (n, tbl, op, rowid, json.dumps([rowid, *row.values()]))
+        for n, (tbl, op, rowid, row) in enumerate(rows)
+    ]
+    columns = {tbl: list(row) for tbl, _op, _rowid, row in rows}
+    return {**payload, "format": form, "runs": json.loads(runs_json(captured, columns))}
+
+
 async def catch_up(
-    url: str, backlog: int, verbose: bool = False, per_record: int = 1
+    url: str, backlog: int, verbose: bool = False, per_record: int = 1, form: int = FORMAT
 ) -> dict[str, Any]:
     """A fresh replica reads a backlog of decisions into its SQLite, per_record decisions to
-    a `changes` record (the arbiter puts every row captured since its last append in one)."""
+    a `changes` record (the arbiter puts every row captured since its last append in one),
+    of the record format form."""
     fund = new_fund()
     conn = await aio_pika.connect(url)
     try:
@@ -245,10 +262,9 @@ async def catch_up(
             futures = []
             for seq, start in enumerate(starts[w : w + window], w + 2):
                 end = min(backlog, start + per_record)
-                rows = [row for i in range(start, end) for row in decision_rows(i, app_id)]
                 body = json.dumps(
-                    {"epoch": 0, "seq": seq, "kind": "changes", "payload": {
-                        "upto": end, "by": "bench", "at": time.time(), "rows": rows}},
+                    {"epoch": 0, "seq": seq, "kind": "changes",
+                     "payload": record_payload(start, end, app_id, form)},
                     separators=(",", ":"),
                 ).encode()  # fmt: skip
                 futures.append(
@@ -311,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--verbose", action="store_true", help="progress of (d)")
     ap.add_argument("--skip", default="", help="letters of the parts to skip, e.g. cd")
+    ap.add_argument(
+        "--format",
+        type=int,
+        choices=(1, 2),
+        default=FORMAT,
+        help="the `changes` records' format in (d) (1: as before the compact rows)",
+    )
     args = ap.parse_args(argv)
     url = args.broker
     if "a" not in args.skip and "b" not in args.skip:
@@ -330,13 +353,16 @@ def main(argv: list[str] | None = None) -> int:
               f" {lagged['records']} decisions ({lagged['answered']}/{lagged['responses']}"
               f" answered; target p99 <= {LAG_P99_TARGET_MS:.0f} ms)")  # fmt: skip
     if "d" not in args.skip:
-        caught = asyncio.run(catch_up(url, args.backlog, args.verbose, args.per_record))
+        caught = asyncio.run(
+            catch_up(url, args.backlog, args.verbose, args.per_record, args.format)
+        )
         print(f"(d) catch-up of {caught['decisions']:,} decisions in {caught['records']:,} log"
-              f" records ({args.per_record} a record): {caught['seconds']:.2f} s"
+              f" records ({args.per_record} a record, format {args.format}):"
+              f" {caught['seconds']:.2f} s"
               f" ({caught['rate']:,.0f} decisions/s, CPU {caught['cpu_s']:.2f} s;"
               f" {caught['rows']:,} rows; target < {CATCH_UP_TARGET_S:.0f} s)")  # fmt: skip
         if args.worst:
-            caught = asyncio.run(catch_up(url, args.worst, args.verbose, 1))
+            caught = asyncio.run(catch_up(url, args.worst, args.verbose, 1, args.format))
             print(f"(d') catch-up of {caught['decisions']:,} decisions, one a record:"
                   f" {caught['seconds']:.2f} s ({caught['rate']:,.0f} records/s,"
                   f" CPU {caught['cpu_s']:.2f} s)")  # fmt: skip

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.clock import ManualClock
 from core.engine import Delivery, Engine
-from core.replication.capture import put_row
+from core.replication.capture import name_pending_columns, put_row
 from core.replication.changes import (
     CHANGES,
     NOT_REPLICATED,
+    NewerFormat,
     RowBuffer,
     apply_changeset,
     changeset_payload,
     forget_published,
     install_capture,
     pending_changes,
+    replicated_tables,
+    runs_json,
 )
 from core.replication.records import LogRecord
 from core.replication.state import ReplicaState
@@ -45,12 +50,16 @@ class Pair:
         self.replica = ReplicaState(self.replica_path, FUND)
         self.epoch, self.seq, self.offset = 0, 0, 0
 
-    def ship(self) -> int:
-        """Move the committed changes into the replica as one log record would; how many."""
+    def ship(self, old_format: bool = False) -> int:
+        """Move the committed changes into the replica as one log record would (of format 1,
+        as the consoles before format 2 wrote it, with old_format); how many."""
         rows = pending_changes(self.store.conn)
         if not rows:
             return 0
-        payload = changeset_payload(rows)
+        if old_format:
+            payload = format_1_payload(self.store.conn)
+        else:
+            payload = changeset_payload(rows, replicated_tables(self.store.conn))
         record = LogRecord(self.epoch, self.seq, CHANGES, payload, self.offset)
         with self.replica.transaction() as conn:
             apply_changeset(conn, record)
@@ -62,6 +71,16 @@ class Pair:
     def close(self) -> None:
         self.store.close()
         self.replica.close()
+
+
+def format_1_payload(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The pending changes as a `changes` payload of format 1: each row an object."""
+    name_pending_columns(conn)
+    rows = pending_changes(conn)
+    return {
+        "upto": rows[-1][0],
+        "rows": [[t, op, rid, json.loads(row) if row else None] for _, t, op, rid, row in rows],
+    }
 
 
 @pytest.fixture
@@ -125,7 +144,9 @@ def test_a_changeset_applied_twice_in_a_row_changes_nothing_more(
     app = pair.engine.create_application(a_form(clock, spots=1))
     pair.engine.handle([response(FUND, app, "1"), response(FUND, app, "2")])
     pair.engine.handle([response(FUND, app, "1", "declined")])
-    payload = changeset_payload(pending_changes(pair.store.conn))
+    payload = changeset_payload(
+        pending_changes(pair.store.conn), replicated_tables(pair.store.conn)
+    )
     record = LogRecord(0, 0, CHANGES, payload, 0)
     with pair.replica.transaction() as conn:
         apply_changeset(conn, record)
@@ -233,7 +254,8 @@ def test_rows_of_many_records_written_together_equal_the_changes_applied_in_orde
 ) -> None:
     """RowBuffer keeps each row's last change and writes them grouped: after random inserts,
     updates (a rowid moved, a unique name taken over by another row) and deletes, split into
-    records at random, it leaves the rows that applying every change in order leaves."""
+    records at random (of format 2, some of format 1), it leaves the rows that applying every
+    change in order leaves."""
     rng = random.Random(7)
     source = _tiny_db(tmp_path / "source.db")
     install_capture(source)
@@ -259,6 +281,11 @@ def test_rows_of_many_records_written_together_equal_the_changes_applied_in_orde
                 )
             else:
                 source.execute("DELETE FROM thing WHERE name = ?", (name,))
+        captured = source.execute(
+            "SELECT id, tbl, op, row_id, row FROM replication_change ORDER BY id"
+        ).fetchall()
+        runs = json.loads(runs_json(captured, replicated_tables(source)))
+        name_pending_columns(source)  # the same changes as format 1 names them
         rows = [
             [tbl, op, row_id, json.loads(row) if row else None]
             for _id, tbl, op, row_id, row in source.execute(
@@ -267,7 +294,10 @@ def test_rows_of_many_records_written_together_equal_the_changes_applied_in_orde
         ]
         source.execute("DELETE FROM replication_change")
         together.execute("BEGIN")
-        buffer.add(rows)
+        if rng.random() < 0.3:  # records of both formats meet in one buffer
+            buffer.add(rows)
+        else:
+            buffer.add_runs(runs)
         if rng.random() < 0.4:  # several records in one transaction, or one
             buffer.flush(together)
         together.execute("COMMIT")
@@ -286,3 +316,107 @@ def test_rows_of_many_records_written_together_equal_the_changes_applied_in_orde
     assert everything(together) == everything(in_order) == everything(source)
     assert any(r[3] is not None for r in everything(source))  # BLOBs went through
     assert len(everything(source)) > 5
+
+
+def test_records_of_format_1_still_apply_beside_format_2(pair: Pair, clock: ManualClock) -> None:
+    """A stream written before the compact format (an upgrade reads what the log holds of it):
+    records of both formats, one after the other, leave the arbiter's rows."""
+    engine = pair.engine
+    app = engine.create_application(a_form(clock, spots=3, policy="broadcast"))
+    pair.ship(old_format=True)
+    for v in range(1, 9):
+        engine.handle([response(FUND, app, f"{v}")])
+        pair.ship(old_format=v % 2 == 0)
+    engine.handle([response(FUND, app, "2", "declined")])
+    engine.remove_volunteer(app, "5")
+    pair.ship(old_format=True)
+
+    assert table_rows(pair.replica_path) == table_rows(pair.arbiter_path)
+
+
+def test_rows_an_older_console_captured_go_out_in_format_2(pair: Pair, clock: ManualClock) -> None:
+    """Rows still waiting for the log when the console was upgraded were captured as objects:
+    published in runs of their own columns, they apply as the others do."""
+    engine = pair.engine
+    app = engine.create_application(a_form(clock, spots=2))
+    engine.handle([response(FUND, app, "1"), response(FUND, app, "2")])
+    assert name_pending_columns(pair.store.conn) > 0  # as the older triggers left them
+    engine.handle([response(FUND, app, "3")])  # and some captured by this console's
+    rows = pending_changes(pair.store.conn)
+    payload = changeset_payload(rows, replicated_tables(pair.store.conn))
+    heads = [(tbl, columns) for tbl, columns, _rows in payload["runs"]]
+    assert ("participation", replicated_tables(pair.store.conn)["participation"]) in heads
+    pair.ship()
+
+    assert table_rows(pair.replica_path) == table_rows(pair.arbiter_path)
+    assert len(table_rows(pair.replica_path)["participation"]) == 3
+
+
+def test_a_record_of_a_newer_format_is_refused_not_skipped(pair: Pair) -> None:
+    record = LogRecord(0, 0, CHANGES, {"upto": 1, "format": 3, "runs": []}, 0)
+    with pytest.raises(NewerFormat, match=r"format 3.*upgrade"), pair.replica.transaction() as c:
+        apply_changeset(c, record)
+
+
+def test_rows_waiting_for_the_log_across_a_migration_keep_their_columns(
+    tmp_path: Path,
+) -> None:
+    """Captured at schema 15 (participation had 6 columns), published after the console
+    migrated (16 added five): the rows name the columns they were captured in."""
+    path = tmp_path / "arbiter" / "console.db"
+    old = Store(path, upto_version=15)
+    install_capture(old.conn)
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO participation (application_id, volunteer_id, state, responded_at, seq,"
+            " since) VALUES ('1', 'v1', 'signed', '2026-03-02T09:00:00', 1,"
+            " '2026-03-02T09:00:00')"
+        )
+    old.close()
+    store = Store(path)  # migrated: the triggers capture the new columns from now on
+    replica_path = tmp_path / "replica" / "console.db"
+    Store(replica_path).close()
+    replica = ReplicaState(replica_path, FUND)
+    try:
+        rows = pending_changes(store.conn)
+        assert len(rows) == 1 and rows[0][4].startswith("{")
+        record = LogRecord(0, 0, CHANGES, changeset_payload(rows, replicated_tables(store.conn)))
+        with replica.transaction() as conn:
+            apply_changeset(conn, record)
+        assert table_rows(replica_path)["participation"] == table_rows(path)["participation"]
+    finally:
+        replica.close()
+        store.close()
+
+
+def test_a_bulk_flush_puts_the_triggers_it_set_aside_back(
+    pair: Pair, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of many rows is written with the capture and backlog triggers set aside: the
+    replica ends with the same rows, the same triggers, and its backlog counted."""
+    from core.replication import changes
+
+    monkeypatch.setattr(changes, "BULK_ROWS", 1)
+
+    def triggers(path: Path) -> list[tuple[str, str]]:
+        with contextlib.closing(sqlite3.connect(path)) as c:
+            return c.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            ).fetchall()
+
+    with pair.replica.transaction() as conn:
+        install_capture(conn)  # a replica console's file has them (switched off to apply)
+    before = triggers(pair.replica_path)
+    engine = pair.engine
+    app = engine.create_application(a_form(clock, spots=3))
+    engine.handle([response(FUND, app, f"{v}") for v in range(1, 8)])
+    pair.ship()
+
+    assert table_rows(pair.replica_path) == table_rows(pair.arbiter_path)
+    assert triggers(pair.replica_path) == before
+    assert any(name.startswith("outbox_backlog") for name, _sql in before)
+    replica = Store(pair.replica_path)
+    try:
+        assert replica.backlog() == pair.store.backlog() > 0
+    finally:
+        replica.close()
