@@ -287,10 +287,15 @@ async def catch_up(
         marks: list[tuple[float, int]] = []
 
         def done() -> bool:
-            seq = rep.state.position().seq
+            # What the reader committed (its position once a batch's transaction is done):
+            # not a query of its connection from this thread, which waits on the writer
+            # thread's statements and sees its transaction before the commit. A later epoch
+            # (the replica took the lease after the backlog) is past it too.
+            position = rep.reader.position if rep.reader is not None else None
+            seq = position.seq if position is not None else -1
             if not marks or time.perf_counter() - marks[-1][0] > 1.0:
                 marks.append((time.perf_counter(), seq))
-            return seq >= last_seq
+            return position is not None and (position.epoch > 0 or seq >= last_seq)
 
         await until(done, 600, "the backlog")
         if verbose:

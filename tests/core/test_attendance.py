@@ -211,15 +211,17 @@ def test_checkin_commands_mark_edit_and_list(tmp_path):
 
 
 def test_marks_travel_in_the_decision_logs_changesets_by_one_rowid(console):
-    from core.replication.changes import install_capture, pending_changes
+    from core.replication.changes import install_capture, pending_changes, replicated_tables
 
     engine, app = console.engine, console.app
     assert "attendance" in install_capture(engine.store.conn)
     engine.record_attendance(app, "701", "arrived")
     engine.set_served(app, "701", 200)
     engine.clear_attendance(app, "701")
+    # a captured row is [rowid, the values in the table's columns]
+    columns = ["rowid", *replicated_tables(engine.store.conn)["attendance"]]
     seen = [
-        (op, row_id, (json.loads(row) or {}).get("minutes") if row else None)
+        (op, row_id, dict(zip(columns, json.loads(row), strict=True))["minutes"] if row else None)
         for _, tbl, op, row_id, row in pending_changes(engine.store.conn)
         if tbl == "attendance"
     ]
