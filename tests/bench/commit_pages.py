@@ -1,7 +1,8 @@
 """Commit pages: `python -m tests.bench.commit_pages --rows 1000000` (not a test).
 
 Which tables and indexes one group commit writes, in pages: a batch of 500 responses like the
-engine figure of tests/bench/scale.py (the same database, the same spread over applications),
+engine figure of tests/bench/scale.py (the same database, the same traffic: the open
+applications by popularity, or with --spread its worst case, each to another application),
 committed with the WAL not checkpointed, then every WAL frame mapped to the b-tree its page
 belongs to (SQLite's dbstat). Printed at the asked size beside the empty database: a page the
 commit writes is written twice (the WAL, then the checkpoint) and costs its fsyncs, so where
@@ -18,7 +19,7 @@ import struct
 import uuid
 from pathlib import Path
 
-from tests.bench.scale import BATCH, FUND, HERE, body, cached, copy, schema_of
+from tests.bench.scale import BATCH, FUND, HERE, MEASURE_DAY, body, cached, copy, schema_of, traffic
 
 
 def wal_pages(db: Path) -> list[int]:
@@ -34,8 +35,11 @@ def wal_pages(db: Path) -> list[int]:
     return pages
 
 
-def one_commit(data_dir: Path, messages: int = BATCH) -> dict[str, int]:
+def one_commit(data_dir: Path, spread: bool, messages: int = BATCH) -> dict[str, int]:
     """Frames per b-tree of one engine batch committed into a copy of the database."""
+    from datetime import UTC, datetime
+
+    from core.clock import ManualClock
     from core.engine import Delivery, Engine
     from core.messages import response_key
     from core.storage import Store
@@ -43,15 +47,14 @@ def one_commit(data_dir: Path, messages: int = BATCH) -> dict[str, int]:
     store = Store(data_dir / "console.db")
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # the migration's pages
-    engine = Engine(store, FUND)
-    apps = [r[0] for r in store.conn.execute("SELECT id FROM application ORDER BY id")]
+    engine = Engine(store, FUND, ManualClock(datetime(*MEASURE_DAY), tz=UTC))
     batch = [
         Delivery(
-            body(apps[i * 7919 % len(apps)], 800_000_000 + i),
-            routing_key=response_key(FUND, apps[i * 7919 % len(apps)]),
+            body(app_id, 800_000_000 + i),
+            routing_key=response_key(FUND, app_id),
             message_id=str(uuid.uuid4()),
         )
-        for i in range(messages)
+        for i, app_id in enumerate(traffic(store, spread, messages))
     ]
     engine.handle(batch)
     pages = wal_pages(data_dir / "console.db")
@@ -68,6 +71,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--cache", default=str(Path.home() / ".cache" / "volunteer-console-scale"))
+    p.add_argument(
+        "--spread", action="store_true", help="the worst case: each message to another application"
+    )
     args = p.parse_args()
     cache = Path(args.cache) / f"built-by-schema{schema_of(HERE)}"
     scratch = Path(args.cache) / f"scratch-pages-{uuid.uuid4().hex[:8]}"
@@ -77,11 +83,12 @@ def main() -> None:
             ready = cached(cache, HERE, HERE, rows)
             shutil.rmtree(scratch, ignore_errors=True)
             copy(ready, scratch)
-            counts[rows] = one_commit(scratch)
+            counts[rows] = one_commit(scratch, args.spread)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     empty, full = counts[0], counts[args.rows]
-    print(f"\none commit of {BATCH} responses: WAL frames per b-tree")
+    what = "each to another application" if args.spread else "to the open applications"
+    print(f"\none commit of {BATCH} responses {what}: WAL frames per b-tree")
     print(f"| b-tree | empty | {args.rows:,} rows |")
     print("|---|---|---|")
     for name in sorted(set(empty) | set(full), key=lambda n: -full.get(n, 0)):
