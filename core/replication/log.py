@@ -33,6 +33,7 @@ from core.replication.records import (
     BadRecord,
     LogRecord,
     Position,
+    hole_after,
     missing_before,
     verdict,
 )
@@ -129,17 +130,34 @@ class LogWriter:
         JSON in SQLite: parsing them only to write them again cost the arbiter more than
         the rules did)."""
         async with self._lock:
-            if self.failed is not None:
-                raise LogWriteFailed(f"the log writer of epoch {self.epoch} failed before")
-            record = LogRecord(self.epoch, self.next_seq, kind)
-            head = json.dumps({"epoch": record.epoch, "seq": record.seq, "kind": kind})
-            body = f'{head[:-1]},"payload":{payload}}}'.encode()
-            try:
-                await _publish(self.channel, self.fund_id, record, body, by)
-            except Exception as exc:
+            await self.send_json(kind, payload, by)
+
+    def send_json(
+        self, kind: str, payload: str, by: dict[str, Any] | None = None
+    ) -> asyncio.Future[None]:
+        """append_json() without waiting for the confirm: the record is sent now, after
+        every record sent before it (the channel keeps their order), and the future is its
+        confirm (LogWriteFailed). Records in flight are pipelined: the next is sent while
+        the broker still stores this one; a failure ends the writer, and what was sent after
+        the failed record is void for every reader (records.py, the hole rule)."""
+        if self.failed is not None:
+            raise LogWriteFailed(f"the log writer of epoch {self.epoch} failed before")
+        record = LogRecord(self.epoch, self.next_seq, kind)
+        head = json.dumps({"epoch": record.epoch, "seq": record.seq, "kind": kind})
+        body = f'{head[:-1]},"payload":{payload}}}'.encode()
+        self.next_seq += 1
+        # A task started now: the loop runs tasks in the order they were made, and the
+        # channel takes their frames under a first-come lock, so the stream gets them in
+        # seq order.
+        return asyncio.ensure_future(self._confirmed(record, body, by))
+
+    async def _confirmed(self, record: LogRecord, body: bytes, by: dict[str, Any] | None) -> None:
+        try:
+            await _publish(self.channel, self.fund_id, record, body, by)
+        except Exception as exc:
+            if self.failed is None:
                 self.failed = exc
-                raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
-            self.next_seq += 1
+            raise LogWriteFailed(f"record {record.message_id} not confirmed: {exc}") from exc
 
 
 class LogReader:
@@ -195,6 +213,11 @@ class LogReader:
         self.batch_begin: Callable[[sqlite3.Connection], None] | None = None
         self.batch_end: Callable[[sqlite3.Connection], None] | None = None
         self._flushing = False
+        # Whether the stream is known to hold everything after this reader's position (it
+        # delivered the record there, or this reader applied one): a sequence gap is then a
+        # hole, not the retention's (records.hole_after).
+        self._continuous = False
+        self._void_epoch = -1
         # The console this reader belongs to: its own records (the `by` header) are not
         # decoded (it wrote them; their rows are here), and a batch of nothing else changes
         # no replicated row, so it commits through quiet_transaction when one is given (the
@@ -220,7 +243,8 @@ class LogReader:
         ok = await self._underlay.basic_consume(
             self._queue.name,
             self._on_delivered,
-            arguments={"x-stream-offset": self.position.next_offset},
+            # from the last record read (skipped): its delivery shows nothing after it is gone
+            arguments={"x-stream-offset": max(0, self.position.next_offset - 1)},
         )
         self._tag = ok.consumer_tag
 
@@ -250,6 +274,8 @@ class LogReader:
     async def _on_delivered(self, message: DeliveredMessage) -> None:
         # Deliveries queue here; one flush commits whatever arrived in one SQLite transaction
         # (each transaction has its own costs), then acks it with one multiple ack.
+        if self.failed.is_set():
+            return  # unacknowledged: they come again to the reader started anew
         self._pending.append(message)
         if self._flushing:
             return
@@ -259,7 +285,7 @@ class LogReader:
     async def _flush(self) -> None:
         try:
             await asyncio.sleep(FLUSH_DELAY)
-            while self._pending:
+            while self._pending and not self.failed.is_set():
                 batch, self._pending = self._pending, []
                 batch.sort(key=lambda m: m.delivery_tag or 0)
                 if self.commit is None:
@@ -273,7 +299,7 @@ class LogReader:
                 await self._underlay.basic_ack(batch[-1].delivery_tag or 0, multiple=True)
         except Exception as exc:
             # Unacknowledged, they come again to a reader started anew (the console's does).
-            log.warning("fund %s: log records not applied (%s); reading again", self.fund_id, exc)
+            log.warning("fund %s: log records not applied (%r); reading again", self.fund_id, exc)
             self.failed.set()
         finally:
             self._flushing = False
@@ -291,6 +317,7 @@ class LogReader:
         position = self.position
         done: list[tuple[LogRecord, str]] = []
         counts: Counter[str] = Counter()
+        continuous = self._continuous
         quiet = self.quiet_transaction
         if quiet is not None and not all(self._is_quiet(m) for m in batch):
             quiet = None
@@ -304,7 +331,11 @@ class LogReader:
                     counts["bad"] += 1
                     continue
                 if offset < position.next_offset:
-                    continue  # a stream may deliver from the start of the chunk asked for
+                    # a stream delivers from the start of the chunk asked for; the reader
+                    # asks for the last offset it read: if it is still there, nothing after
+                    # it is gone (the retention removes the oldest first)
+                    continuous |= offset == position.next_offset - 1
+                    continue
                 try:
                     record = self._own_record(message, offset) or LogRecord.decode(
                         message.body, offset
@@ -313,6 +344,20 @@ class LogReader:
                     log.warning("log record at offset %d skipped: %s", offset, exc)
                     counts["bad"] += 1
                     position = Position(offset + 1, position.epoch, position.seq)
+                    continue
+                if not self.behind and hole_after(position, record, continuous):
+                    if self._void_epoch != record.epoch:
+                        log.warning(
+                            "fund %s: log records of epoch %d after seq %d were never stored"
+                            " (a hole): the rest of that epoch is void",
+                            self.fund_id,
+                            record.epoch,
+                            position.seq,
+                        )
+                        self._void_epoch = record.epoch
+                    position = Position(offset + 1, position.epoch, position.seq)
+                    counts["void"] += 1
+                    done.append((record, "void"))
                     continue
                 if not self.behind and missing_before(position, record):
                     log.warning(
@@ -336,6 +381,7 @@ class LogReader:
                         self.apply(conn, record)
                     self.state.note_command(conn, record)
                     self.behind = False
+                    continuous = True  # what follows it in the stream is all there
                 if what in ("apply", "snapshot_skipped", "behind"):
                     position = Position(offset + 1, record.epoch, record.seq)
                 else:
@@ -355,6 +401,7 @@ class LogReader:
                 self.batch_end(conn)
         # only once committed: a rolled-back batch leaves the reader where it was
         self.position = position
+        self._continuous = continuous
         self.counts.update(counts)
         return done
 

@@ -19,6 +19,7 @@ to the log when it holds the lease again, or are undone if another console decid
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import json
@@ -71,6 +72,7 @@ from core.writer import Writer
 log = logging.getLogger(__name__)
 
 PUBLISH_ROWS = 5000  # captured rows per `changes` record at most
+PIPELINE = 8  # `changes` records sent and not yet confirmed, at most
 PUBLISH_POLL = 0.2  # s: commits of other processes (the command line) are looked for this often
 FORGET_EVERY = 1.0  # s between deletes of captured rows the log confirmed (one commit each)
 RECONNECT_FIRST = 0.5
@@ -133,6 +135,12 @@ class FundReplication:
         self.epoch: int | None = None
         self.deciding = False  # holds the lease, epoch started: consume, relay, tick
         self.published_upto = 0  # captured change id up to which the log has confirmed
+        self.sent_upto = 0  # captured change id up to which records were sent
+        # records sent and not confirmed yet, oldest first: (confirm or None when nothing
+        # was sent, the captured change id and the outbox seq counted once it is confirmed)
+        self._inflight: collections.deque[tuple[asyncio.Future[None] | None, int, int]] = (
+            collections.deque()
+        )
         self.outbox_limit = 0  # outbox seq up to which rows are in the log (sendable)
         self.undone = 0  # captured changes undone because another console decided
         self.last_record_at: float | None = None  # the arbiter's clock on the last record read
@@ -738,8 +746,9 @@ class FundReplication:
         await self.writer.call(self._note_holder)
         # What this console decided before (offline, or in a previous epoch not yet in the
         # log) is newer than anything in the log: it goes first.
-        self.published_upto = 0
-        await self._publish_pending(writer)
+        self.published_upto = self.sent_upto = 0
+        self._inflight.clear()
+        await self._publish_pending(writer, drain=True)
         if first:
             # A console new to the log brings state the log does not hold (or a fresh one):
             # a snapshot lets every replica start from it.
@@ -753,9 +762,11 @@ class FundReplication:
         try:
             while not self.lease.lost.is_set():
                 woken = asyncio.ensure_future(self._wake.wait())
-                await asyncio.wait(
-                    {lost, woken}, timeout=PUBLISH_POLL, return_when="FIRST_COMPLETED"
-                )
+                ends: set[asyncio.Future[Any]] = {lost, woken}
+                oldest = self._inflight[0][0] if self._inflight else None
+                if oldest is not None:
+                    ends.add(oldest)  # its confirm lets acks and notifications go
+                await asyncio.wait(ends, timeout=PUBLISH_POLL, return_when="FIRST_COMPLETED")
                 woken.cancel()
                 self._wake.clear()
                 if self.lease.lost.is_set():
@@ -767,10 +778,12 @@ class FundReplication:
                     last_snapshot = time.monotonic()
         finally:
             lost.cancel()
+            self._drop_inflight()
         raise RuntimeError("the lease's connection ended")
 
     async def _publish_snapshot(self, writer: LogWriter) -> None:
-        await self._publish_pending(writer)
+        # every record before it confirmed: no snapshot follows a hole (records.py)
+        await self._publish_pending(writer, drain=True)
         payload = await self.writer.call(snapshot_payload, self.state.conn)
         by = {"by": self.console_id, "at": time.time()}
         payload.update(by)
@@ -825,30 +838,84 @@ class FundReplication:
         except StoreUnavailable as exc:  # a full disk: they are forgotten later
             log.debug("captured changes not forgotten yet: %s", exc)
 
-    async def _publish_pending(self, writer: LogWriter) -> None:
+    async def _publish_pending(self, writer: LogWriter, *, drain: bool = False) -> None:
+        """Send what was captured since the last record sent, PUBLISH_ROWS rows a record at
+        most, without waiting for the confirms of the records before (PIPELINE of them in
+        flight at most: under load a confirm took as long as the rest of a decision's way to
+        the replicas, and every decision behind it waited for it); with drain, until the log
+        confirmed them all. What the log confirmed counts only over the contiguous prefix
+        (_settle_confirms)."""
+        loop = asyncio.get_running_loop()
         while True:
-            reading = asyncio.get_running_loop().run_in_executor(
-                None, self._read_pending, self.published_upto
-            )
+            self._settle_confirms()
+            while len(self._inflight) >= PIPELINE:
+                await self._confirm_oldest()
+            reading = loop.run_in_executor(None, self._read_pending, self.sent_upto)
             self._reading = reading
             rows, limit = await asyncio.shield(reading)
+            confirm: asyncio.Future[None] | None = None
             if rows:
                 upto = int(rows[-1][0])
                 by = {"upto": upto, "by": self.console_id, "at": time.time()}
                 runs = runs_json(rows, self._columns)
                 payload = f'{json.dumps(by)[:-1]},"format":{FORMAT},"runs":{runs}}}'
                 try:
-                    await writer.append_json(CHANGES, payload, by)
+                    confirm = writer.send_json(CHANGES, payload, by)
                 except LogWriteFailed:
                     await self.lease.release()  # its place in the log is unknown: step down
                     raise
-                self.published_upto = upto
+                self.sent_upto = upto
+            # its limit holds once this record and every one before it are confirmed
+            self._inflight.append((confirm, self.sent_upto, limit))
+            if len(rows) < PUBLISH_ROWS:
+                break
+        self._settle_confirms()
+        if drain:
+            while self._inflight:
+                await self._confirm_oldest()
+
+    async def _confirm_oldest(self) -> None:
+        confirm = self._inflight[0][0]
+        if confirm is not None:
+            with contextlib.suppress(Exception):  # _settle_confirms says what it was
+                await asyncio.shield(confirm)
+        self._settle_confirms()
+
+    def _settle_confirms(self) -> None:
+        """Count the records confirmed in order from the oldest in flight: published_upto
+        (the inbound messages acked) and outbox_limit (the notifications sent) never pass a
+        record the log has not confirmed, whatever was confirmed after it. A failed record
+        ends this writer: the lease is given up, and what was sent after it is void."""
+        progressed = False
+        while self._inflight:
+            confirm, upto, limit = self._inflight[0]
+            if confirm is not None and not confirm.done():
+                break
+            if confirm is not None and (confirm.cancelled() or confirm.exception() is not None):
+                failed = LogWriteFailed("a record was not confirmed")
+                if not confirm.cancelled():
+                    exc = confirm.exception()
+                    failed = exc if isinstance(exc, LogWriteFailed) else failed
+                self._drop_inflight()
+                raise failed  # _contend gives the lease up: its place in the log is unknown
+            self._inflight.popleft()
+            self.published_upto = max(self.published_upto, upto)
             self.outbox_limit = max(self.outbox_limit, limit)
+            progressed = True
+        if progressed:
             self._release_waiters()
             for progress in self._progress_listeners:
                 progress()  # the relay looks again: rows became sendable
-            if len(rows) < PUBLISH_ROWS:
-                break
+            self._forget_confirmed()
+
+    def _drop_inflight(self) -> None:
+        """Forget the records in flight (their confirms are not waited for any more)."""
+        for confirm, _upto, _limit in self._inflight:
+            if confirm is not None:
+                confirm.add_done_callback(_retrieve)
+        self._inflight.clear()
+
+    def _forget_confirmed(self) -> None:
         now = time.monotonic()
         if self.published_upto and now - self._last_forget >= FORGET_EVERY:
             self._last_forget = now
@@ -890,6 +957,11 @@ class FundReplication:
                 cb()
             except Exception:
                 log.exception("a replication listener failed")
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a confirm nobody waits for any more
 
 
 def _log_failure(task: asyncio.Future[None]) -> None:

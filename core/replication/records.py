@@ -84,6 +84,25 @@ def missing_before(position: Position, record: LogRecord) -> bool:
     return isinstance(after, list) and after != [position.epoch, position.seq]
 
 
+def hole_after(position: Position, record: LogRecord, read_here: bool) -> bool:
+    """Whether this record comes after a hole in its epoch: records the writer sent were
+    not stored, a later one was (its writer pipelines: CONTRACT.md, Holes).
+
+    A reader knows a hole when it applied the position's record itself, in this reading of
+    the stream (read_here), and the next record of that epoch skips sequence numbers: the
+    stream's retention removes only what lies before everything a reader is given, so the
+    gap cannot be the retention's. Every record of the epoch after a hole is void (never
+    applied: its writer counted none of them as logged, and gave up the lease), so every
+    reader stops that epoch at the same record, and the next holder's epoch record names it.
+    """
+    return (
+        read_here
+        and record.kind != SYNC
+        and record.epoch == position.epoch
+        and record.seq > position.seq + 1
+    )
+
+
 def verdict(position: Position, record: LogRecord) -> str:
     """What a reader does with a record at a position: 'apply', 'fenced' (an epoch older than
     one already seen: a deposed holder's late write), 'duplicate' (a holder's resend of a

@@ -37,12 +37,13 @@ import aio_pika
 
 from core.broker.topology import queue_names
 from core.config import DB_NAME
+from core.replication import STATUS_FILE
 from core.replication.changes import FORMAT, runs_json
 from core.replication.log import LogWriter, declare_log
 from core.replication.names import log_stream
 from core.replication.records import EPOCH, SNAPSHOT
 from core.service import ConsoleCore
-from tests.bench.throughput import make_application, offered_load, prepublish, queue_depth
+from tests.bench.throughput import make_application, prepublish, queue_depth
 from tests.helpers.broker import BROKER_URL, delete_fund_queues
 
 RATIO_TARGET = 0.8
@@ -57,12 +58,16 @@ PER_RECORD = 15
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def replica_process(data_dir: Path, fund: str, url: str) -> subprocess.Popen[bytes]:
-    """A headless console of the fund in a child process (it follows the arbiter)."""
+def replica_process(
+    data_dir: Path, fund: str, url: str, trace: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """A headless console of the fund in a child process (it follows the arbiter); with
+    trace, its stages are stamped into that file (lag_trace)."""
     data_dir.mkdir()
+    module = ["tests.helpers.broker"] if trace is None else ["tests.bench.lag_trace", str(trace)]
     with (data_dir / "service.log").open("wb") as log_file:  # a file, never a pipe
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.helpers.broker", str(data_dir), fund, url],
+            [sys.executable, "-m", *module, str(data_dir), fund, url],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=log_file,
@@ -76,6 +81,39 @@ def count_rows(db: Path) -> int:
             return int(c.execute("SELECT COUNT(*) FROM participation").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+def following(data_dir: Path, offset: int) -> bool:
+    """Whether a console's log reader is connected and has read up to offset (its status
+    file, written every second)."""
+    try:
+        status = json.loads((data_dir / STATUS_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(status.get("log_connected")) and int(status.get("log_offset", 0)) >= offset
+
+
+async def offered_load_elsewhere(
+    url: str, fund: str, app_id: str, total: int, rate: float, out: Path
+) -> dict[str, float]:
+    """throughput.offered_load in a process of its own (the volunteers are not in the
+    arbiter's process: there, their publishing and answers took the arbiter's loop)."""
+    code = (
+        "import asyncio, json, sys\n"
+        "from pathlib import Path\n"
+        "from tests.bench.throughput import offered_load\n"
+        "got, _ = asyncio.run(offered_load(sys.argv[1], sys.argv[2], sys.argv[3],"
+        " int(sys.argv[4]), float(sys.argv[5])))\n"
+        "Path(sys.argv[6]).write_text(json.dumps(got))\n"
+    )
+    args = [url, fund, app_id, str(total), str(rate), str(out)]
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT)
+    while child.poll() is None:
+        await asyncio.sleep(0.05)
+    if child.returncode != 0:
+        raise RuntimeError(f"the offered load failed ({child.returncode})")
+    got: dict[str, float] = json.loads(out.read_text())
+    return got
 
 
 def new_fund() -> str:
@@ -132,11 +170,18 @@ async def throughput(url: str, n: int, *, with_log: bool) -> dict[str, Any]:
             "replica_after_s": caught}  # fmt: skip
 
 
-async def lag(url: str, rate: float, seconds: float) -> dict[str, Any]:
+async def lag(url: str, rate: float, seconds: float, trace: bool = False) -> dict[str, Any]:
     """Replica lag at an offered load: from the arbiter's commit of a volunteer's decision to
     its row in the replica's file (a headless console in its own process, its file polled
-    every 5 ms by a read-only connection: the figures include up to 5 ms of polling)."""
+    every 5 ms by a read-only connection in a third process, row_watch: the figures include
+    up to 5 ms of polling; the volunteers publish and read their answers in a fourth). With
+    trace, the lag is decomposed into its stages (lag_trace)."""
     fund = new_fund()
+    arbiter_trace: dict[str, Any] = {}
+    if trace:
+        from tests.bench import lag_trace
+
+        lag_trace.install_arbiter(arbiter_trace)
     total = int(rate * seconds)
     with tempfile.TemporaryDirectory(prefix="bench-lag-") as tmp:
         arbiter_dir = Path(tmp) / "arbiter"
@@ -155,47 +200,46 @@ async def lag(url: str, rate: float, seconds: float) -> dict[str, Any]:
         assert arbiter.replication is not None
         await until(lambda: arbiter.replication.deciding, 30, "the arbiter")  # type: ignore[union-attr]
         replica_db = Path(tmp) / "replica" / DB_NAME
-        replica = replica_process(Path(tmp) / "replica", fund, url)
+        trace_file = Path(tmp) / "trace.json" if trace else None
+        replica = replica_process(Path(tmp) / "replica", fund, url, trace_file)
         await until(lambda: count_rows(replica_db) >= 0 and replica_db.exists(), 30, "replica")
         await until(lambda: arbiter.transport.status.state == "connected", 30, "connected")
-        await asyncio.sleep(2.0)
-        seen: dict[str, float] = {}
-        stop = asyncio.Event()
-
-        async def poll() -> None:
-            last = 0
-            conn = sqlite3.connect(f"file:{replica_db}?mode=ro", uri=True)
-            try:
-                while not stop.is_set():
-                    with contextlib.suppress(sqlite3.Error):
-                        rows = conn.execute(
-                            "SELECT rowid, volunteer_id FROM participation WHERE rowid > ?",
-                            (last,),
-                        ).fetchall()
-                        now = time.monotonic()
-                        for rowid, vid in rows:
-                            seen.setdefault(vid, now)
-                            last = max(last, rowid)
-                    await asyncio.sleep(0.005)
-            finally:
-                conn.close()
-
-        poller = asyncio.ensure_future(poll())
+        # The replica follows before the load starts: its reader has read what the arbiter's
+        # has (on a loaded machine its start took longer than any fixed wait, and the lag
+        # of the first decisions was its start, not a lag)
+        logged = arbiter.replication.state.position().next_offset
+        await until(lambda: following(Path(tmp) / "replica", logged), 120, "the replica follows")
+        await asyncio.sleep(1.0)
+        seen_file = Path(tmp) / "seen.json"
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.row_watch", str(replica_db), str(seen_file)],
+            cwd=ROOT,
+        )
+        await asyncio.sleep(0.5)  # the watcher has started
         c0 = time.process_time()
-        got, _sent = await offered_load(url, fund, app_id, total, rate)
+        got = await offered_load_elsewhere(url, fund, app_id, total, rate, Path(tmp) / "got.json")
         await asyncio.sleep(2.0)
-        stop.set()
-        await poller
+        watcher.terminate()
+        watcher.wait(30)
+        seen: dict[str, float] = json.loads(seen_file.read_text())
         cpu = time.process_time() - c0
         replica.terminate()
         replica.wait(30)
         await arbiter.stop()
         await delete_fund_queues(fund, url)
+        stages: list[str] = []
+        if trace_file is not None:
+            from tests.bench import lag_trace
+
+            replica_trace = json.loads(trace_file.read_text())
+            stages = lag_trace.decompose(arbiter_trace, replica_trace, committed, seen)
+            service_log = (Path(tmp) / "replica" / "service.log").read_text(errors="replace")
+            stages += [f"  replica: {line}" for line in lag_trace.troubles(service_log)]
     samples = sorted((seen[v] - committed[v]) * 1000 for v in committed if v in seen)
     q = statistics.quantiles(samples, n=100) if len(samples) >= 2 else samples * 99
     return {"responses": total, "answered": len(got), "records": len(samples),
             "p50": q[49], "p99": q[98], "max": samples[-1] if samples else float("nan"),
-            "cpu_s": cpu}  # fmt: skip
+            "cpu_s": cpu, "stages": stages}  # fmt: skip
 
 
 def decision_rows(i: int, app_id: str) -> list[list[Any]]:
@@ -331,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         help="decisions for (d'): one decision a record (a trickle); 0 skips it",
     )
     ap.add_argument("--verbose", action="store_true", help="progress of (d)")
+    ap.add_argument("--trace", action="store_true", help="(c) decomposed into its stages")
     ap.add_argument("--skip", default="", help="letters of the parts to skip, e.g. cd")
     ap.add_argument(
         "--format",
@@ -352,11 +397,13 @@ def main(argv: list[str] | None = None) -> int:
         ratio = logged["rate"] / single["rate"]
         print(f"    ratio b/a = {ratio:.2f} (target >= {RATIO_TARGET})")
     if "c" not in args.skip:
-        lagged = asyncio.run(lag(url, args.rate, args.seconds))
+        lagged = asyncio.run(lag(url, args.rate, args.seconds, args.trace))
         print(f"(c) replica lag at {args.rate:.0f} responses/s: p50 {lagged['p50']:.1f} ms,"
               f" p99 {lagged['p99']:.1f} ms, max {lagged['max']:.1f} ms over"
               f" {lagged['records']} decisions ({lagged['answered']}/{lagged['responses']}"
               f" answered; target p99 <= {LAG_P99_TARGET_MS:.0f} ms)")  # fmt: skip
+        for line in lagged["stages"]:
+            print(line)
     if "d" not in args.skip:
         caught = asyncio.run(
             catch_up(url, args.backlog, args.verbose, args.per_record, args.format)

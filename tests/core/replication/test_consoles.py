@@ -21,7 +21,9 @@ from core.config import DB_NAME
 from core.engine import Engine
 from core.kinds import RefusalKind
 from core.replication.actions import CommandQueued, Outcome
-from core.replication.changes import RowBuffer
+from core.replication.changes import CHANGES, RowBuffer
+from core.replication.log import LogWriteFailed, LogWriter
+from core.replication.records import EPOCH, LogRecord
 from core.service import ConsoleCore
 from core.storage import Store
 from tests.helpers.broker import (
@@ -412,3 +414,72 @@ def test_a_replica_offline_while_decisions_pass_catches_up_and_equals_the_arbite
             await a.stop()
 
     run_with_fund(scenario, 240)
+
+
+def test_a_record_lost_inside_the_pipeline_voids_the_rest_of_its_epoch_and_nothing_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipelines its `changes` records; one of them never reaches the log (dropped before
+    the broker, then failed as a nack would) while the ones sent after it are stored: a hole
+    in the stream. A gives the lease up, every reader voids the rest of A's epoch, the next
+    epoch's record names the last record before the hole, and the next arbiter decides those
+    responses again: everyone is told once, nothing is lost or overbooked, both consoles hold
+    the same rows."""
+    capacity, n = 6, 40
+    armed: list[bool] = []
+    dropped: list[LogRecord] = []
+    confirmed = LogWriter._confirmed
+
+    async def drop_one(self: LogWriter, record: LogRecord, body: bytes, by: Any) -> None:
+        if armed and not dropped and record.kind == CHANGES:
+            dropped.append(record)
+            await asyncio.sleep(0.5)  # the records sent after it reach the stream meanwhile
+            self.failed = self.failed or RuntimeError("injected")
+            raise LogWriteFailed(f"record {record.message_id} not confirmed (injected)")
+        await confirmed(self, record, body, by)
+
+    monkeypatch.setattr(LogWriter, "_confirmed", drop_one)
+    epochs: list[LogRecord] = []
+
+    def note_epoch(record: LogRecord, what: str) -> None:
+        if record.kind == EPOCH and what == "apply" and record.epoch > 0:
+            epochs.append(record)
+
+    async def scenario(fund: str) -> None:
+        a = console(tmp_path, fund, "A")
+        await a.start()
+        await deciding(a)
+        app = await a.writer.call(
+            a.engine.create_application, a_form(SystemClock(), spots=capacity, policy="auto")
+        )
+        b = console(tmp_path, fund, "B")
+        await b.start()
+        cores = [a, b]
+        try:
+            await caught_up(a, b)
+            for core in cores:
+                assert core.replication is not None and core.replication.reader is not None
+                core.replication.reader.subscribe(note_epoch)
+            voids = [core.replication.reader for core in cores]  # type: ignore[union-attr]
+            async with VolunteerClient(fund) as vol:
+                armed.append(True)
+                ids = []
+                for v in range(1, n + 1):
+                    ids.append(await vol.respond(app, v, "accepted"))
+                    await asyncio.sleep(0.02)  # decisions in several records, some in flight
+                await wait_until(lambda: len(outcomes_seen(vol)) == n, 60, "everyone answered")
+                await wait_until(lambda: bool(epochs), 30, "the next epoch")
+                deciding_now = next(c for c in cores if c.replication and c.replication.deciding)
+                await caught_up(deciding_now, *(c for c in cores if c is not deciding_now))
+                assert all(len(mids) == 1 for mids in outcomes_seen(vol).values())
+            assert dropped and sum(r.counts["void"] for r in voids if r is not None) > 0
+            hole = dropped[0]
+            assert epochs[0].payload["after"] == [hole.epoch, hole.seq - 1]
+            db = deciding_now.store.path
+            assert books(db, app, capacity, list(range(1, n + 1)), ids) == intact(capacity, n)
+            assert replicated_rows(a.store.path) == replicated_rows(b.store.path)
+        finally:
+            await b.stop()
+            await a.stop()
+
+    run_with_fund(scenario, 180)
