@@ -249,13 +249,17 @@ def _tiny_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
+@pytest.mark.parametrize("statement_rows", [500, 7])
 def test_rows_of_many_records_written_together_equal_the_changes_applied_in_order(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement_rows: int
 ) -> None:
     """RowBuffer keeps each row's last change and writes them grouped: after random inserts,
     updates (a rowid moved, a unique name taken over by another row) and deletes, split into
     records at random (of format 2, some of format 1), it leaves the rows that applying every
-    change in order leaves."""
+    change in order leaves (a run in one statement, or in several)."""
+    from core.replication import changes
+
+    monkeypatch.setattr(changes, "STATEMENT_ROWS", statement_rows)
     rng = random.Random(7)
     source = _tiny_db(tmp_path / "source.db")
     install_capture(source)
@@ -420,3 +424,16 @@ def test_a_bulk_flush_puts_the_triggers_it_set_aside_back(
         assert replica.backlog() == pair.store.backlog() > 0
     finally:
         replica.close()
+
+
+def test_a_row_short_of_a_value_stops_the_batch_rather_than_shift_the_next(pair: Pair) -> None:
+    """Rows written by one statement: a row with a value too few (and one with a value too
+    many after it) would move a value into the next row; the run is refused whole."""
+    columns = replicated_tables(pair.store.conn)["activity"]
+    good = [1, 1, "1", "2026-03-02T09:00:00", "coordinator", "created", None, None, "{}"]
+    assert len(good) == len(columns) + 1
+    runs = [["activity", columns, [good[:-1], [2, *good[1:], "extra"]]]]
+    record = LogRecord(0, 0, CHANGES, {"upto": 2, "format": 2, "runs": runs}, 0)
+    with pytest.raises(ValueError, match="activity"), pair.replica.transaction() as c:
+        apply_changeset(c, record)
+    assert table_rows(pair.replica_path)["activity"] == []
