@@ -183,6 +183,7 @@ class Bridge(QObject):
         self.last_undo: LastAction | None = None  # the coordinator's last undoable action
         self.last_flush_at = time.monotonic()  # when the window last had something to show
         self._summaries: dict[str, Any] | None = None  # what summary() read in this flush
+        self.flushes = 0  # flushes so far: what a handler read in this one is not read again
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -384,6 +385,7 @@ class Bridge(QObject):
     @Slot()
     def flush(self) -> None:
         """Emit everything collected since the last flush (tests may call it directly)."""
+        self.flushes += 1
         self._summaries = {}
         try:
             self._flush()

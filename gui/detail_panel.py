@@ -68,6 +68,7 @@ class DetailPanel(QWidget):
         # the roster's font and each column's widest text when it was last sized (fit_columns)
         self._roster_fitted: tuple[QFont, list[int]] | None = None
         self._fitting_later = False  # show_application sizes the tables itself
+        self._read_in = -1  # the bridge's flush in which the activity was last read
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -494,9 +495,12 @@ class DetailPanel(QWidget):
             s.standing,
         ).replace("%1", since)
 
-    def append_activity(self) -> None:
-        if self.app_id is None:
+    def append_activity(self, *, unless_read_in: int | None = None) -> None:
+        """Show the application's decisions newer than the feed's; unless_read_in: a flush
+        number (Bridge.flushes) in which they were read already (nothing newer can be in)."""
+        if self.app_id is None or (unless_read_in is not None and unless_read_in == self._read_in):
             return
+        self._read_in = self.bridge.flushes
         # a newly shown application starts with its newest screenfuls, not all 2,000 rows:
         # each is parsed from JSON, and switching should cost what is shown
         first = self.activity_model.rowCount() == 0

@@ -718,7 +718,9 @@ class MainWindow(QMainWindow):
     def _on_activity_added(self, activity: list[Any]) -> None:
         app_id = self.detail.app_id
         if app_id is not None and any(a.application_id == app_id for a in activity):
-            self.detail.append_activity()
+            # read already if the detail was refreshed in this flush (applications_changed
+            # comes first): a second read found nothing, at every flush of a stream
+            self.detail.append_activity(unless_read_in=self.bridge.flushes)
 
     @Slot(object)
     def _on_broker_status(self, status: Any) -> None:
