@@ -253,7 +253,7 @@ class RowBuffer:
             conn.executemany(f"DELETE FROM main.{_quoted(tbl)} WHERE rowid = ?", run)
             return
         width = len(key) + 1
-        if any(len(p) != width for p in run):  # (a statement of many rows would shift them)
+        if set(map(len, run)) != {width}:  # (a statement of many rows would shift them)
             raise ValueError(f"a row of {tbl} without a value for each of its columns")
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         per = max(1, min(STATEMENT_ROWS, limit // width))
