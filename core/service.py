@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,8 +121,9 @@ class ConsoleCore:
         # Every commit happens on this one thread; the engine (and its cache) is used only
         # there, and the window reads through queries' own connection.
         self.writer = Writer()
-        # the WAL is checkpointed between batches, not inside the commit of one
-        self.writer.run(self.store.checkpoint_between_batches)
+        # the WAL is checkpointed between batches, not inside the commit of one, and on a
+        # thread of its own (core/checkpoint.py): the writer goes on with the next batch
+        self.writer.run(partial(self.store.checkpoint_between_batches, aside=True))
         self.writer.when_idle(self.store.checkpoint_idle)
         self.engine = Engine(self.store, fund_id, self.clock)
         self.queries = Queries(self.store)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     # file with sqlite3 and never load peewee (a sixth of their start).
     import peewee as pw
 
+    from core.checkpoint import Checkpointer
     from core.records import Activity
 
 SCHEMA_VERSION = 17
@@ -840,6 +841,7 @@ class Store:
         self.fully_checked = False
         self._commits = 0  # transactions committed, so an idle checkpoint knows there is work
         self._checkpointed_at = (0, 0.0)  # (commits, monotonic time) of the last one
+        self.checkpointer: Checkpointer | None = None  # checkpoint_between_batches(aside=True)
         # check_aside: the start check runs on a thread of its own while the caller goes on
         # (the window is built meanwhile); checked() waits for its verdict.
         self._aside: concurrent.futures.Future[str | None] | None = None
@@ -948,6 +950,10 @@ class Store:
 
     # -- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:
+        checkpointer = getattr(self, "checkpointer", None)
+        if checkpointer is not None:  # its connection closed first: the writer's is the last
+            checkpointer.stop()
+            self.checkpointer = None
         conn = getattr(self, "_aside_conn", None)
         if conn is not None and self._aside is not None:
             with suppress(Exception):  # closed before anyone asked for the verdict
@@ -1026,10 +1032,15 @@ class Store:
                 raise
             raise StoreUnavailable(f"{why}: {self.path}") from exc
 
-    def checkpoint_between_batches(self) -> None:
+    def checkpoint_between_batches(self, *, aside: bool = False) -> None:
         """On the writer thread, once: its connection leaves the WAL checkpoint to
-        checkpoint_idle (SQLite's own only past WRITER_AUTOCHECKPOINT_PAGES)."""
+        checkpoint_idle (SQLite's own only past WRITER_AUTOCHECKPOINT_PAGES); aside, the
+        checkpoints checkpoint_idle asks for run on a Checkpointer of their own."""
+        from core.checkpoint import Checkpointer
+
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT_PAGES}")
+        if aside and self.checkpointer is None:
+            self.checkpointer = Checkpointer(self.path, BUSY_TIMEOUT_MS)
 
     def checkpoint_idle(self) -> tuple[int, int] | None:
         """A PASSIVE checkpoint when something was committed since the last one and a second
@@ -1043,6 +1054,9 @@ class Store:
         if self.db.is_closed():  # after close (the console stopping): opening it again would
             return None  # leave a connection that nothing closes
         self._checkpointed_at = (self._commits, now)
+        if self.checkpointer is not None:
+            self.checkpointer.request()
+            return self.checkpointer.last  # the one before: this one runs meanwhile
         try:
             _busy, frames, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except sqlite3.Error as exc:  # a full or failing disk: the next commit says so

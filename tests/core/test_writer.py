@@ -1,4 +1,4 @@
-"""The writer thread: work in order, idle work after the queue runs empty, the WAL checkpoint."""
+"""The writer thread: work in order, idle work after the queue runs empty, the WAL checkpoints."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import asyncio
 import threading
 from pathlib import Path
 
+from core.checkpoint import Checkpointer
 from core.service import ConsoleCore
-from core.storage import WRITER_AUTOCHECKPOINT_PAGES, Store
+from core.storage import BUSY_TIMEOUT_MS, WRITER_AUTOCHECKPOINT_PAGES, Store
 from core.writer import Writer
 
 UNREACHABLE = "amqp://guest:guest@127.0.0.1:1/"
@@ -67,8 +68,51 @@ def test_the_console_writer_checkpoints_between_batches(tmp_path: Path) -> None:
             lambda: core.store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         )
         assert pages == WRITER_AUTOCHECKPOINT_PAGES
+        checkpointer = core.store.checkpointer
+        assert checkpointer is not None  # its checkpoints run on their own thread
     finally:
         asyncio.run(core.stop())
+    assert core.store.checkpointer is None
+    assert not checkpointer._thread.is_alive()  # stopped with the store
+
+
+def test_checkpoints_aside_copy_what_was_committed_and_the_close_removes_the_wal(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "console.db")
+    store.checkpoint_between_batches(aside=True)
+    checkpointer = store.checkpointer
+    assert checkpointer is not None
+    with store.transaction() as c:
+        c.execute("INSERT INTO meta VALUES ('k', 'v')")
+    assert store.checkpoint_idle() is None  # asked for; none had finished before
+    assert checkpointer.wait(1)
+    frames, copied = checkpointer.last or (0, -1)
+    assert frames > 0 and copied == frames
+    with store.transaction() as c:
+        c.execute("UPDATE meta SET value = 'w' WHERE key = 'k'")
+    store._checkpointed_at = (store._checkpointed_at[0], 0.0)  # as if a second had passed
+    assert store.checkpoint_idle() == (frames, copied)  # the last one's figures
+    assert checkpointer.wait(2)
+    store.close()
+    assert store.checkpointer is None
+    assert not checkpointer._thread.is_alive()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["console.db"]  # WAL checkpointed away
+    assert store.checkpoint_idle() is None  # closed: nothing opened again
+
+
+def test_a_checkpoint_aside_that_fails_is_logged_and_the_next_request_runs(tmp_path: Path) -> None:
+    broken = tmp_path / "console.db"
+    broken.write_bytes(b"not a database, as a damaged or vanished file would say" * 100)
+    checkpointer = Checkpointer(broken, BUSY_TIMEOUT_MS)
+    checkpointer.request()
+    assert checkpointer.wait(1)
+    assert checkpointer.last is None  # failed: no figures, and the thread goes on
+    checkpointer.request()
+    assert checkpointer.wait(2)
+    assert checkpointer.last is None
+    checkpointer.stop()
+    assert not checkpointer._thread.is_alive()
 
 
 def test_the_idle_checkpoint_after_the_writer_closed_the_store_leaves_it_closed(
