@@ -30,7 +30,7 @@ from core.engine import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, ApplicationForm
 from core.rules import MAX_CAPACITY, MAX_OFFER_TIMEOUT_MIN, MAX_REMINDER_LEAD_S, MAX_REMINDERS
 from gui.bridge import Op, OpResult
 from gui.display import date_text, time_text
-from gui.widgets import ERROR_STYLE, typed_int
+from gui.widgets import ERROR_STYLE, NOTE_STYLE, typed_int
 
 # The number fields hold more digits than the rules allow, so that whatever is typed is what
 # the form checks: a range of 1..10,000 made Qt keep the old value when "0" was typed.
@@ -200,6 +200,10 @@ class AppDialog(QDialog):
         }
 
         self.errors: dict[str, QLabel] = {}
+        self.end_note = QLabel()
+        self.end_note.setObjectName("note_end")
+        self.end_note.setStyleSheet(NOTE_STYLE)
+        self.end_note.setWordWrap(True)
         grid = QGridLayout()
         rows: tuple[tuple[str, str], ...] = (
             ("name", self.tr("&Name")),
@@ -225,7 +229,15 @@ class AppDialog(QDialog):
             err.setStyleSheet(ERROR_STYLE)
             err.setWordWrap(True)
             err.setMinimumWidth(190)
-            grid.addWidget(err, i, 2, Qt.AlignmentFlag.AlignTop)
+            if key == "end":
+                # an end before the start is legal (an overnight shift): said, not scolded
+                beside = QVBoxLayout()
+                beside.setContentsMargins(0, 0, 0, 0)
+                beside.addWidget(err)
+                beside.addWidget(self.end_note)
+                grid.addLayout(beside, i, 2, Qt.AlignmentFlag.AlignTop)
+            else:
+                grid.addWidget(err, i, 2, Qt.AlignmentFlag.AlignTop)
             self.errors[key] = err
         grid.setColumnStretch(1, 1)
 
@@ -346,6 +358,10 @@ class AppDialog(QDialog):
         for key, label in self.errors.items():
             shown = key in found and key in self._touched
             label.setText(self._message(key, form) if shown else "")
+        overnight = "end" not in found and form.end < form.start
+        self.end_note.setText(
+            self.tr("Ends the next day (an overnight shift)") if overnight else ""
+        )
         for button in (self.ok_button, self.draft_button):
             if button is not None:
                 button.setEnabled(not found)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from gui.models import FillRole
 
 ERROR_STYLE = "color: #c62828;"
+NOTE_STYLE = "color: #5f6368;"  # a remark beside a field, not an error
 SIGNED_COLOR = QColor("#3c9a5f")
 HELD_COLOR = QColor("#e0a030")
 TRACK_COLOR = QColor("#e4e4e4")

@@ -24,7 +24,7 @@
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="+51"/>
+        <location filename="../../gui/models.py" line="+57"/>
         <source>offered</source>
         <translation>предложено</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>исключён</translation>
     </message>
     <message>
-        <location line="+580"/>
+        <location line="+765"/>
         <source>Message that caused it: %1</source>
         <translation>Сообщение, которое к этому привело: %1</translation>
     </message>
@@ -582,7 +582,7 @@
 <context>
     <name>AppDialog</name>
     <message>
-        <location filename="../../gui/app_dialog.py" line="+151"/>
+        <location filename="../../gui/app_dialog.py" line="+144"/>
         <source>New application</source>
         <translation>Новая заявка</translation>
     </message>
@@ -642,7 +642,7 @@
         <translation>Отдать место листу ожидания</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>&amp;Name</source>
         <translation>&amp;Название</translation>
     </message>
@@ -697,7 +697,7 @@
         <translation>Если н&amp;е подтвердил</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Create and &amp;publish</source>
         <translation>Создать и о&amp;публиковать</translation>
     </message>
@@ -707,7 +707,12 @@
         <translation>Сохранить &amp;черновик</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+107"/>
+        <source>Ends the next day (an overnight shift)</source>
+        <translation>Заканчивается на следующий день (ночная смена)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>The end must differ from the start (an earlier end is the next day)</source>
         <translation>Конец должен отличаться от начала (более раннее время конца — это следующий день)</translation>
     </message>
@@ -722,12 +727,12 @@
         <translation>Целое число минут от 1 до %1</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-134"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+113"/>
         <source>A name is required</source>
         <translation>Укажите название</translation>
     </message>
@@ -957,7 +962,7 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../gui/detail_panel.py" line="+85"/>
+        <location filename="../../gui/detail_panel.py" line="+93"/>
         <source>Signed up</source>
         <translation>Записаны</translation>
     </message>
@@ -998,7 +1003,7 @@
         <translation>Выберите заявку слева или создайте новую (Ctrl+N).</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+151"/>
         <source>%1 · %2 · %3 · offers last %4 min · id %5</source>
         <translation>%1 · %2 · %3 · предложение действует %4 мин · ID %5</translation>
     </message>
@@ -1045,7 +1050,7 @@
         </translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>Closing…</source>
         <translation>Завершается…</translation>
     </message>
@@ -1715,7 +1720,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+99"/>
+        <location filename="../../gui/main_window.py" line="+118"/>
         <source>Volunteer Console — fund %1</source>
         <translation>Консоль волонтёров — фонд %1</translation>
     </message>
@@ -1755,7 +1760,7 @@
         <translation>Какие заявки показывать в списке</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+81"/>
         <source>Applications</source>
         <translation>Заявки</translation>
     </message>
@@ -1990,7 +1995,7 @@
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+233"/>
+        <location line="+241"/>
         <source>No application matches «%1».</source>
         <translation>Ни одна заявка не подходит под «%1».</translation>
     </message>
@@ -2000,7 +2005,7 @@
         <translation>Под этот фильтр не подходит ни одна заявка.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>Broker: connected</source>
         <translation>Брокер: подключено</translation>
     </message>
@@ -2035,7 +2040,7 @@
         <translation>Нет связи: %1 недоступен (%2); повторяем попытки — изменения сохранены</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>the broker&apos;s certificate is not trusted: check the CA file in Settings</source>
         <translation>сертификат брокера не признан доверенным: проверьте файл CA в настройках</translation>
     </message>
@@ -2075,7 +2080,7 @@
         <translation>Все сообщения отправлены</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Deciding</source>
         <translation>Принимает решения</translation>
     </message>
@@ -2136,12 +2141,12 @@
         <translation>Отправлено консоли, принимающей решения; ждём её решения</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+50"/>
         <source>Saved</source>
         <translation>Сохранено</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>Lower capacity</source>
         <translation>Уменьшить число мест</translation>
     </message>
@@ -2176,12 +2181,12 @@
         <translation>Закрыть «%1»? Тем, кто откликнется позже, ответим, что заявка закрыта.</translation>
     </message>
     <message>
-        <location line="-881"/>
+        <location line="-899"/>
         <source>Search: name, date, volunteer id…</source>
         <translation>Поиск: название, дата, ID волонтёра…</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+187"/>
         <source>C&amp;lose signups</source>
         <translation>&amp;Закрыть запись</translation>
     </message>
@@ -2201,7 +2206,7 @@
         <translation>Открыть запись</translation>
     </message>
     <message numerus="yes">
-        <location line="+352"/>
+        <location line="+361"/>
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -2210,7 +2215,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+28"/>
+        <location line="+27"/>
         <source>%n action(s) waiting</source>
         <translation>
             <numerusform>%n действие в ожидании</numerusform>
@@ -2219,7 +2224,7 @@
         </translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+103"/>
         <source>Created and published</source>
         <translation>Создана и опубликована</translation>
     </message>
@@ -2229,7 +2234,7 @@
         <translation>Сохранена как черновик: опубликуйте, когда будет готова</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Cannot lower «%1» to %2 spots: %3 volunteers are signed up; remove some first</source>
         <translation>Нельзя уменьшить «%1» до %2 мест: записано волонтёров: %3; сначала исключите кого-то</translation>
     </message>
@@ -2327,8 +2332,8 @@
         <translation>Напоминание отправлено</translation>
     </message>
     <message>
-        <location line="-638"/>
-        <location line="+643"/>
+        <location line="-652"/>
+        <location line="+657"/>
         <source>Cancel application</source>
         <translation>Отменить заявку</translation>
     </message>
@@ -2353,7 +2358,7 @@
         <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Could not save %1: %2</source>
         <translation>Не удалось сохранить %1: %2</translation>
     </message>
@@ -2363,7 +2368,7 @@
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <source>Settings unchanged</source>
         <translation>Настройки не изменились</translation>
     </message>
@@ -2616,7 +2621,7 @@
 <context>
     <name>PaperMenu</name>
     <message>
-        <location filename="../../gui/paper_menu.py" line="+27"/>
+        <location filename="../../gui/paper_menu.py" line="+28"/>
         <source>&amp;Volunteers directory…</source>
         <translation>&amp;Справочник волонтёров…</translation>
     </message>
@@ -2646,7 +2651,7 @@
         <translation>Добавить в ка&amp;лендарь (.ics)…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>Could not save %1: %2</source>
         <translation>Не удалось сохранить %1: %2</translation>
     </message>
@@ -2666,7 +2671,7 @@
         <translation>Файлы PDF (*.pdf)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Export roster</source>
         <translation>Экспорт списка</translation>
     </message>
@@ -2676,7 +2681,7 @@
         <translation>Книги Excel (*.xlsx)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Add to calendar</source>
         <translation>Добавить в календарь</translation>
     </message>
@@ -2686,7 +2691,7 @@
         <translation>Файлы календаря (*.ics)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Print sign-in sheet</source>
         <translation>Печать листа регистрации</translation>
     </message>
@@ -3547,7 +3552,7 @@
 <context>
     <name>ShiftMenu</name>
     <message>
-        <location filename="../../gui/shift_menu.py" line="+25"/>
+        <location filename="../../gui/shift_menu.py" line="+27"/>
         <source>Check-&amp;in…</source>
         <translation>Отметка &amp;явки…</translation>
     </message>
@@ -3898,7 +3903,7 @@
 <context>
     <name>models</name>
     <message>
-        <location filename="../../gui/models.py" line="-567"/>
+        <location filename="../../gui/models.py" line="-752"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
@@ -3936,9 +3941,9 @@
     </message>
     <message>
         <location filename="../../gui/checkin_view.py" line="-403"/>
-        <location filename="../../gui/models.py" line="+234"/>
-        <location line="+58"/>
-        <location line="+219"/>
+        <location filename="../../gui/models.py" line="+236"/>
+        <location line="+76"/>
+        <location line="+384"/>
         <location line="+24"/>
         <source>Volunteer</source>
         <translation>Волонтёр</translation>
@@ -3962,7 +3967,7 @@
         <translation>Часы</translation>
     </message>
     <message>
-        <location filename="../../gui/models.py" line="-528"/>
+        <location filename="../../gui/models.py" line="-713"/>
         <source>Signed up of the spots; amber: held for the waitlist</source>
         <translation>Записано из мест; жёлтым — места, удержанные для листа ожидания</translation>
     </message>
@@ -3982,7 +3987,7 @@
         <translation>Открытые предложения мест: ждут ответа волонтёров</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+227"/>
         <source>Since</source>
         <translation>Записан с</translation>
     </message>
@@ -3992,7 +3997,7 @@
         <translation>Подтверждение</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+73"/>
         <source>#</source>
         <translation>№</translation>
     </message>
@@ -4007,7 +4012,7 @@
         <translation>Предложение</translation>
     </message>
     <message>
-        <location line="+218"/>
+        <location line="+383"/>
         <source>Offered at</source>
         <translation>Предложено</translation>
     </message>

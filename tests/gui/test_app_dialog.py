@@ -48,10 +48,16 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     dlg.start.setTime(QTime(22, 0))
     dlg.end.setTime(QTime(2, 0))  # an overnight shift: it ends the next day
     assert shown_errors(dlg) == {}
+    assert dlg.end_note.text() == "Ends the next day (an overnight shift)"
+    assert dlg.ok_button.isEnabled()
     dlg.end.setTime(QTime(22, 0))
     assert shown_errors(dlg) == {
         "end": "The end must differ from the start (an earlier end is the next day)"
     }
+    assert dlg.end_note.text() == ""  # an error, not also a remark
+    dlg.end.setTime(QTime(23, 0))
+    assert dlg.end_note.text() == ""  # the same day
+    dlg.end.setTime(QTime(22, 0))
 
     dlg.name.setText("x" * 201)
     assert set(shown_errors(dlg)) == {"name", "end"}
