@@ -204,6 +204,7 @@ class AppDialog(QDialog):
         self.end_note.setObjectName("note_end")
         self.end_note.setStyleSheet(NOTE_STYLE)
         self.end_note.setWordWrap(True)
+        self.end_note.setVisible(False)
         grid = QGridLayout()
         rows: tuple[tuple[str, str], ...] = (
             ("name", self.tr("&Name")),
@@ -233,6 +234,7 @@ class AppDialog(QDialog):
                 # an end before the start is legal (an overnight shift): said, not scolded
                 beside = QVBoxLayout()
                 beside.setContentsMargins(0, 0, 0, 0)
+                beside.setSpacing(0)
                 beside.addWidget(err)
                 beside.addWidget(self.end_note)
                 grid.addLayout(beside, i, 2, Qt.AlignmentFlag.AlignTop)
@@ -362,6 +364,7 @@ class AppDialog(QDialog):
         self.end_note.setText(
             self.tr("Ends the next day (an overnight shift)") if overnight else ""
         )
+        self.end_note.setVisible(overnight)  # hidden, it leaves the row as high as the others
         for button in (self.ok_button, self.draft_button):
             if button is not None:
                 button.setEnabled(not found)

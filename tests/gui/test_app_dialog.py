@@ -49,6 +49,7 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     dlg.end.setTime(QTime(2, 0))  # an overnight shift: it ends the next day
     assert shown_errors(dlg) == {}
     assert dlg.end_note.text() == "Ends the next day (an overnight shift)"
+    assert dlg.end_note.isVisible()
     assert dlg.ok_button.isEnabled()
     dlg.end.setTime(QTime(22, 0))
     assert shown_errors(dlg) == {
@@ -57,6 +58,7 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     assert dlg.end_note.text() == ""  # an error, not also a remark
     dlg.end.setTime(QTime(23, 0))
     assert dlg.end_note.text() == ""  # the same day
+    assert not dlg.end_note.isVisible()
     dlg.end.setTime(QTime(22, 0))
 
     dlg.name.setText("x" * 201)
