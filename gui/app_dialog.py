@@ -203,7 +203,6 @@ class AppDialog(QDialog):
         self.end_note = QLabel()
         self.end_note.setObjectName("note_end")
         self.end_note.setStyleSheet(NOTE_STYLE)
-        self.end_note.setWordWrap(True)
         self.end_note.setVisible(False)
         grid = QGridLayout()
         rows: tuple[tuple[str, str], ...] = (
@@ -361,10 +360,10 @@ class AppDialog(QDialog):
             shown = key in found and key in self._touched
             label.setText(self._message(key, form) if shown else "")
         overnight = "end" not in found and form.end < form.start
-        self.end_note.setText(
-            self.tr("Ends the next day (an overnight shift)") if overnight else ""
-        )
-        self.end_note.setVisible(overnight)  # hidden, it leaves the row as high as the others
+        self.end_note.setText(self.tr("Ends the next day") if overnight else "")
+        # one of the two at a time (an overnight end is no error), so the row keeps its height
+        self.end_note.setVisible(overnight)
+        self.errors["end"].setVisible(not overnight)
         for button in (self.ok_button, self.draft_button):
             if button is not None:
                 button.setEnabled(not found)

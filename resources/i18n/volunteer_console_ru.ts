@@ -697,7 +697,7 @@
         <translation>Если н&amp;е подтвердил</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Create and &amp;publish</source>
         <translation>Создать и о&amp;публиковать</translation>
     </message>
@@ -708,11 +708,11 @@
     </message>
     <message>
         <location line="+107"/>
-        <source>Ends the next day (an overnight shift)</source>
-        <translation>Заканчивается на следующий день (ночная смена)</translation>
+        <source>Ends the next day</source>
+        <translation>Заканчивается на следующий день</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>The end must differ from the start (an earlier end is the next day)</source>
         <translation>Конец должен отличаться от начала (более раннее время конца — это следующий день)</translation>
     </message>
@@ -727,12 +727,12 @@
         <translation>Целое число минут от 1 до %1</translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="-137"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+116"/>
         <source>A name is required</source>
         <translation>Укажите название</translation>
     </message>

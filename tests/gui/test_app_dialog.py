@@ -48,7 +48,7 @@ def test_each_bad_field_shows_its_error_next_to_it_and_nothing_is_saved(
     dlg.start.setTime(QTime(22, 0))
     dlg.end.setTime(QTime(2, 0))  # an overnight shift: it ends the next day
     assert shown_errors(dlg) == {}
-    assert dlg.end_note.text() == "Ends the next day (an overnight shift)"
+    assert dlg.end_note.text() == "Ends the next day"
     assert dlg.end_note.isVisible()
     assert dlg.ok_button.isEnabled()
     dlg.end.setTime(QTime(22, 0))
