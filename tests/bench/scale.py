@@ -2,8 +2,15 @@
 
 A fund after a few years: 2,000 applications with a long tail of sizes, one big one with
 100 signed up and up to 50,000 waitlisted, built through Engine.handle in batches of 500
-(each response also leaves its inbox, outbox and activity rows, as in real life). The
-database is built once per size into --cache and copied for every figure that writes.
+(each response also leaves its inbox, outbox and activity rows, as in real life), the
+batches spread evenly over three years (HISTORY_FROM to HISTORY_TO, the day before
+MEASURE_DAY), the outbox marked sent as the relay does, and then the logs (inbox, outbox,
+rejected) pruned by the console's own Store.prune with the default retention_days (30) and
+the clock at MEASURE_DAY: the logs are a month deep, as a console that ran those years keeps
+them. The DB size counts the pages in use; the pages the pruning freed (not vacuumed, so the
+kept tables' layout is the one the years left) are shown beside it. The database is built
+once per size into --cache (under built-by-schemaN-shapeSHAPE) and copied for every figure
+that writes.
 
 Every figure is measured at the asked size and on an empty database (the same 2,000
 applications, no participation rows) in the same run, each in a fresh process, and printed
@@ -53,6 +60,12 @@ APPS = 2000
 BIG_SIGNED = 100
 BIG_WAITING = 50_000
 BATCH = 500
+# The built history: three years of responses ending the day before MEASURE_DAY, the logs then
+# pruned to the retention as the console does. SHAPE names the built databases' shape in the
+# cache (with the schema of the tree that built them): a new shape is built once, afresh.
+HISTORY_FROM = (2023, 11, 30, 8, 0, 0)
+HISTORY_TO = (2026, 11, 30, 8, 0, 0)
+SHAPE = 2
 
 TARGETS = {
     "start_s": ("window: start to first paint", "s", 2.0),
@@ -130,7 +143,10 @@ def build(path: Path, rows: int) -> None:
     from core.storage import Store
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    clock = ManualClock(datetime(2024, 1, 1, 8, 0, 0))
+    # The history spans the years it claims (HISTORY_FROM to HISTORY_TO), the batches evenly
+    # over it, whatever the size: the logs' dates are those of a fund's years of data.
+    clock = ManualClock(datetime(*HISTORY_FROM))
+    step = (datetime(*HISTORY_TO) - clock.now()).total_seconds() / max(1, -(-rows // BATCH))
     store = Store(path)
     engine = Engine(store, FUND, clock)
     waiting, sizes = plan(rows)
@@ -160,16 +176,46 @@ def build(path: Path, rows: int) -> None:
             )
             if len(pending) == BATCH:
                 engine.handle(pending)
+                relay(store, clock.now())
                 done += len(pending)
                 pending = []
-                clock.advance(1)
+                clock.advance(step)
                 if done % 50_000 == 0:
                     rate = done / (time.perf_counter() - t0)
                     print(f"  built {done:,} rows ({rate:,.0f}/s)", file=sys.stderr, flush=True)
     engine.handle(pending)
+    relay(store, clock.now())
+    pruned = retain(store)
+    print(f"  pruned {pruned:,} log rows past the retention", file=sys.stderr, flush=True)
     store.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     (path.parent / "big").write_text(big)
+
+
+def relay(store: object, when: object) -> None:
+    """Mark the batch's outbox rows sent, as the console's relay does within moments (the
+    same Store calls): a pending row is never pruned, a sent one is after the retention."""
+    after = 0
+    while rows := store.pending_outbox(500, after_seq=after):  # type: ignore[attr-defined]
+        store.mark_sent([r.seq for r in rows], when)  # type: ignore[attr-defined]
+        after = rows[-1].seq
+
+
+def retain(store: object) -> int:
+    """The console's own pruning (ConsoleCore.prune_once: Store.prune with the default
+    retention_days, in batches of PRUNE_BATCH) run to the end with the clock at MEASURE_DAY,
+    so the logs are as deep as a console that ran all those years keeps them."""
+    from datetime import datetime, timedelta
+
+    from core.config import DEFAULT_RETENTION_DAYS
+    from core.service import PRUNE_BATCH
+
+    now, keep = datetime(*MEASURE_DAY), timedelta(days=DEFAULT_RETENTION_DAYS)
+    total = gone = store.prune(now, keep, limit=PRUNE_BATCH)  # type: ignore[attr-defined]
+    while gone >= PRUNE_BATCH:
+        gone = store.prune(now, keep, limit=PRUNE_BATCH)  # type: ignore[attr-defined]
+        total += gone
+    return total
 
 
 # -- measurements (each in its own process, under the tree being measured) --------------------
@@ -557,9 +603,9 @@ def cached(cache: Path, build_tree: Path, tree: Path, rows: int) -> Path:
 def _older_build(cache: Path, rows: int) -> Path | None:
     """This size built by a tree of an older schema, if any (the newest): migrated like any
     other, it spares a rebuild (20 minutes at 1M rows) each time the schema moves on."""
-    mine = int(cache.name.removeprefix("built-by-schema"))
-    for n in range(mine - 1, 0, -1):
-        older = cache.parent / f"built-by-schema{n}" / f"rows-{rows}"
+    schema, _, shape = cache.name.removeprefix("built-by-schema").partition("-")
+    for n in range(int(schema) - 1, 0, -1):  # the same shape only: another one is not this
+        older = cache.parent / f"built-by-schema{n}-{shape}" / f"rows-{rows}"
         if (older / "big").exists():
             return older
     return None
@@ -573,6 +619,20 @@ def copy(src: Path, dst: Path) -> None:
 
 
 LOG_TABLES = ("inbox", "outbox", "rejected")  # what the retention prunes (CONTRACT.md)
+
+
+def free_bytes(db: Path) -> int:
+    """The pages the pruning freed: not vacuumed (the kept tables' layout stays as the years
+    left it), and a console reuses them for the next month's logs, so they are not counted."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        (free,) = conn.execute("PRAGMA freelist_count").fetchone()
+        (page,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    return int(free) * int(page)
 
 
 def log_bytes(db: Path) -> int:
@@ -596,18 +656,21 @@ def measure(
     tree: Path, ready: Path, scratch: Path, rows: int, skip_stream: bool, engine_only: bool
 ) -> dict:
     out: dict[str, float] = {}
+    size = sum(f.stat().st_size for f in ready.iterdir() if f.name.startswith("console.db"))
+    free = free_bytes(ready / "console.db")
+    size -= free
+    out["db_kb_per_row"] = size / 1024 / rows if rows else float("nan")
+    logs = log_bytes(ready / "console.db")
+    out["db_state_kb_per_row"] = (size - logs) / 1024 / rows if rows else float("nan")
+    out["db_logs_kb_per_row"] = logs / 1024 / rows if rows else float("nan")
+    out["db_mb"] = size / 1e6
+    out["db_free_mb"] = free / 1e6
     if engine_only:
         return out
     out.update(run_worker(tree, "window", ready))
     big = (ready / "big").read_text()
     out["list_s"] = timed_cli(tree, ready, "app", "list", "--json")
     out["show_s"] = timed_cli(tree, ready, "app", "show", big, "--json")
-    size = sum(f.stat().st_size for f in ready.iterdir() if f.name.startswith("console.db"))
-    out["db_kb_per_row"] = size / 1024 / rows if rows else float("nan")
-    logs = log_bytes(ready / "console.db")
-    out["db_state_kb_per_row"] = (size - logs) / 1024 / rows if rows else float("nan")
-    out["db_logs_kb_per_row"] = logs / 1024 / rows if rows else float("nan")
-    out["db_mb"] = size / 1e6
     return measure_writes(tree, ready, scratch, () if skip_stream else ("stream",), out)
 
 
@@ -646,7 +709,9 @@ def main() -> None:
     p.add_argument("--tree", default=str(HERE), help="the checkout to measure")
     p.add_argument("--build-tree", default=None, help="the checkout that builds (the oldest)")
     p.add_argument("--skip-stream", action="store_true")
-    p.add_argument("--engine-only", action="store_true", help="only the two engine figures")
+    p.add_argument(
+        "--engine-only", action="store_true", help="only the two engine figures and the DB size"
+    )
     p.add_argument("--repeat", type=int, default=3, help="engine runs per size (median shown)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
@@ -657,7 +722,7 @@ def main() -> None:
         return
     tree = Path(args.tree).resolve()
     build_tree = Path(args.build_tree).resolve() if args.build_tree else tree
-    cache = Path(args.cache) / f"built-by-schema{schema_of(build_tree)}"
+    cache = Path(args.cache) / f"built-by-schema{schema_of(build_tree)}-shape{SHAPE}"
     scratch = Path(args.cache) / f"scratch-{os.getpid()}"  # several runs may share a cache
     load = os.getloadavg()
     results = {}
@@ -698,7 +763,11 @@ def main() -> None:
             shown = f"<= {fmt(target, unit)}"
         cells = [fmt(r.get(key), unit) + _range(r.get(key + "_range"), unit) for r in (empty, full)]
         print(f"| {label} | {cells[0]} | {cells[1]} | {shown} |")
-    print(f"| DB size | {fmt(empty.get('db_mb'), 'MB')} | {fmt(full.get('db_mb'), 'MB')} | |")
+    sizes = [
+        f"{fmt(r.get('db_mb'), 'MB')} (+{fmt(r.get('db_free_mb'), 'MB')} free)"
+        for r in (empty, full)
+    ]
+    print(f"| DB size in use (+ pages the pruning freed) | {sizes[0]} | {sizes[1]} | |")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
