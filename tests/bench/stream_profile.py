@@ -187,6 +187,8 @@ class Slots:
             tray,
         )
 
+        modules = (bridge, detail_panel, log_view, main_window, models, monitor, shift_menu, tray)
+
         named = (
             "flush",
             "_tick",
@@ -203,16 +205,7 @@ class Slots:
             "_show_note",
             "set_rows",
         )
-        for module in (
-            bridge,
-            detail_panel,
-            log_view,
-            main_window,
-            models,
-            monitor,
-            shift_menu,
-            tray,
-        ):
+        for module in modules:
             for cls in vars(module).values():
                 if not isinstance(cls, type) or cls.__module__ != module.__name__:
                     continue
