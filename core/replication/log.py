@@ -299,7 +299,16 @@ class LogReader:
                 await self._underlay.basic_ack(batch[-1].delivery_tag or 0, multiple=True)
         except Exception as exc:
             # Unacknowledged, they come again to a reader started anew (the console's does).
-            log.warning("fund %s: log records not applied (%r); reading again", self.fund_id, exc)
+            if self._tag is None or self.channel.is_closed:
+                # stopped, or its link went (every clean stop with records in flight): what
+                # was not acknowledged comes again, and what was applied is then a duplicate
+                log.info(
+                    "fund %s: log records not acknowledged (%r); read again", self.fund_id, exc
+                )
+            else:
+                log.warning(
+                    "fund %s: log records not applied (%r); reading again", self.fund_id, exc
+                )
             self.failed.set()
         finally:
             self._flushing = False
