@@ -30,6 +30,7 @@ from core.replication.changes import (
     install_capture,
 )
 from core.replication.commands import Command, CommandSender
+from core.replication.lease import HEARTBEAT
 from core.replication.log import LogReader, LogWriter, _publish, declare_log
 from core.replication.records import COMMAND, EPOCH, LogRecord
 from core.replication.state import ReplicaState
@@ -280,12 +281,12 @@ class Worker:
         self.proc.wait(30)
 
 
-@pytest.mark.parametrize(("fault", "beat"), [("SIGKILL", 2), ("SIGSTOP", 2)])
+@pytest.mark.parametrize(("fault", "beat"), [("SIGKILL", HEARTBEAT), ("SIGSTOP", HEARTBEAT)])
 def test_one_of_two_contenders_holds_the_lease_and_the_other_takes_over_when_it_dies(
     node: RabbitNode, tmp_path: Path, fault: str, beat: int
 ) -> None:
     """SIGKILL: the kernel closes the holder's socket. SIGSTOP: the holder hangs with its
-    connection open, and only the missed heartbeats (2 s) end it."""
+    connection open, and only the missed heartbeats (HEARTBEAT, 1 s) end it."""
     fund = new_fund()
     figures: dict[str, float] = {}
 
