@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import datetime
 
@@ -13,6 +14,22 @@ from core.clock import ManualClock
 from core.engine import Engine
 from core.storage import Store
 from tests.helpers.console import Console
+
+_GC_THRESHOLD = gc.get_threshold()
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_python_starts_it():
+    """The garbage collector's settings back to Python's after each test: one that changes
+    them (HeapKeeper in gui/heap.py freezes the heap and holds full collections off; the
+    source parser holds the collector off) must not hand that to the next."""
+    yield
+    if gc.get_threshold() != _GC_THRESHOLD:
+        gc.set_threshold(*_GC_THRESHOLD)
+    if gc.get_freeze_count():
+        gc.unfreeze()
+    if not gc.isenabled():
+        gc.enable()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 import traceback
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from tests.helpers.source import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ROUNDS = 50_000  # the noise thread's iterations: 10 parses take a few thousand
 
 
 class _Cycle:
@@ -29,9 +31,18 @@ def test_a_file_parses_beside_a_thread_that_formats_tracebacks() -> None:
     # helper's guard (and with its earlier retry on a fresh thread); from 3.11.8 on the bug
     # is gone and it passes either way.
     done = threading.Event()
+    # The collector as Python starts it, whatever a test before left (it must run for the
+    # finalizers to run), and the thread's work bounded: in one full run this test crawled
+    # for minutes, its main thread starved, while the garbage grew to 20 GB.
+    was_enabled, threshold = gc.isenabled(), gc.get_threshold()
+    gc.enable()
+    gc.set_threshold(700, 10, 10)
+    rounds = 0
 
     def format_tracebacks() -> None:
-        while not done.is_set():
+        nonlocal rounds
+        while not done.is_set() and rounds < MAX_ROUNDS:
+            rounds += 1
             garbage = [_Cycle() for _ in range(100)]
             del garbage
             try:
@@ -49,3 +60,6 @@ def test_a_file_parses_beside_a_thread_that_formats_tracebacks() -> None:
     finally:
         done.set()
         noise.join()
+        gc.set_threshold(*threshold)
+        if not was_enabled:
+            gc.disable()
