@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
 
 from core import config, tls
 from core.config import PASSWORD_ENV
+from gui.widgets import ERROR_STYLE
 
 if TYPE_CHECKING:
     from core.settings import Settings
 
 log = logging.getLogger(__name__)
-
-ERROR_STYLE = "color: #b00020;"
 
 
 def keyring_available() -> bool:
