@@ -19,7 +19,18 @@ import struct
 import uuid
 from pathlib import Path
 
-from tests.bench.scale import BATCH, FUND, HERE, MEASURE_DAY, body, cached, copy, schema_of, traffic
+from tests.bench.scale import (
+    BATCH,
+    FUND,
+    HERE,
+    MEASURE_DAY,
+    SHAPE,
+    body,
+    cached,
+    copy,
+    schema_of,
+    traffic,
+)
 
 
 def wal_pages(db: Path) -> list[int]:
@@ -75,7 +86,8 @@ def main() -> None:
         "--spread", action="store_true", help="the worst case: each message to another application"
     )
     args = p.parse_args()
-    cache = Path(args.cache) / f"built-by-schema{schema_of(HERE)}"
+    # the databases scale.py built (and migrated for this tree), not a second build of its own
+    cache = Path(args.cache) / f"built-by-schema{schema_of(HERE)}-shape{SHAPE}"
     scratch = Path(args.cache) / f"scratch-pages-{uuid.uuid4().hex[:8]}"
     counts = {}
     try:

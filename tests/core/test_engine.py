@@ -394,3 +394,30 @@ def test_an_overnight_shift_is_not_over_before_its_end_the_next_day() -> None:
         shift_over(date(2026, 3, 2), time(2), datetime(2026, 3, 3, 1, 59), start=time(22)) is False
     )
     assert shift_over(date(2026, 3, 2), time(2), datetime(2026, 3, 3, 2, 0), start=time(22))
+
+
+def test_two_keys_sharing_a_hash_are_two_messages(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inbox finds ids by a 64-bit hash of them; equal hashes of unequal ids never make
+    the second a duplicate (every key hashed to one number here)."""
+    import core.storage
+
+    monkeypatch.setattr(core.storage, "inbox_key_hash", lambda key: 7)
+    app = engine.create_application(FORM)
+    first = engine.handle([resp(app, 701, mid="one")])
+    again = engine.handle([resp(app, 702, mid="two"), resp(app, 701, mid="one")])
+    assert [r.outcome for r in first + again] == ["applied", "applied", "duplicate"]
+    assert roster(engine, app) == ["701", "702"]
+
+
+def test_an_inbox_row_written_without_its_hash_still_makes_a_duplicate(engine: Engine) -> None:
+    """A replica of an older console's decision log copies the inbox columns that log names,
+    so its rows have no key_hash: their ids are found all the same."""
+    app = engine.create_application(FORM)
+    engine.handle([resp(app, 701, mid="old")])
+    with engine.store.transaction() as c:
+        c.execute("UPDATE inbox SET key_hash = NULL")
+    before = dump(engine.store)
+    assert engine.handle([resp(app, 701, mid="old")]) == [Result("duplicate", "old")]
+    assert dump(engine.store) == before

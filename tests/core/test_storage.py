@@ -11,7 +11,7 @@ import pytest
 
 from core.clock import ManualClock
 from core.engine import ApplicationForm, Delivery, Engine, Result
-from core.storage import SCHEMA_VERSION, Store
+from core.storage import SCHEMA_VERSION, Store, inbox_key_hash
 
 
 def test_database_is_opened_with_wal_full_sync_and_a_busy_timeout(store: Store) -> None:
@@ -388,6 +388,35 @@ def test_v3_inbox_is_rekeyed_by_sender_keeping_its_rows_in_order(
     engine = Engine(store, "123", clock)
     # An id recorded before senders were kept still dedupes, whoever sends it.
     assert engine.handle([Delivery(b"{}", message_id="a-first", app_id="any")]) == [
+        Result("duplicate", "a-first")
+    ]
+    store.close()
+
+
+def test_v17_inbox_keeps_its_keys_and_order_and_finds_ids_by_their_hash(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "v17.db"
+    old = Store(path, upto_version=17)
+    with old.transaction() as c:
+        c.executemany(
+            "INSERT INTO inbox (key, message_id, sender, received_at, outcome, body)"
+            " VALUES (?, ?, 'volunteer-app', '2026-03-01T10:00:00', 'applied', '{}')",
+            [("13:volunteer-app:b-second", "b-second"), ("13:volunteer-app:a-first", "a-first")],
+        )
+    before = old.conn.execute("SELECT rowid, key, message_id FROM inbox ORDER BY rowid").fetchall()
+    old.close()
+
+    store = Store(path)
+    after = store.conn.execute(
+        "SELECT rowid, key, message_id, key_hash FROM inbox ORDER BY rowid"
+    ).fetchall()
+    assert [r[:3] for r in after] == before  # the message log's order is kept
+    assert [r[3] for r in after] == [inbox_key_hash(r[1]) for r in before]
+    indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(inbox)")}
+    assert indexes == {"inbox_received", "inbox_content", "inbox_key_hash", "inbox_unhashed"}
+    engine = Engine(store, "123", clock)
+    assert engine.handle([Delivery(b"{}", message_id="a-first", app_id="volunteer-app")]) == [
         Result("duplicate", "a-first")
     ]
     store.close()
