@@ -104,7 +104,7 @@ class FundMember:
 
     async def _contend(self) -> None:
         while not self._stopping:
-            await self.lease.acquire()
+            await self.lease.acquire(lambda: self._stopping)
             try:
                 await self._hold()
             except asyncio.CancelledError:

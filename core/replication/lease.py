@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractConnection
@@ -101,9 +102,14 @@ class Lease:
         log.info("fund %s: %s holds the lease", self.fund_id, self.holder)
         return True
 
-    async def acquire(self) -> None:
-        """Wait until this console holds the lease (connection failures are retried too)."""
+    async def acquire(self, stopping: Callable[[], bool] = lambda: False) -> None:
+        """Wait until this console holds the lease (connection failures are retried too), or
+        until stopping() says its owner stops."""
         while True:
+            if stopping():
+                # Python 3.11's wait_for can return as a cancel arrives and drop it (the close
+                # in _drop_connection): seen in CI, a stopped owner's attempts went on for good
+                raise asyncio.CancelledError
             try:
                 if await self.try_acquire():
                     return
