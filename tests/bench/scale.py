@@ -34,8 +34,9 @@ CPU on the engine's thread is the figure to read on a loaded machine; each engin
 runs --repeat times, the sizes alternating, and the median is shown with the range. Before
 the clock starts, the timers due on MEASURE_DAY run (Engine.tick), as a running console has
 run them. The target is on the running figure, whose WAL file is first grown to its working
-size (RUNNING_WAL_FRAMES): the cold one, on a copy with no WAL yet, also pays for making the
-file longer at each commit, which a console pays only in its first minutes after a start.
+size (where the writer's autocheckpoint restarts it): the cold one, on a copy with no WAL yet,
+also pays for making the file longer at each commit, which a console pays only in its first
+minutes after a start.
 
 The stream: with the big application shown, 3,000 responses (new volunteers joining its
 waitlist, one in 25 a signed-up volunteer withdrawing) arrive in group commits every 20 ms;
@@ -77,10 +78,10 @@ SHAPE = 2
 # A fresh copy starts with no WAL, and each commit makes the file longer, which on this
 # machine's ext4 costs 1.5-3 x the writing of the same pages over the file's own (20-30 ms
 # against 7-8 ms of CPU for a commit of 1,100 pages at 1M; 1,300 raw 4 KB writes and an fsync:
-# 11-14 ms appended, 8 ms over). So the running figure first grows the WAL to that size with
-# commits that move the outbox's backlog counter up and down (no rows added, no pages freed,
-# the counter as it was), then restarts it.
-RUNNING_WAL_FRAMES = 10_000
+# 11-14 ms appended, 8 ms over). So the running figure first grows the WAL to that size
+# (the tree's own WRITER_AUTOCHECKPOINT_PAGES, or SQLite's 1,000 in a tree from before it)
+# with commits that move the outbox's backlog counter up and down (no rows added, no pages
+# freed, the counter as it was), then restarts it.
 
 TARGETS = {
     "start_s": ("window: start to first paint", "s", 2.0),
@@ -497,7 +498,10 @@ def measure_engine(
     settled = engine.tick()
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     if running:
-        grow_wal(data_dir / "console.db", RUNNING_WAL_FRAMES)
+        import core.storage
+
+        frames = getattr(core.storage, "WRITER_AUTOCHECKPOINT_PAGES", 1000)
+        grow_wal(data_dir / "console.db", frames + frames % 2)  # even: the counter as it was
     # The WAL checkpointed as the console does it (ConsoleCore): asked for between batches
     # and run on a thread of its own (core/checkpoint.py), whose CPU is shown apart
     # (engine_ckpt_cpu_us); what is left at the end is checkpointed here and counted, so the
@@ -551,9 +555,9 @@ def measure_engine(
 
 
 def grow_wal(db: Path, frames: int) -> None:
-    """The database's WAL file made `frames` pages long and restarted (see RUNNING_WAL_FRAMES),
-    while the caller's connection keeps it open (an even number of frames leaves the counter
-    as it was)."""
+    """The database's WAL file made `frames` pages long and restarted (see "The running
+    figure's WAL" above), while the caller's connection keeps it open (an even number of
+    frames leaves the counter as it was)."""
     import sqlite3
 
     conn = sqlite3.connect(db, isolation_level=None)
