@@ -610,14 +610,16 @@ class Queries:
         with self._snapshot() as c:
             return profile.profile(c, volunteer_id)
 
-    def updated_since(self, since: str) -> tuple[list[str], str]:
-        """Ids of the applications whose row changed at or after since (a stored timestamp,
-        "" for all), and the newest timestamp seen: what another process may have changed."""
-        rows = self.conn.execute(
-            "SELECT id, updated_at FROM application WHERE updated_at >= ?", (since,)
-        ).fetchall()
-        newest = max((str(r[1]) for r in rows), default=since)
-        return [str(r[0]) for r in rows], newest
+    def updated_since(self, since: str) -> tuple[list[str], str, set[str]]:
+        """What another process may have changed: the ids of the applications whose row
+        changed at or after since (a stored timestamp, "" for all), the newest timestamp
+        seen, and every id there is (a row deleted, a draft or a create another console's
+        decisions undid, is told by its absence). One read of the table: updated_at has no
+        index, so the changed rows alone cost the same scan."""
+        rows = self.conn.execute("SELECT id, updated_at FROM application").fetchall()
+        changed = [(str(i), str(u)) for i, u in rows if str(u) >= since]
+        newest = max((u for _i, u in changed), default=since)
+        return [i for i, _u in changed], newest, {str(r[0]) for r in rows}
 
     def volunteer_history(self, volunteer_id: str, *, limit: int = 500) -> list[Activity]:
         """Every decision about one volunteer across the fund's applications, newest first."""

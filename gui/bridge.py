@@ -203,7 +203,7 @@ class Bridge(QObject):
         # the writer thread, and then the rows changed since are re-read.
         self._data_version = self.writer.run(core.engine.data_version)
         self._version_asked: concurrent.futures.Future[int] | None = None
-        _ids, self._seen_updated = self.queries.updated_since("")
+        _ids, self._seen_updated, self._present = self.queries.updated_since("")
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_MS)
         self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
@@ -460,9 +460,12 @@ class Bridge(QObject):
             if version == self._data_version:
                 return
             self._data_version = version
-            ids, self._seen_updated = self.queries.updated_since(self._seen_updated)
+            ids, self._seen_updated, present = self.queries.updated_since(self._seen_updated)
         except Exception:  # the database may be closing under us at shutdown
             return
+        # rows gone since the last look: their ids re-read as missing take them off the list
+        ids.extend(self._present - present)
+        self._present = present
         if not ids:
             return
         # our own commits of the same moments come too: re-reading an unchanged row emits nothing

@@ -328,6 +328,40 @@ def test_the_open_window_shows_what_the_cli_created_and_changed(desk, local_core
     assert feed[0] == "capacity_changed"
 
 
+def test_the_open_window_drops_an_application_another_process_deleted(desk, local_core):
+    """A row gone from the file (a draft deleted from the command line; a create undone
+    because another console decided) leaves the list: the watch re-read only changed rows,
+    so a deleted one stayed on screen."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "main.py", "--data-dir", str(local_core.data_dir), "--fund-id",
+             "123", "app", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    kept = desk.app(spots=2)
+    common = ["--spots", "2", "--date", "tomorrow", "--start", "10:00", "--end", "12:00"]
+    draft = cli("create", "--name", "Coat drive", "--draft", *common)
+    m = desk.window.apps_model
+    desk.qtbot.waitUntil(lambda: m.row_of(draft) >= 0, timeout=10_000)
+    desk.window.select_application(draft)
+    assert desk.window.detail.title.text() == "Coat drive"
+    cli("delete", draft)
+    desk.qtbot.waitUntil(lambda: m.row_of(draft) < 0, timeout=10_000)
+    assert m.row_of(kept) >= 0
+    assert desk.window.detail.title.text() != "Coat drive"
+
+
 def test_saving_an_edit_volunteers_are_told_about_asks_first(desk):
     app_id = desk.app(spots=2, volunteers="a")
     dlg = desk.window.edit_application()
