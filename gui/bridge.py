@@ -204,6 +204,7 @@ class Bridge(QObject):
         self._data_version = self.writer.run(core.engine.data_version)
         self._version_asked: concurrent.futures.Future[int] | None = None
         _ids, self._seen_updated, self._present = self.queries.updated_since("")
+        self._made: set[str] = set()  # ids this console's commits touched since the watch read
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_MS)
         self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
@@ -339,6 +340,7 @@ class Bridge(QObject):
             self._commits += 1
             self._first_summaries = None
             self._ids.update(change.application_ids)
+            self._made.update(change.application_ids)  # the watch may yet see one go
             self._participants.extend(change.participants)
             self._activity.extend(change.activity)
             self._messages.extend(change.messages)
@@ -460,16 +462,20 @@ class Bridge(QObject):
             if version == self._data_version:
                 return
             self._data_version = version
+            with self._lock:
+                made, self._made = self._made, set()
             ids, self._seen_updated, present = self.queries.updated_since(self._seen_updated)
         except Exception:  # the database may be closing under us at shutdown
             return
-        # rows gone since the last look: their ids re-read as missing take them off the list
-        ids.extend(self._present - present)
-        self._present = present
-        if not ids:
-            return
         # our own commits of the same moments come too: re-reading an unchanged row emits nothing
         with self._lock:
+            # rows gone since the last look, this console's own too (a create that another
+            # console's decisions undid): their ids, re-read as missing, leave the list; ids
+            # committed here during the read are kept for the next look
+            ids.extend((self._present | made) - present)
+            self._present = present | self._made
+            if not ids:
+                return
             self._ids.update(ids)
             self._reload.update(ids)
             wake = not self._pending

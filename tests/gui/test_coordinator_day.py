@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QToolBar
 
+from core.config import DB_NAME
 from core.service import ConsoleCore
 from core.tls import TlsFiles
 from gui.bridge import Bridge
@@ -360,6 +362,18 @@ def test_the_open_window_drops_an_application_another_process_deleted(desk, loca
     desk.qtbot.waitUntil(lambda: m.row_of(draft) < 0, timeout=10_000)
     assert m.row_of(kept) >= 0
     assert desk.window.detail.title.text() != "Coat drive"
+
+    # one this console made, then deleted from under it (as another console's decisions
+    # undo a create that never reached the log)
+    made = desk.app(spots=3)
+    desk.qtbot.waitUntil(lambda: m.row_of(made) >= 0, timeout=10_000)
+    other = sqlite3.connect(local_core.data_dir / DB_NAME)
+    with other:
+        other.execute("DELETE FROM activity WHERE application_id = ?", (made,))
+        other.execute("DELETE FROM application WHERE id = ?", (made,))
+    other.close()
+    desk.qtbot.waitUntil(lambda: m.row_of(made) < 0, timeout=10_000)
+    assert m.row_of(kept) >= 0
 
 
 def test_saving_an_edit_volunteers_are_told_about_asks_first(desk):
