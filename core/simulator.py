@@ -21,6 +21,7 @@ from aiormq.abc import DeliveredMessage
 
 from core import messages as m
 from core import tls
+from core.broker.urls import connect
 from core.clock import format_ts, utcnow
 from core.ids import canonical_id, wire_id
 from core.redaction import redact, scrub
@@ -191,7 +192,7 @@ class _Simulation:
     # -- wire -----------------------------------------------------------------------------
     async def connect(self) -> aio_pika.abc.AbstractQueue:
         try:
-            self.connection = await aio_pika.connect(
+            self.connection = await connect(
                 self.url, timeout=10, ssl_context=tls.client_context(self.url, self.tls_files)
             )
         except Exception as exc:

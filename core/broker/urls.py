@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractConnection
 
 from core.tls import TlsFiles, client_context
+
+
+class ClosingConnection(aio_pika.Connection):
+    """A connection that closes itself when its connect fails: aio_pika.connect leaves the
+    object of a refused attempt open, and its __del__ then schedules a close nobody awaits
+    (a "coroutine was never awaited" warning per attempt while the broker is down)."""
+
+    async def connect(self, timeout: Any = None) -> None:
+        try:
+            await super().connect(timeout)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.close()
+            raise
+
+
+async def connect(url: str, **kwargs: Any) -> AbstractConnection:
+    """aio_pika.connect, closing what a failed attempt made."""
+    return await aio_pika.connect(url, connection_class=ClosingConnection, **kwargs)
 
 
 def split_urls(url: str) -> list[str]:
@@ -41,7 +61,7 @@ class Brokers:
             url = self.urls[k]
             context = client_context(url, tls or TlsFiles())  # TlsSettingsInvalid: not a node's
             try:
-                conn = await aio_pika.connect(url, ssl_context=context, **kwargs)
+                conn = await connect(url, ssl_context=context, **kwargs)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # that node is down or unreachable: the next one

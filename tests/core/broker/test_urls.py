@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
+import aio_pika
 import pytest
 
 from core.broker.urls import Brokers, split_urls
@@ -40,3 +42,18 @@ def test_after_a_loss_the_next_node_is_tried_first_and_a_dead_one_is_skipped() -
     single = Brokers(BROKER_URL)
     single.lost()
     assert single.current == 0
+
+
+def test_a_refused_attempt_leaves_no_connection_open_behind_it() -> None:
+    """A broker that is down refuses every attempt: none may leave an aio-pika connection
+    whose __del__ schedules a close nobody awaits (a warning per attempt, for hours)."""
+
+    async def scenario() -> list[aio_pika.abc.AbstractConnection]:
+        for _ in range(3):
+            with pytest.raises(OSError):
+                await Brokers(DEAD).connect(timeout=2)
+        return [
+            o for o in gc.get_objects() if isinstance(o, aio_pika.Connection) and not o.is_closed
+        ]
+
+    assert asyncio.run(scenario()) == []
