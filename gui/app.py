@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 DEMO_VOLUNTEERS = 15
 DEMO_RATE = 2.0  # responses per second: a newcomer sees signups, a waitlist and a round at once
+# How long the demo waits to learn whether this console decides or another one of the fund
+# does (no broker: it decides alone after that), and then for an application to show up.
+DEMO_ROLE_WAIT = 15.0
+DEMO_APP_WAIT = 30.0
 
 
 def tr(text: str) -> str:
@@ -257,19 +261,64 @@ async def _main(
     return 0
 
 
+async def _until(predicate: Callable[[], bool], timeout: float, stop: asyncio.Event) -> bool:
+    """Poll predicate until it holds (True), timeout passes or stop is set."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if stop.is_set() or loop.time() >= end:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
+async def demo_application(bridge: Any, stop: asyncio.Event) -> str | None:
+    """The application the demo's volunteers answer: an open one of the fund, else a new one.
+
+    Chosen once this console knows whether it decides: beside a console of the fund that
+    already does, one made here before its decisions were read would be undone when they
+    arrive (CONTRACT.md, "Several consoles of one fund"), and the volunteers would answer
+    nothing. There, the fund's open application is answered, or the new one is made by the
+    deciding console (a command) and answered once the log brings it. None when it cannot be
+    made (said)."""
+    replication = bridge.core.replication
+
+    def another_decides() -> bool:
+        return (
+            replication is not None
+            and not replication.deciding
+            and replication.holder_id not in ("", "?", replication.console_id)
+        )
+
+    def open_application() -> str | None:
+        found = [s.id for s in bridge.queries.summaries() if s.status == "open"]
+        return found[0] if found else None
+
+    if replication is not None:
+        await _until(lambda: replication.deciding or another_decides(), DEMO_ROLE_WAIT, stop)
+    if another_decides():
+        # its applications come through the log: the reader may still be on its way to them
+        await _until(lambda: open_application() is not None, 5.0, stop)
+    found = open_application()
+    if found is not None:
+        return found
+    created = await bridge.create_application(demo_form(bridge.clock.now().date()))
+    if created.ok and created.value is not None:
+        return str(created.value)
+    if created.pending is not None:  # made by the console that decides, once it reads it
+        await _until(lambda: open_application() is not None, DEMO_APP_WAIT, stop)
+        return open_application()
+    bridge.error_raised.emit(created.refusal or "")
+    return None
+
+
 async def _run_demo(bridge: Any, window: Any, url: str, fund_id: str, stop: asyncio.Event) -> None:
     """A demo application and volunteers answering it over the broker, as in real life."""
     from core.simulator import simulate
 
-    summaries = [s for s in bridge.queries.summaries() if s.status == "open"]
-    if summaries:
-        app_id = summaries[0].id
-    else:
-        created = await bridge.create_application(demo_form(bridge.clock.now().date()))
-        if not created.ok or created.value is None:
-            bridge.error_raised.emit(created.refusal or "")
-            return
-        app_id = created.value
+    app_id = await demo_application(bridge, stop)
+    if app_id is None:
+        return
     window.select_application(app_id)
     window.statusBar().showMessage(
         tr("Demo: %1 volunteers are answering over the broker").replace("%1", str(DEMO_VOLUNTEERS)),
