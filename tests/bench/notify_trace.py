@@ -18,7 +18,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,13 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.bench.throughput import (
-    ROOT,
-    delete_fund_queues,
-    make_application,
-    new_fund,
-    offered_load,
-)
+from tests.bench.throughput import make_application, new_fund, under_load
 from tests.helpers.broker import BROKER_URL as URL
 
 Event = tuple[Any, ...]  # (monotonic time, kind, *details)
@@ -200,13 +193,8 @@ async def one_run(replicate: bool, rate: float, seconds: float) -> list[str]:
         app_id = make_application(Path(tmp), fund, max(1, total // 2))
         trace = Path(tmp) / "trace.json"
         argv = ["-m", "tests.bench.notify_trace", "--child", str(trace), tmp, fund]
-        service = subprocess.Popen([sys.executable, *argv, "1" if replicate else "0"], cwd=ROOT)
-        try:
-            got, sent = await offered_load(URL, fund, app_id, total, rate)
-        finally:
-            service.send_signal(signal.SIGTERM)
-            service.wait(timeout=60)
-            await delete_fund_queues(fund, URL)
+        argv.append("1" if replicate else "0")
+        got, sent = await under_load(URL, argv, Path(tmp), fund, app_id, total, rate)
         events = json.loads(trace.read_text())
     latencies = sorted(got[v] - sent[v] for v in got)
     q = statistics.quantiles(latencies, n=100)

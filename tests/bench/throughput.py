@@ -309,6 +309,30 @@ def fast_path_compare(url: str, n: int, repeat: int) -> None:
 # ---- (d) latency at a steady offered load ----------------------------------------------------
 
 
+async def under_load(
+    url: str, argv: list[str], data_dir: Path, fund: str, app_id: str, total: int, rate: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Run `python argv` (a service of the fund) while total responses are offered at rate;
+    when each was sent and its notification received, by volunteer. The service's stderr
+    goes to data_dir/service.log; a service that did not stop cleanly raises with its end."""
+    # stderr to a file, not a pipe: the service logs a line per decision, and a pipe nobody
+    # reads until the end fills (64 KiB) and blocks the service's writer thread mid-run
+    log_path = data_dir / "service.log"
+    with log_path.open("wb") as log_file:
+        service = subprocess.Popen(
+            [sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file
+        )
+        try:
+            got, sent = await offered_load(url, fund, app_id, total, rate)
+        finally:
+            service.send_signal(signal.SIGTERM)
+            service.wait(timeout=60)
+            await delete_fund_queues(fund, url)
+    if service.returncode != 0:
+        raise RuntimeError(f"the service failed:\n{log_path.read_bytes().decode()[-3000:]}")
+    return got, sent
+
+
 async def bench_latency(url: str, rate: float, seconds: float, *, echo: bool) -> dict[str, Any]:
     """Offered load against the headless service (or, with echo, the raw-client floor)."""
     fund = new_fund()
@@ -321,22 +345,7 @@ async def bench_latency(url: str, rate: float, seconds: float, *, echo: bool) ->
         else:
             argv = ["main.py", "--headless", "--data-dir", str(data_dir), "--fund-id", fund]
             argv += ["--broker", url]
-        # stderr to a file, not a pipe: the service logs a line per decision, and a pipe nobody
-        # reads until the end fills (64 KiB) and blocks the service's writer thread mid-run
-        log_path = data_dir / "service.log"
-        with log_path.open("wb") as log_file:
-            service = subprocess.Popen(
-                [sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file
-            )
-            try:
-                got, sent = await offered_load(url, fund, app_id, total, rate)
-            finally:
-                service.send_signal(signal.SIGTERM)
-                service.wait(timeout=60)
-                await delete_fund_queues(fund, url)
-        err = log_path.read_bytes()
-    if service.returncode != 0:
-        raise RuntimeError(f"the service failed:\n{err.decode()[-3000:]}")
+        got, sent = await under_load(url, argv, data_dir, fund, app_id, total, rate)
     lat_ms = sorted((got[v] - sent[v]) * 1000 for v in got)
     q = statistics.quantiles(lat_ms, n=100) if len(lat_ms) >= 2 else lat_ms * 99
     return {

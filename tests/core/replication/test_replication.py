@@ -79,30 +79,15 @@ async def read_whole_log(url: str, fund: str, db: Path) -> list[LogRecord]:
     return seen
 
 
-async def first_offset(
-    conn: aio_pika.abc.AbstractConnection, fund: str, retention: dict[str, Any]
-) -> int:
-    """The offset of the first record the fund's log still keeps (retention drops the oldest)."""
-    ch = await conn.channel()
-    await ch.set_qos(prefetch_count=1)
-    queue = await declare_log(ch, fund, retention)
-    got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        if not got.done():
-            got.set_result(int((message.headers or {})["x-stream-offset"]))  # type: ignore[arg-type]
-
-    await queue.consume(on_message, arguments={"x-stream-offset": 0})
-    try:
-        return await asyncio.wait_for(got, 30)
-    finally:
-        await ch.close()
-
-
 async def first_record(
-    conn: aio_pika.abc.AbstractConnection, fund: str, retention: dict[str, Any]
+    conn: aio_pika.abc.AbstractConnection,
+    fund: str,
+    retention: dict[str, Any],
+    *,
+    markers: bool = False,
 ) -> LogRecord:
-    """The first record (not a sync marker) the fund's log still keeps."""
+    """The first record the fund's log still keeps (retention drops the oldest), with its
+    offset; sync markers skipped unless markers."""
     ch = await conn.channel()
     # never acknowledged (an ack racing the channel's close is a connection error): sync
     # markers come a few in a row at most, far fewer than the prefetch lets through
@@ -111,8 +96,9 @@ async def first_record(
     got: asyncio.Future[LogRecord] = asyncio.get_running_loop().create_future()
 
     async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        record = LogRecord.decode(message.body)
-        if record.kind != SYNC and not got.done():
+        offset = int((message.headers or {})["x-stream-offset"])  # type: ignore[arg-type]
+        record = LogRecord.decode(message.body, offset)
+        if (markers or record.kind != SYNC) and not got.done():
             got.set_result(record)
 
     await queue.consume(on_message, arguments={"x-stream-offset": 0})
@@ -527,8 +513,8 @@ def test_a_replica_the_retention_left_behind_starts_again_from_a_snapshot(
             await publisher.publish_pending()
             v = 0
             while (
-                await first_offset(conn, fund, retention) == 0
-            ):  # until retention has dropped the first ones
+                await first_record(conn, fund, retention, markers=True)
+            ).offset == 0:  # until retention has dropped the first ones
                 for _ in range(20):
                     engine.handle([response(fund, app, str(v))])
                     await publisher.publish_pending()
