@@ -306,7 +306,13 @@ async def demo_application(bridge: Any, stop: asyncio.Event) -> str | None:
     if created.ok and created.value is not None:
         return str(created.value)
     if created.pending is not None:  # made by the console that decides, once it reads it
-        await _until(lambda: open_application() is not None, DEMO_APP_WAIT, stop)
+        made = await _until(lambda: open_application() is not None, DEMO_APP_WAIT, stop)
+        if not made and not stop.is_set():
+            log.warning(
+                "demo: the console that decides made no application within %g s (command %s)",
+                DEMO_APP_WAIT,
+                created.pending,
+            )
         return open_application()
     bridge.error_raised.emit(created.refusal or "")
     return None
