@@ -294,8 +294,13 @@ async def demo_application(bridge: Any, stop: asyncio.Event) -> str | None:
         found = [s.id for s in bridge.queries.summaries() if s.status == "open"]
         return found[0] if found else None
 
+    def known() -> bool:
+        # an unreachable broker: this console decides alone, as it would without a log
+        offline = bridge.core.transport.status.state == "offline"
+        return offline or bool(replication and replication.deciding) or another_decides()
+
     if replication is not None:
-        await _until(lambda: replication.deciding or another_decides(), DEMO_ROLE_WAIT, stop)
+        await _until(known, DEMO_ROLE_WAIT, stop)
     if another_decides():
         # its applications come through the log: the reader may still be on its way to them
         await _until(lambda: open_application() is not None, 5.0, stop)

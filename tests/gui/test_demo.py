@@ -82,3 +82,23 @@ def test_with_no_open_application_the_demo_asks_the_console_that_decides_for_one
         qtbot.waitUntil(lambda: application_names(tmp_path / "B") == ["Park clean-up"])
     finally:
         stop_pair(qtbot, a, b, bridge, fund)
+
+
+def test_with_the_broker_out_of_reach_the_demo_makes_its_application_here(qtbot, qloop, tmp_path):
+    """No broker: nothing to wait for (no other console can be learned of); the demo's
+    application is made at once, by this console."""
+    core = ConsoleCore(tmp_path / "B", "t0demo", "amqp://guest:guest@127.0.0.1:1/")
+    bridge = Bridge(core)
+    window = MainWindow(
+        bridge, qsettings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(window)
+    try:
+        run_coro(qtbot, core.start())
+        # well inside the 15 s the demo waits for a broker that answers
+        chosen = run_coro(qtbot, demo_application(bridge, asyncio.Event()), timeout=8_000)
+        assert [s.id for s in bridge.queries.summaries()] == [chosen]
+        assert application_names(tmp_path / "B") == ["Park clean-up"]
+    finally:
+        bridge.shutdown()
+        run_coro(qtbot, core.stop())
