@@ -281,14 +281,8 @@ async def demo_application(bridge: Any, stop: asyncio.Event) -> str | None:
     nothing. There, the fund's open application is answered, or the new one is made by the
     deciding console (a command) and answered once the log brings it. None when it cannot be
     made (said)."""
-    replication = bridge.core.replication
-
-    def another_decides() -> bool:
-        return (
-            replication is not None
-            and not replication.deciding
-            and replication.holder_id not in ("", "?", replication.console_id)
-        )
+    core = bridge.core
+    replication = core.replication
 
     def open_application() -> str | None:
         found = [s.id for s in bridge.queries.summaries() if s.status == "open"]
@@ -296,12 +290,12 @@ async def demo_application(bridge: Any, stop: asyncio.Event) -> str | None:
 
     def known() -> bool:
         # an unreachable broker: this console decides alone, as it would without a log
-        offline = bridge.core.transport.status.state == "offline"
-        return offline or bool(replication and replication.deciding) or another_decides()
+        offline = core.transport.status.state == "offline"
+        return offline or bool(replication and replication.deciding) or not core.decides()
 
     if replication is not None:
         await _until(known, DEMO_ROLE_WAIT, stop)
-    if another_decides():
+    if not core.decides():
         # its applications come through the log: the reader may still be on its way to them
         await _until(lambda: open_application() is not None, 5.0, stop)
     found = open_application()

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractConnection, AbstractIncomingMessage
 
+from core.broker.urls import connect
 from core.replication.commands import BadCommand, Command, declare_commands, read_command
 from core.replication.lease import HEARTBEAT, RETRY_EVERY, Lease
 from core.replication.log import Apply, LogReader, LogWriteFailed, LogWriter
@@ -78,7 +78,7 @@ class FundMember:
         self._stopping = False
 
     async def start(self) -> None:
-        self._connection = await aio_pika.connect(
+        self._connection = await connect(
             self.url,
             client_properties={
                 "connection_name": f"volunteer-console fund {self.fund_id} log {self.holder}"

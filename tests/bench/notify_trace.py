@@ -31,6 +31,11 @@ from tests.helpers.broker import BROKER_URL as URL
 Event = tuple[Any, ...]  # (monotonic time, kind, *details)
 
 
+def outbox_top(store: Any) -> int:
+    """The newest outbox row's seq (what the commit just made sendable, at most)."""
+    return int(store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+
+
 def install(events: list[Event]) -> None:
     """Stamp the child's stages into events (the consumer's commits, the log's confirms, the
     relay's publishes and marks, every writer task)."""
@@ -40,9 +45,6 @@ def install(events: list[Event]) -> None:
 
     def stamp(kind: str, *details: Any) -> None:
         events.append((time.monotonic(), kind, *details))
-
-    def outbox_top(store: Any) -> int:
-        return int(store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
 
     handle_marked = consumer.Consumer._handle_marked
 
@@ -117,8 +119,7 @@ def child(trace: str, data_dir: str, fund: str, replicate: str) -> None:
 
             def traced(deliveries: list[Any]) -> Any:
                 result = handle(deliveries)
-                top = core.engine.store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox")
-                events.append((time.monotonic(), "committed", int(top.fetchone()[0])))
+                events.append((time.monotonic(), "committed", outbox_top(core.engine.store)))
                 return result
 
             core.engine.handle = traced  # type: ignore[method-assign]
