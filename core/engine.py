@@ -222,6 +222,7 @@ class Engine:
             return st
         st = self.store.load_state(app_id)
         if st is not None:
+            st.leads_checked = rules.leads_settled(st, self.clock.now(), self.clock.tz)
             self._remember(st)
         return st
 

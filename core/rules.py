@@ -137,7 +137,8 @@ class AppState(o.Listed):
     confirmations: list[tuple[str, datetime]] = field(default_factory=list)
     # signed-up volunteers asked to confirm and not answered yet: their confirm-by
     awaiting: dict[str, datetime] = field(default_factory=dict)
-    # the roster was checked for this lead time (memory only: a reload checks it once again)
+    # the roster was checked for this lead time (memory only: a reload derives it from
+    # reminder_due, see leads_settled)
     leads_checked: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -1108,6 +1109,24 @@ def _restart_reminders(st: AppState) -> None:
         else:
             _reminder_facts(st, p, reminder_lead_s=None)
     st.leads_checked = None
+
+
+def leads_settled(st: AppState, now: datetime, tz: tzinfo | None) -> int | None:
+    """The lead time a state loaded from its row has had its roster checked for (None: the
+    clock looks again). Every write ran the reminder clock first and kept reminder_due, the
+    next moment it had work then: with that moment still ahead of now (or none left), no lead
+    time's moment came since, so the roster was checked for every one passed by now. Without
+    this, each reload went through the whole roster of every application with a lead passed.
+    """
+    if st.reminder_due is not None and st.reminder_due <= now:
+        return None
+    if st.status not in ("open", "closed") or not st.reminder_leads_s:
+        return None
+    start = shift_start(st, tz)
+    if now >= start:
+        return None
+    passed = [lead for lead in st.reminder_leads_s if start - timedelta(seconds=lead) <= now]
+    return min(passed) if passed else None
 
 
 def reminder_due(st: AppState, now: datetime, tz: tzinfo | None) -> datetime | None:

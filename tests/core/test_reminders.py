@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core import messages as m
+from core import rules
 from core.clock import ManualClock
 from core.engine import ApplicationForm, Engine
 from core.kinds import ActivityKind, RefusalKind
@@ -132,6 +133,34 @@ def test_offline_across_a_lead_time_then_restart_sends_each_reminder_once(
         ("702", "lead:172800@2026-03-10T14:00:00", "2026-03-08T15:00:00"),
     ]
     assert outbox == 2
+
+
+def test_a_restart_after_a_lead_time_was_sent_reads_no_roster_for_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0))
+    path = tmp_path / "console.db"
+    store = Store(path)
+    c = Console(Engine(store, "123", clock), clock)
+    app = create(c)
+    c.accept(701, 702)
+    c.tick_at(START - timedelta(hours=47))  # the 48 h reminders go, the row keeps the next moment
+    assert [r[0] for r in c.notifications() if r[1] == REMINDER] == ["701", "702"]
+    read = c._seq
+    store.close()
+    rosters: list[str] = []
+    read_roster = rules._signed_in_order
+    monkeypatch.setattr(
+        rules, "_signed_in_order", lambda st: rosters.append(st.id) or read_roster(st)
+    )
+    clock.set(START - timedelta(hours=46))
+    store = Store(path)
+    c = Console(Engine(store, "123", clock), clock)
+    c.app, c._seq = app, read
+    c.accept(703)  # the first message after the restart: nothing is owed, nobody is re-read
+    assert c.notifications() == [("703", SIGNED, None)]
+    assert rosters == []
+    store.close()
 
 
 def test_offline_across_both_lead_times_sends_only_the_latest(c: Console) -> None:
