@@ -33,7 +33,9 @@ TRIGGER_PREFIX = "rc_"
 # directory's own facts (meta: the fund the directory belongs to), and the volunteers
 # directory (names and phones never leave the console, not even through the decision log).
 # The backlog counter (outbox_backlog) is each file's own too: a replica recounts it from the
-# outbox rows it applied (INSERT OR REPLACE fires no delete trigger to keep it). Every table
+# outbox rows it applied (INSERT OR REPLACE fires no delete trigger to keep it). So are the
+# inbox's hash tiers (storage.INBOX_KEY_SQL), which triggers keep from each file's inbox rows.
+# Every table
 # whose name starts with replication_ is local as well.
 NOT_REPLICATED = frozenset(
     {
@@ -43,6 +45,9 @@ NOT_REPLICATED = frozenset(
         "meta",
         "volunteer",
         "outbox_backlog",
+        # the duplicate check's hash tiers: kept from the inbox rows by triggers on each side
+        "inbox_key_recent",
+        "inbox_key_older",
     }
 )
 

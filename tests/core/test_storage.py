@@ -13,6 +13,11 @@ from core.clock import ManualClock
 from core.engine import ApplicationForm, Delivery, Engine, Result
 from core.storage import SCHEMA_VERSION, Store, inbox_key_hash
 
+INBOX_COLUMNS = (
+    "key", "key_hash", "message_id", "sender", "content_hash", "received_at", "outcome",
+    "exchange", "routing_key", "action", "application_id", "volunteer_id", "body",
+)  # fmt: skip
+
 
 def test_database_is_opened_with_wal_full_sync_and_a_busy_timeout(store: Store) -> None:
     pragma = {
@@ -414,11 +419,66 @@ def test_v17_inbox_keeps_its_keys_and_order_and_finds_ids_by_their_hash(
     assert [r[:3] for r in after] == before  # the message log's order is kept
     assert [r[3] for r in after] == [inbox_key_hash(r[1]) for r in before]
     indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(inbox)")}
-    assert indexes == {"inbox_received", "inbox_content", "inbox_key_hash", "inbox_unhashed"}
+    assert indexes == {"inbox_received", "inbox_content", "inbox_unhashed"}
+    older = store.conn.execute("SELECT inbox_id, key_hash FROM inbox_key_older ORDER BY 1")
+    assert older.fetchall() == [(r[0], r[3]) for r in after]  # schema 19: the older tier
     engine = Engine(store, "123", clock)
     assert engine.handle([Delivery(b"{}", message_id="a-first", app_id="volunteer-app")]) == [
         Result("duplicate", "a-first")
     ]
+    store.close()
+
+
+def inbox_rows(n: int, start: int = 0) -> list[tuple[object, ...]]:
+    """n processed messages' inbox rows, as the engine gives them to add_inbox."""
+    return [
+        (f"13:app:m{i}", f"m{i}", "app", None, "2026-03-01T10:00:00", "applied", "", "", "", None,
+         None, "{}")
+        for i in range(start, start + n)
+    ]  # fmt: skip
+
+
+def tiers(store: Store) -> tuple[int, int]:
+    """How many hashes the duplicate check's recent and older tiers hold."""
+    return tuple(  # type: ignore[return-value]
+        store.conn.execute(f"SELECT COUNT(*) FROM inbox_key_{t}").fetchone()[0]
+        for t in ("recent", "older")
+    )
+
+
+def test_the_recent_hashes_move_to_the_older_tier_at_its_size_and_both_find_duplicates(
+    tmp_path: Path,
+) -> None:
+    from core.storage import RECENT_KEYS
+
+    store = Store(tmp_path / "c.db")
+    with store.transaction():
+        store.add_inbox(inbox_rows(RECENT_KEYS - 1))
+    assert tiers(store) == (RECENT_KEYS - 1, 0)
+    with store.transaction():
+        store.add_inbox(inbox_rows(11, RECENT_KEYS - 1))  # one more than RECENT_KEYS: all move
+    assert tiers(store) == (9, RECENT_KEYS + 1)
+    keys = ["13:app:m0", f"13:app:m{RECENT_KEYS + 9}", "13:app:never"]
+    assert store.seen_inbox_keys(keys) == set(keys[:2])
+    # the pruning's deletes take their hashes along, in either tier
+    with store.transaction() as c:
+        c.execute("DELETE FROM inbox WHERE key IN (?, ?)", keys[:2])
+    assert tiers(store) == (8, RECENT_KEYS)
+    assert store.seen_inbox_keys(keys) == set()
+    store.close()
+
+
+def test_a_replicas_replaced_inbox_row_keeps_one_hash_and_its_duplicate(tmp_path: Path) -> None:
+    """A replica writes the log's inbox rows by INSERT OR REPLACE (no delete trigger fires)."""
+    store = Store(tmp_path / "c.db")
+    with store.transaction():
+        store.add_inbox(inbox_rows(3))
+    with store.transaction() as c:
+        row = c.execute("SELECT rowid, * FROM inbox WHERE key = '13:app:m1'").fetchone()
+        c.execute(f"INSERT OR REPLACE INTO inbox (rowid, {', '.join(INBOX_COLUMNS)})"
+                  f" VALUES ({', '.join('?' * (len(INBOX_COLUMNS) + 1))})", row)  # fmt: skip
+    assert tiers(store) == (3, 0)
+    assert store.seen_inbox_keys(["13:app:m1"]) == {"13:app:m1"}
     store.close()
 
 
