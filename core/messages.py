@@ -222,12 +222,18 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _LONG_NUMBER = re.compile(rf"-?[0-9][-+.eE0-9]{{{MAX_NUMBER_CHARS},}}")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# json.loads with an argument builds a decoder per call; one does for every body
+_DECODER = json.JSONDecoder(parse_constant=_constant)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_shape(text: str) -> None:
     """Refuse deep nesting and long numbers, looking only outside strings (one linear scan)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH and _LONG_NUMBER.search(text) is None:
+        # No deeper than all its brackets, and no long run of number characters anywhere
+        # (so none outside strings): a message as the apps send it ends here.
+        return
     outside = _STRING.sub('""', text)
     brackets = _NOT_BRACKET.sub("", outside)
     depth = max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
@@ -260,7 +266,9 @@ def load_body(body: bytes) -> Any:
         raise _Refused(RejectionKind.NOT_UTF8, problem=exc.reason, at=exc.start) from None
     _check_shape(text)
     try:
-        raw = json.loads(text, parse_constant=_constant)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        raw = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise _Refused(
             RejectionKind.NOT_JSON, problem=exc.msg, line=exc.lineno, column=exc.colno

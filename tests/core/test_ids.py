@@ -19,7 +19,9 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("fresh_process")
 def test_message_ids_are_version_7_uuids_with_their_millisecond_in_front() -> None:
-    made = uuid.UUID(new_message_id(now_ms=1_790_000_000_123))
+    text = new_message_id(now_ms=1_790_000_000_123)
+    made = uuid.UUID(text)
+    assert str(made) == text  # the canonical form: lower-case hex in 8-4-4-4-12
     assert made.version == 7
     assert made.variant == uuid.RFC_4122
     assert made.int >> 80 == 1_790_000_000_123
@@ -30,6 +32,7 @@ def test_message_ids_made_later_sort_later_even_within_a_millisecond() -> None:
     ids = [new_message_id(now_ms=1_790_000_000_000 + i // 100) for i in range(1000)]
     assert ids == sorted(ids)
     assert len(set(ids)) == 1000
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
 
 
 @pytest.mark.usefixtures("fresh_process")

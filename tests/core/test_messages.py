@@ -396,6 +396,20 @@ def test_a_number_longer_than_the_bound_is_refused_before_parsing() -> None:
     )
 
 
+def test_a_long_number_in_a_body_with_few_brackets_is_still_refused() -> None:
+    """The bounds' quick look (few brackets, no long run of digits anywhere) lets a plain
+    body through; a long number sends it on to the full scan, which still finds it."""
+    raw = response(note="x")
+    raw["data"]["volunteer_application_id"] = int("4" * 70)
+    assert reason_of(body(raw)) == "body has a number of 70 characters (at most 64)"
+
+
+def test_a_body_that_starts_with_a_byte_order_mark_is_not_json() -> None:
+    assert reason_of(b"\xef\xbb\xbf" + body(response())) == (
+        "body is not JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) at line 1 column 1"
+    )
+
+
 def test_nan_and_infinity_are_not_json() -> None:
     assert reason_of(b'{"a":NaN}') == "body is not JSON: NaN is not a JSON value"
     assert reason_of(b'{"a":-Infinity}') == "body is not JSON: -Infinity is not a JSON value"
