@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import struct
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import aiormq
 from aiormq.abc import ChannelFrame
+from pamqp import encode
 from pamqp.body import ContentBody
 from pamqp.header import ContentHeader
 
@@ -48,13 +51,61 @@ def usable(channel: aiormq.Channel, window: Sequence[OutboxRow]) -> bool:
     )
 
 
+# The console's own messages carry the same seven properties (core.broker.relay.properties):
+# their frames are written here directly, byte for byte what pamqp writes for them (checked
+# in tests/core/broker/test_fast_publish.py), at a fifth of its cost, which was a tenth of the
+# event loop's time under load. Anything else (a relayed copy's own properties, a value
+# pamqp would refuse) goes through pamqp.
+_PUBLISH = struct.pack(">HHH", 60, 40, 0)  # Basic.Publish, ticket 0
+_HEADER = struct.Struct(">HHQH")  # class, weight, body size, property flags
+_FLAGS = 1 << 15 | 1 << 14 | 1 << 12 | 1 << 7 | 1 << 6 | 1 << 5 | 1 << 3
+_FRAME = struct.Struct(">BHI")
+_MANDATORY = b"\x01"
+_END = b"\xce"
+
+
+def _short(value: str) -> bytes:
+    raw = value.encode("utf-8")
+    if len(raw) > 255:
+        raise ValueError("longer than a short string")
+    return bytes((len(raw),)) + raw
+
+
+def own_frames(
+    channel_number: int, window: Sequence[OutboxRow], stamp: datetime, app_id: str
+) -> bytes | None:
+    """The frames of a window of the console's own rows (no stored properties), as pamqp
+    marshals them with relay.properties(row, stamp, app_id); None when one of them needs pamqp."""
+    if any(row.properties is not None for row in window):
+        return None
+    try:
+        fixed = _short("application/json") + _short("utf-8") + b"\x02"
+        when, app = encode.timestamp(stamp), _short(app_id)
+        out: list[bytes] = []
+        for row in window:
+            method = _PUBLISH + _short(row.exchange) + _short(row.routing_key) + _MANDATORY
+            head = _HEADER.pack(60, 0, len(row.body), _FLAGS)
+            head += fixed + _short(row.message_id) + when + _short(row.action) + app
+            out += (_FRAME.pack(1, channel_number, len(method)), method, _END)
+            out += (_FRAME.pack(2, channel_number, len(head)), head, _END)
+            if row.body:  # an empty body has no body frame (the broker refuses an empty one)
+                out += (_FRAME.pack(3, channel_number, len(row.body)), row.body, _END)
+    except (ValueError, TypeError, struct.error):  # pamqp says which, for that row alone
+        return None
+    return b"".join(out)
+
+
 async def send_window(
-    channel: aiormq.Channel, window: Sequence[OutboxRow], properties: Properties
+    channel: aiormq.Channel,
+    window: Sequence[OutboxRow],
+    properties: Properties,
+    frames_ready: bytes | None = None,
 ) -> tuple[int, list[asyncio.Future[Any]]]:
     """basic_publish for a whole window in one frame write: one lock, one socket send.
 
-    Returns the first delivery tag and one confirmation future per row; raises (having
-    written nothing) when the channel is closed or the write fails.
+    frames_ready: the window's frames already written (own_frames), else built here from
+    properties. Returns the first delivery tag and one confirmation future per row; raises
+    (having written nothing) when the channel is closed or the write fails.
     """
     futures: list[asyncio.Future[Any]] = []
     frames: list[Any] = []
@@ -68,6 +119,8 @@ async def send_window(
             channel.confirmations[tag] = fut
             channel.message_id_delivery_tag[row.message_id] = tag
             futures.append(fut)
+            if frames_ready is not None:
+                continue
             frames.append(
                 aiormq.spec.Basic.Publish(
                     exchange=row.exchange, routing_key=row.routing_key, mandatory=True
@@ -79,7 +132,9 @@ async def send_window(
         channel.delivery_tag = first + len(window) - 1
         try:
             await channel.write_queue.put(
-                ChannelFrame.marshall(channel_number=channel.number, frames=frames)
+                ChannelFrame(payload=frames_ready, should_close=False)
+                if frames_ready is not None
+                else ChannelFrame.marshall(channel_number=channel.number, frames=frames)
             )
         except BaseException:
             # Not written: the broker never saw these tags; give them back.

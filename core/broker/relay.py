@@ -178,12 +178,11 @@ class Relay:
         self, channel: aiormq.Channel, window: Sequence[OutboxRow], stamp: datetime
     ) -> list[Outcome]:
         app_id = self.engine.console_app_id
-        props = [properties(row, stamp, app_id) for row in window]
         if fast_publish.usable(channel, window):
-            by_row = dict(zip((row.seq for row in window), props, strict=True))
+            ready = fast_publish.own_frames(channel.number, window, stamp, app_id)
             try:
                 first, futures = await fast_publish.send_window(
-                    channel, window, lambda row: by_row[row.seq]
+                    channel, window, lambda row: properties(row, stamp, app_id), ready
                 )
             except _FRAME_ERRORS:
                 pass  # one row the frame cannot carry: row by row finds which, sends the rest
@@ -196,8 +195,8 @@ class Relay:
                     fast_publish.forget(channel, window, first)
                 return outcomes_of(window, futures, timed_out)
         futures = [
-            asyncio.ensure_future(publish_row(channel, row, p))
-            for row, p in zip(window, props, strict=True)
+            asyncio.ensure_future(publish_row(channel, row, properties(row, stamp, app_id)))
+            for row in window
         ]
         timed_out = await wait_all(futures, PUBLISH_TIMEOUT)
         return outcomes_of(window, futures, timed_out)

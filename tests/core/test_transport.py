@@ -25,6 +25,7 @@ from core.broker import REJECTION_HEADER, BrokerStatus, fast_publish, relay
 from core.clock import SystemClock
 from core.config import DB_NAME
 from core.engine import ApplicationForm, Engine
+from core.replication.names import COMMANDS_EXCHANGE
 from core.service import ConsoleCore
 from core.storage import Store
 from tests.helpers.broker import (
@@ -352,9 +353,9 @@ def test_a_window_with_a_row_too_big_for_one_frame_goes_by_basic_publish(
     paths: list[str] = []
     send_window, publish_row = fast_publish.send_window, relay.publish_row
 
-    async def spy_window(channel: Any, window: Any, properties: Any) -> Any:
+    async def spy_window(channel: Any, window: Any, properties: Any, ready: Any = None) -> Any:
         paths.append(f"window of {len(window)}")
-        return await send_window(channel, window, properties)
+        return await send_window(channel, window, properties, ready)
 
     async def spy_row(channel: Any, row: Any, props: Any) -> Any:
         paths.append(f"row of {len(row.body)} bytes")
@@ -967,9 +968,9 @@ def test_a_user_with_configure_rights_on_its_own_queues_only_runs_where_the_exch
                 ch = await admin.channel()
                 for name in (WAITING_EXCHANGE, NOTIFICATION_EXCHANGE, RESPONSE_EXCHANGE):
                     await ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
-                await ch.declare_exchange(
-                    "volunteer_console.dead_letter", aio_pika.ExchangeType.TOPIC, durable=True
-                )
+                # and the console's own two: dead letters, and the decision log's commands
+                for name in ("volunteer_console.dead_letter", COMMANDS_EXCHANGE):
+                    await ch.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
             finally:
                 await admin.close()
             core = ConsoleCore(tmp_path / "second", fund, url)
