@@ -8,6 +8,8 @@ waitlist may read rows from the store as a rule looks at them: core/lines.py.)
 
 from __future__ import annotations
 
+import functools
+import time as systime
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
@@ -908,9 +910,23 @@ def move(st: AppState, fx: Effects, vid: str, position: int, reason: str) -> Ref
 def shift_start(st: AppState, tz: tzinfo | None) -> datetime:
     """When the shift begins, in naive UTC: its date and start are on the coordinator's wall
     (tz; None: the machine's own zone), as core.clock.local_now reads it the other way."""
-    local = datetime.combine(st.date, st.start)
+    # The reminder clock asks on every message (twice for a sign-up): remembered, with the
+    # machine's zone as time.tzset() last read it in the key when it is the one asked for.
+    zone = None if tz is not None else (systime.timezone, systime.altzone, systime.tzname)
+    return _start_utc(st.date, st.start, tz, zone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _start_utc(day: date, start: time, tz: tzinfo | None, _zone: object) -> datetime:
+    local = datetime.combine(day, start)
     aware = local.replace(tzinfo=tz) if tz is not None else local.astimezone()
     return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lead_moments(start: datetime, leads: tuple[int, ...]) -> tuple[tuple[int, datetime], ...]:
+    """Each lead time with its moment before start."""
+    return tuple((lead, start - timedelta(seconds=lead)) for lead in leads)
 
 
 def _signed_in_order(st: AppState) -> list[Participant]:
@@ -945,7 +961,7 @@ def _send_reminder(
 
 
 def _passed_leads(st: AppState, fx: Effects, start: datetime) -> list[int]:
-    return [lead for lead in st.reminder_leads_s if start - timedelta(seconds=lead) <= fx.now]
+    return [lead for lead, at in _lead_moments(start, st.reminder_leads_s) if at <= fx.now]
 
 
 def _skipped_lead(st: AppState, fx: Effects) -> int | None:
@@ -1125,7 +1141,7 @@ def leads_settled(st: AppState, now: datetime, tz: tzinfo | None) -> int | None:
     start = shift_start(st, tz)
     if now >= start:
         return None
-    passed = [lead for lead in st.reminder_leads_s if start - timedelta(seconds=lead) <= now]
+    passed = [lead for lead, at in _lead_moments(start, st.reminder_leads_s) if at <= now]
     return min(passed) if passed else None
 
 

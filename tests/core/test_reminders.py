@@ -449,3 +449,24 @@ def test_the_numbers_count_each_reminded_volunteer_once_and_those_who_confirmed(
     assert (figures.reminded, figures.confirmed, figures.confirmation_rate) == (4, 2, 0.5)
     [row] = Queries(c.engine).report().applications
     assert row.figures.confirmation_rate == 0.5
+
+
+def test_the_shift_start_on_the_machines_own_zone_follows_a_change_of_that_zone(
+    c: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """shift_start is remembered per shift and zone: with no zone of the fund's own (None:
+    the machine's), a zone the machine changed to is a new one, not the remembered start."""
+    import time as systime
+
+    st = c.engine.state(create(c))
+    assert st is not None
+    starts = []
+    try:
+        for zone in ("Europe/Moscow", "UTC", "Europe/Moscow"):
+            monkeypatch.setenv("TZ", zone)
+            systime.tzset()
+            starts.append(rules.shift_start(st, None))
+    finally:
+        monkeypatch.undo()
+        systime.tzset()
+    assert starts == [START - timedelta(hours=3), START, START - timedelta(hours=3)]
