@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiormq.abc import DeliveredMessage
 
-from core.broker import amqp_text
+from core.broker import amqp_text, fast_deliver
 from core.broker.connection import Session
 from core.broker.status import StatusBoard
 from core.broker.topology import CONSUMED_ROLES, Role
@@ -116,16 +118,23 @@ class Consumer:
         underlay.on_consumer_cancel_callbacks.add(on_cancel)
         self.session = s
         gen = s.generation
+        direct = fast_deliver.direct_handlers(underlay)
         for role in CONSUMED_ROLES:
             # aiormq directly: no IncomingMessage and no second task per delivery (aio-pika's
-            # consume adds both); acks go per batch with multiple=True anyway.
+            # consume adds both); acks go per batch with multiple=True anyway. On the tested
+            # aiormq release, no task at all (fast_deliver): the callback below is then unused.
             async def on_message(
                 msg: DeliveredMessage, _gen: int = gen, _role: Role = role
             ) -> None:
                 self.deliver(_gen, _role, msg)
 
-            ok = await underlay.basic_consume(s.queues[role], on_message, timeout=10)
-            s.consumer_tags[role] = ok.consumer_tag or ""
+            tag = f"ctag{underlay.number}.{uuid.uuid4().hex}"  # aiormq's own form of tag
+            if direct is not None:
+                direct[tag] = functools.partial(self.deliver, gen, role)
+            ok = await underlay.basic_consume(
+                s.queues[role], on_message, consumer_tag=tag, timeout=10
+            )
+            s.consumer_tags[role] = ok.consumer_tag or tag
 
     async def detach(self, s: Session) -> None:
         """Cancel the session's consumers: nothing new is delivered, the unacked stay ours."""
