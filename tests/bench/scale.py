@@ -473,6 +473,9 @@ def traffic(store: object, spread: bool, messages: int) -> list[str]:
     return random.Random(9).choices(apps, weights, k=messages)
 
 
+CAPTURE_ENV = "VOLUNTEER_CONSOLE_BENCH_CAPTURE"
+
+
 def measure_engine(
     data_dir: Path,
     out: dict[str, float],
@@ -489,6 +492,12 @@ def measure_engine(
     from core.storage import Store
 
     store = Store(data_dir / "console.db")
+    if os.environ.get(CAPTURE_ENV):
+        # as in a console that belongs to its fund's decision log (the default): every row a
+        # commit writes is captured beside it (core/replication/capture.py)
+        from core.replication.changes import install_capture
+
+        install_capture(store.conn)
     clock = ManualClock(datetime(*MEASURE_DAY), tz=UTC)
     engine = Engine(store, FUND, clock)
     # The timers due by MEASURE_DAY (reminders of the next days' shifts, expired offers) run
@@ -774,6 +783,11 @@ def main() -> None:
         "--engine-only", action="store_true", help="only the two engine figures and the DB size"
     )
     p.add_argument("--repeat", type=int, default=3, help="engine runs per size (median shown)")
+    p.add_argument(
+        "--capture",
+        action="store_true",
+        help="the engine figures with the decision log's change capture on",
+    )
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     p.add_argument("--launched", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -781,6 +795,8 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
+    if args.capture:
+        os.environ[CAPTURE_ENV] = "1"  # the workers inherit it
     tree = Path(args.tree).resolve()
     build_tree = Path(args.build_tree).resolve() if args.build_tree else tree
     cache = Path(args.cache) / f"built-by-schema{schema_of(build_tree)}-shape{SHAPE}"
@@ -806,7 +822,11 @@ def main() -> None:
             results[rows][key + "_range"] = (min(values), max(values))  # type: ignore[assignment]
     print(f"\ntree {tree}, {args.rows:,} rows; load average before: {load[0]:.1f} {load[1]:.1f}")
     opened = int(results[0].get("engine_apps", 0))
-    print(f"engine: median of {args.repeat} runs (range); {opened} open applications answered")
+    capture = "on" if args.capture else "off (as built)"
+    print(
+        f"engine: median of {args.repeat} runs (range); {opened} open applications answered;"
+        f" the decision log's capture {capture}"
+    )
     print(f"| figure | empty | {args.rows:,} rows | target |")
     print("|---|---|---|---|")
     empty, full = results[0], results[args.rows]
