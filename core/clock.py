@@ -45,7 +45,10 @@ class ManualClock:
 
 def format_ts(when: datetime) -> str:
     """The contract's timestamp form: YYYY-MM-DDTHH:MM:SS, UTC, no offset."""
-    return when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.year < 1000:  # strftime's %Y does not pad them
+        return when.strftime("%Y-%m-%dT%H:%M:%S")
+    # the same text at a third of strftime's cost (one for every outgoing message)
+    return when.replace(tzinfo=None, microsecond=0).isoformat()
 
 
 # -- the coordinator's wall clock ---------------------------------------------------------------

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from core import messages as m
+from core.clock import format_ts
+from core.ids import wire_id
 from core.messages import Ignored, Rejected, VolunteerRequest, parse_inbound
 from core.outcomes import Listing
 
@@ -353,6 +355,41 @@ def test_notification_is_the_seed_flat_shape_plus_action() -> None:
     assert out.body == {"action": "volunteer_notification", **seed}
     assert out.routing_key == "fund.123.volunteer.volunteer789"
     assert out.encoded().decode("utf-8").count("место доступно") == 1  # UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize(
+    "status", get_args(m.VolunteerNotificationOut.model_fields["status"].annotation)
+)
+@pytest.mark.parametrize(
+    ("app", "volunteer"), [("456", "789"), ("9007199254740992", "волонтёр-7"), ("007", "x" * 64)]
+)
+def test_a_notifications_body_is_what_its_model_dumps(
+    app: str, volunteer: str, status: str
+) -> None:
+    when = datetime(2026, 12, 2, 7, 5, 9, 123_456)
+    out = m.volunteer_notification("123", app, volunteer, status, when)
+    model = m.VolunteerNotificationOut(
+        application_id=wire_id(app),
+        user_id=wire_id(volunteer),
+        status=status,
+        timestamp=format_ts(when),
+    )  # type: ignore[arg-type]
+    assert out.body == model.model_dump(mode="json")
+    assert list(out.body) == list(model.model_dump(mode="json"))  # the same order on the wire
+    assert out.action == "volunteer_notification"
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 12, 2, 7, 5, 9, 999_999),
+        datetime(2026, 12, 2, 7, 5, 9, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5),
+        datetime(1, 1, 1),
+    ],
+)
+def test_the_contracts_timestamp_is_strftimes_text(when: datetime) -> None:
+    assert format_ts(when) == when.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def test_notification_with_an_unknown_status_cannot_be_built() -> None:
