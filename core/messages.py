@@ -517,18 +517,25 @@ def application_cancelled(fund_id: str, application_id: str) -> Outbound:
 def volunteer_waiting(
     fund_id: str, application_id: str, volunteer_id: str, position: int, when: datetime
 ) -> Outbound:
+    # written as VolunteerWaitingOut dumps it, as volunteer_notification is (and checked so)
     key = f"fund.{key_segment(fund_id)}.waiting.{key_segment(application_id)}"
     ts = format_ts(when)
     vid, aid = wire_id(volunteer_id), wire_id(application_id)
-    msg = VolunteerWaitingOut(
-        data=WaitingOutData(
-            volunteer_id=vid, volunteer_application_id=aid, timestamp=ts, position=position
-        ),
-        user_id=vid,
-        application_id=aid,
-        timestamp=ts,
-    )
-    return _out(WAITING_EXCHANGE, key, msg)
+    data = {
+        "volunteer_id": vid,
+        "volunteer_application_id": aid,
+        "status": "waiting",
+        "timestamp": ts,
+        "position": position,
+    }
+    body = {
+        "action": "volunteer_waiting",
+        "data": data,
+        "user_id": vid,
+        "application_id": aid,
+        "timestamp": ts,
+    }
+    return Outbound(WAITING_EXCHANGE, key, "volunteer_waiting", body, new_message_id())
 
 
 def notify_free_spot(fund_id: str, application_id: str, spots: int, waiting: list[str]) -> Outbound:

@@ -925,8 +925,12 @@ def _start_utc(day: date, start: time, tz: tzinfo | None, _zone: object) -> date
 
 @functools.lru_cache(maxsize=4096)
 def _lead_moments(start: datetime, leads: tuple[int, ...]) -> tuple[tuple[int, datetime], ...]:
-    """Each lead time with its moment before start."""
-    return tuple((lead, start - timedelta(seconds=lead)) for lead in leads)
+    """Each lead time with its moment before start, the earliest moment first."""
+    return tuple(sorted(((lead, start - timedelta(seconds=lead)) for lead in leads), key=_moment))
+
+
+def _moment(lead_at: tuple[int, datetime]) -> datetime:
+    return lead_at[1]
 
 
 def _signed_in_order(st: AppState) -> list[Participant]:
@@ -961,7 +965,10 @@ def _send_reminder(
 
 
 def _passed_leads(st: AppState, fx: Effects, start: datetime) -> list[int]:
-    return [lead for lead, at in _lead_moments(start, st.reminder_leads_s) if at <= fx.now]
+    moments = _lead_moments(start, st.reminder_leads_s)
+    if not moments or moments[0][1] > fx.now:  # days before a shift: none has passed yet
+        return []
+    return [lead for lead, at in moments if at <= fx.now]
 
 
 def _skipped_lead(st: AppState, fx: Effects) -> int | None:

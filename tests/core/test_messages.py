@@ -379,6 +379,30 @@ def test_a_notifications_body_is_what_its_model_dumps(
     assert out.action == "volunteer_notification"
 
 
+@pytest.mark.parametrize("position", [1, 2, 50_000])
+@pytest.mark.parametrize(
+    ("app", "volunteer"), [("456", "789"), ("9007199254740992", "волонтёр-7"), ("007", "x" * 64)]
+)
+def test_a_waitlist_notices_body_is_what_its_model_dumps(
+    app: str, volunteer: str, position: int
+) -> None:
+    when = datetime(2026, 12, 2, 7, 5, 9, 123_456)
+    out = m.volunteer_waiting("123", app, volunteer, position, when)
+    vid, aid, ts = wire_id(volunteer), wire_id(app), format_ts(when)
+    model = m.VolunteerWaitingOut(
+        data=m.WaitingOutData(
+            volunteer_id=vid, volunteer_application_id=aid, timestamp=ts, position=position
+        ),
+        user_id=vid,
+        application_id=aid,
+        timestamp=ts,
+    )
+    dumped = model.model_dump(mode="json")
+    assert out.body == dumped
+    assert list(out.body) == list(dumped) and list(out.body["data"]) == list(dumped["data"])
+    assert out.action == "volunteer_waiting"
+
+
 @pytest.mark.parametrize(
     "when",
     [
