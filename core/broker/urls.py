@@ -9,20 +9,17 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractConnection
 
-from core.broker import fast_receive
 from core.tls import TlsFiles, client_context
 
 
 class ClosingConnection(aio_pika.Connection):
     """A connection that closes itself when its connect fails: aio_pika.connect leaves the
     object of a refused attempt open, and its __del__ then schedules a close nobody awaits
-    (a "coroutine was never awaited" warning per attempt while the broker is down). It reads
-    the broker's frames in bulk (fast_receive)."""
+    (a "coroutine was never awaited" warning per attempt while the broker is down)."""
 
     async def connect(self, timeout: Any = None) -> None:
         try:
-            with fast_receive.console_connection():
-                await super().connect(timeout)
+            await super().connect(timeout)
         except BaseException:
             with contextlib.suppress(Exception):
                 await self.close()
