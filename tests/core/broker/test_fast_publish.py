@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import aiormq
@@ -86,3 +87,60 @@ def test_the_windows_frames_are_the_ones_pamqp_writes(
 )
 def test_a_row_that_needs_pamqp_sends_the_window_through_pamqp(odd: OutboxRow) -> None:
     assert fast_publish.own_frames(1, [row(1), odd], datetime(2026, 12, 2), APP_ID) is None
+
+
+def test_a_window_whose_channel_closes_fails_every_unconfirmed_row() -> None:
+    """The broker closes the channel (a publish to an exchange that does not exist): each row
+    of the window fails with the channel's error, as aiormq fails its own publishes."""
+    import asyncio
+
+    from tests.helpers.broker import BROKER_URL
+
+    async def scenario() -> None:
+        conn = await aiormq.connect(BROKER_URL)
+        try:
+            channel = await conn.channel(publisher_confirms=True)
+            window = [row(i, exchange=f"no-such-exchange-{uuid.uuid4().hex}") for i in (1, 2, 3)]
+            stamp = datetime(2026, 12, 2)
+            ready = fast_publish.own_frames(channel.number, window, stamp, APP_ID)
+            first, futures = await fast_publish.send_window(
+                channel, window, lambda r: properties(r, stamp, APP_ID), ready
+            )
+            done, _pending = await asyncio.wait(futures, timeout=10)
+            assert len(done) == 3
+            assert all("NOT_FOUND" in str(f.exception()) for f in futures)
+            fast_publish.forget(channel, window, first)
+            assert channel.__dict__["_windows_in_flight"] == {}
+        finally:
+            await conn.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_confirmed_window_leaves_nothing_in_the_channels_store() -> None:
+    import asyncio
+
+    from tests.helpers.broker import BROKER_URL
+
+    async def scenario() -> None:
+        conn = await aiormq.connect(BROKER_URL)
+        try:
+            channel = await conn.channel(publisher_confirms=True)
+            queue = (await channel.queue_declare(exclusive=True)).queue
+            assert queue is not None
+            window = [row(i, exchange="", routing_key=queue) for i in range(1, 51)]
+            stamp = datetime(2026, 12, 2)
+            held = len(channel._Base__future_store.futures)  # type: ignore[attr-defined]
+            ready = fast_publish.own_frames(channel.number, window, stamp, APP_ID)
+            first, futures = await fast_publish.send_window(
+                channel, window, lambda r: properties(r, stamp, APP_ID), ready
+            )
+            await asyncio.wait_for(asyncio.gather(*futures), 10)
+            fast_publish.forget(channel, window, first)
+            await asyncio.sleep(0)  # the store's done callbacks
+            assert len(channel._Base__future_store.futures) == held  # type: ignore[attr-defined]
+            assert (await channel.queue_declare(queue, passive=True)).message_count == 50
+        finally:
+            await conn.close()
+
+    asyncio.run(scenario())
