@@ -567,6 +567,13 @@ def test_console_killed_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -
                 with log_path.open("ab") as log_file:
                     child = subprocess.Popen(cmd, cwd=root, env=env, stderr=log_file)
                 await wait_until(lambda: len(outcomes_seen(vol)) == n, 60, "all outcomes")
+                # The killed console may have sent every outcome before it died: the new one
+                # is stopped once it runs (before Python has started, a SIGTERM kills it).
+                await wait_until(
+                    lambda: log_path.read_text().count("console core for fund") == 2,
+                    30,
+                    "the restarted console running",
+                )
                 child.send_signal(signal.SIGTERM)
                 assert child.wait(20) == 0, log_path.read_text()
             finally:
@@ -700,6 +707,11 @@ def test_console_killed_while_dead_lettering_loses_no_dead_letter(tmp_path: Path
                     child = subprocess.Popen(cmd, cwd=root, env=env, stderr=log_file)
                 await wait_until(lambda: len(rejected_ids()) == n, 60, "all rejected")
                 await wait_until(lambda: backlog(tmp_path) == 0, 30, "every copy relayed")
+                await wait_until(  # (the killed one may have done it all: see above)
+                    lambda: log_path.read_text().count("console core for fund") == 3,
+                    30,
+                    "the restarted console running",
+                )
                 child.send_signal(signal.SIGTERM)
                 assert child.wait(20) == 0, log_path.read_text()
             finally:
