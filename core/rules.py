@@ -965,10 +965,14 @@ def _send_reminder(
 
 
 def _passed_leads(st: AppState, fx: Effects, start: datetime) -> list[int]:
+    return _leads_passed_by(st, start, fx.now)
+
+
+def _leads_passed_by(st: AppState, start: datetime, now: datetime) -> list[int]:
     moments = _lead_moments(start, st.reminder_leads_s)
-    if not moments or moments[0][1] > fx.now:  # days before a shift: none has passed yet
+    if not moments or moments[0][1] > now:  # days before a shift: none has passed yet
         return []
-    return [lead for lead, at in moments if at <= fx.now]
+    return [lead for lead, at in moments if at <= now]
 
 
 def _skipped_lead(st: AppState, fx: Effects) -> int | None:
@@ -1148,7 +1152,7 @@ def leads_settled(st: AppState, now: datetime, tz: tzinfo | None) -> int | None:
     start = shift_start(st, tz)
     if now >= start:
         return None
-    passed = [lead for lead, at in _lead_moments(start, st.reminder_leads_s) if at <= now]
+    passed = _leads_passed_by(st, start, now)
     return min(passed) if passed else None
 
 
@@ -1159,7 +1163,6 @@ def reminder_due(st: AppState, now: datetime, tz: tzinfo | None) -> datetime | N
     if st.status not in ("open", "closed") or not st.signed_count:
         return None
     start = shift_start(st, tz)
-    moments = [start - timedelta(seconds=lead) for lead in st.reminder_leads_s]
-    ahead = [t for t in moments if t > now]
+    ahead = [at for _lead, at in _lead_moments(start, st.reminder_leads_s) if at > now]
     ahead.extend(st.awaiting.values())
     return min(ahead) if ahead else None

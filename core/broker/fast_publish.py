@@ -71,6 +71,10 @@ def _short(value: str) -> bytes:
     return bytes((len(raw),)) + raw
 
 
+# content type, content encoding and delivery mode: the same for every row
+_TYPE_ENCODING_PERSISTENT = _short("application/json") + _short("utf-8") + b"\x02"
+
+
 def own_frames(
     channel_number: int, window: Sequence[OutboxRow], stamp: datetime, app_id: str
 ) -> bytes | None:
@@ -79,13 +83,14 @@ def own_frames(
     if any(row.properties is not None for row in window):
         return None
     try:
-        fixed = _short("application/json") + _short("utf-8") + b"\x02"
         when, app = encode.timestamp(stamp), _short(app_id)
         out: list[bytes] = []
         for row in window:
             method = _PUBLISH + _short(row.exchange) + _short(row.routing_key) + _MANDATORY
             head = _HEADER.pack(60, 0, len(row.body), _FLAGS)
-            head += fixed + _short(row.message_id) + when + _short(row.action) + app
+            head += (
+                _TYPE_ENCODING_PERSISTENT + _short(row.message_id) + when + _short(row.action) + app
+            )
             out += (_FRAME.pack(1, channel_number, len(method)), method, _END)
             out += (_FRAME.pack(2, channel_number, len(head)), head, _END)
             if row.body:  # an empty body has no body frame (the broker refuses an empty one)
@@ -165,11 +170,8 @@ def _fail_unconfirmed(
     """The channel closed (its store failed the window's future): so do the rows not confirmed."""
     if not window_future.cancelled() and window_future.exception() is None:
         return  # the window was done with (forget)
-    error: BaseException = (
-        ConnectionError("the publish channel closed")
-        if window_future.cancelled()
-        else window_future.exception() or ConnectionError("the publish channel closed")
-    )
+    failed = None if window_future.cancelled() else window_future.exception()
+    error = failed or ConnectionError("the publish channel closed")
     for fut in futures:
         if not fut.done():
             fut.set_exception(error)
